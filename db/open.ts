@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema/index.js';
+import { DomainError } from './errors.js';
+import type { HlcState } from './hlc.js';
+import { decodeHlc } from './hlc.js';
+
+export type Orm = BetterSQLite3Database<typeof schema>;
+
+/** Engine state kept in memory by the single writer; rebuilt from the audit trail at open. */
+export interface LedgerState {
+  /** Last ledger change counter handed out. */
+  version: number;
+  hlc: HlcState;
+  lastAuditSeq: number;
+  lastAuditHash: string;
+  /** This ledger's own office (null until first-run set-up). */
+  officeId: string | null;
+}
+
+export interface Ledger {
+  readonly sqlite: Database.Database;
+  readonly orm: Orm;
+  readonly path: string;
+  readonly state: LedgerState;
+  /** Prepared statements cached by SQL text. */
+  prepare(sql: string): Database.Statement;
+  close(): void;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const DEFAULT_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface OpenOptions {
+  /** Folder with drizzle's migrations (comes in as an argument: the shell and tests know where). */
+  migrationsFolder?: string;
+  readonly?: boolean;
+  /** Open an in-memory copy of a serialized ledger image instead (tests, backup previews). */
+  image?: Buffer;
+}
+
+/**
+ * The one place that opens a ledger file and sets its pragmas.
+ * - journal_mode=WAL: readers never block the writer; a crash mid-write leaves the last commit intact.
+ * - synchronous=NORMAL: with WAL, durable at checkpoints and never corrupt; the cost of FULL buys
+ *   little on a single-user workstation.
+ * - foreign_keys=ON: references are checked (but only after migrations, see below).
+ * - busy_timeout: a second connection (backup, preview server) waits instead of failing at once.
+ * Migrations run with foreign keys OFF: a drizzle table rebuild inside a transaction would
+ * otherwise cascade-delete child rows. After migrating, foreign_key_check must come back empty.
+ */
+export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
+  const sqlite = opts.image ? new Database(opts.image) : new Database(path, opts.readonly ? { readonly: true } : {});
+  try {
+    if (path !== ':memory:' && !opts.readonly) sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    const orm = drizzle(sqlite, { schema });
+    if (!opts.readonly) {
+      sqlite.pragma('foreign_keys = OFF');
+      migrate(orm, { migrationsFolder: opts.migrationsFolder ?? DEFAULT_MIGRATIONS });
+      const broken = sqlite.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) {
+        throw new DomainError('CORRUPT', `台账文件存在 ${broken.length} 处无效引用，已停止打开。`);
+      }
+    }
+    sqlite.pragma('foreign_keys = ON');
+    const state = loadState(sqlite);
+    const cache = new Map<string, Database.Statement>();
+    return {
+      sqlite,
+      orm,
+      path,
+      state,
+      prepare(sql) {
+        let s = cache.get(sql);
+        if (!s) {
+          s = sqlite.prepare(sql);
+          cache.set(sql, s);
+        }
+        return s;
+      },
+      close() {
+        cache.clear();
+        sqlite.close();
+      },
+    };
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+}
+
+function loadState(sqlite: Database.Database): LedgerState {
+  const last = sqlite
+    .prepare('SELECT seq, version, hlc, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+    .get() as { seq: number; version: number; hlc: string; hash: string } | undefined;
+  const office = sqlite.prepare("SELECT value FROM meta WHERE key = 'office_id'").get() as
+    | { value: string }
+    | undefined;
+  // Rows written outside the audited path (bulk scale data) still carry versions: never reuse one.
+  const maxVersion = maxRowVersion(sqlite);
+  const hlc = last ? decodeHlc(last.hlc) : { wall: 0, counter: 0 };
+  return {
+    version: Math.max(last?.version ?? 0, maxVersion),
+    hlc: { wall: hlc.wall, counter: hlc.counter },
+    lastAuditSeq: last?.seq ?? 0,
+    lastAuditHash: last?.hash ?? GENESIS_HASH,
+    officeId: office?.value ?? null,
+  };
+}
+
+function maxRowVersion(sqlite: Database.Database): number {
+  const row = sqlite.prepare("SELECT value FROM meta WHERE key = 'bulk_version'").get() as
+    | { value: string }
+    | undefined;
+  return row ? Number(row.value) : 0;
+}

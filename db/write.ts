@@ -1,0 +1,199 @@
+import { getTableColumns, getTableName } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core';
+import { appendAudit } from './audit.js';
+import type { ServiceContext } from './context.js';
+import { DomainError, notFound } from './errors.js';
+import { encodeHlc, tickHlc } from './hlc.js';
+import type { SyncKey } from './schema/common.js';
+
+/**
+ * The one path by which services change replicated records: every write gets a fresh ledger
+ * version and HLC stamp, fills the sync columns, and appends a chained audit entry in the same
+ * transaction. Statements are prepared once per table (drizzle's builder is kept for queries:
+ * on bulk work its per-call SQL building would dominate).
+ */
+
+// Drizzle's table type with our sync columns; `any` is drizzle's own column-map parameter.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SyncTable = SQLiteTableWithColumns<any> & { id: SQLiteColumn; version: SQLiteColumn };
+export type Row<T extends SyncTable> = T['$inferSelect'];
+export type NewRow<T extends SyncTable> = Omit<T['$inferInsert'], SyncKey>;
+
+interface ColumnInfo {
+  key: string;
+  name: string;
+  column: SQLiteColumn;
+}
+interface TableInfo {
+  name: string;
+  columns: ColumnInfo[];
+  byKey: Map<string, ColumnInfo>;
+  insertSql: string;
+  selectSql: string;
+}
+
+const infoCache = new WeakMap<object, TableInfo>();
+
+export function tableInfo(table: SyncTable): TableInfo {
+  let info = infoCache.get(table);
+  if (!info) {
+    const name = getTableName(table);
+    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({
+      key,
+      name: (column as SQLiteColumn).name,
+      column: column as SQLiteColumn,
+    }));
+    info = {
+      name,
+      columns,
+      byKey: new Map(columns.map((c) => [c.key, c])),
+      insertSql: `INSERT INTO "${name}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      selectSql: `SELECT * FROM "${name}" WHERE id = ?`,
+    };
+    infoCache.set(table, info);
+  }
+  return info;
+}
+
+function toDriver(c: ColumnInfo, v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  return c.column.mapToDriverValue(v);
+}
+
+function fromDriver(info: TableInfo, raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of info.columns) {
+    const v = raw[c.name];
+    out[c.key] = v === null || v === undefined ? null : c.column.mapFromDriverValue(v);
+  }
+  return out;
+}
+
+/** The next version and HLC stamp for one change. */
+export function stamp(ctx: ServiceContext): { version: number; hlc: string; at: string } {
+  const st = ctx.ledger.state;
+  const now = ctx.clock.now();
+  st.hlc = tickHlc(st.hlc, now);
+  st.version += 1;
+  return { version: st.version, hlc: encodeHlc(st.hlc, st.officeId ?? 'unconfigured'), at: new Date(now).toISOString() };
+}
+
+function defaultFor(c: ColumnInfo): unknown {
+  const col = c.column as SQLiteColumn & { hasDefault: boolean; default: unknown };
+  return col.hasDefault && col.default !== undefined ? col.default : null;
+}
+
+/** Read a row by id (deleted or not), mapped to its TS shape. */
+export function getRow<T extends SyncTable>(ctx: ServiceContext, table: T, id: string): Row<T> | undefined {
+  const info = tableInfo(table);
+  const raw = ctx.ledger.prepare(info.selectSql).get(id) as Record<string, unknown> | undefined;
+  return raw ? (fromDriver(info, raw) as Row<T>) : undefined;
+}
+
+/** Read a live (not deleted) row or fail with NOT_FOUND naming `field`. */
+export function requireRow<T extends SyncTable>(
+  ctx: ServiceContext,
+  table: T,
+  id: string,
+  what: string,
+  field = 'id',
+): Row<T> {
+  const row = getRow(ctx, table, id);
+  if (!row || (row as { deletedAt: string | null }).deletedAt) throw notFound(what, id, field);
+  return row;
+}
+
+export function insertRow<T extends SyncTable>(
+  ctx: ServiceContext,
+  table: T,
+  values: NewRow<T>,
+  opts: { action?: string; id?: string } = {},
+): Row<T> {
+  const info = tableInfo(table);
+  const s = stamp(ctx);
+  const officeId = ctx.ledger.state.officeId;
+  if (!officeId) throw new DomainError('CONFLICT', '本单位台账尚未建立，请先完成首次设置。', { reason: 'not_set_up' });
+  const userId = ctx.user?.id ?? null;
+  const full: Record<string, unknown> = {
+    ...(values as Record<string, unknown>),
+    id: opts.id ?? ctx.ids.next(),
+    originOfficeId: officeId,
+    createdAt: s.at,
+    createdBy: userId,
+    updatedAt: s.at,
+    updatedBy: userId,
+    version: s.version,
+    hlc: s.hlc,
+    deletedAt: null,
+    deletedBy: null,
+    deletedReason: null,
+  };
+  const params = info.columns.map((c) => {
+    const v = full[c.key];
+    if (v === undefined) {
+      const d = defaultFor(c);
+      full[c.key] = d;
+      return toDriver(c, d);
+    }
+    return toDriver(c, v);
+  });
+  ctx.ledger.prepare(info.insertSql).run(...params);
+  appendAudit(ctx, { action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: full }, s);
+  return full as Row<T>;
+}
+
+const SYNC_SET = new Set<string>([
+  'id', 'originOfficeId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version', 'hlc',
+]);
+
+/**
+ * Apply `patch` to a row. Only fields whose value actually changes are written and audited;
+ * an empty change writes nothing and returns the row as it was.
+ */
+export function updateRow<T extends SyncTable>(
+  ctx: ServiceContext,
+  table: T,
+  current: Row<T>,
+  patch: Partial<Row<T>>,
+  opts: { action?: string } = {},
+): Row<T> {
+  const info = tableInfo(table);
+  const cur = current as Record<string, unknown>;
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === undefined || SYNC_SET.has(k)) continue;
+    if (!info.byKey.has(k)) throw new Error(`unknown column ${info.name}.${k}`);
+    if (cur[k] === v) continue;
+    before[k] = cur[k] ?? null;
+    after[k] = v;
+  }
+  const keys = Object.keys(after);
+  if (keys.length === 0) return current;
+  const s = stamp(ctx);
+  const userId = ctx.user?.id ?? null;
+  const next: Record<string, unknown> = { ...cur, ...after, updatedAt: s.at, updatedBy: userId, version: s.version, hlc: s.hlc };
+  const setCols = [...keys, 'updatedAt', 'updatedBy', 'version', 'hlc'].map((k) => info.byKey.get(k)!);
+  const sql = `UPDATE "${info.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE id = ?`;
+  ctx.ledger.prepare(sql).run(...setCols.map((c) => toDriver(c, next[c.key])), cur.id);
+  appendAudit(ctx, { action: opts.action ?? 'update', entity: info.name, entityId: cur.id as string, before, after }, s);
+  return next as Row<T>;
+}
+
+/** Tombstone a record (EXCHANGE.md 6: nothing disappears). */
+export function softDelete<T extends SyncTable>(ctx: ServiceContext, table: T, current: Row<T>, reason: string): Row<T> {
+  return updateRow(
+    ctx,
+    table,
+    current,
+    { deletedAt: new Date(ctx.clock.now()).toISOString(), deletedBy: ctx.user?.id ?? null, deletedReason: reason } as Partial<Row<T>>,
+    { action: 'delete' },
+  );
+}
+
+/** Undo a tombstone. */
+export function restoreRow<T extends SyncTable>(ctx: ServiceContext, table: T, current: Row<T>): Row<T> {
+  return updateRow(ctx, table, current, { deletedAt: null, deletedBy: null, deletedReason: null } as Partial<Row<T>>, {
+    action: 'restore',
+  });
+}
