@@ -21,7 +21,11 @@ function range(from: string, to: string, name: string): CalendarEntry[] {
 }
 const work = (day: string, name: string): CalendarEntry => ({ day, kind: 'workday', name: `${name}调休上班` });
 
-/** 国办发明电〔2024〕12号 */
+/**
+ * 国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024年11月12日）, the first
+ * under the 2024 revision of 《全国年节及纪念日放假办法》 (春节 and 劳动节 one day longer). Checked
+ * against the published text: 28 days in the holiday blocks, make-up days 1-26, 2-8, 4-27, 9-28, 10-11.
+ */
 export const CALENDAR_2025: readonly CalendarEntry[] = [
   ...range('2025-01-01', '2025-01-01', '元旦'),
   work('2025-01-26', '春节'),
@@ -36,7 +40,10 @@ export const CALENDAR_2025: readonly CalendarEntry[] = [
   work('2025-10-11', '国庆节、中秋节'),
 ];
 
-/** 国办发明电〔2025〕7号 */
+/**
+ * 国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号，2025年11月4日）. Checked
+ * against the published text: 33 days in the holiday blocks, make-up days 1-4, 2-14, 2-28, 5-9, 9-20, 10-10.
+ */
 export const CALENDAR_2026: readonly CalendarEntry[] = [
   ...range('2026-01-01', '2026-01-03', '元旦'),
   work('2026-01-04', '元旦'),

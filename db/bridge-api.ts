@@ -1,0 +1,45 @@
+/**
+ * The renderer-facing half of the bridge: types only (plus the menu vocabulary), importing
+ * nothing but the error payload. The renderer may `import type` from here without dragging the
+ * engine's module graph (better-sqlite3, and with it Node's types) into its type-check.
+ */
+import type { ErrorPayload } from './errors.js';
+
+export type { ErrorPayload };
+
+/** What every call resolves to, over every transport: errors travel as data, never as throws. */
+export type BridgeResult<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+/** Commands the shell's menu sends to the renderer (the browser harness sends them from keys). */
+export const MENU_COMMANDS = ['import', 'export', 'print', 'backup'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+export function isMenuCommand(v: unknown): v is MenuCommand {
+  return typeof v === 'string' && (MENU_COMMANDS as readonly string[]).includes(v);
+}
+
+/** The refusal for a channel that is not in the contract (same wording on every transport). */
+export function unavailable(channel: unknown): ErrorPayload {
+  // The channel name comes from outside: quote a bounded slice of it only.
+  const shown = typeof channel === 'string' ? channel.slice(0, 60) : typeof channel;
+  return { code: 'UNAVAILABLE', message: `当前版本不提供此功能（未知调用：${shown}）。` };
+}
+
+/** The shape of a contract map: channel → `(arg) => Promise<result>`. */
+export type ContractShape = { [channel: string]: (arg: never) => Promise<unknown> };
+
+/**
+ * What the renderer sees as `window.api`, whatever the transport. `invoke` resolves to an
+ * envelope and never rejects for a refused or failed call.
+ */
+/** Until the contract map exists: any listed channel, any argument, an unknown result. */
+export type UntypedContract = Record<string, (arg?: unknown) => Promise<unknown>>;
+
+export interface WindowApi<C extends ContractShape = UntypedContract> {
+  invoke<K extends keyof C & string>(
+    channel: K,
+    arg: Parameters<C[K]>[0],
+  ): Promise<BridgeResult<Awaited<ReturnType<C[K]>>>>;
+  /** Subscribe to menu commands; returns the unsubscribe function. */
+  onMenu(cb: (command: MenuCommand) => void): () => void;
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { ServiceContext } from '../context.js';
+import { inTransaction } from '../context.js';
+import { EVIDENCE_OWNERS, type EvidenceOwner } from '../domain/enums.js';
+import { DomainError, invalid, notFound } from '../errors.js';
+import { requirePermission } from '../permissions.js';
+import { evidence, evidenceBlobs, problems, progressEntries, tasks } from '../schema/index.js';
+import * as v from '../validate.js';
+import { insertRow, requireRow, softDelete, updateRow, type Row } from '../write.js';
+
+export type Evidence = Row<typeof evidence>;
+
+/** Largest single evidence file accepted (scans of several hundred pages fit). */
+export const MAX_EVIDENCE_BYTES = 100 * 1024 * 1024;
+
+const MIME_RE = /^[a-z]+\/[a-z0-9.+-]+$/i;
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The task an evidence owner belongs to (for task and progress owners), to apply its lock. */
+function owningTask(ctx: ServiceContext, ownerType: EvidenceOwner, ownerId: string): Row<typeof tasks> | null {
+  if (ownerType === 'task') return requireRow(ctx, tasks, ownerId, '整改任务', 'ownerId');
+  if (ownerType === 'progress') {
+    const p = requireRow(ctx, progressEntries, ownerId, '整改进展', 'ownerId');
+    return requireRow(ctx, tasks, p.taskId, '整改任务', 'ownerId');
+  }
+  if (ownerType === 'problem') requireRow(ctx, problems, ownerId, '问题', 'ownerId');
+  return null;
+}
+
+/** Evidence of a task under review or closed is frozen: the review approved these exact files. */
+export function assertTaskEditable(task: Row<typeof tasks>): void {
+  if (task.status === 'pending_review') throw new DomainError('LOCKED', '任务正在审核中，佐证材料不能变动。', { reason: 'under_review' });
+  if (task.status === 'closed') throw new DomainError('LOCKED', '任务已销号，如需补充或更换佐证材料，请先重新打开任务。', { reason: 'closed' });
+}
+
+/**
+ * Store the bytes once (content-addressed) and cite them from the owner record. The same file
+ * uploaded twice is stored once; each citation is its own record with its own 形成日期.
+ */
+export function addEvidence(ctx: ServiceContext, raw: unknown): Evidence {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const ownerType = v.oneOf(i.ownerType, 'ownerType', EVIDENCE_OWNERS.codes, '材料所属');
+  if (ownerType === 'clue') throw invalid('ownerType', '问题线索的材料不在此处上传。', 'bad_choice');
+  const ownerId = v.id(i.ownerId, 'ownerId', '材料所属记录');
+  const fileName = v.text(i.fileName, 'fileName', { max: 255, label: '文件名' });
+  if (/[\\/]/.test(fileName)) throw invalid('fileName', '文件名不能包含路径分隔符。', 'path');
+  const mimeType = typeof i.mimeType === 'string' && MIME_RE.test(i.mimeType) ? i.mimeType : 'application/octet-stream';
+  const formedOn = v.date(i.formedOn, 'formedOn', '形成日期');
+  if (formedOn > ctx.clock.today()) throw invalid('formedOn', '形成日期不能晚于今天。', 'future');
+  const description = v.optText(i.description, 'description', { max: v.LEN.short, label: '材料说明' });
+  if (typeof i.dataBase64 !== 'string' || !BASE64_RE.test(i.dataBase64)) throw invalid('dataBase64', '文件内容无法读取。', 'bad_data');
+  const bytes = Buffer.from(i.dataBase64, 'base64');
+  if (bytes.length === 0) throw invalid('dataBase64', '文件是空的。', 'empty');
+  if (bytes.length > MAX_EVIDENCE_BYTES) throw invalid('dataBase64', '单个文件不能超过100MB。', 'too_large');
+  const task = owningTask(ctx, ownerType, ownerId);
+  if (task) assertTaskEditable(task);
+  const hash = sha256(bytes);
+  return inTransaction(ctx, () => {
+    ctx.ledger.prepare('INSERT OR IGNORE INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)')
+      .run(hash, bytes.length, bytes, new Date(ctx.clock.now()).toISOString());
+    const row = insertRow(ctx, evidence, { ownerType, ownerId, sha256: hash, fileName, mimeType, size: bytes.length, formedOn, description });
+    if (task) updateRow(ctx, tasks, task, { materialRevision: task.materialRevision + 1 });
+    return row;
+  });
+}
+
+export function listEvidence(ctx: ServiceContext, raw: unknown): Evidence[] {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const ownerType = v.oneOf(i.ownerType, 'ownerType', EVIDENCE_OWNERS.codes, '材料所属');
+  if (ownerType === 'clue') requirePermission(ctx, 'clue.read');
+  const ownerId = v.id(i.ownerId, 'ownerId', '材料所属记录');
+  return ctx.ledger.orm.select().from(evidence)
+    .where(and(eq(evidence.ownerType, ownerType), eq(evidence.ownerId, ownerId), isNull(evidence.deletedAt)))
+    .orderBy(asc(evidence.createdAt)).all();
+}
+
+/** The file's bytes, re-hashed on the way out: a mismatch means the stored bytes were damaged. */
+export function getEvidenceContent(ctx: ServiceContext, raw: unknown) {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const ev = requireRow(ctx, evidence, v.id(i.id, 'id', '佐证材料'), '佐证材料');
+  if (ev.ownerType === 'clue') requirePermission(ctx, 'clue.read');
+  const blob = ctx.ledger.orm.select().from(evidenceBlobs).where(eq(evidenceBlobs.sha256, ev.sha256)).get();
+  if (!blob) throw notFound('文件内容', ev.sha256);
+  if (sha256(blob.data) !== ev.sha256) throw new DomainError('CORRUPT', `文件“${ev.fileName}”的内容与登记的SHA-256不一致，可能已损坏。`, { reason: 'hash_mismatch' });
+  return { id: ev.id, fileName: ev.fileName, mimeType: ev.mimeType, sha256: ev.sha256, size: ev.size, dataBase64: blob.data.toString('base64') };
+}
+
+export function removeEvidence(ctx: ServiceContext, raw: unknown): Evidence {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const ev = requireRow(ctx, evidence, v.id(i.id, 'id', '佐证材料'), '佐证材料');
+  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除理由' });
+  const task = owningTask(ctx, ev.ownerType, ev.ownerId);
+  if (task) assertTaskEditable(task);
+  return inTransaction(ctx, () => {
+    const row = softDelete(ctx, evidence, ev, reason);
+    if (task) updateRow(ctx, tasks, task, { materialRevision: task.materialRevision + 1 });
+    return row;
+  });
+}
+
+/** Live evidence citing a task directly or through its progress entries. */
+export function taskEvidence(ctx: ServiceContext, taskId: string): Evidence[] {
+  return ctx.ledger.prepare(`
+    SELECT e.id FROM evidence e WHERE e.deleted_at IS NULL AND e.owner_type = 'task' AND e.owner_id = @id
+    UNION ALL
+    SELECT e.id FROM evidence e JOIN progress_entries p ON p.id = e.owner_id
+      WHERE e.deleted_at IS NULL AND e.owner_type = 'progress' AND p.task_id = @id AND p.deleted_at IS NULL`)
+    .all({ id: taskId })
+    .map((r) => requireRow(ctx, evidence, (r as { id: string }).id, '佐证材料'))
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+}

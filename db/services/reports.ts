@@ -1,0 +1,181 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { ServiceContext } from '../context.js';
+import { inTransaction } from '../context.js';
+import { REPORT_KINDS, type ReportKind } from '../domain/enums.js';
+import { conflict, invalid } from '../errors.js';
+import { can, requirePermission, type Permission } from '../permissions.js';
+import { feedbacks, inspections, reports } from '../schema/index.js';
+import * as v from '../validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import { deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, type ListResult } from './supervision-common.js';
+
+/**
+ * Reports of one inspection. The statutory clocks (db/clocks/) read these rows: `reportDate` is
+ * the day a report was issued / held / submitted, `receivedOn` (review opinions only) the day the
+ * unit received the review opinion, which starts the 整改情况公开 clock.
+ */
+export type Report = Row<typeof reports>;
+
+/**
+ * Who writes which report (EXCHANGE.md 4, field authority). The inspected unit owns its own
+ * reports: 整改方案, 专题民主生活会, 集中整改进展情况报告, 整改情况公开 and 后续整改情况报告 →
+ * 'ledger.write'. The supervising offices own 审核意见 (纪检监察机关) and the two 整改监督情况报告
+ * (纪检监察机关; 组织部门) → 'supervision.write'.
+ */
+export const REPORT_WRITER: Record<ReportKind, Permission> = {
+  plan: 'ledger.write',
+  dlm: 'ledger.write',
+  progress: 'ledger.write',
+  disclosure: 'ledger.write',
+  follow_up: 'ledger.write',
+  review_opinion: 'supervision.write',
+  supervision_discipline: 'supervision.write',
+  supervision_organisation: 'supervision.write',
+};
+
+const read = {
+  title: (x: unknown) => v.text(x, 'title', { max: v.LEN.short, label: '报告标题' }),
+  docNumber: (x: unknown) => v.optText(x, 'docNumber', { max: v.LEN.name, label: '文号' }),
+  reportDate: (x: unknown) => v.date(x, 'reportDate', '报告日期'),
+  receivedOn: (x: unknown) => v.optDate(x, 'receivedOn', '收到日期'),
+  body: (x: unknown) => v.optText(x, 'body', { max: v.LEN.long, label: '正文' }),
+};
+
+/** Refuse a user who can write no report at all before looking at the input. */
+function requireSomeWriter(ctx: ServiceContext): void {
+  if (!can(ctx.user, 'ledger.write') && !can(ctx.user, 'supervision.write')) requirePermission(ctx, 'ledger.write');
+}
+
+type Dated = Pick<Report, 'id' | 'kind' | 'reportDate' | 'receivedOn'>;
+
+/** The rules of one report on its own: a received date belongs to review opinions only. */
+function checkOwnDates(r: Dated, changed: Set<string>): void {
+  if (r.receivedOn !== null && r.kind !== 'review_opinion') {
+    throw invalid('receivedOn', '只有审核意见需要填写收到日期。', 'not_applicable');
+  }
+  if (r.receivedOn !== null && r.receivedOn < r.reportDate) {
+    const field = changed.has('reportDate') && !changed.has('receivedOn') ? 'reportDate' : 'receivedOn';
+    throw invalid(field, `收到日期（${r.receivedOn}）不能早于审核意见的出具日期（${r.reportDate}）。`, 'received_before_report');
+  }
+}
+
+/** 集中整改进展情况报告 reports on the period that starts at feedback: it cannot predate it. */
+function checkProgress(ctx: ServiceContext, r: Dated & { inspectionId: string }): void {
+  if (r.kind !== 'progress') return;
+  const first = ctx.ledger.orm.select({ d: feedbacks.feedbackDate }).from(feedbacks)
+    .where(and(eq(feedbacks.inspectionId, r.inspectionId), isNull(feedbacks.deletedAt)))
+    .orderBy(asc(feedbacks.feedbackDate)).get();
+  if (!first) throw conflict('该巡视对象尚未录入反馈意见，不能报送集中整改进展情况报告。', 'feedback_required');
+  notBefore(r.reportDate, first.d, 'reportDate', `进展情况报告日期不能早于反馈日期（${first.d}）。`, 'before_feedback');
+}
+
+/**
+ * The rules across an inspection's reports, checked on the set as it would be after the change
+ * (`after`): 整改情况公开 follows the 审核意见 (公开 within a month of receiving it), so every live
+ * disclosure needs a live review opinion and cannot be dated before the first one was received.
+ * When the report being written is the disclosure the fault is its own; otherwise the change
+ * would strand a disclosure and is refused as a conflict.
+ */
+function checkInspectionSet(after: Dated[], candidateId: string | null): void {
+  const opinions = after.filter((r) => r.kind === 'review_opinion');
+  const firstOpinion = opinions.map((r) => r.receivedOn ?? r.reportDate).sort()[0] ?? null;
+  for (const d of after.filter((r) => r.kind === 'disclosure')) {
+    const own = d.id === candidateId;
+    if (firstOpinion === null) {
+      throw conflict(own ? '尚无审核意见，不能录入整改情况公开。' : '已有整改情况公开依据该审核意见，不能删除。', own ? 'review_opinion_required' : 'disclosure_depends');
+    }
+    if (d.reportDate < firstOpinion) {
+      if (own) throw invalid('reportDate', `整改情况公开日期不能早于收到审核意见的日期（${firstOpinion}）。`, 'before_review_opinion');
+      throw conflict(`整改情况公开（${d.reportDate}）不能早于收到审核意见的日期（${firstOpinion}）。`, 'disclosure_before_review_opinion');
+    }
+  }
+}
+
+function liveOf(ctx: ServiceContext, inspectionId: string): Report[] {
+  return ctx.ledger.orm.select().from(reports)
+    .where(and(eq(reports.inspectionId, inspectionId), isNull(reports.deletedAt))).all();
+}
+
+/** {inspectionId, kind, title, docNumber?, reportDate, receivedOn? (审核意见 only), body?}. */
+export function createReport(ctx: ServiceContext, raw: unknown): Report {
+  requireSomeWriter(ctx);
+  const i = v.object(raw);
+  const kind = v.oneOf(i.kind, 'kind', REPORT_KINDS.codes, '报告类型');
+  requirePermission(ctx, REPORT_WRITER[kind]);
+  const insp = requireRow(ctx, inspections, v.id(i.inspectionId, 'inspectionId', '巡视对象'), '巡视对象', 'inspectionId');
+  const values = {
+    inspectionId: insp.id, kind, title: read.title(i.title), docNumber: read.docNumber(i.docNumber),
+    reportDate: read.reportDate(i.reportDate), receivedOn: read.receivedOn(i.receivedOn), body: read.body(i.body),
+  };
+  const changed = new Set(Object.keys(i));
+  const probe = { id: '', ...values };
+  checkOwnDates(probe, changed);
+  checkProgress(ctx, probe);
+  checkInspectionSet([...liveOf(ctx, insp.id), probe], '');
+  return inTransaction(ctx, () => insertRow(ctx, reports, values));
+}
+
+/** {id, title?, docNumber?, reportDate?, receivedOn?, body?}; kind and inspection are fixed. */
+export function updateReport(ctx: ServiceContext, raw: unknown): Report {
+  requireSomeWriter(ctx);
+  const i = v.object(raw);
+  const cur = requireRow(ctx, reports, v.id(i.id, 'id', '报告'), '报告');
+  requirePermission(ctx, REPORT_WRITER[cur.kind]);
+  if (i.kind !== undefined && i.kind !== cur.kind) throw invalid('kind', '报告类型不能修改；如有误，请删除后重新录入。', 'immutable');
+  if (i.inspectionId !== undefined && i.inspectionId !== cur.inspectionId) {
+    throw invalid('inspectionId', '报告所属的巡视对象不能修改；如有误，请删除后重新录入。', 'immutable');
+  }
+  const patch: Partial<Report> = {};
+  for (const k of ['title', 'docNumber', 'reportDate', 'receivedOn', 'body'] as const) {
+    if (i[k] !== undefined) (patch as Record<string, unknown>)[k] = read[k](i[k]);
+  }
+  const next = { ...cur, ...patch };
+  const changed = new Set(Object.keys(i));
+  checkOwnDates(next, changed);
+  checkProgress(ctx, next);
+  checkInspectionSet(liveOf(ctx, cur.inspectionId).map((r) => (r.id === cur.id ? next : r)), cur.id);
+  return inTransaction(ctx, () => updateRow(ctx, reports, cur, patch));
+}
+
+/** Filters: inspectionId, roundId, unitId (through the inspection), kind; by report date. */
+export function listReports(ctx: ServiceContext, raw: unknown = {}): ListResult<Report> {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const inspectionId = v.optId(i.inspectionId, 'inspectionId', '巡视对象');
+  const roundId = v.optId(i.roundId, 'roundId', '巡视轮次');
+  const unitId = v.optId(i.unitId, 'unitId', '被巡视单位');
+  const kind = v.optOneOf(i.kind, 'kind', REPORT_KINDS.codes, '报告类型');
+  const scoped = roundId === null && unitId === null ? undefined : inArray(reports.inspectionId, ctx.ledger.orm
+    .select({ id: inspections.id }).from(inspections)
+    .where(and(eqIf(inspections.roundId, roundId), eqIf(inspections.unitId, unitId))));
+  return page(ctx, reports, [eqIf(reports.inspectionId, inspectionId), eqIf(reports.kind, kind), scoped],
+    [asc(reports.reportDate), asc(reports.kind), asc(reports.id)], listArgs(i));
+}
+
+export function getReport(ctx: ServiceContext, raw: unknown): Report {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
+  return rowForRead(ctx, reports, v.id(i.id, 'id', '报告'), '报告', incl);
+}
+
+/** A review opinion a live disclosure rests on cannot be deleted (CONFLICT 'disclosure_depends'). */
+export function deleteReport(ctx: ServiceContext, raw: unknown): Report {
+  requireSomeWriter(ctx);
+  const i = v.object(raw);
+  const cur = requireRow(ctx, reports, v.id(i.id, 'id', '报告'), '报告');
+  requirePermission(ctx, REPORT_WRITER[cur.kind]);
+  const reason = deleteReason(i);
+  checkInspectionSet(liveOf(ctx, cur.inspectionId).filter((r) => r.id !== cur.id), cur.id);
+  return inTransaction(ctx, () => softDelete(ctx, reports, cur, reason));
+}
+
+export function restoreReport(ctx: ServiceContext, raw: unknown): Report {
+  requireSomeWriter(ctx);
+  const i = v.object(raw);
+  const cur = deletedRow(ctx, reports, v.id(i.id, 'id', '报告'), '报告');
+  requirePermission(ctx, REPORT_WRITER[cur.kind]);
+  requireRow(ctx, inspections, cur.inspectionId, '巡视对象', 'inspectionId');
+  checkInspectionSet([...liveOf(ctx, cur.inspectionId), cur], cur.id);
+  return inTransaction(ctx, () => restoreRow(ctx, reports, cur));
+}

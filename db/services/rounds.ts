@@ -1,0 +1,305 @@
+import type { ServiceContext } from '../context.js';
+import { inTransaction } from '../context.js';
+import { INSPECTION_FORMS, LEVELS, ROUND_KINDS, type Level } from '../domain/enums.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { requirePermission } from '../permissions.js';
+import { clockRuleSets, rounds, teams } from '../schema/index.js';
+import * as v from '../validate.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+
+/**
+ * 巡视轮次 and 巡视组, recorded by the inspection office. A round picks the statutory-clock rule
+ * set in force for it (rules are versioned data, DOMAIN.md "Statutory clocks").
+ */
+
+export type Round = Row<typeof rounds>;
+export type Team = Row<typeof teams>;
+
+export interface RoundView {
+  id: string;
+  name: string;
+  level: Level;
+  form: Round['form'];
+  kind: Round['kind'];
+  mobilisedOn: string | null;
+  enteredOn: string | null;
+  feedbackOn: string | null;
+  ruleSetId: string;
+  ruleSetCode: string;
+  ruleSetName: string;
+  ruleSetVersion: number;
+  teamCount: number;
+  unitCount: number;
+  deletedAt: string | null;
+  deletedReason: string | null;
+}
+
+export interface TeamView {
+  id: string;
+  roundId: string;
+  number: number;
+  name: string;
+  leaderName: string | null;
+  unitCount: number;
+  deletedAt: string | null;
+  deletedReason: string | null;
+}
+
+/** The rule set a new round gets when none is chosen: the newest version of the 2022 opinion. */
+export const DEFAULT_RULE_SET_CODE = 'CPC-2022';
+
+const ROUND_SQL = `SELECT r.id, r.name, r.level, r.form, r.kind,
+  r.mobilised_on AS mobilisedOn, r.entered_on AS enteredOn, r.feedback_on AS feedbackOn,
+  r.rule_set_id AS ruleSetId, rs.code AS ruleSetCode, rs.name AS ruleSetName, rs.rule_version AS ruleSetVersion,
+  (SELECT count(*) FROM teams t WHERE t.round_id = r.id AND t.deleted_at IS NULL) AS teamCount,
+  (SELECT count(*) FROM inspections i WHERE i.round_id = r.id AND i.deleted_at IS NULL) AS unitCount,
+  r.deleted_at AS deletedAt, r.deleted_reason AS deletedReason
+FROM rounds r JOIN clock_rule_sets rs ON rs.id = r.rule_set_id`;
+
+// Rounds without any date yet are being planned: they count as the newest.
+const LIST_ROUNDS_SQL = `${ROUND_SQL} WHERE (r.deleted_at IS NULL OR ? = 1)
+ORDER BY coalesce(r.mobilised_on, r.entered_on, r.feedback_on) DESC NULLS FIRST, r.id DESC`;
+const ONE_ROUND_SQL = `${ROUND_SQL} WHERE r.id = ?`;
+
+const TEAM_SQL = `SELECT t.id, t.round_id AS roundId, t.number, t.name, t.leader_name AS leaderName,
+  (SELECT count(*) FROM inspections i WHERE i.team_id = t.id AND i.deleted_at IS NULL) AS unitCount,
+  t.deleted_at AS deletedAt, t.deleted_reason AS deletedReason
+FROM teams t`;
+const LIST_TEAMS_SQL = `${TEAM_SQL} WHERE t.round_id = ? AND (t.deleted_at IS NULL OR ? = 1) ORDER BY t.number, t.id`;
+const ONE_TEAM_SQL = `${TEAM_SQL} WHERE t.id = ?`;
+
+function roundView(ctx: ServiceContext, id: string): RoundView {
+  return ctx.ledger.prepare(ONE_ROUND_SQL).get(id) as RoundView;
+}
+
+function teamView(ctx: ServiceContext, id: string): TeamView {
+  return ctx.ledger.prepare(ONE_TEAM_SQL).get(id) as TeamView;
+}
+
+function count(ctx: ServiceContext, sql: string, ...params: unknown[]): number {
+  return (ctx.ledger.prepare(sql).get(...params) as { n: number }).n;
+}
+
+function deleteReason(i: v.Input): string {
+  return v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
+}
+
+function includeDeleted(i: v.Input): boolean {
+  return v.bool(i.includeDeleted, 'includeDeleted', '包含已删除的记录');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds
+
+interface RoundDates {
+  mobilisedOn: string | null;
+  enteredOn: string | null;
+  feedbackOn: string | null;
+}
+
+/** 动员部署 ≤ 进驻 ≤ 反馈, for the dates that are known. The later date of a bad pair is named. */
+function checkRoundDates(d: RoundDates): void {
+  if (d.mobilisedOn && d.enteredOn && d.enteredOn < d.mobilisedOn) {
+    throw invalid('enteredOn', '进驻日期不能早于动员部署日期。', 'date_order');
+  }
+  const before = d.enteredOn ?? d.mobilisedOn;
+  if (before && d.feedbackOn && d.feedbackOn < before) {
+    throw invalid('feedbackOn', d.enteredOn ? '反馈日期不能早于进驻日期。' : '反馈日期不能早于动员部署日期。', 'date_order');
+  }
+}
+
+function defaultRuleSetId(ctx: ServiceContext): string {
+  const r = ctx.ledger
+    .prepare('SELECT id FROM clock_rule_sets WHERE code = ? AND deleted_at IS NULL ORDER BY rule_version DESC LIMIT 1')
+    .get(DEFAULT_RULE_SET_CODE) as { id: string } | undefined;
+  if (!r) throw invalid('ruleSetId', '请选择适用的时限规则。', 'required');
+  return r.id;
+}
+
+function checkRuleSet(ctx: ServiceContext, id: string): string {
+  requireRow(ctx, clockRuleSets, id, '时限规则', 'ruleSetId');
+  return id;
+}
+
+/** 巡视 at central/provincial level, 巡察 at city/county level: the usual form for a level. */
+function formFor(level: Level): Round['form'] {
+  return level === 'central' || level === 'province' ? 'xunshi' : 'xuncha';
+}
+
+export function listRounds(ctx: ServiceContext, raw: unknown = {}): RoundView[] {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  return ctx.ledger.prepare(LIST_ROUNDS_SQL).all(includeDeleted(i) ? 1 : 0) as RoundView[];
+}
+
+export function getRound(ctx: ServiceContext, raw: unknown): RoundView {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const r = requireRow(ctx, rounds, v.id(i.id, 'id', '巡视轮次'), '巡视轮次');
+  return roundView(ctx, r.id);
+}
+
+export function createRound(ctx: ServiceContext, raw: unknown): RoundView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const name = v.text(i.name, 'name', { max: v.LEN.short, label: '轮次名称' });
+  const level = v.oneOf(i.level, 'level', LEVELS.codes, '层级');
+  const form = i.form === undefined || i.form === null || i.form === ''
+    ? formFor(level)
+    : v.oneOf(i.form, 'form', INSPECTION_FORMS.codes, '巡视或巡察');
+  const kind = v.oneOf(i.kind ?? 'regular', 'kind', ROUND_KINDS.codes, '巡视类型');
+  const dates: RoundDates = {
+    mobilisedOn: v.optDate(i.mobilisedOn, 'mobilisedOn', '动员部署日期'),
+    enteredOn: v.optDate(i.enteredOn, 'enteredOn', '进驻日期'),
+    feedbackOn: v.optDate(i.feedbackOn, 'feedbackOn', '反馈日期'),
+  };
+  checkRoundDates(dates);
+  const ruleSetRaw = v.optId(i.ruleSetId, 'ruleSetId', '时限规则');
+  const ruleSetId = ruleSetRaw ? checkRuleSet(ctx, ruleSetRaw) : defaultRuleSetId(ctx);
+  return inTransaction(ctx, () => {
+    const r = insertRow(ctx, rounds, { name, level, form, kind, ...dates, ruleSetId });
+    return roundView(ctx, r.id);
+  });
+}
+
+export function updateRound(ctx: ServiceContext, raw: unknown): RoundView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const cur = requireRow(ctx, rounds, v.id(i.id, 'id', '巡视轮次'), '巡视轮次');
+  const patch: Partial<Round> = {};
+  if (i.name !== undefined) patch.name = v.text(i.name, 'name', { max: v.LEN.short, label: '轮次名称' });
+  if (i.level !== undefined) patch.level = v.oneOf(i.level, 'level', LEVELS.codes, '层级');
+  if (i.form !== undefined) patch.form = v.oneOf(i.form, 'form', INSPECTION_FORMS.codes, '巡视或巡察');
+  if (i.kind !== undefined) patch.kind = v.oneOf(i.kind, 'kind', ROUND_KINDS.codes, '巡视类型');
+  if (i.mobilisedOn !== undefined) patch.mobilisedOn = v.optDate(i.mobilisedOn, 'mobilisedOn', '动员部署日期');
+  if (i.enteredOn !== undefined) patch.enteredOn = v.optDate(i.enteredOn, 'enteredOn', '进驻日期');
+  if (i.feedbackOn !== undefined) patch.feedbackOn = v.optDate(i.feedbackOn, 'feedbackOn', '反馈日期');
+  if (i.ruleSetId !== undefined) patch.ruleSetId = checkRuleSet(ctx, v.id(i.ruleSetId, 'ruleSetId', '时限规则'));
+  const next = { ...cur, ...patch };
+  checkRoundDates(next);
+  if (patch.enteredOn && patch.enteredOn !== cur.enteredOn) {
+    // Feedback cannot precede entry (see inspections.ts): moving entry past recorded feedback would break that.
+    const r = ctx.ledger.prepare(`SELECT min(f.feedback_date) AS d FROM feedbacks f JOIN inspections i ON i.id = f.inspection_id
+      WHERE i.round_id = ? AND i.deleted_at IS NULL AND f.deleted_at IS NULL`).get(cur.id) as { d: string | null };
+    if (r.d && r.d < patch.enteredOn) {
+      throw invalid('enteredOn', `进驻日期不能晚于本轮已登记的反馈日期（${r.d}）。`, 'after_feedback');
+    }
+  }
+  return inTransaction(ctx, () => {
+    updateRow(ctx, rounds, cur, patch);
+    return roundView(ctx, cur.id);
+  });
+}
+
+/** A round holding live problems or inspected units is in use: remove those first. */
+export function deleteRound(ctx: ServiceContext, raw: unknown): RoundView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const cur = requireRow(ctx, rounds, v.id(i.id, 'id', '巡视轮次'), '巡视轮次');
+  const reason = deleteReason(i);
+  const problemCount = count(ctx, 'SELECT count(*) AS n FROM problems WHERE round_id = ? AND deleted_at IS NULL', cur.id);
+  if (problemCount > 0) throw conflict(`该轮次下还有${problemCount}个问题，不能删除。`, 'in_use');
+  const inspectionCount = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE round_id = ? AND deleted_at IS NULL', cur.id);
+  if (inspectionCount > 0) throw conflict(`该轮次下还有${inspectionCount}个被巡视单位，请先移除。`, 'in_use');
+  return inTransaction(ctx, () => {
+    softDelete(ctx, rounds, cur, reason);
+    return roundView(ctx, cur.id);
+  });
+}
+
+export function restoreRound(ctx: ServiceContext, raw: unknown): RoundView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const id = v.id(i.id, 'id', '巡视轮次');
+  const cur = getRow(ctx, rounds, id);
+  if (!cur) throw notFound('巡视轮次', id, 'id');
+  return inTransaction(ctx, () => {
+    restoreRow(ctx, rounds, cur);
+    return roundView(ctx, id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teams
+
+/** 第N巡视组 (or 巡察组 in a 巡察 round): the name teams are usually given. */
+function defaultTeamName(round: Round, n: number): string {
+  return `第${n}${round.form === 'xuncha' ? '巡察组' : '巡视组'}`;
+}
+
+function checkTeamNumberFree(ctx: ServiceContext, roundId: string, n: number, exceptId: string | null): void {
+  const clash = count(
+    ctx,
+    'SELECT count(*) AS n FROM teams WHERE round_id = ? AND number = ? AND deleted_at IS NULL AND id IS NOT ?',
+    roundId, n, exceptId,
+  );
+  if (clash > 0) throw invalid('number', `本轮次已有第${n}组。`, 'duplicate');
+}
+
+export function listTeams(ctx: ServiceContext, raw: unknown): TeamView[] {
+  requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const round = requireRow(ctx, rounds, v.id(i.roundId, 'roundId', '巡视轮次'), '巡视轮次', 'roundId');
+  return ctx.ledger.prepare(LIST_TEAMS_SQL).all(round.id, includeDeleted(i) ? 1 : 0) as TeamView[];
+}
+
+export function createTeam(ctx: ServiceContext, raw: unknown): TeamView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const round = requireRow(ctx, rounds, v.id(i.roundId, 'roundId', '巡视轮次'), '巡视轮次', 'roundId');
+  const number = v.int(i.number, 'number', '组号', 1, 999);
+  const name = v.optText(i.name, 'name', { max: v.LEN.name, label: '巡视组名称' }) ?? defaultTeamName(round, number);
+  const leaderName = v.optText(i.leaderName, 'leaderName', { max: v.LEN.name, label: '组长' });
+  checkTeamNumberFree(ctx, round.id, number, null);
+  return inTransaction(ctx, () => {
+    const t = insertRow(ctx, teams, { roundId: round.id, number, name, leaderName });
+    return teamView(ctx, t.id);
+  });
+}
+
+export function updateTeam(ctx: ServiceContext, raw: unknown): TeamView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const cur = requireRow(ctx, teams, v.id(i.id, 'id', '巡视组'), '巡视组');
+  const patch: Partial<Team> = {};
+  if (i.number !== undefined) patch.number = v.int(i.number, 'number', '组号', 1, 999);
+  if (i.name !== undefined) patch.name = v.text(i.name, 'name', { max: v.LEN.name, label: '巡视组名称' });
+  if (i.leaderName !== undefined) patch.leaderName = v.optText(i.leaderName, 'leaderName', { max: v.LEN.name, label: '组长' });
+  if (patch.number !== undefined && patch.number !== cur.number) checkTeamNumberFree(ctx, cur.roundId, patch.number, cur.id);
+  return inTransaction(ctx, () => {
+    updateRow(ctx, teams, cur, patch);
+    return teamView(ctx, cur.id);
+  });
+}
+
+/** A team still assigned to inspected units is in use: reassign them first. */
+export function deleteTeam(ctx: ServiceContext, raw: unknown): TeamView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const cur = requireRow(ctx, teams, v.id(i.id, 'id', '巡视组'), '巡视组');
+  const reason = deleteReason(i);
+  const n = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE team_id = ? AND deleted_at IS NULL', cur.id);
+  if (n > 0) throw conflict(`该巡视组还负责${n}个被巡视单位，不能删除。`, 'in_use');
+  return inTransaction(ctx, () => {
+    softDelete(ctx, teams, cur, reason);
+    return teamView(ctx, cur.id);
+  });
+}
+
+export function restoreTeam(ctx: ServiceContext, raw: unknown): TeamView {
+  requirePermission(ctx, 'ledger.write');
+  const i = v.object(raw);
+  const id = v.id(i.id, 'id', '巡视组');
+  const cur = getRow(ctx, teams, id);
+  if (!cur) throw notFound('巡视组', id, 'id');
+  if (cur.deletedAt) {
+    const round = getRow(ctx, rounds, cur.roundId);
+    if (!round || round.deletedAt) throw conflict('该巡视组所属的轮次已被删除，请先恢复轮次。', 'parent_deleted');
+    const clash = count(ctx, 'SELECT count(*) AS n FROM teams WHERE round_id = ? AND number = ? AND deleted_at IS NULL', cur.roundId, cur.number);
+    if (clash > 0) throw conflict(`本轮次已有第${cur.number}组，不能恢复。`, 'duplicate');
+  }
+  return inTransaction(ctx, () => {
+    restoreRow(ctx, teams, cur);
+    return teamView(ctx, id);
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * Main process (entry file): wires Electron to the pieces that hold the logic (window options,
+ * guards, IPC glue, menu: all unit-tested without Electron) and to the ledger engine in db/.
+ * Keep this file to wiring; anything worth testing goes into a module that takes Electron objects
+ * as parameters.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Session } from '../db/bridge.js';
+import { sessionContext } from '../db/bridge.js';
+import { systemClock } from '../db/clock.js';
+import { uuidv7Source } from '../db/ids.js';
+import { openLedger, type Ledger } from '../db/open.js';
+import { MENU_CHANNEL, SHELL_CHANNELS } from './channels.js';
+import { makeShellHandlers } from './handlers.js';
+import { registerIpc } from './ipc.js';
+import { buildMenuTemplate } from './menu.js';
+import { appUrlCheck, shellPaths } from './paths.js';
+import { hardenSession, hardenWebContents } from './security.js';
+import { contentSecurityPolicy, windowOptions } from './window-options.js';
+
+const PRODUCT_NAME = '巡视整改监督台账';
+const isDev = !app.isPackaged;
+// The vite dev server (a later issue) — honoured only in development, never in a packaged app.
+const devOrigin = isDev && process.env.XZ_DEV_SERVER_URL ? new URL(process.env.XZ_DEV_SERVER_URL).origin : undefined;
+
+// scripts/start.mjs keeps development ledgers in the repository's data/ folder, away from a
+// real installation's ledger in the user's profile.
+if (isDev && process.env.XZ_DATA_DIR) app.setPath('userData', process.env.XZ_DATA_DIR);
+
+const paths = shellPaths({
+  isPackaged: app.isPackaged,
+  resourcesPath: process.resourcesPath,
+  appPath: app.getAppPath(),
+  userData: app.getPath('userData'),
+  mainDir: dirname(fileURLToPath(import.meta.url)),
+});
+const isAppUrl = appUrlCheck({ rendererDir: paths.rendererDir, devOrigin });
+
+let mainWindow: BrowserWindow | null = null;
+let ledger: Ledger | null = null;
+
+// Every renderer sandboxed, whatever its webPreferences say.
+app.enableSandbox();
+
+// One writer per ledger file: a second launch focuses the first window instead.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, isAppUrl));
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    ledger?.close();
+    ledger = null;
+  });
+  app.whenReady().then(start).catch(fail);
+}
+
+function start(): void {
+  mkdirSync(app.getPath('userData'), { recursive: true });
+  ledger = openLedger(paths.ledgerFile, { migrationsFolder: paths.migrationsFolder });
+
+  hardenSession(electronSession.defaultSession, contentSecurityPolicy(devOrigin));
+
+  const userSession: Session = { user: null };
+  registerIpc(ipcMain, {
+    channels: SHELL_CHANNELS,
+    handlers: makeShellHandlers(userSession),
+    makeCtx: sessionContext({ ledger, clock: systemClock, ids: uuidv7Source() }, userSession),
+    isTrustedSender: isAppUrl,
+  });
+
+  const win = new BrowserWindow(windowOptions({ preload: paths.preload, isDev, title: PRODUCT_NAME }));
+  mainWindow = win;
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    mainWindow = null;
+  });
+
+  const menu = buildMenuTemplate({
+    isDev,
+    productName: PRODUCT_NAME,
+    send: (command) => mainWindow?.webContents.send(MENU_CHANNEL, command),
+    about: () => {
+      void dialog.showMessageBox({
+        type: 'info',
+        title: `关于${PRODUCT_NAME}`,
+        message: PRODUCT_NAME,
+        detail: `版本 ${app.getVersion()}\n离线桌面台账：记录巡视反馈问题的整改、监督、销号与汇总分析。`,
+      });
+    },
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
+
+  if (devOrigin) void win.loadURL(process.env.XZ_DEV_SERVER_URL!);
+  else void win.loadFile(paths.rendererIndex);
+}
+
+/** Start-up failed (ledger unreadable, migrations missing…): say so in Chinese and quit. */
+function fail(e: unknown): void {
+  console.error(e);
+  const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
+  dialog.showErrorBox(
+    `${PRODUCT_NAME}无法启动`,
+    code === 'CORRUPT' && e instanceof Error
+      ? e.message
+      : `打开台账文件时出错：${paths.ledgerFile}\n请确认该文件未被其他程序占用，或联系管理员从备份恢复。`,
+  );
+  app.exit(1);
+}

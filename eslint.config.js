@@ -1,0 +1,131 @@
+// Lint rules that keep the layers honest (ARCHITECTURE.md "Enforce the layering with tools").
+// Each restriction's message says what to do instead. test/layering.test.ts proves they bite.
+// Not type-aware on purpose: it stays fast enough to run on every `npm test`.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...new Set(builtinModules.map((m) => m.replace(/^node:/, '')))];
+
+// Plain-JS files (scripts, this config) run in Node.
+const nodeGlobals = Object.fromEntries(
+  ['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'structuredClone'].map(
+    (g) => [g, 'readonly'],
+  ),
+);
+
+const DB_MSG = {
+  electron:
+    "db/ is the engine and runs without Electron (tests, the browser harness). Take what you need as an argument (a path, a callback) and let electron/main.ts pass it in.",
+  ui: 'db/ never imports UI code (React/antd). Return plain data; the renderer decides how to show it.',
+  shell:
+    'db/ must not import from electron/ or renderer/: the dependency goes the other way. Move the shared piece into db/ (types or pure functions) and import it from there.',
+};
+
+const RENDERER_MSG = {
+  node: 'The renderer is a browser page: no Node built-ins. Ask the engine through window.api (a channel in db/contract.ts) instead.',
+  engine:
+    'The renderer never opens the database. Call the engine through window.api; add a channel to db/contract.ts if one is missing.',
+  electron: "The renderer knows nothing of Electron: use window.api (the preload exposes it) instead of importing 'electron'.",
+  db: "The renderer may only `import type` from db/ (e.g. `import type { WindowApi } from '../../db/bridge-api.js'`). Runtime engine code stays in the main process; reach it through window.api.",
+};
+
+const ELECTRON_MSG =
+  "Only the entry files electron/main.ts and electron/preload.ts import values from 'electron'. Here use `import type` and take the Electron object as a parameter, so this module is unit-tested with a fake.";
+
+export default defineConfig(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'db/migrations/**', 'release/**', 'coverage/**', 'renderer/dist/**'],
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [js.configs.recommended],
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: nodeGlobals },
+  },
+  {
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+
+  // db/: the engine. Plain Node: no Electron, no UI, no DOM.
+  {
+    files: ['db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: DB_MSG.electron },
+            ...['react', 'react-dom', 'antd', 'echarts', 'echarts-for-react'].map((name) => ({ name, message: DB_MSG.ui })),
+          ],
+          patterns: [
+            { regex: '^electron/', message: DB_MSG.electron },
+            { regex: '^(react|react-dom|antd|@ant-design)/', message: DB_MSG.ui },
+            { regex: '^(\\.{1,2}/)+(.*/)?(electron|renderer)(/|$)', message: DB_MSG.shell },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'localStorage', 'sessionStorage'].map((name) => ({
+          name,
+          message: `db/ runs in plain Node, where \`${name}\` does not exist. Take the value as an argument, or move browser code to renderer/.`,
+        })),
+      ],
+    },
+  },
+
+  // renderer/: a browser page. Reaches the engine only through window.api.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: RENDERER_MSG.node })),
+            { name: 'better-sqlite3', message: RENDERER_MSG.engine },
+            { name: 'drizzle-orm', message: RENDERER_MSG.engine },
+            { name: 'electron', message: RENDERER_MSG.electron },
+          ],
+          patterns: [
+            { regex: '^node:', message: RENDERER_MSG.node },
+            { regex: `^(${nodeBuiltins.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/`, message: RENDERER_MSG.node },
+            { regex: '^(better-sqlite3|drizzle-orm)/', message: RENDERER_MSG.engine },
+            { regex: '^electron/', message: RENDERER_MSG.electron },
+            { regex: '^(\\.{1,2}/)+(.*/)?electron(/|$)', message: RENDERER_MSG.electron },
+            { regex: '^(\\.{1,2}/)+(.*/)?db(/|$)', message: RENDERER_MSG.db, allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+
+  // electron/: the shell. Only the entry files touch Electron's runtime.
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: ELECTRON_MSG, allowTypeImports: true }],
+          patterns: [
+            { regex: '^electron/', message: ELECTRON_MSG, allowTypeImports: true },
+            {
+              regex: '^(\\.{1,2}/)+(.*/)?renderer(/|$)',
+              message: 'The shell does not import the renderer: the page is loaded as a file and talks back through window.api.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

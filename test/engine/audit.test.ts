@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../db/audit.js';
+import { startTask, updateTask } from '../../db/services/tasks.js';
+import { openLedger } from '../../db/open.js';
+import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
+import { newProblemAndTask, stage } from '../helpers/workflow.js';
+
+let t: TestLedger;
+beforeEach(() => {
+  t = makeTestLedger({ today: '2024-03-15', file: true });
+});
+afterEach(() => t.close());
+
+function work() {
+  const entry = t.as(t.users.entry);
+  const { task } = newProblemAndTask(entry, stage(t));
+  startTask(entry, { id: task.id });
+  updateTask(entry, { id: task.id, measures: '修订后的整改措施' });
+  return task;
+}
+
+const rows = () => t.ledger.sqlite.prepare('SELECT seq, action, entity, entity_id, before, after, user_id FROM audit_log ORDER BY seq').all() as {
+  seq: number; action: string; entity: string; entity_id: string; before: string | null; after: string | null; user_id: string | null;
+}[];
+
+describe('audit trail', () => {
+  it('records who, what, before and after for every mutation', () => {
+    const task = work();
+    const mine = rows().filter((r) => r.entity_id === task.id);
+    expect(mine.map((r) => r.action)).toEqual(['create', 'start', 'update']);
+    const upd = mine[2]!;
+    expect(JSON.parse(upd.before!)).toMatchObject({ measures: '修订公务接待管理办法，开展专项检查。' });
+    expect(JSON.parse(upd.after!)).toMatchObject({ measures: '修订后的整改措施' });
+    expect(upd.user_id).toBe(t.users.entry.id);
+    expect(verifyAudit(t.ledger).ok).toBe(true);
+  });
+
+  it('is append-only through the engine: SQLite refuses updates and deletes', () => {
+    work();
+    expect(() => t.ledger.sqlite.prepare("UPDATE audit_log SET action = 'x' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => t.ledger.sqlite.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow(/append-only/);
+  });
+
+  it('names the first edited row when a row is changed with raw SQL', () => {
+    work();
+    const target = rows().find((r) => r.action === 'start')!;
+    t.ledger.sqlite.exec('DROP TRIGGER audit_log_no_update');
+    t.ledger.sqlite.prepare("UPDATE audit_log SET after = '{\"status\":\"closed\"}' WHERE seq = ?").run(target.seq);
+    const v = verifyAudit(t.ledger);
+    expect(v).toMatchObject({ ok: false, brokenAtSeq: target.seq, problem: 'hash_mismatch' });
+  });
+
+  it('names the row after a deleted one, and a recomputed hash still breaks the chain', () => {
+    work();
+    const all = rows();
+    const victim = all[Math.floor(all.length / 2)]!;
+    t.ledger.sqlite.exec('DROP TRIGGER audit_log_no_delete');
+    t.ledger.sqlite.prepare('DELETE FROM audit_log WHERE seq = ?').run(victim.seq);
+    expect(verifyAudit(t.ledger)).toMatchObject({ ok: false, brokenAtSeq: victim.seq + 1, problem: 'gap' });
+  });
+
+  it('survives closing and re-opening the ledger file, continuing the same chain', () => {
+    work();
+    const path = t.ledger.path;
+    const before = rows().length;
+    t.ledger.close();
+    const reopened = openLedger(path);
+    expect(reopened.state.lastAuditSeq).toBe(before);
+    expect(verifyAudit(reopened)).toEqual({ ok: true, rows: before });
+    reopened.close();
+    // let afterEach close a fresh handle
+    (t as { ledger: typeof reopened }).ledger = openLedger(path);
+  });
+});
