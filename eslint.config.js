@@ -6,6 +6,7 @@ import { defineConfig } from 'eslint/config';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
+// Includes subpath modules such as fs/promises and path/posix.
 const nodeBuiltins = [...new Set(builtinModules.map((m) => m.replace(/^node:/, '')))];
 
 // Plain-JS files (scripts, this config) run in Node.
@@ -36,7 +37,11 @@ const ELECTRON_MSG =
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'node_modules/**', 'db/migrations/**', 'release/**', 'coverage/**', 'renderer/dist/**'],
+    // Build output, generated migrations and the scratch folders .gitignore lists.
+    ignores: [
+      'dist/**', 'node_modules/**', 'db/migrations/**', 'release/**', 'coverage/**', 'renderer/dist/**',
+      'data/**', 'bench/out/**', 'test-output/**',
+    ],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -96,7 +101,6 @@ export default defineConfig(
           ],
           patterns: [
             { regex: '^node:', message: RENDERER_MSG.node },
-            { regex: `^(${nodeBuiltins.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/`, message: RENDERER_MSG.node },
             { regex: '^(better-sqlite3|drizzle-orm)/', message: RENDERER_MSG.engine },
             { regex: '^electron/', message: RENDERER_MSG.electron },
             { regex: '^(\\.{1,2}/)+(.*/)?electron(/|$)', message: RENDERER_MSG.electron },

@@ -479,7 +479,7 @@ function taskStatus(rng: Rng, current: number, createdMs: number, asOfDay: numbe
   const x = rng();
   if (current < asOfDay - 180) return x < 0.96 ? 'closed' : x < 0.97 ? 'pending_review' : 'in_progress';
   if (current < asOfDay) return x < 0.75 ? 'closed' : x < 0.83 ? 'pending_review' : 'in_progress';
-  if (createdMs > (asOfDay - 30) * DAY) return x < 0.3 ? 'draft' : x < 0.9 ? 'in_progress' : x < 0.95 ? 'pending_review' : 'closed';
+  if (createdMs > (asOfDay - 60) * DAY) return x < 0.3 ? 'draft' : x < 0.9 ? 'in_progress' : x < 0.95 ? 'pending_review' : 'closed';
   return x < 0.25 ? 'closed' : x < 0.35 ? 'pending_review' : 'in_progress';
 }
 

@@ -6,7 +6,7 @@ import { invalid } from '../errors.js';
 import { requirePermission } from '../permissions.js';
 import { accountabilityLinks, accountabilityRecords, problems, tasks } from '../schema/index.js';
 import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
 import {
   deletedRow, deleteReason, eqIf, idList, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
 } from './supervision-common.js';
@@ -105,8 +105,8 @@ export function updateAccountability(ctx: ServiceContext, raw: unknown): Account
   if (unitId !== null && unitId !== cur.unitId) {
     // The unit changed: links kept as they are must still belong to it.
     const d = detail(ctx, cur);
-    const stray = (problemIds === null && d.problems.some((p) => requireRow(ctx, problems, p.id, '关联问题', 'problemIds').unitId !== unitId))
-      || (taskIds === null && d.tasks.some((t) => requireRow(ctx, tasks, t.id, '关联任务', 'taskIds').unitId !== unitId));
+    const stray = (problemIds === null && d.problems.some((p) => getRow(ctx, problems, p.id)?.unitId !== unitId))
+      || (taskIds === null && d.tasks.some((t) => getRow(ctx, tasks, t.id)?.unitId !== unitId));
     if (stray) throw invalid('unitId', '已关联的问题或任务不属于新选择的被巡视单位，请同时调整关联。', 'other_unit');
   }
   return inTransaction(ctx, () => {

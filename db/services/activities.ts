@@ -6,7 +6,7 @@ import { invalid } from '../errors.js';
 import { requirePermission } from '../permissions.js';
 import { activityProblems, problems, supervisionActivities } from '../schema/index.js';
 import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
 import {
   deletedRow, deleteReason, eqIf, idList, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
 } from './supervision-common.js';
@@ -95,7 +95,7 @@ export function updateActivity(ctx: ServiceContext, raw: unknown): ActivityDetai
   const wanted = i.problemIds === undefined ? null : readProblems(ctx, i.problemIds, unitId);
   if (wanted === null && unitId !== null && unitId !== cur.unitId) {
     // The unit changed but the links did not: they must still belong to it.
-    const other = detail(ctx, cur).problemIds.find((pid) => requireRow(ctx, problems, pid, '关联问题', 'problemIds').unitId !== unitId);
+    const other = detail(ctx, cur).problems.some((p) => getRow(ctx, problems, p.id)?.unitId !== unitId);
     if (other) throw invalid('unitId', '已关联的问题不属于新选择的被巡视单位，请同时调整关联问题。', 'other_unit');
   }
   return inTransaction(ctx, () => {

@@ -111,7 +111,7 @@ export function updateEvaluation(ctx: ServiceContext, raw: unknown): Evaluation 
     }
   }
   const next = { ...cur, ...patch };
-  checkAfterFeedback(ctx, cur.inspectionId, next.evaluatedOn);
+  if (patch.evaluatedOn !== undefined) checkAfterFeedback(ctx, cur.inspectionId, next.evaluatedOn);
   const opens = !cur.opensSecondRound && next.grade === 'poor';
   if (opens && cur.targetType === 'task') requireRow(ctx, tasks, cur.targetId, '整改任务', 'targetId');
   return inTransaction(ctx, () => {

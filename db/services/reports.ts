@@ -132,7 +132,7 @@ export function updateReport(ctx: ServiceContext, raw: unknown): Report {
   const next = { ...cur, ...patch };
   const changed = new Set(Object.keys(i));
   checkOwnDates(next, changed);
-  checkProgress(ctx, next);
+  if (patch.reportDate !== undefined) checkProgress(ctx, next);
   checkInspectionSet(liveOf(ctx, cur.inspectionId).map((r) => (r.id === cur.id ? next : r)), cur.id);
   return inTransaction(ctx, () => updateRow(ctx, reports, cur, patch));
 }
