@@ -111,6 +111,21 @@ export default defineConfig(
     },
   },
 
+  // The renderer's type-check sees Node's types anyway once it imports result types from
+  // db/contract.ts (@types/better-sqlite3 pulls them in), so Node's globals are refused here.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate'].map((name) => ({
+          name,
+          message: `The renderer is a browser page: \`${name}\` does not exist there. Ask the engine through window.api, or use the browser's own API.`,
+        })),
+      ],
+    },
+  },
+
   // electron/: the shell. Only the entry files touch Electron's runtime.
   {
     files: ['electron/**/*.ts'],

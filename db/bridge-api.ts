@@ -1,7 +1,6 @@
 /**
- * The renderer-facing half of the bridge: types only (plus the menu vocabulary), importing
- * nothing but the error payload. The renderer may `import type` from here without dragging the
- * engine's module graph (better-sqlite3, and with it Node's types) into its type-check.
+ * The renderer-facing half of the bridge: types, the menu vocabulary and the refusal for an
+ * unknown channel. It imports nothing at run time, so the sandboxed preload bundles it as is.
  */
 import type { ErrorPayload } from './errors.js';
 
@@ -28,13 +27,13 @@ export function unavailable(channel: unknown): ErrorPayload {
 /** The shape of a contract map: channel → `(arg) => Promise<result>`. */
 export type ContractShape = { [channel: string]: (arg: never) => Promise<unknown> };
 
-/**
- * What the renderer sees as `window.api`, whatever the transport. `invoke` resolves to an
- * envelope and never rejects for a refused or failed call.
- */
-/** Until the contract map exists: any listed channel, any argument, an unknown result. */
+/** Without a contract map (tests, tools): any channel, any argument, an unknown result. */
 export type UntypedContract = Record<string, (arg?: unknown) => Promise<unknown>>;
 
+/**
+ * What the renderer sees as `window.api` (`WindowApi<Contract>`, db/contract.ts), whatever the
+ * transport. `invoke` resolves to an envelope and never rejects for a refused or failed call.
+ */
 export interface WindowApi<C extends ContractShape = UntypedContract> {
   invoke<K extends keyof C & string>(
     channel: K,

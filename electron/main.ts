@@ -12,9 +12,10 @@ import type { Session } from '../db/bridge.js';
 import { sessionContext } from '../db/bridge.js';
 import { systemClock } from '../db/clock.js';
 import { uuidv7Source } from '../db/ids.js';
+import { CHANNELS } from '../db/channels.js';
+import { makeHandlers } from '../db/handlers.js';
 import { openLedger, type Ledger } from '../db/open.js';
-import { MENU_CHANNEL, SHELL_CHANNELS } from './channels.js';
-import { makeShellHandlers } from './handlers.js';
+import { MENU_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
 import { appUrlCheck, shellPaths } from './paths.js';
@@ -71,8 +72,8 @@ function start(): void {
 
   const userSession: Session = { user: null };
   registerIpc(ipcMain, {
-    channels: SHELL_CHANNELS,
-    handlers: makeShellHandlers(userSession),
+    channels: CHANNELS,
+    handlers: makeHandlers(userSession),
     makeCtx: sessionContext({ ledger, clock: systemClock, ids: uuidv7Source() }, userSession),
     isTrustedSender: isAppUrl,
   });

@@ -11,8 +11,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BridgeLogger, BridgeResult, Handlers } from '../db/bridge.js';
 import { MENU_COMMANDS } from '../db/bridge.js';
 import { invalid } from '../db/errors.js';
-import { MENU_CHANNEL, SHELL_CHANNELS } from '../electron/channels.js';
-import { makeShellHandlers } from '../electron/handlers.js';
+import type { Session } from '../db/bridge.js';
+import { CHANNELS } from '../db/channels.js';
+import { makeHandlers } from '../db/handlers.js';
+import { MENU_CHANNEL } from '../electron/channels.js';
 import { registerIpc, type RegisterIpcOptions } from '../electron/ipc.js';
 import { buildMenuTemplate } from '../electron/menu.js';
 import { appUrlCheck, shellPaths } from '../electron/paths.js';
@@ -20,7 +22,7 @@ import { createWindowApi } from '../electron/preload-api.js';
 import { hardenSession, hardenWebContents } from '../electron/security.js';
 import { contentSecurityPolicy, CSP, windowOptions } from '../electron/window-options.js';
 import { bundlePreload } from '../scripts/build-shell.mjs';
-import { makeTestLedger, type TestLedger } from './helpers/ledger.js';
+import { makeTestLedger, PASSWORD, type TestLedger } from './helpers/ledger.js';
 
 const root = join(import.meta.dirname, '..');
 const rendererDir = '/opt/巡视整改监督台账/resources/app.asar/dist/renderer';
@@ -145,14 +147,16 @@ describe('IPC registration', () => {
     expect(logged).toHaveLength(1);
   });
 
-  it('serves the shell channels with a handler for each, logging in through IPC', async () => {
-    const session = { user: null };
-    const shell = makeShellHandlers(session);
-    const { ipc, call } = setup(shell, SHELL_CHANNELS);
-    expect(ipc.handlers.size).toBe(SHELL_CHANNELS.length);
-    const r = await call('session:login', { username: 'admin', password: 'wrong-password' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'bad_credentials' } });
+  it('serves every contract channel, and a login over IPC sets the window session', async () => {
+    const session: Session = { user: null };
+    const { ipc, call } = setup(makeHandlers(session), CHANNELS);
+    expect(ipc.handlers.size).toBe(CHANNELS.length);
+    const bad = await call('session:login', { username: 'admin', password: 'wrong-password' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'bad_credentials' } });
     expect(session.user).toBeNull();
+    const good = await call('session:login', { username: 'admin', password: PASSWORD });
+    expect(good).toMatchObject({ ok: true, value: { username: 'admin', role: 'admin' } });
+    expect(session.user?.id).toBe(t!.users.admin.id);
   });
 });
 

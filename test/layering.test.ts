@@ -68,6 +68,11 @@ describe('renderer/ (a browser page) reaches the engine only through window.api'
     }
   });
 
+  it('refuses Node globals such as process and Buffer', async () => {
+    await expectRefused('renderer/src/probe.ts', 'export const env = process.env.HOME;', /`process` does not exist there/);
+    await expectRefused('renderer/src/pages/probe.tsx', "export const b = Buffer.from('x');", /`Buffer` does not exist there/);
+  });
+
   it('refuses the database libraries', async () => {
     await expectRefused('renderer/src/probe.ts', "import Database from 'better-sqlite3';\nexport const d = Database;", /never opens the database/);
     await expectRefused('renderer/src/probe.ts', "import { eq } from 'drizzle-orm';\nexport const e = eq;", /never opens the database/);

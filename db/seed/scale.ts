@@ -39,6 +39,8 @@ import {
 
 type Sector = (typeof SECTORS.codes)[number];
 
+/** Bumped whenever the generator's output changes, so cached bench files are rebuilt. */
+export const SCALE_FORMAT = 1;
 /** The date the synthetic ledger is "as of": overdue flags in benches are computed against it. */
 export const SCALE_AS_OF = '2025-06-30';
 /** Password of the generated administrator: synthetic data, local files only. */
@@ -192,6 +194,7 @@ export function writeScaleLedger(path: string, opts: ScaleOptions): ScaleSummary
   const ids = uuidv7Source(() => clock.ms, seededRandom(seed));
 
   const ledger = openLedger(path);
+  let ok = false;
   try {
     const ctx0: ServiceContext = { ledger, clock, ids, user: null };
     setupLedger(ctx0, {
@@ -271,6 +274,7 @@ export function writeScaleLedger(path: string, opts: ScaleOptions): ScaleSummary
     });
     ledger.prepare("INSERT INTO meta (key, value) VALUES ('bulk_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .run(String(result.bulkVersion));
+    ok = true;
     return {
       path, problems: total, tasks: result.tasks, deletedProblems: result.deleted, rounds: roundCount,
       units: unitPool.filter((u) => u.id).length, inspections: inspectionCount, bulkVersion: result.bulkVersion, officeId,
@@ -278,6 +282,8 @@ export function writeScaleLedger(path: string, opts: ScaleOptions): ScaleSummary
     };
   } finally {
     ledger.close();
+    // A half-written synthetic ledger is worthless : remove it.
+    if (!ok) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
 }
 
@@ -496,12 +502,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`${file} 已存在，请先删除或换一个文件名。`);
     process.exit(2);
   }
-  try {
-    const r = writeScaleLedger(file, { problems, seed: s ? Number(s) : 1, log: (l) => console.log(l) });
-    console.log(`[scale] 完成：${r.problems} 个问题，${r.tasks} 个任务，${r.units} 个单位，用时 ${(r.ms / 1000).toFixed(1)} 秒；`
-      + `截至日期 ${r.asOf}；管理员 admin / ${SCALE_PASSWORD}`);
-  } catch (e) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    throw e;
-  }
+  const r = writeScaleLedger(file, { problems, seed: s ? Number(s) : 1, log: (l) => console.log(l) });
+  console.log(`[scale] 完成：${r.problems} 个问题，${r.tasks} 个任务，${r.units} 个单位，用时 ${(r.ms / 1000).toFixed(1)} 秒；`
+    + `截至日期 ${r.asOf}；管理员 admin / ${SCALE_PASSWORD}`);
 }

@@ -3,10 +3,11 @@
  * engine) with plain DOM. The real UI replaces this file.
  */
 import type { WindowApi } from '../../db/bridge-api.js';
+import type { Contract } from '../../db/contract.js';
 
 declare global {
   interface Window {
-    api: WindowApi;
+    api: WindowApi<Contract>;
   }
 }
 
@@ -20,9 +21,9 @@ async function main(): Promise<void> {
     show('未连接台账引擎（window.api 不存在）。');
     return;
   }
-  const r = await window.api.invoke('office:get', undefined);
+  const r = await window.api.invoke('ledger:status', undefined);
   if (!r.ok) show(`台账引擎返回错误：${r.error.message}`);
-  else show(r.value ? '台账已就绪。' : '台账尚未建立：请完成首次设置。');
+  else show(r.value.setUp ? `台账已就绪：${r.value.office?.name ?? ''}` : '台账尚未建立：请完成首次设置。');
   window.api.onMenu((command) => show(`菜单命令：${command}`));
 }
 

@@ -14,6 +14,8 @@ import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
  * (test/helpers/analysis-fixture.ts); the comment next to each figure names the records counted.
  * today = 2024-06-01, so "overdue" = not closed and deadline in force before 2024-06-01.
  * Live tasks T1–T20; never counted: Tdel (deleted), T21 (its problem P13 is deleted), C8, A6, S7, V7.
+ * Boundaries: T14 is closed with no completion date and still counts as completed; T16's deadline
+ * is today (2024-06-01), so it is not overdue yet.
  */
 
 let t: TestLedger;

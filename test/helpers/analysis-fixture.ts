@@ -41,9 +41,9 @@ import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit, ruleSetId
  *   T11 P5  concentrated cur 04-30 draft                                                     党建工作部
  *   T12 P6  long_term    cur 05-31 in_progress                                               战略发展部
  *   T13 P6  concentrated cur 04-30 closed  done 04-30 on time, closed 05-06, returned once  战略发展部
- *   T14 P7  immediate    cur 03-31 closed  done 03-25 on time, closed 04-02                   办公室
+ *   T14 P7  immediate    cur 03-31 closed  closed 04-02 with no completion date entered       办公室
  *   T15 P7  concentrated cur 04-30 in_progress                                               办公室
- *   T16 P9  concentrated cur 06-15 pending_review done 05-28 on time                          财务部
+ *   T16 P9  concentrated cur 06-01 (today: not yet overdue) pending_review done 05-28 on time  财务部
  *   T17 P10 long_term    cur 12-31 closed  done 05-10 on time, closed 05-12                   党建工作部
  *   T18 P10 concentrated cur 05-15 in_progress                                               党建工作部
  *   T19 P11 concentrated cur 06-15 in_progress                                               (no department)
@@ -135,9 +135,9 @@ const TASKS: [string, keyof typeof TEXTS, TaskSpec][] = [
   ['T11', 'P5', { term: 'concentrated', deadline: '2024-04-30', status: 'draft', dept: '党建工作部' }],
   ['T12', 'P6', { term: 'long_term', deadline: '2024-05-31', status: 'in_progress', dept: '战略发展部' }],
   ['T13', 'P6', { term: 'concentrated', deadline: '2024-04-30', status: 'closed', done: '2024-04-30', onTime: true, closed: closedAtOn('2024-05-06'), returns: 1, dept: '战略发展部' }],
-  ['T14', 'P7', { term: 'immediate', deadline: '2024-03-31', status: 'closed', done: '2024-03-25', onTime: true, closed: closedAtOn('2024-04-02'), dept: '办公室' }],
+  ['T14', 'P7', { term: 'immediate', deadline: '2024-03-31', status: 'closed', closed: closedAtOn('2024-04-02'), dept: '办公室' }],
   ['T15', 'P7', { term: 'concentrated', deadline: '2024-04-30', status: 'in_progress', dept: '办公室' }],
-  ['T16', 'P9', { term: 'concentrated', deadline: '2024-06-15', status: 'pending_review', done: '2024-05-28', onTime: true, dept: '财务部' }],
+  ['T16', 'P9', { term: 'concentrated', deadline: '2024-06-01', status: 'pending_review', done: '2024-05-28', onTime: true, dept: '财务部' }],
   ['T17', 'P10', { term: 'long_term', deadline: '2024-12-31', status: 'closed', done: '2024-05-10', onTime: true, closed: closedAtOn('2024-05-12'), dept: '党建工作部' }],
   ['T18', 'P10', { term: 'concentrated', deadline: '2024-05-15', status: 'in_progress', dept: '党建工作部' }],
   ['T19', 'P11', { term: 'concentrated', deadline: '2024-06-15', status: 'in_progress', dept: null }],
