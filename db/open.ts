@@ -90,6 +90,9 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
     };
   } catch (e) {
     sqlite.close();
+    if (e instanceof Database.SqliteError && (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')) {
+      throw new DomainError('CORRUPT', '该文件不是有效的台账文件，或已损坏，未作任何改动。', { reason: e.code });
+    }
     throw e;
   }
 }

@@ -94,6 +94,8 @@ export interface World {
   log(line: string): void;
   /** Running numbers: evidence files, notice 文号… */
   next(counter: string): number;
+  /** The last evidence file added, and how many planted reuses of it are still owed. */
+  evidence: { last: { no: number; kind: 'pdf' | 'png'; name: string; taskId: string } | null; reuse: number };
 }
 
 /** Saturday → Monday, Sunday → Monday. */
@@ -184,6 +186,7 @@ export function createWorld(d: WorldDeps, problems: number): World {
     on: (day, fn) => tl.at(weekday(day), fn),
     all: <T>(sql: string, ...params: unknown[]) => ledger.prepare(sql).all(...params) as T[],
     log: d.log,
+    evidence: { last: null, reuse: 0 },
     next(counter) {
       const n = (counters.get(counter) ?? 0) + 1;
       counters.set(counter, n);
