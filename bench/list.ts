@@ -147,7 +147,7 @@ export function benchList(outDir: string, p: ScaleParams, log: (s: string) => vo
 
     many('unit, all statuses, deadline', (unitId) => ({ unitId, limit: 50 }));
     many('unit + 2-char search (LIKE)', (unitId) => ({ unitId, q: '用车', limit: 50 }));
-    many('unit + FTS search', (unitId) => ({ unitId, q: '招投标管理', limit: 50 }));
+    many('unit + 5-char search (LIKE in the unit)', (unitId) => ({ unitId, q: '招投标管理', limit: 50 }));
     many('tasks: unit + overdue', (unitId) => ({ unitId, overdue: true, limit: 50 }), tasksRun);
     many('count: unit + open + overdue', (unitId) => ({ unitId, status: 'open', overdue: true }), countRun);
 
@@ -165,6 +165,8 @@ export function benchList(outDir: string, p: ScaleParams, log: (s: string) => vo
     all.plan = explainProblemList(ctx, { limit: 50 });
     repeat('whole ledger, updatedAt desc', { sort: 'updatedAt', order: 'desc', limit: 50 }, 3);
     repeat('count: whole ledger, overdue', { overdue: true }, 3, countRun);
+    const tov = repeat('tasks: whole ledger overdue', { overdue: true, limit: 50 }, 3, tasksRun);
+    tov.plan = explainTaskList(ctx, tov.input);
     const dept = repeat("tasks: dept '审计部' + overdue", { responsibleDepartment: '审计部', overdue: true, limit: 50 }, 3, tasksRun);
     dept.plan = explainTaskList(ctx, dept.input);
     repeat("count tasks: dept '审计部' + overdue", { responsibleDepartment: '审计部', overdue: true }, 3, (i) => ({ rows: [], total: countTasks(ctx, i).total }));

@@ -69,6 +69,21 @@ function fromDriver(info: TableInfo, raw: Record<string, unknown>): Record<strin
   return out;
 }
 
+/**
+ * Columns whose values never enter the audit trail (it is shown in the UI and may be exported):
+ * the trail records that they changed, not what they hold.
+ */
+const SECRET_COLUMNS: Record<string, ReadonlySet<string>> = { users: new Set(['passwordHash']) };
+const REDACTED = '（已隐藏）';
+
+function forAudit(table: string, row: Record<string, unknown>): Record<string, unknown> {
+  const secret = SECRET_COLUMNS[table];
+  if (!secret) return row;
+  const out = { ...row };
+  for (const k of secret) if (k in out && out[k] !== null) out[k] = REDACTED;
+  return out;
+}
+
 /** The next version and HLC stamp for one change. */
 export function stamp(ctx: ServiceContext): { version: number; hlc: string; at: string } {
   const st = ctx.ledger.state;
@@ -138,7 +153,7 @@ export function insertRow<T extends SyncTable>(
     return toDriver(c, v);
   });
   ctx.ledger.prepare(info.insertSql).run(...params);
-  appendAudit(ctx, { action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: full }, s);
+  appendAudit(ctx, { action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: forAudit(info.name, full) }, s);
   return full as Row<T>;
 }
 
@@ -176,7 +191,7 @@ export function updateRow<T extends SyncTable>(
   const setCols = [...keys, 'updatedAt', 'updatedBy', 'version', 'hlc'].map((k) => info.byKey.get(k)!);
   const sql = `UPDATE "${info.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE id = ?`;
   ctx.ledger.prepare(sql).run(...setCols.map((c) => toDriver(c, next[c.key])), cur.id);
-  appendAudit(ctx, { action: opts.action ?? 'update', entity: info.name, entityId: cur.id as string, before, after }, s);
+  appendAudit(ctx, { action: opts.action ?? 'update', entity: info.name, entityId: cur.id as string, before: forAudit(info.name, before), after: forAudit(info.name, after) }, s);
   return next as Row<T>;
 }
 

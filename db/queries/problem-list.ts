@@ -118,16 +118,21 @@ export function likePattern(term: string): string {
  * Search terms (split on blanks, all must match). FTS5 trigram finds substrings of 3+ characters
  * from the index; it silently matches nothing for 1–2 characters, so those terms use LIKE instead
  * (db/migrations/0001_fts.sql).
+ *
+ * `narrow`: the other filters already pin the rows to one unit (or one problem). Then every term
+ * uses LIKE: the FTS subquery would list every match in the whole ledger first (40 ms for a common
+ * term on 1,000,000 problems), while LIKE only reads the unit's own rows (about 1.5 ms). Both
+ * match the same substrings (ASCII case-insensitively, like the trigram tokenizer's default).
  */
 export function searchClauses(
-  q: string | null, ftsTable: string, rowidColumn: string, textColumn: string,
+  q: string | null, ftsTable: string, rowidColumn: string, textColumn: string, narrow = false,
 ): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (!q) return { where, params };
   const terms = q.split(/\s+/).filter((t) => t.length > 0).slice(0, 8);
-  const long = terms.filter((t) => [...t].length >= 3);
-  const short = terms.filter((t) => [...t].length < 3);
+  const long = narrow ? [] : terms.filter((t) => [...t].length >= 3);
+  const short = narrow ? terms : terms.filter((t) => [...t].length < 3);
   if (long.length > 0) {
     // Each term as an FTS5 string ("…" with quotes doubled): no operator or column syntax leaks through.
     where.push(`${rowidColumn} IN (SELECT rowid FROM ${ftsTable} WHERE ${ftsTable} MATCH ?)`);
@@ -306,7 +311,7 @@ function problemWhere(f: ProblemFilters, today: string): { where: string[]; para
     where.push('pr.source = ?');
     params.push(f.source);
   }
-  const s = searchClauses(f.q, 'problems_fts', 'pr.rowid', 'pr.description');
+  const s = searchClauses(f.q, 'problems_fts', 'pr.rowid', 'pr.description', f.unitId !== null);
   return { where: [...where, ...s.where], params: [...params, ...s.params] };
 }
 

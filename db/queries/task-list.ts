@@ -103,7 +103,7 @@ function taskWhere(f: TaskFilters, today: string): { where: string[]; params: un
   eq('t.term', f.term);
   eq('t.responsible_department', f.responsibleDepartment);
   eq('t.responsible_leader', f.responsibleLeader);
-  const s = searchClauses(f.q, 'tasks_fts', 't.rowid', 't.measures');
+  const s = searchClauses(f.q, 'tasks_fts', 't.rowid', 't.measures', f.unitId !== null || f.problemId !== null);
   return { where: [...where, ...s.where], params: [...params, ...s.params] };
 }
 

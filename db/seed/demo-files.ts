@@ -66,7 +66,7 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([len, body, crc]);
 }
 
-/** A 16×16 RGB PNG: a two-colour pattern whose colours and stripe width depend on `n`. */
+/** A 16×16 RGB PNG: a two-colour striped pattern that depends on `n`. */
 export function tinyPng(n: number): Buffer {
   const size = 16;
   const c1 = [(n * 37) % 256, (n * 91) % 256, (n * 53) % 256];
@@ -83,6 +83,10 @@ export function tinyPng(n: number): Buffer {
       raw[row + 3 + x * 3] = c[2]!;
     }
   }
+  // The first pixel carries `n` itself, so no two numbers give the same file.
+  raw[1] = (n >>> 16) & 0xff;
+  raw[2] = (n >>> 8) & 0xff;
+  raw[3] = n & 0xff;
   // zlib stream with one stored deflate block (RFC 1950/1951): header, BFINAL=1 BTYPE=00, LEN, NLEN, data, Adler-32.
   const head = Buffer.from([0x78, 0x01, 0x01, raw.length & 0xff, raw.length >>> 8, ~raw.length & 0xff, (~raw.length >>> 8) & 0xff]);
   const adler = Buffer.alloc(4);

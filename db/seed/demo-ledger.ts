@@ -10,7 +10,8 @@ import { createTask, dropTask, setStageDone, startTask } from '../services/tasks
 import { tinyPdf, tinyPng } from './demo-files.js';
 import {
   ACCEPT_COMMENTS, CATEGORY_MEASURES, CLOSEOUT_NOTES, EVIDENCE_FILES, EXTENSION_APPROVALS, EXTENSION_REASONS,
-  EXTENSION_REFUSALS, NOT_FOR_DISCLOSURE_REASONS, problemText, progressText, RETURN_REASONS, STAGE_GOALS,
+  EXTENSION_REFUSALS, NOT_FOR_DISCLOSURE_REASONS, problemText, progressText, RETURN_REASONS, SECTOR_DEPARTMENTS,
+  SECTOR_LEADER_POSTS, STAGE_GOALS,
 } from './demo-wording.js';
 import { concentratedEnd, dayBetween, type DemoUnit, type LeafCategory, type World } from './demo-world.js';
 import { DELETE_REASONS, DEPARTMENTS, leaderWithPost, measureText, personName, taskTerm } from './vocabulary.js';
@@ -40,7 +41,7 @@ interface TaskState {
 }
 
 /** The unit whose clerk has a batch of tasks closed just before its progress report is due (a red flag to find). */
-const MASS_CLOSURE_UNIT = 2;
+export const MASS_CLOSURE_UNIT = 2;
 
 /** Problems entered weeks before "today" (信访, 日常监督…): their tasks are drafts or barely started. */
 const LATE_SHARE = 0.03;
@@ -60,7 +61,7 @@ export function planProblemList(w: World, u: DemoUnit): void {
     const category = source === 'personnel_check' && personnel ? personnel : pickCategory(w);
     const pid = createWithTasks(w, u, category, source, year - rng.int(1, 2), false);
     // Now and then the same problem is typed twice; the copy is removed with its reason.
-    if (n === 0 && rng.chance(0.1)) {
+    if (n === 0 && source === 'inspection_feedback' && rng.chance(0.1)) {
       const copy = w.call(u.clerk, createProblem, {
         inspectionId: u.inspectionId, feedbackId: u.feedbackId, categoryId: category.id, source,
         description: w.all<{ d: string }>('SELECT description AS d FROM problems WHERE id = ?', pid)[0]!.d,
@@ -84,7 +85,7 @@ function createWithTasks(w: World, u: DemoUnit, cat: LeafCategory, source: Sourc
     inspectionId: u.inspectionId,
     feedbackId: source === 'inspection_feedback' || source === 'personnel_check' ? u.feedbackId : null,
     categoryId: cat.id, source, description: problemText(rng, cat.name, cat.top, year),
-    isKey, leadLeader: isKey ? (rng.chance(0.6) ? `${u.leaderName}（${u.leaderPost}）` : leaderWithPost(rng.next)) : null,
+    isKey, leadLeader: isKey ? (rng.chance(0.6) ? `${u.leaderName}（${u.leaderPost}）` : leader(w, u)) : null,
     notForDisclosure: secret, notForDisclosureReason: secret ? rng.pick(NOT_FOR_DISCLOSURE_REASONS) : null,
   });
   u.problemIds.push(p.id);
@@ -93,14 +94,14 @@ function createWithTasks(w: World, u: DemoUnit, cat: LeafCategory, source: Sourc
   for (let k = 0; k < count; k++) {
     const term: TaskTerm = late ? (rng.chance(0.7) ? 'immediate' : 'long_term') : taskTerm(rng.next);
     const deadline = deadlineFor(w, u, term, late ? day : u.feedbackOn, late);
-    const stages = term === 'long_term' ? stagePlan(w, u, deadline) : [];
+    const stages = term === 'long_term' ? stagePlan(w, late ? day : concentratedEnd(u), deadline) : [];
     const measures = k === 0 && CATEGORY_MEASURES[cat.top] && rng.chance(0.7)
       ? `${rng.pick(CATEGORY_MEASURES[cat.top]!)}。`
       : measureText(rng.next);
     const t = w.call(u.clerk, createTask, {
       problemId: p.id, measures, term, deadline,
-      responsibleLeader: rng.chance(0.3) ? `${u.leaderName}（${u.leaderPost}）` : leaderWithPost(rng.next),
-      responsibleDepartment: rng.pick(DEPARTMENTS), responsiblePerson: personName(rng.next), stages,
+      responsibleLeader: rng.chance(0.3) ? `${u.leaderName}（${u.leaderPost}）` : leader(w, u),
+      responsibleDepartment: rng.pick(SECTOR_DEPARTMENTS[u.sector] ?? DEPARTMENTS), responsiblePerson: personName(rng.next), stages,
     });
     ids.push(t.id);
     const stageRows = w.all<{ id: string; due: string }>('SELECT id, due_date AS due FROM task_stages WHERE task_id = ? ORDER BY seq', t.id);
@@ -120,6 +121,12 @@ function createWithTasks(w: World, u: DemoUnit, cat: LeafCategory, source: Sourc
   return p.id;
 }
 
+/** "张某某（副总经理）": a leader of the unit other than its principal one. */
+function leader(w: World, u: DemoUnit): string {
+  const posts = SECTOR_LEADER_POSTS[u.sector];
+  return posts ? `${personName(w.rng.next)}（${w.rng.pick(posts)}）` : leaderWithPost(w.rng.next);
+}
+
 function deadlineFor(w: World, u: DemoUnit, term: TaskTerm, from: string, late: boolean): string {
   const { rng } = w;
   if (term === 'long_term') return addMonths(from, rng.pick([12, 18, 24]));
@@ -129,11 +136,10 @@ function deadlineFor(w: World, u: DemoUnit, term: TaskTerm, from: string, late: 
   return d > end ? end : d;
 }
 
-/** 分阶段目标: two or three goals spread from the end of the concentrated period to the deadline. */
-function stagePlan(w: World, u: DemoUnit, deadline: string): { goal: string; dueDate: string }[] {
+/** 分阶段目标: two or three goals spread from `from` (the end of the concentrated period) to the deadline. */
+function stagePlan(w: World, from: string, deadline: string): { goal: string; dueDate: string }[] {
   const { rng } = w;
   const k = rng.int(2, 3);
-  const from = concentratedEnd(u);
   const span = Math.max(k, diffDays(from, deadline));
   const first = rng.int(0, STAGE_GOALS.length - k);
   return Array.from({ length: k }, (_, j) => ({
@@ -161,7 +167,9 @@ function planFate(w: World, t: TaskState): void {
   const start = w.tl.day;
   const x = rng.next();
   if (x < 0.09) {
-    work(w, t, start, w.today); // stalls: overdue once the deadline passes
+    // Stalls, overdue once the deadline passes; a third are finally finished in the last weeks.
+    if (rng.chance(0.35)) complete(w, t, start, maxDate(addDays(w.today, -rng.int(0, 25)), addDays(start, 3)));
+    else work(w, t, start, w.today);
     return;
   }
   if (x < 0.15) {
@@ -185,7 +193,7 @@ function planFate(w: World, t: TaskState): void {
 function planLongTerm(w: World, t: TaskState): void {
   const { rng } = w;
   const start = w.tl.day;
-  const early = rng.chance(0.12) ? addDays(w.today, -rng.int(10, 90)) : null;
+  const early = rng.chance(0.12) ? addDays(w.today, -rng.int(5, 90)) : null;
   const doneBy = early && diffDays(start, early) >= 30 ? early : null;
   for (const s of t.stages) {
     const when = maxDate(start, addDays(s.due, -rng.int(0, 15)));
@@ -257,7 +265,9 @@ function submit(w: World, t: TaskState, completedOn: string, reviewOn?: string):
   const late = completedOn > t.current;
   const claim = late && w.next('late-claimed-on-time') <= 3 ? { reportedOnTime: true } : {};
   w.call(t.unit.clerk, submitCloseout, { taskId: t.id, completedOn, note: rng.pick(CLOSEOUT_NOTES), ...claim });
-  w.on(reviewOn ?? addDays(w.tl.day, rng.int(2, 12)), () => review(w, t, reviewOn !== undefined));
+  // Reviewers have a backlog in the last weeks: what comes in then may still be waiting today.
+  const wait = diffDays(w.tl.day, w.today) < 25 ? rng.int(5, 30) : rng.int(2, 12);
+  w.on(reviewOn ?? addDays(w.tl.day, wait), () => review(w, t, reviewOn !== undefined));
 }
 
 function reviewer(w: World): ActingUser {

@@ -8,7 +8,7 @@ import { createEvaluation } from '../services/evaluations.js';
 import { createProgramme, markMeasureDone } from '../services/programmes.js';
 import { createReport } from '../services/reports.js';
 import { handoverLeader, setOverhaul } from '../services/units.js';
-import { massClosureDay, work } from './demo-ledger.js';
+import { MASS_CLOSURE_UNIT, massClosureDay, work } from './demo-ledger.js';
 import {
   ACCOUNTABILITY_NOTES, ACTIVITY_FINDINGS, ESCALATION_REASONS, PROGRAMME_STAGES, REPORT_BODIES, reportTitle,
 } from './demo-wording.js';
@@ -68,7 +68,7 @@ function planReports(w: World, u: DemoUnit): void {
   // 集中整改进展情况报告: within 3 months of feedback; a few come late, one in twenty not at all.
   const due = addMonths(f, 3);
   const r = rng.next();
-  const reportOn = u.k === 2 ? addDays(massClosureDay(u), 2) : r < 0.85 ? addDays(due, -rng.int(0, 10)) : r < 0.95 ? addDays(due, rng.int(3, 20)) : null;
+  const reportOn = u.k === MASS_CLOSURE_UNIT ? addDays(massClosureDay(u), 2) : r < 0.85 ? addDays(due, -rng.int(0, 10)) : r < 0.95 ? addDays(due, rng.int(3, 20)) : null;
   if (reportOn) {
     w.on(reportOn, () => {
       own('progress', w.tl.day, { docNumber: `某党报〔${year(w.tl.day)}〕${w.next('progress-doc')}号` });
@@ -148,12 +148,13 @@ function planProgramme(w: World): void {
     const p = w.call(w.users.fuze1, createProgramme, {
       roundId: round.id, name: `${round.name}整改监督工作方案`, startOn: start, endOn: addDays(addMonths(start, m), -1), stages,
     });
-    for (const st of p.stages) {
+    p.stages.forEach((st, k) => {
       for (const ms of st.measures) {
-        if (!rng.chance(0.92)) continue;
+        // The last stage (持续整改) is still under way for some measures.
+        if (!rng.chance(k === p.stages.length - 1 ? 0.6 : 0.95)) continue;
         w.on(addDays(st.startOn, rng.int(0, 25)), () => w.call(w.users.fuze1, markMeasureDone, { measureId: ms.id, doneOn: w.tl.day }));
       }
-    }
+    });
     w.on(addDays(start, rng.int(45, 60)), () => activity(w, null, 'progress_meeting', `${round.name}巡视整改推进会`));
   });
 }

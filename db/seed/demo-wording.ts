@@ -12,6 +12,22 @@ import type { Random } from './random.js';
 /** Provincial departments (被巡视的省直机关), filed under the sector 'other'. */
 export const PROVINCIAL_DEPARTMENTS = ['教育厅', '财政厅', '交通运输厅', '水利厅', '农业农村厅', '卫生健康委员会'] as const;
 
+/** Other leaders (责任领导, 领办领导) by sector; 中管企业/金融 use vocabulary.ts LEADER_POSTS. */
+export const SECTOR_LEADER_POSTS: Readonly<Record<string, readonly string[]>> = {
+  central_soe: ['党委副书记、总经理', '党委常委、副总经理', '纪委书记', '总会计师', '副总经理', '总法律顾问', '工会主席'],
+  central_finance: ['党委副书记、行长', '党委委员、副行长', '纪委书记', '首席风险官', '副总经理'],
+  university: ['党委副书记、校长', '副校长', '纪委书记', '党委副书记', '总会计师'],
+  city_county: ['区委副书记、区长', '副区长', '区委常委、纪委书记', '区委常委、组织部部长', '区委常委、办公室主任'],
+  other: ['党组成员、副厅长', '副厅长', '驻厅纪检监察组组长', '机关党委书记'],
+};
+
+/** 责任部门 by sector; enterprises use vocabulary.ts DEPARTMENTS. */
+export const SECTOR_DEPARTMENTS: Readonly<Record<string, readonly string[]>> = {
+  university: ['党委办公室', '党委组织部', '纪委办公室', '财务处', '人事处', '基建处', '资产管理处', '招标采购中心', '科学技术处'],
+  city_county: ['区委办公室', '区委组织部', '区纪委监委', '区财政局', '区住房和城乡建设局', '区发展和改革局', '区审计局', '区农业农村局'],
+  other: ['办公室', '机关党委', '人事处', '财务处', '规划处', '审计处', '政策法规处'],
+};
+
 /** 主要负责人's post by sector. */
 export const PRINCIPAL_POSTS: Record<string, string> = {
   central_soe: '党委书记、董事长',
@@ -292,9 +308,9 @@ const DETAILS: Readonly<Record<string, readonly ((r: Random, y: number) => strin
 export function problemText(r: Random, category: string, top: string, year: number): string {
   const heads = CATEGORY_HEADLINES[category] ?? CATEGORY_HEADLINES[top] ?? CATEGORY_HEADLINES['推动高质量发展']!;
   const details = DETAILS[top] ?? DETAILS['贯彻落实党中央决策部署']!;
-  const d1 = r.pick(details)(r, year);
-  const d2 = r.chance(0.35) ? r.pick(details)(r, year) : null;
-  return `${r.pick(heads)}。${d1}${d2 && d2 !== d1 ? `；${d2}` : ''}。`;
+  const head = r.pick(heads);
+  const found = r.sample(details, r.chance(0.35) ? 2 : 1).map((d) => d(r, year));
+  return `${head}。${found.join('；')}。`;
 }
 
 /** Measures that answer a top category's problems; other tasks use vocabulary.ts measureText. */

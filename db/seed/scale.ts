@@ -282,7 +282,7 @@ export function writeScaleLedger(path: string, opts: ScaleOptions): ScaleSummary
     };
   } finally {
     ledger.close();
-    // A half-written synthetic ledger is worthless : remove it.
+    // A half-written synthetic ledger is worthless: remove it.
     if (!ok) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
 }

@@ -82,8 +82,8 @@ function letter(i: number): string {
 }
 
 /**
- * The i-th unit name of a sector, distinct for different i (an aggregating office can hold
- * hundreds of units; distinct names keep lists and print-outs readable).
+ * The i-th unit name of a sector, distinct for the first few hundred i of every sector (an
+ * aggregating office holds hundreds of units; distinct names keep lists and print-outs readable).
  */
 export function unitName(sector: Sector, i: number): string {
   const k = Math.floor(i / LETTERS.length);
@@ -164,19 +164,19 @@ const DETAILS: readonly ((rng: Rng, year: number) => string)[] = [
   (r, y) => `${pick(r, SUBUNITS)}${y}年以来超标准公务接待${intBetween(r, 2, 40)}次`,
   (r) => `个别领导干部违规使用公务用车${intBetween(r, 2, 30)}次`,
   (r, y) => `${y}年${intBetween(r, 2, 18)}个工程项目未按规定公开招标`,
-  (r) => `招投标管理不规范，存在规避招标、围标串标风险`,
+  () => `招投标管理不规范，存在规避招标、围标串标风险`,
   (r) => `${pick(r, SUBUNITS)}关联交易审批不严，存在利益输送风险`,
   (r, y) => `${y}年选拔任用的${intBetween(r, 2, 12)}名干部未严格履行考察程序`,
   (r) => `干部人事档案专项审核发现问题${intBetween(r, 3, 60)}处`,
-  (r) => `对下属企业“三重一大”决策监督不到位`,
+  () => `对下属企业“三重一大”决策监督不到位`,
   (r) => `${pick(r, SUBUNITS)}会议多、文件多，基层负担较重`,
   (r, y) => `${y}年专项资金闲置${intBetween(r, 100, 9000)}万元`,
   (r) => `巡视移交的${intBetween(r, 2, 15)}件问题线索处置进展缓慢`,
   (r) => `党支部换届不及时，${intBetween(r, 2, 20)}个党支部超期未换届`,
-  (r) => `投资项目论证不充分，造成国有资产损失风险`,
-  (r) => `违规兼职取酬问题整改不到位`,
+  () => `投资项目论证不充分，造成国有资产损失风险`,
+  () => `违规兼职取酬问题整改不到位`,
   (r) => `资产出租出借管理混乱，${intBetween(r, 5, 80)}处房产未纳入台账管理`,
-  (r) => `外包业务管理不严，存在“靠企吃企”风险`,
+  () => `外包业务管理不严，存在“靠企吃企”风险`,
   (r) => `上轮巡视指出的${intBetween(r, 2, 9)}个问题仍未整改到位`,
 ];
 

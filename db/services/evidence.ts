@@ -112,8 +112,8 @@ export function taskEvidence(ctx: ServiceContext, taskId: string): Evidence[] {
   return ctx.ledger.prepare(`
     SELECT e.id FROM evidence e WHERE e.deleted_at IS NULL AND e.owner_type = 'task' AND e.owner_id = @id
     UNION ALL
-    SELECT e.id FROM evidence e JOIN progress_entries p ON p.id = e.owner_id
-      WHERE e.deleted_at IS NULL AND e.owner_type = 'progress' AND p.task_id = @id AND p.deleted_at IS NULL`)
+    SELECT e.id FROM progress_entries p CROSS JOIN evidence e ON e.owner_type = 'progress' AND e.owner_id = p.id
+      WHERE p.task_id = @id AND p.deleted_at IS NULL AND e.deleted_at IS NULL`)
     .all({ id: taskId })
     .map((r) => requireRow(ctx, evidence, (r as { id: string }).id, '佐证材料'))
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));

@@ -34,16 +34,7 @@ export function history(ctx: ServiceContext, raw: unknown): HistoryEntry[] {
     seq: r.seq, at: r.at, userId: r.user_id, userName: r.display_name, action: r.action, entity: r.entity,
     before: r.before === null ? null : (JSON.parse(r.before) as Record<string, unknown>),
     after: r.after === null ? null : (JSON.parse(r.after) as Record<string, unknown>),
-  })).map((e) => (e.entity === 'users' ? redactUser(e) : e));
-}
-
-function redactUser(e: HistoryEntry): HistoryEntry {
-  const strip = (o: Record<string, unknown> | null) => {
-    if (!o || !('passwordHash' in o)) return o;
-    const { passwordHash: _omit, ...rest } = o;
-    return { ...rest, passwordHash: '（已隐藏）' };
-  };
-  return { ...e, before: strip(e.before), after: strip(e.after) };
+  }));
 }
 
 /** Check the whole audit chain (审计链校验). */

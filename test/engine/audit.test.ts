@@ -72,3 +72,16 @@ describe('audit trail', () => {
     (t as { ledger: typeof reopened }).ledger = openLedger(path);
   });
 });
+
+describe('secrets stay out of the audit trail', () => {
+  it('records that a password changed without storing its hash', async () => {
+    const { updateUser } = await import('../../db/services/office.js');
+    updateUser(t.as(t.users.admin), { id: t.users.entry.id, password: 'xin-mima-20240315' });
+    const audit = t.ledger.sqlite.prepare("SELECT before, after FROM audit_log WHERE entity = 'users'").all() as { before: string | null; after: string | null }[];
+    expect(audit.length).toBeGreaterThan(1);
+    for (const r of audit) {
+      expect(`${r.before}${r.after}`).not.toMatch(/scrypt\$/);
+    }
+    expect(audit.some((r) => r.after?.includes('passwordHash'))).toBe(true);
+  });
+});

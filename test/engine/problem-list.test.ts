@@ -243,6 +243,19 @@ describe('problem list: search', () => {
     expect(walk(listProblems, { q: '风' })).toEqual(likeRef('风'));
   });
 
+  it('searches a single unit by scanning its own rows, with the same results as the index', () => {
+    const unitId = ids.units[2]!;
+    const expected = refProblems('unit_id = ? AND instr(description, ?) > 0', [unitId, '招投标']);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(walk(listProblems, { unitId, q: '招投标' })).toEqual(expected);
+    const fromIndex = new Set(walk(listProblems, { q: '招投标' }));
+    expect(expected.every((id) => fromIndex.has(id))).toBe(true);
+    const plan = explainProblemList(reader, { unitId, q: '招投标' });
+    expect(plan.some((d) => d.includes('problems_unit_status_deadline_idx (unit_id=?)'))).toBe(true);
+    expect(plan.some((d) => d.includes('problems_fts'))).toBe(false);
+    expect(explainProblemList(reader, { q: '招投标' }).some((d) => d.includes('problems_fts'))).toBe(true);
+  });
+
   it('requires every blank-separated term, short or long', () => {
     const expected = refProblems("instr(description, '公车') > 0 AND instr(description, '招投标') > 0");
     expect(expected.length).toBeGreaterThan(0);
@@ -332,6 +345,8 @@ describe('task list', () => {
       () => ["t.unit_id = ? AND t.status = 'in_progress' AND t.current_deadline < ?", [ids.units[0], TODAY]]],
     ['a short search term', () => ({ q: '公车' }), () => ["instr(t.measures, '公车') > 0", []]],
     ['a long search term', () => ({ q: '追缴违规' }), () => ["instr(t.measures, '追缴违规') > 0", []]],
+    ['a long search term within a unit', () => ({ unitId: ids.units[1], q: '健全制度' }),
+      () => ["t.unit_id = ? AND instr(t.measures, '健全制度') > 0", [ids.units[1]]]],
   ];
   it.each(cases)('filters by %s, same rows as the plain SQL', (_n, input, ref) => {
     const [where, params] = ref();
