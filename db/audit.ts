@@ -28,11 +28,16 @@ interface StoredAudit {
 
 /** The hash of one audit row: over every stored column except its own hash, in a fixed order. */
 export function auditHash(r: Omit<StoredAudit, 'hash'>): string {
-  const payload = JSON.stringify([
-    r.seq, r.version, r.at, r.hlc, r.office_id, r.user_id, r.action, r.entity, r.entity_id,
-    r.before, r.after, r.prev_hash,
-  ]);
-  return createHash('sha256').update(payload).digest('hex');
+  const h = createHash('sha256');
+  // Each field length-prefixed (null as '-'), so no two different rows hash the same input.
+  for (const f of [r.seq, r.version, r.at, r.hlc, r.office_id, r.user_id, r.action, r.entity, r.entity_id, r.before, r.after, r.prev_hash]) {
+    if (f === null) h.update('-;');
+    else {
+      const s = String(f);
+      h.update(`${s.length}:`).update(s).update(';');
+    }
+  }
+  return h.digest('hex');
 }
 
 const INSERT_SQL = `INSERT INTO audit_log (seq, version, at, hlc, office_id, user_id, action, entity,

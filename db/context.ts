@@ -21,17 +21,38 @@ export interface ServiceContext {
 }
 
 /**
- * Run `fn` in one transaction (nested calls become savepoints): all or nothing. The engine's
- * in-memory counters (version, HLC, audit chain head) are restored with the rollback, so a
- * rejected call leaves no trace anywhere.
+ * Run `fn` in one transaction: all or nothing. A call inside an open transaction joins it (no
+ * savepoint: on bulk work savepoints cost a fifth of the time), and if such a nested call fails,
+ * the whole outer transaction is rolled back when it ends, even if the caller caught the error:
+ * a failed step never leaves half its writes behind. The engine's in-memory counters (version,
+ * HLC, audit chain head) are restored with the rollback, so a rejected call leaves no trace.
  */
 export function inTransaction<T>(ctx: ServiceContext, fn: () => T): T {
-  const st = ctx.ledger.state;
+  const l = ctx.ledger;
+  const st = l.state;
+  if (l.sqlite.inTransaction) {
+    try {
+      return fn();
+    } catch (e) {
+      nestedFailures.add(l);
+      throw e;
+    }
+  }
   const saved = { ...st, hlc: { ...st.hlc } };
+  nestedFailures.delete(l);
+  l.prepare('BEGIN').run();
   try {
-    return ctx.ledger.sqlite.transaction(fn)();
+    const out = fn();
+    if (nestedFailures.has(l)) throw new Error('a step of this transaction failed; the whole transaction was rolled back');
+    l.prepare('COMMIT').run();
+    return out;
   } catch (e) {
+    if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
+    nestedFailures.delete(l);
     Object.assign(st, saved);
     throw e;
   }
 }
+
+/** Ledgers whose open transaction saw a nested step fail (it must not commit). */
+const nestedFailures = new WeakSet<Ledger>();

@@ -38,6 +38,8 @@ export interface OpenOptions {
   /** Folder with drizzle's migrations (comes in as an argument: the shell and tests know where). */
   migrationsFolder?: string;
   readonly?: boolean;
+  /** Check every reference even when no migration ran (slow on very large ledgers). */
+  checkIntegrity?: boolean;
   /** Open an in-memory copy of a serialized ledger image instead (tests, backup previews). */
   image?: Buffer;
 }
@@ -58,13 +60,19 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
     if (path !== ':memory:' && !opts.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('temp_store = MEMORY');
     const orm = drizzle(sqlite, { schema });
     if (!opts.readonly) {
       sqlite.pragma('foreign_keys = OFF');
+      const applied = appliedMigrations(sqlite);
       migrate(orm, { migrationsFolder: opts.migrationsFolder ?? DEFAULT_MIGRATIONS });
-      const broken = sqlite.pragma('foreign_key_check') as unknown[];
-      if (broken.length > 0) {
-        throw new DomainError('CORRUPT', `台账文件存在 ${broken.length} 处无效引用，已停止打开。`);
+      // The full check reads every row (seconds on a million-problem ledger): run it when a
+      // migration actually ran, or on request (a 检查台账 command, tests).
+      if (opts.checkIntegrity || appliedMigrations(sqlite) !== applied) {
+        const broken = sqlite.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) {
+          throw new DomainError('CORRUPT', `台账文件存在 ${broken.length} 处无效引用，已停止打开。`, { reason: 'foreign_key_check' });
+        }
       }
     }
     sqlite.pragma('foreign_keys = ON');
@@ -95,6 +103,12 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
     }
     throw e;
   }
+}
+
+function appliedMigrations(sqlite: Database.Database): number {
+  const t = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!t) return 0;
+  return (sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
 }
 
 function loadState(sqlite: Database.Database): LedgerState {

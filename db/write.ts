@@ -98,6 +98,16 @@ function defaultFor(c: ColumnInfo): unknown {
   return col.hasDefault && col.default !== undefined ? col.default : null;
 }
 
+/**
+ * What a create records as "after": the record's own non-empty values. The sync columns are
+ * already in the audit row itself (entity id, version, HLC, time, user).
+ */
+function createdValues(full: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(full)) if (v !== null && !SYNC_SET.has(k) && k !== 'deletedAt' && k !== 'deletedBy' && k !== 'deletedReason') out[k] = v;
+  return out;
+}
+
 /** Read a row by id (deleted or not), mapped to its TS shape. */
 export function getRow<T extends SyncTable>(ctx: ServiceContext, table: T, id: string): Row<T> | undefined {
   const info = tableInfo(table);
@@ -116,6 +126,13 @@ export function requireRow<T extends SyncTable>(
   const row = getRow(ctx, table, id);
   if (!row || (row as { deletedAt: string | null }).deletedAt) throw notFound(what, id, field);
   return row;
+}
+
+/** Check that a live (not deleted) row exists, without reading it; NOT_FOUND naming `field`. */
+export function assertLive(ctx: ServiceContext, table: SyncTable, id: string, what: string, field = 'id'): void {
+  const info = tableInfo(table);
+  const hit = ctx.ledger.prepare(`SELECT 1 FROM "${info.name}" WHERE id = ? AND deleted_at IS NULL`).get(id);
+  if (!hit) throw notFound(what, id, field);
 }
 
 export function insertRow<T extends SyncTable>(
@@ -153,7 +170,7 @@ export function insertRow<T extends SyncTable>(
     return toDriver(c, v);
   });
   ctx.ledger.prepare(info.insertSql).run(...params);
-  appendAudit(ctx, { action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: forAudit(info.name, full) }, s);
+  appendAudit(ctx, { action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: forAudit(info.name, createdValues(full)) }, s);
   return full as Row<T>;
 }
 

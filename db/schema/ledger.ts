@@ -42,10 +42,16 @@ export const problems = sqliteTable('problems', {
   taskCount: integer('task_count').notNull().default(0),
   closedTaskCount: integer('closed_task_count').notNull().default(0),
 }, (t) => [
-  index('problems_unit_status_deadline_idx').on(t.unitId, t.status, t.deadline),
-  index('problems_round_idx').on(t.roundId, t.status, t.deadline),
+  index('problems_unit_status_deadline_idx').on(t.unitId, t.status, t.deadline, t.id),
+  index('problems_round_idx').on(t.roundId, t.status, t.deadline, t.id),
   index('problems_category_idx').on(t.categoryId),
   index('problems_version_idx').on(t.version),
+  // Whole-ledger lists (an aggregating office) sorted by deadline or by last change.
+  index('problems_deadline_idx').on(t.deadline, t.id),
+  index('problems_updated_idx').on(t.updatedAt, t.id),
+  // 序号 allocation within a unit's list. Round first, so that it never competes with the
+  // (unit_id, status, deadline) index for a unit's list.
+  index('problems_round_unit_seq_idx').on(t.roundId, t.unitId, t.seq),
 ]);
 
 export const tasks = sqliteTable('tasks', {
@@ -82,9 +88,10 @@ export const tasks = sqliteTable('tasks', {
   mergedIntoId: text('merged_into_id'),
 }, (t) => [
   index('tasks_problem_idx').on(t.problemId),
-  index('tasks_unit_status_idx').on(t.unitId, t.status, t.currentDeadline),
+  index('tasks_unit_status_idx').on(t.unitId, t.status, t.currentDeadline, t.id),
   index('tasks_round_status_idx').on(t.roundId, t.status),
-  index('tasks_dept_idx').on(t.responsibleDepartment),
+  index('tasks_dept_idx').on(t.responsibleDepartment, t.status, t.currentDeadline),
+  index('tasks_deadline_idx').on(t.currentDeadline, t.id),
   index('tasks_version_idx').on(t.version),
 ]);
 

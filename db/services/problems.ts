@@ -2,11 +2,11 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../context.js';
 import { inTransaction } from '../context.js';
 import { PROBLEM_SOURCES } from '../domain/enums.js';
-import { conflict, invalid } from '../errors.js';
+import { conflict, invalid, notFound } from '../errors.js';
 import { requirePermission } from '../permissions.js';
-import { feedbacks, inspections, problemCategories, problems, rounds, tasks, units } from '../schema/index.js';
+import { feedbacks, inspections, problems, rounds, tasks, units } from '../schema/index.js';
 import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import { assertLive, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
 
 export type Problem = Row<typeof problems>;
 
@@ -31,7 +31,8 @@ function keyLeader(i: v.Input, current?: Problem) {
 }
 
 function checkCategory(ctx: ServiceContext, id: string) {
-  const c = requireRow(ctx, problemCategories, id, '问题类别', 'categoryId');
+  const c = ctx.ledger.prepare('SELECT active FROM problem_categories WHERE id = ? AND deleted_at IS NULL').get(id) as { active: number } | undefined;
+  if (!c) throw notFound('问题类别', id, 'categoryId');
   if (!c.active) throw invalid('categoryId', '该问题类别已停用，请选择其他类别。', 'inactive');
 }
 
@@ -58,14 +59,14 @@ export function createProblem(ctx: ServiceContext, raw: unknown): Problem {
     roundId = insp.roundId;
   }
   if (!unitId) throw invalid('unitId', '请选择被巡视单位。', 'required');
-  requireRow(ctx, units, unitId, '被巡视单位', 'unitId');
-  if (roundId) requireRow(ctx, rounds, roundId, '巡视轮次', 'roundId');
+  assertLive(ctx, units, unitId, '被巡视单位', 'unitId');
+  if (roundId) assertLive(ctx, rounds, roundId, '巡视轮次', 'roundId');
   if (feedbackId) {
     const fb = requireRow(ctx, feedbacks, feedbackId, '反馈意见', 'feedbackId');
     if (!inspectionId || fb.inspectionId !== inspectionId) throw invalid('feedbackId', '反馈意见不属于该巡视对象。', 'mismatch');
   }
   checkCategory(ctx, categoryId);
-  if (reboundOfId) requireRow(ctx, problems, reboundOfId, '反弹的原问题', 'reboundOfId');
+  if (reboundOfId) assertLive(ctx, problems, reboundOfId, '反弹的原问题', 'reboundOfId');
   return inTransaction(ctx, () => {
     const seq = nextSeq(ctx, unitId, roundId);
     return insertRow(ctx, problems, {
@@ -125,6 +126,16 @@ export function getProblem(ctx: ServiceContext, raw: unknown) {
   const taskRows = ctx.ledger.orm.select().from(tasks)
     .where(and(eq(tasks.problemId, p.id), isNull(tasks.deletedAt))).orderBy(asc(tasks.seq)).all();
   return { ...p, tasks: taskRows };
+}
+
+/**
+ * The roll-up after adding one new (draft) task: cheaper than a recount, and exact — a draft
+ * task makes the problem open and its deadline competes for the earliest open one.
+ */
+export function rollupNewTask(ctx: ServiceContext, problemId: string, deadline: string): void {
+  ctx.ledger.prepare(`UPDATE problems SET task_count = task_count + 1, status = 'open',
+      deadline = CASE WHEN deadline IS NULL OR @deadline < deadline THEN @deadline ELSE deadline END
+    WHERE id = @id`).run({ id: problemId, deadline });
 }
 
 /**

@@ -5,11 +5,11 @@ import { TASK_TERMS, type TaskStatus } from '../domain/enums.js';
 import { DomainError, illegal, invalid } from '../errors.js';
 import { requirePermission } from '../permissions.js';
 import {
-  closeouts, evidence, extensionRequests, feedbacks, problems, progressEntries, taskStages, tasks,
+  closeouts, evidence, extensionRequests, problems, progressEntries, taskStages, tasks,
 } from '../schema/index.js';
 import * as v from '../validate.js';
 import { insertRow, requireRow, softDelete, updateRow, type Row } from '../write.js';
-import { refreshProblemRollup } from './problems.js';
+import { refreshProblemRollup, rollupNewTask } from './problems.js';
 
 export type Task = Row<typeof tasks>;
 
@@ -45,10 +45,9 @@ const responsible = (i: v.Input, key: 'responsibleLeader' | 'responsibleDepartme
 /** The earliest feedback date of the problem's inspection: no deadline may precede it. */
 function feedbackFloor(ctx: ServiceContext, problem: Row<typeof problems>): string | null {
   if (!problem.inspectionId) return null;
-  const r = ctx.ledger.orm.select({ d: feedbacks.feedbackDate }).from(feedbacks)
-    .where(and(eq(feedbacks.inspectionId, problem.inspectionId), isNull(feedbacks.deletedAt)))
-    .orderBy(asc(feedbacks.feedbackDate)).get();
-  return r?.d ?? null;
+  const r = ctx.ledger.prepare('SELECT min(feedback_date) AS d FROM feedbacks WHERE inspection_id = ? AND deleted_at IS NULL')
+    .get(problem.inspectionId) as { d: string | null };
+  return r.d;
 }
 
 function checkDeadline(ctx: ServiceContext, problem: Row<typeof problems>, deadline: string, field: string) {
@@ -97,7 +96,7 @@ export function createTask(ctx: ServiceContext, raw: unknown): Task {
       returnCount: 0, materialRevision: 1, secondRound: false, notForDisclosure: false,
     });
     stages.forEach((s, k) => insertRow(ctx, taskStages, { taskId: task.id, seq: k + 1, goal: s.goal, dueDate: s.dueDate }));
-    refreshProblemRollup(ctx, problem.id);
+    rollupNewTask(ctx, problem.id, deadline);
     return task;
   });
 }

@@ -38,7 +38,7 @@ describe('opening a ledger file', () => {
     t.ledger.sqlite.pragma('foreign_keys = OFF');
     t.ledger.sqlite.prepare("UPDATE tasks SET problem_id = '0190a0c0-0000-7000-8000-00000000dead'").run();
     t.ledger.close();
-    expect(codeOf(() => openLedger(path))).toBe('CORRUPT');
+    expect(codeOf(() => openLedger(path, { checkIntegrity: true }))).toBe('CORRUPT');
   });
 
   it('re-opens a populated ledger with WAL, foreign keys on and the engine counters restored', () => {
