@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestTransport, sessionContext, type Session, type TestTransport } from '../db/bridge.js';
 import { CHANNELS } from '../db/channels.js';
 import { makeHandlers } from '../db/handlers.js';
+import { auditCount } from './helpers/expect.js';
 import { makeTestLedger, PASSWORD, type TestLedger } from './helpers/ledger.js';
 import { stage } from './helpers/workflow.js';
 
@@ -38,7 +39,7 @@ describe('the typed contract over the test transport', () => {
 
   it('returns a domain error as {code, message, field} and changes nothing', async () => {
     await api.invoke('session:login', { username: 'luru1', password: PASSWORD });
-    const before = (t.ledger.sqlite.prepare('SELECT count(*) n FROM audit_log').get() as { n: number }).n;
+    const before = auditCount(t);
     const r = await api.invoke('tasks:create', { problemId: 'nope', measures: '', term: 'x', deadline: '2024-02-30' });
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -46,7 +47,7 @@ describe('the typed contract over the test transport', () => {
     expect(r.error.field).toBe('problemId');
     expect(typeof r.error.message).toBe('string');
     expect(r.error.message).toMatch(/[\u4e00-\u9fff]/);
-    expect((t.ledger.sqlite.prepare('SELECT count(*) n FROM audit_log').get() as { n: number }).n).toBe(before);
+    expect(auditCount(t)).toBe(before);
   });
 
   it('refuses calls before log-in and clues to a user without the clue right', async () => {

@@ -7,7 +7,8 @@ import {
 } from '../../db/services/escalations.js';
 import { problems } from '../../db/schema/index.js';
 import { softDelete } from '../../db/write.js';
-import { expectRefused, makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
+import { expectRefused } from '../helpers/expect.js';
+import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
 
 let w: World;
 afterEach(() => w?.t.close());

@@ -4,37 +4,26 @@ import { CALENDAR_2026 } from '../../db/clocks/calendar-data.js';
 import { RULES_2017, RULES_2022 } from '../../db/clocks/rules.js';
 import { loadCalendar } from '../../db/clocks/working-days.js';
 import type { ServiceContext } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
+import type { ErrorCode } from '../../db/errors.js';
 import {
   createRuleSetVersion, listCalendarDays, listRuleSets, removeCalendarDay, setCalendarDay, setRoundRuleSet,
 } from '../../db/services/calendar.js';
+import { auditCount, expectError, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { fxRound, ruleSetId } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
 let t: TestLedger;
 afterEach(() => t?.close());
 
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
-
 const count = (sql: string) => (t.ledger.sqlite.prepare(sql).get() as { n: number }).n;
-const auditLen = () => count('SELECT count(*) n FROM audit_log');
 const dayRows = () => count('SELECT count(*) n FROM calendar_days');
+const setRows = () => count('SELECT count(*) n FROM clock_rule_sets');
 
-/** Call `fn`, expect it refused with `code` (and `field`), and nothing written. */
-function refused(fn: () => unknown, code: string, field?: string) {
-  const before = { audit: auditLen(), days: dayRows(), sets: count('SELECT count(*) n FROM clock_rule_sets'), v: t.ledger.state.version };
-  const e = caught(fn);
-  expect(e.code).toBe(code);
-  if (field !== undefined) expect(e.field).toBe(field);
-  expect({ audit: auditLen(), days: dayRows(), sets: count('SELECT count(*) n FROM clock_rule_sets'), v: t.ledger.state.version }).toEqual(before);
+/** Call `fn`, expect it refused with `code` (and `field`), and nothing written: no audit entry, version, day or rule set. */
+function refused(fn: () => unknown, code: ErrorCode, field?: string) {
+  const before = { days: dayRows(), sets: setRows() };
+  const e = expectRefused(t, fn, code, field);
+  expect({ days: dayRows(), sets: setRows() }).toEqual(before);
   return e;
 }
 
@@ -55,20 +44,20 @@ describe('listing the holiday calendar', () => {
 
   it('refuses a bad year and a caller who is not logged in', () => {
     setup();
-    expect(caught(() => listCalendarDays(admin, { year: '2026' }))).toMatchObject({ code: 'VALIDATION', field: 'year' });
-    expect(caught(() => listCalendarDays(admin, {})).field).toBe('year');
-    expect(caught(() => listCalendarDays(t.as(null), { year: 2026 })).code).toBe('FORBIDDEN');
+    expectError(() => listCalendarDays(admin, { year: '2026' }), 'VALIDATION', 'year');
+    expectError(() => listCalendarDays(admin, {}), 'VALIDATION', 'year');
+    expectError(() => listCalendarDays(t.as(null), { year: 2026 }), 'FORBIDDEN');
   });
 });
 
 describe('changing the holiday calendar', () => {
   it('adds a holiday, audited, and the working-day deadline moves', () => {
     setup();
-    const before = auditLen();
+    const before = auditCount(t);
     expect(loadCalendar(admin).addWorkingDays('2027-01-29', 1)).toBe('2027-02-01');
     const r = setCalendarDay(admin, { day: '2027-02-01', kind: 'holiday', name: '春节' });
     expect(r).toMatchObject({ day: '2027-02-01', kind: 'holiday', name: '春节', created: true, weekday: 1 });
-    expect(auditLen()).toBe(before + 1);
+    expect(auditCount(t)).toBe(before + 1);
     expect(listCalendarDays(admin, { year: 2027 }).map((d) => d.day)).toEqual(['2027-02-01']);
     expect(loadCalendar(admin).addWorkingDays('2027-01-29', 1)).toBe('2027-02-02');
     expect(verifyAudit(t.ledger).ok).toBe(true);
@@ -81,17 +70,17 @@ describe('changing the holiday calendar', () => {
     expect(r.created).toBe(false);
     expect(dayRows()).toBe(rows);
     expect(listCalendarDays(admin, { year: 2026 }).find((d) => d.day === '2026-10-01')?.name).toBe('国庆节（更正）');
-    const audit = auditLen();
+    const audit = auditCount(t);
     setCalendarDay(admin, { day: '2026-10-01', kind: 'holiday', name: '国庆节（更正）' });
-    expect(auditLen()).toBe(audit); // the same values again write nothing
+    expect(auditCount(t)).toBe(audit); // the same values again write nothing
   });
 
   it('turns a weekday holiday into an ordinary working day when it is removed, and restores the same row when set again', () => {
     setup();
     expect(loadCalendar(admin).isWorkingDay('2026-10-07')).toBe(false);
-    const before = auditLen();
+    const before = auditCount(t);
     const gone = removeCalendarDay(admin, { day: '2026-10-07', reason: '本地安排调整' });
-    expect(auditLen()).toBe(before + 1);
+    expect(auditCount(t)).toBe(before + 1);
     expect(loadCalendar(admin).isWorkingDay('2026-10-07')).toBe(true);
     expect(listCalendarDays(admin, { year: 2026 }).some((d) => d.day === '2026-10-07')).toBe(false);
     const back = setCalendarDay(admin, { day: '2026-10-07', kind: 'holiday', name: '国庆节' });
@@ -150,11 +139,11 @@ describe('clock rule sets', () => {
     setup();
     fxRound(admin); // a round on version 1: that version must stay as it is
     const v1 = ruleSetId(admin, 'CPC-2022');
-    const before = auditLen();
+    const before = auditCount(t);
     const v2 = createRuleSetVersion(admin, { code: 'CPC-2022', name: '2022年意见（本省细则）', basis: '本省细则：提前10天预警', rules });
     expect(v2).toMatchObject({ code: 'CPC-2022', ruleVersion: 2, rules, roundCount: 0 });
     expect(v2.id).not.toBe(v1);
-    expect(auditLen()).toBe(before + 1);
+    expect(auditCount(t)).toBe(before + 1);
     const list = listRuleSets(admin);
     expect(list.find((r) => r.id === v1)).toMatchObject({ ruleVersion: 1, rules: RULES_2022.rules, roundCount: 1 });
     expect(createRuleSetVersion(admin, { code: 'CPC-2022', name: '第三版', rules }).ruleVersion).toBe(3);
@@ -182,18 +171,18 @@ describe('clock rule sets', () => {
     setup();
     const round = fxRound(admin);
     const old = ruleSetId(admin, 'CPC-2017');
-    const before = auditLen();
+    const before = auditCount(t);
     expect(setRoundRuleSet(admin, { roundId: round.id, ruleSetId: old })).toEqual({ roundId: round.id, ruleSetId: old });
-    expect(auditLen()).toBe(before + 1);
+    expect(auditCount(t)).toBe(before + 1);
     expect(listRuleSets(admin).find((r) => r.id === old)!.roundCount).toBe(1);
     setRoundRuleSet(admin, { roundId: round.id, ruleSetId: old });
-    expect(auditLen()).toBe(before + 1); // already in use: nothing written
+    expect(auditCount(t)).toBe(before + 1); // already in use: nothing written
 
     const other = ruleSetId(admin, 'CPC-2022');
     refused(() => setRoundRuleSet(admin, { roundId: 'round-1', ruleSetId: other }), 'VALIDATION', 'roundId');
     refused(() => setRoundRuleSet(admin, { roundId: round.id }), 'VALIDATION', 'ruleSetId');
-    refused(() => setRoundRuleSet(admin, { roundId: '01900000-0000-7000-8000-000000000000', ruleSetId: other }), 'NOT_FOUND', 'roundId');
-    refused(() => setRoundRuleSet(admin, { roundId: round.id, ruleSetId: '01900000-0000-7000-8000-000000000000' }), 'NOT_FOUND', 'ruleSetId');
+    refused(() => setRoundRuleSet(admin, { roundId: UNKNOWN_ID, ruleSetId: other }), 'NOT_FOUND', 'roundId');
+    refused(() => setRoundRuleSet(admin, { roundId: round.id, ruleSetId: UNKNOWN_ID }), 'NOT_FOUND', 'ruleSetId');
     refused(() => setRoundRuleSet(t.as(t.users.reviewer), { roundId: round.id, ruleSetId: other }), 'FORBIDDEN');
     expect(count(`SELECT count(*) n FROM rounds WHERE rule_set_id = '${old}'`)).toBe(1);
   });

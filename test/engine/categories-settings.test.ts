@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit.js';
 import type { ServiceContext } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
 import { uuidv7Source } from '../../db/ids.js';
 import { openLedger } from '../../db/open.js';
 import {
@@ -11,6 +10,7 @@ import {
 import { DEFAULT_SETTINGS, getSettings, readSettings, updateSettings } from '../../db/services/settings.js';
 import { DEFAULT_CATEGORIES } from '../../db/services/reference-data.js';
 import { LEN } from '../../db/validate.js';
+import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxProblem, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
@@ -21,32 +21,6 @@ beforeEach(() => {
   admin = t.as(t.users.admin);
 });
 afterEach(() => t.close());
-
-const UNKNOWN = '01900000-0000-7000-8000-000000000000';
-
-function auditCount(): number {
-  return (t.ledger.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-}
-
-/** The call fails with `code` (and `field`/`reason` when given) and leaves no trace in the audit trail. */
-function rejects(fn: () => unknown, code: string, field?: string, reason?: string): DomainError {
-  const before = auditCount();
-  const version = t.ledger.state.version;
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DomainError);
-  const d = err as DomainError;
-  expect(d.code).toBe(code);
-  if (field !== undefined) expect(d.field).toBe(field);
-  if (reason !== undefined) expect(d.reason).toBe(reason);
-  expect(auditCount()).toBe(before);
-  expect(t.ledger.state.version).toBe(version);
-  return d;
-}
 
 function find(nodes: CategoryNode[], name: string): CategoryNode | undefined {
   for (const n of nodes) {
@@ -77,30 +51,30 @@ describe('problem categories', () => {
 
   it('refuses a name already used by a sibling, but allows it under another parent', () => {
     const parent = categoryId(admin, '履行全面从严治党责任');
-    rejects(() => createCategory(admin, { name: '廉洁风险', parentId: parent }), 'VALIDATION', 'name', 'duplicate');
-    rejects(() => createCategory(admin, { name: '基层党组织建设' }), 'VALIDATION', 'name', 'duplicate');
+    expectRefused(t, () => createCategory(admin, { name: '廉洁风险', parentId: parent }), 'VALIDATION', 'name', 'duplicate');
+    expectRefused(t, () => createCategory(admin, { name: '基层党组织建设' }), 'VALIDATION', 'name', 'duplicate');
     expect(createCategory(admin, { name: '廉洁风险', parentId: categoryId(admin, '基层党组织建设') }).name).toBe('廉洁风险');
   });
 
   it('validates name and parent, and keeps the tree at two levels', () => {
-    rejects(() => createCategory(admin, { name: '' }), 'VALIDATION', 'name', 'required');
-    rejects(() => createCategory(admin, { name: '类'.repeat(LEN.name + 1) }), 'VALIDATION', 'name', 'too_long');
-    rejects(() => createCategory(admin, { name: '新类别', parentId: UNKNOWN }), 'NOT_FOUND', 'parentId');
-    rejects(() => createCategory(admin, { name: '第三级', parentId: categoryId(admin, '廉洁风险') }), 'VALIDATION', 'parentId', 'too_deep');
+    expectRefused(t, () => createCategory(admin, { name: '' }), 'VALIDATION', 'name', 'required');
+    expectRefused(t, () => createCategory(admin, { name: '类'.repeat(LEN.name + 1) }), 'VALIDATION', 'name', 'too_long');
+    expectRefused(t, () => createCategory(admin, { name: '新类别', parentId: UNKNOWN_ID }), 'NOT_FOUND', 'parentId');
+    expectRefused(t, () => createCategory(admin, { name: '第三级', parentId: categoryId(admin, '廉洁风险') }), 'VALIDATION', 'parentId', 'too_deep');
   });
 
   it('needs the settings right to change categories', () => {
     const entry = t.as(t.users.entry);
     expect(listCategories(entry).length).toBeGreaterThan(0);
-    rejects(() => createCategory(entry, { name: '新类别' }), 'FORBIDDEN');
-    rejects(() => renameCategory(t.as(t.users.readonly), { id: categoryId(admin, '廉洁风险'), name: '廉洁' }), 'FORBIDDEN');
-    rejects(() => deactivateCategory(t.as(t.users.reviewer), { id: categoryId(admin, '廉洁风险') }), 'FORBIDDEN');
+    expectRefused(t, () => createCategory(entry, { name: '新类别' }), 'FORBIDDEN');
+    expectRefused(t, () => renameCategory(t.as(t.users.readonly), { id: categoryId(admin, '廉洁风险'), name: '廉洁' }), 'FORBIDDEN');
+    expectRefused(t, () => deactivateCategory(t.as(t.users.reviewer), { id: categoryId(admin, '廉洁风险') }), 'FORBIDDEN');
   });
 
   it('renames a category unless a sibling has the name', () => {
     const id = categoryId(admin, '廉洁风险');
-    rejects(() => renameCategory(admin, { id, name: '违反中央八项规定精神' }), 'VALIDATION', 'name', 'duplicate');
-    rejects(() => renameCategory(admin, { id: UNKNOWN, name: '某类' }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => renameCategory(admin, { id, name: '违反中央八项规定精神' }), 'VALIDATION', 'name', 'duplicate');
+    expectRefused(t, () => renameCategory(admin, { id: UNKNOWN_ID, name: '某类' }), 'NOT_FOUND', 'id');
     expect(renameCategory(admin, { id, name: '廉洁风险防控' }).name).toBe('廉洁风险防控');
     expect(renameCategory(admin, { id, name: '廉洁风险防控' }).name).toBe('廉洁风险防控');
   });
@@ -114,8 +88,8 @@ describe('problem categories', () => {
     expect(find(listCategories(admin, { activeOnly: true }), '选人用人')).toBeUndefined();
     expect(find(listCategories(admin), '选人用人')!.active).toBe(false);
     const child = categoryId(admin, '选人用人');
-    rejects(() => activateCategory(admin, { id: child }), 'CONFLICT', undefined, 'parent_inactive');
-    rejects(() => createCategory(admin, { name: '新小类', parentId }), 'VALIDATION', 'parentId', 'inactive');
+    expectRefused(t, () => activateCategory(admin, { id: child }), 'CONFLICT', undefined, 'parent_inactive');
+    expectRefused(t, () => createCategory(admin, { name: '新小类', parentId }), 'VALIDATION', 'parentId', 'inactive');
     activateCategory(admin, { id: parentId });
     expect(activateCategory(admin, { id: child }).active).toBe(true);
     expect(find(listCategories(admin, { activeOnly: true }), '干部监督管理')).toBeUndefined();
@@ -125,18 +99,18 @@ describe('problem categories', () => {
     const id = categoryId(admin, '廉洁风险');
     fxProblem(admin, { unitId: fxUnit(admin).id, categoryId: id });
     expect(find(listCategories(admin), '廉洁风险')!.problemCount).toBe(1);
-    rejects(() => deleteCategory(admin, { id, reason: '不再使用' }), 'CONFLICT', undefined, 'in_use');
+    expectRefused(t, () => deleteCategory(admin, { id, reason: '不再使用' }), 'CONFLICT', undefined, 'in_use');
     expect(deactivateCategory(admin, { id }).active).toBe(false);
   });
 
   it('deletes an unused category with a reason and restores it', () => {
     const id = categoryId(admin, '上轮巡视整改落实');
-    rejects(() => deleteCategory(admin, { id }), 'VALIDATION', 'reason', 'required');
-    rejects(() => deleteCategory(admin, { id: UNKNOWN, reason: '误建' }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => deleteCategory(admin, { id }), 'VALIDATION', 'reason', 'required');
+    expectRefused(t, () => deleteCategory(admin, { id: UNKNOWN_ID, reason: '误建' }), 'NOT_FOUND', 'id');
     expect(deleteCategory(admin, { id, reason: '合并到其他类别' })).toEqual({ id, deleted: true });
     expect(find(listCategories(admin), '上轮巡视整改落实')).toBeUndefined();
     createCategory(admin, { name: '上轮巡视整改落实' });
-    rejects(() => restoreCategory(admin, { id }), 'CONFLICT', undefined, 'duplicate');
+    expectRefused(t, () => restoreCategory(admin, { id }), 'CONFLICT', undefined, 'duplicate');
   });
 
   it('restores a deleted category when its name is free', () => {
@@ -146,7 +120,7 @@ describe('problem categories', () => {
   });
 
   it('refuses to delete a category that still has subcategories', () => {
-    rejects(() => deleteCategory(admin, { id: categoryId(admin, '领导班子和干部队伍建设'), reason: '调整' }), 'CONFLICT', undefined, 'has_children');
+    expectRefused(t, () => deleteCategory(admin, { id: categoryId(admin, '领导班子和干部队伍建设'), reason: '调整' }), 'CONFLICT', undefined, 'has_children');
   });
 
   it('reorders one level, refusing a list that does not match it', () => {
@@ -155,10 +129,10 @@ describe('problem categories', () => {
     const tree = reorderCategories(admin, { parentId: null, orderedIds: reversed });
     expect(tree.map((n) => n.id)).toEqual(reversed);
     expect(listCategories(admin).map((n) => n.id)).toEqual(reversed);
-    rejects(() => reorderCategories(admin, { orderedIds: reversed.slice(1) }), 'VALIDATION', 'orderedIds', 'mismatch');
-    rejects(() => reorderCategories(admin, { orderedIds: [...reversed.slice(1), reversed[1]] }), 'VALIDATION', 'orderedIds', 'mismatch');
-    rejects(() => reorderCategories(admin, { orderedIds: 'x' }), 'VALIDATION', 'orderedIds');
-    rejects(() => reorderCategories(admin, { parentId: UNKNOWN, orderedIds: [] }), 'NOT_FOUND', 'parentId');
+    expectRefused(t, () => reorderCategories(admin, { orderedIds: reversed.slice(1) }), 'VALIDATION', 'orderedIds', 'mismatch');
+    expectRefused(t, () => reorderCategories(admin, { orderedIds: [...reversed.slice(1), reversed[1]] }), 'VALIDATION', 'orderedIds', 'mismatch');
+    expectRefused(t, () => reorderCategories(admin, { orderedIds: 'x' }), 'VALIDATION', 'orderedIds');
+    expectRefused(t, () => reorderCategories(admin, { parentId: UNKNOWN_ID, orderedIds: [] }), 'NOT_FOUND', 'parentId');
 
     const parentId = categoryId(admin, '履行全面从严治党责任');
     const kids = find(listCategories(admin), '履行全面从严治党责任')!.children.map((c) => c.id);
@@ -179,15 +153,15 @@ describe('ledger settings', () => {
   it('starts from the defaults, readable by every role', () => {
     expect(getSettings(t.as(t.users.readonly))).toEqual({ closeoutMinEvidence: 1, warnDaysDefault: 7, disclosureRequiresFlagReason: true });
     expect(DEFAULT_SETTINGS.closeoutMinEvidence).toBe(1);
-    rejects(() => getSettings(t.as(null)), 'FORBIDDEN');
+    expectRefused(t, () => getSettings(t.as(null)), 'FORBIDDEN');
   });
 
   it('stores changed keys, merges them with the defaults and audits exactly the change', () => {
-    const before = auditCount();
+    const before = auditCount(t);
     const s = updateSettings(admin, { closeoutMinEvidence: 0, warnDaysDefault: 7 });
     expect(s).toEqual({ closeoutMinEvidence: 0, warnDaysDefault: 7, disclosureRequiresFlagReason: true });
     expect(getSettings(t.as(t.users.entry))).toEqual(s);
-    expect(auditCount()).toBe(before + 1);
+    expect(auditCount(t)).toBe(before + 1);
     const [a] = settingsAudit();
     expect(a!.action).toBe('update');
     expect(JSON.parse(a!.before)).toEqual({ closeoutMinEvidence: 1 });
@@ -216,28 +190,28 @@ describe('ledger settings', () => {
   });
 
   it('writes nothing when no value changes', () => {
-    const before = auditCount();
+    const before = auditCount(t);
     expect(updateSettings(admin, { closeoutMinEvidence: 1 })).toEqual(DEFAULT_SETTINGS);
     expect(updateSettings(admin, {})).toEqual(DEFAULT_SETTINGS);
-    expect(auditCount()).toBe(before);
+    expect(auditCount(t)).toBe(before);
     expect(t.ledger.sqlite.prepare("SELECT count(*) AS n FROM meta WHERE key = 'settings'").get()).toEqual({ n: 0 });
   });
 
   it('refuses unknown keys and bad values, naming the key and changing nothing', () => {
-    rejects(() => updateSettings(admin, { closeoutMinEvidence: 2, colour: 'red' }), 'VALIDATION', 'colour', 'unknown_key');
-    rejects(() => updateSettings(admin, { closeoutMinEvidence: -1 }), 'VALIDATION', 'closeoutMinEvidence', 'range');
-    rejects(() => updateSettings(admin, { closeoutMinEvidence: 1.5 }), 'VALIDATION', 'closeoutMinEvidence', 'type');
-    rejects(() => updateSettings(admin, { warnDaysDefault: '7' }), 'VALIDATION', 'warnDaysDefault', 'type');
-    rejects(() => updateSettings(admin, { warnDaysDefault: 365 }), 'VALIDATION', 'warnDaysDefault', 'range');
-    rejects(() => updateSettings(admin, { disclosureRequiresFlagReason: 'false' }), 'VALIDATION', 'disclosureRequiresFlagReason', 'type');
-    rejects(() => updateSettings(admin, ['closeoutMinEvidence']), 'VALIDATION', 'input');
+    expectRefused(t, () => updateSettings(admin, { closeoutMinEvidence: 2, colour: 'red' }), 'VALIDATION', 'colour', 'unknown_key');
+    expectRefused(t, () => updateSettings(admin, { closeoutMinEvidence: -1 }), 'VALIDATION', 'closeoutMinEvidence', 'range');
+    expectRefused(t, () => updateSettings(admin, { closeoutMinEvidence: 1.5 }), 'VALIDATION', 'closeoutMinEvidence', 'type');
+    expectRefused(t, () => updateSettings(admin, { warnDaysDefault: '7' }), 'VALIDATION', 'warnDaysDefault', 'type');
+    expectRefused(t, () => updateSettings(admin, { warnDaysDefault: 365 }), 'VALIDATION', 'warnDaysDefault', 'range');
+    expectRefused(t, () => updateSettings(admin, { disclosureRequiresFlagReason: 'false' }), 'VALIDATION', 'disclosureRequiresFlagReason', 'type');
+    expectRefused(t, () => updateSettings(admin, ['closeoutMinEvidence']), 'VALIDATION', 'input');
     expect(getSettings(admin)).toEqual(DEFAULT_SETTINGS);
   });
 
   it('needs the settings right to change settings', () => {
-    rejects(() => updateSettings(t.as(t.users.entry), { warnDaysDefault: 3 }), 'FORBIDDEN');
-    rejects(() => updateSettings(t.as(t.users.reviewer), { warnDaysDefault: 3 }), 'FORBIDDEN');
-    rejects(() => updateSettings(t.as(t.users.readonly), { warnDaysDefault: 3 }), 'FORBIDDEN');
+    expectRefused(t, () => updateSettings(t.as(t.users.entry), { warnDaysDefault: 3 }), 'FORBIDDEN');
+    expectRefused(t, () => updateSettings(t.as(t.users.reviewer), { warnDaysDefault: 3 }), 'FORBIDDEN');
+    expectRefused(t, () => updateSettings(t.as(t.users.readonly), { warnDaysDefault: 3 }), 'FORBIDDEN');
   });
 
   it('falls back to the default for a stored value that no longer passes its check', () => {

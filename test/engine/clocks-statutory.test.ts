@@ -10,21 +10,12 @@ import type { Ledger } from '../../db/open.js';
 import { createRuleSetVersion, setCalendarDay, setRoundRuleSet } from '../../db/services/calendar.js';
 import { clockRuleSets, clueDispositions, clues, feedbacks, inspections, reports, tasks } from '../../db/schema/index.js';
 import { insertRow, softDelete, updateRow } from '../../db/write.js';
+import { expectError, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit, ruleSetId } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
 let t: TestLedger;
 afterEach(() => t?.close());
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const pick = (list: ClockView[], kind: ClockKind): ClockView => {
   const c = list.find((k) => k.kind === kind);
@@ -218,17 +209,17 @@ describe('the clocks of one inspection', () => {
 
   it('refuses an unknown or deleted inspection with NOT_FOUND and a caller who is not logged in', () => {
     const { admin, inspection, reader } = setup();
-    expect(caught(() => inspectionClocks(reader, '01900000-0000-7000-8000-000000000000')).code).toBe('NOT_FOUND');
-    expect(caught(() => inspectionClocks(t.as(null), inspection.id)).code).toBe('FORBIDDEN');
+    expectError(() => inspectionClocks(reader, UNKNOWN_ID), 'NOT_FOUND');
+    expectError(() => inspectionClocks(t.as(null), inspection.id), 'FORBIDDEN');
     softDelete(admin, inspections, inspection, '录入错误');
-    expect(caught(() => inspectionClocks(reader, inspection.id))).toMatchObject({ code: 'NOT_FOUND', field: 'inspectionId' });
+    expectError(() => inspectionClocks(reader, inspection.id), 'NOT_FOUND', 'inspectionId');
   });
 
   it('reports a damaged rule set as CORRUPT instead of guessing', () => {
     const { admin, round, inspection, reader } = setup();
     const rs = admin.ledger.orm.select().from(clockRuleSets).all().find((r) => r.id === round.ruleSetId)!;
     updateRow(admin, clockRuleSets, rs, { rules: JSON.stringify({ ...JSON.parse(rs.rules), concentratedMonths: 'three' }) });
-    expect(caught(() => inspectionClocks(reader, inspection.id)).code).toBe('CORRUPT');
+    expectError(() => inspectionClocks(reader, inspection.id), 'CORRUPT');
     expect(() => readRules('not json')).toThrow(DomainError);
     expect(readRules(JSON.stringify({ ...JSON.parse(rs.rules), concentratedMonths: 3, warnDays: undefined })).warnDays).toBe(7);
   });
@@ -296,8 +287,8 @@ describe('task deadlines', () => {
     const k = task();
     expect(taskLight(reader, k.id, '2024-04-01').light).toBe('green');
     softDelete(admin, tasks, k, '合并到其他任务');
-    expect(caught(() => taskLight(reader, k.id))).toMatchObject({ code: 'NOT_FOUND', field: 'taskId' });
-    expect(caught(() => taskLight(reader, '01900000-0000-7000-8000-000000000000')).code).toBe('NOT_FOUND');
+    expectError(() => taskLight(reader, k.id), 'NOT_FOUND', 'taskId');
+    expectError(() => taskLight(reader, UNKNOWN_ID), 'NOT_FOUND');
   });
 });
 
@@ -342,7 +333,7 @@ describe('clue clocks', () => {
     const concluded = clue({ receivedOn: '2024-01-31', disposition: 'preliminary_verification', concludedOn: '2024-04-20' });
     expect(clueClocks(cluer, concluded.id, '2024-06-01').clue).toMatchObject({ light: 'done', doneOn: '2024-04-20', late: false });
     softDelete(admin, clues, concluded, '录入错误');
-    expect(caught(() => clueClocks(cluer, concluded.id)).code).toBe('NOT_FOUND');
+    expectError(() => clueClocks(cluer, concluded.id), 'NOT_FOUND');
   });
 
   it('gives each inquiry letter 15 working days under the holiday calendar, and follows calendar edits', () => {
@@ -382,7 +373,7 @@ describe('clue clocks', () => {
     const c = clue({ receivedOn: '2024-01-31' });
     expect(clueClocks(cluer, c.id).clue.light).toBe('green');
     for (const u of [t.users.admin, t.users.entry, t.users.reviewer2, t.users.readonly]) {
-      expect(caught(() => clueClocks(t.as(u), c.id)).code).toBe('FORBIDDEN');
+      expectError(() => clueClocks(t.as(u), c.id), 'FORBIDDEN');
     }
   });
 });
@@ -457,6 +448,6 @@ describe('the lights of a whole round', () => {
 
   it('refuses an unknown round with NOT_FOUND', () => {
     const { reader } = setup();
-    expect(caught(() => roundClocks(reader, '01900000-0000-7000-8000-000000000000'))).toMatchObject({ code: 'NOT_FOUND', field: 'roundId' });
+    expectError(() => roundClocks(reader, UNKNOWN_ID), 'NOT_FOUND', 'roundId');
   });
 });

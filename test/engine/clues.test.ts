@@ -8,7 +8,8 @@ import {
 import { fxUnit } from '../helpers/fixtures.js';
 import { softDelete } from '../../db/write.js';
 import { units } from '../../db/schema/index.js';
-import { auditCount, expectError, expectRefused, makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
+import { auditCount, expectError, expectRefused } from '../helpers/expect.js';
+import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
 
 let w: World;
 afterEach(() => w?.t.close());

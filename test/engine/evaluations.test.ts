@@ -5,7 +5,8 @@ import {
 import { closeouts, inspections, tasks } from '../../db/schema/index.js';
 import { getRow, insertRow, softDelete } from '../../db/write.js';
 import { fxSet } from '../helpers/fixtures.js';
-import { expectError, expectRefused, makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
+import { expectError, expectRefused } from '../helpers/expect.js';
+import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
 
 let w: World;
 afterEach(() => w?.t.close());

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
 import {
   addFeedback, createInspection, deleteFeedback, deleteInspection, getInspection, listFeedback, listInspections,
   restoreFeedback, restoreInspection, updateFeedback, updateInspection,
@@ -8,6 +7,7 @@ import {
 import { createRound, createTeam, deleteTeam } from '../../db/services/rounds.js';
 import { createUnit, deleteUnit, restoreUnit } from '../../db/services/units.js';
 import { LEN } from '../../db/validate.js';
+import { expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxProblem } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
@@ -22,32 +22,6 @@ beforeEach(() => {
   }).id;
 });
 afterEach(() => t.close());
-
-const UNKNOWN = '01900000-0000-7000-8000-000000000000';
-
-function auditCount(): number {
-  return (t.ledger.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-}
-
-/** The call fails with `code` (and `field`/`reason` when given) and leaves no trace in the audit trail. */
-function rejects(fn: () => unknown, code: string, field?: string, reason?: string): DomainError {
-  const before = auditCount();
-  const version = t.ledger.state.version;
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DomainError);
-  const d = err as DomainError;
-  expect(d.code).toBe(code);
-  if (field !== undefined) expect(d.field).toBe(field);
-  if (reason !== undefined) expect(d.reason).toBe(reason);
-  expect(auditCount()).toBe(before);
-  expect(t.ledger.state.version).toBe(version);
-  return d;
-}
 
 const unit = (name = '某某集团有限公司') => createUnit(entry, { name, sector: 'central_soe' });
 const FB = { kind: 'collective', feedbackDate: '2024-01-31', docNumber: '某巡反〔2024〕3号', body: '巡视组反馈意见：落实全面从严治党责任不够到位。' };
@@ -73,7 +47,7 @@ describe('inspections', () => {
   it('refuses a second inspection of the same unit in the same round with a clear CONFLICT', () => {
     const u = unit();
     createInspection(entry, { roundId, unitId: u.id });
-    const e = rejects(() => createInspection(entry, { roundId, unitId: u.id }), 'CONFLICT', undefined, 'duplicate');
+    const e = expectRefused(t, () => createInspection(entry, { roundId, unitId: u.id }), 'CONFLICT', undefined, 'duplicate');
     expect(e.message).toContain('某某集团有限公司');
     expect(e.message).not.toMatch(/SQLITE|constraint/i);
     const other = createRound(entry, { name: '某省委第三轮巡视', level: 'province' });
@@ -85,7 +59,7 @@ describe('inspections', () => {
     const first = createInspection(entry, { roundId, unitId: u.id });
     deleteInspection(entry, { id: first.id, reason: '误加' });
     expect(listInspections(entry, { roundId })).toHaveLength(0);
-    rejects(() => createInspection(entry, { roundId, unitId: u.id }), 'CONFLICT', undefined, 'deleted_duplicate');
+    expectRefused(t, () => createInspection(entry, { roundId, unitId: u.id }), 'CONFLICT', undefined, 'deleted_duplicate');
     expect(restoreInspection(entry, { id: first.id }).deletedAt).toBeNull();
     expect(listInspections(entry, { roundId }).map((x) => x.id)).toEqual([first.id]);
   });
@@ -95,41 +69,41 @@ describe('inspections', () => {
     const foreign = createTeam(entry, { roundId: other.id, number: 1 });
     const own = createTeam(entry, { roundId, number: 1 });
     const u = unit();
-    rejects(() => createInspection(entry, { roundId, unitId: u.id, teamId: foreign.id }), 'VALIDATION', 'teamId', 'other_round');
+    expectRefused(t, () => createInspection(entry, { roundId, unitId: u.id, teamId: foreign.id }), 'VALIDATION', 'teamId', 'other_round');
     const insp = createInspection(entry, { roundId, unitId: u.id, teamId: own.id });
-    rejects(() => updateInspection(entry, { id: insp.id, teamId: foreign.id }), 'VALIDATION', 'teamId', 'other_round');
-    rejects(() => updateInspection(entry, { id: insp.id, teamId: UNKNOWN }), 'NOT_FOUND', 'teamId');
+    expectRefused(t, () => updateInspection(entry, { id: insp.id, teamId: foreign.id }), 'VALIDATION', 'teamId', 'other_round');
+    expectRefused(t, () => updateInspection(entry, { id: insp.id, teamId: UNKNOWN_ID }), 'NOT_FOUND', 'teamId');
     expect(updateInspection(entry, { id: insp.id, teamId: null })).toMatchObject({ teamId: null, teamName: null });
   });
 
   it('names the field of unknown or deleted references', () => {
     const u = unit();
-    rejects(() => createInspection(entry, { roundId: UNKNOWN, unitId: u.id }), 'NOT_FOUND', 'roundId');
-    rejects(() => createInspection(entry, { roundId, unitId: UNKNOWN }), 'NOT_FOUND', 'unitId');
-    rejects(() => createInspection(entry, { roundId, unitId: u.id, teamId: UNKNOWN }), 'NOT_FOUND', 'teamId');
-    rejects(() => createInspection(entry, { roundId, unitId: 'abc' }), 'VALIDATION', 'unitId', 'bad_id');
-    rejects(() => getInspection(entry, { id: UNKNOWN }), 'NOT_FOUND', 'id');
-    rejects(() => listInspections(entry, { roundId: UNKNOWN }), 'NOT_FOUND', 'roundId');
-    rejects(() => listFeedback(entry, { inspectionId: UNKNOWN }), 'NOT_FOUND', 'inspectionId');
-    rejects(() => addFeedback(entry, { ...FB, inspectionId: UNKNOWN }), 'NOT_FOUND', 'inspectionId');
+    expectRefused(t, () => createInspection(entry, { roundId: UNKNOWN_ID, unitId: u.id }), 'NOT_FOUND', 'roundId');
+    expectRefused(t, () => createInspection(entry, { roundId, unitId: UNKNOWN_ID }), 'NOT_FOUND', 'unitId');
+    expectRefused(t, () => createInspection(entry, { roundId, unitId: u.id, teamId: UNKNOWN_ID }), 'NOT_FOUND', 'teamId');
+    expectRefused(t, () => createInspection(entry, { roundId, unitId: 'abc' }), 'VALIDATION', 'unitId', 'bad_id');
+    expectRefused(t, () => getInspection(entry, { id: UNKNOWN_ID }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => listInspections(entry, { roundId: UNKNOWN_ID }), 'NOT_FOUND', 'roundId');
+    expectRefused(t, () => listFeedback(entry, { inspectionId: UNKNOWN_ID }), 'NOT_FOUND', 'inspectionId');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId: UNKNOWN_ID }), 'NOT_FOUND', 'inspectionId');
     deleteUnit(entry, { id: u.id, reason: '撤并' });
-    rejects(() => createInspection(entry, { roundId, unitId: u.id }), 'NOT_FOUND', 'unitId');
+    expectRefused(t, () => createInspection(entry, { roundId, unitId: u.id }), 'NOT_FOUND', 'unitId');
   });
 
   it('refuses a read-only user', () => {
     const u = unit();
-    rejects(() => createInspection(t.as(t.users.readonly), { roundId, unitId: u.id }), 'FORBIDDEN');
+    expectRefused(t, () => createInspection(t.as(t.users.readonly), { roundId, unitId: u.id }), 'FORBIDDEN');
     const insp = createInspection(entry, { roundId, unitId: u.id });
-    rejects(() => addFeedback(t.as(t.users.readonly), { ...FB, inspectionId: insp.id }), 'FORBIDDEN');
-    rejects(() => deleteInspection(t.as(t.users.readonly), { id: insp.id, reason: '误加' }), 'FORBIDDEN');
+    expectRefused(t, () => addFeedback(t.as(t.users.readonly), { ...FB, inspectionId: insp.id }), 'FORBIDDEN');
+    expectRefused(t, () => deleteInspection(t.as(t.users.readonly), { id: insp.id, reason: '误加' }), 'FORBIDDEN');
   });
 
   it('refuses to delete an inspection that still has live problems', () => {
     const u = unit();
     const insp = createInspection(entry, { roundId, unitId: u.id });
-    rejects(() => deleteInspection(entry, { id: insp.id }), 'VALIDATION', 'reason', 'required');
+    expectRefused(t, () => deleteInspection(entry, { id: insp.id }), 'VALIDATION', 'reason', 'required');
     fxProblem(entry, { unitId: u.id, roundId, inspectionId: insp.id, categoryId: categoryId(entry, '选人用人') });
-    rejects(() => deleteInspection(entry, { id: insp.id, reason: '误加' }), 'CONFLICT', undefined, 'in_use');
+    expectRefused(t, () => deleteInspection(entry, { id: insp.id, reason: '误加' }), 'CONFLICT', undefined, 'in_use');
   });
 
   it('restores an inspection only under a live round and unit, dropping a team deleted meanwhile', () => {
@@ -139,10 +113,10 @@ describe('inspections', () => {
     deleteInspection(entry, { id: insp.id, reason: '误加' });
     deleteTeam(entry, { id: team.id, reason: '撤销' });
     deleteUnit(entry, { id: u.id, reason: '撤并' });
-    rejects(() => restoreInspection(entry, { id: insp.id }), 'CONFLICT', undefined, 'parent_deleted');
+    expectRefused(t, () => restoreInspection(entry, { id: insp.id }), 'CONFLICT', undefined, 'parent_deleted');
     restoreUnit(entry, { id: u.id });
     expect(restoreInspection(entry, { id: insp.id })).toMatchObject({ deletedAt: null, teamId: null });
-    rejects(() => restoreInspection(entry, { id: UNKNOWN }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => restoreInspection(entry, { id: UNKNOWN_ID }), 'NOT_FOUND', 'id');
   });
 });
 
@@ -161,7 +135,7 @@ describe('feedback (反馈意见)', () => {
   });
 
   it('refuses a feedback date before the round’s entry date, accepting the entry day itself', () => {
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, feedbackDate: '2023-09-09' }), 'VALIDATION', 'feedbackDate', 'before_entry');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, feedbackDate: '2023-09-09' }), 'VALIDATION', 'feedbackDate', 'before_entry');
     expect(addFeedback(entry, { ...FB, inspectionId, feedbackDate: '2023-09-10' }).feedbackDate).toBe('2023-09-10');
   });
 
@@ -172,21 +146,21 @@ describe('feedback (反馈意见)', () => {
   });
 
   it('validates kind, date, document number and body', () => {
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, feedbackDate: '2024-02-30' }), 'VALIDATION', 'feedbackDate', 'bad_date');
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, feedbackDate: undefined }), 'VALIDATION', 'feedbackDate', 'required');
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, kind: 'email' }), 'VALIDATION', 'kind', 'bad_choice');
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, docNumber: '号'.repeat(101) }), 'VALIDATION', 'docNumber', 'too_long');
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, body: ' ' }), 'VALIDATION', 'body', 'required');
-    rejects(() => addFeedback(entry, { ...FB, inspectionId, body: '文'.repeat(LEN.long + 1) }), 'VALIDATION', 'body', 'too_long');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, feedbackDate: '2024-02-30' }), 'VALIDATION', 'feedbackDate', 'bad_date');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, feedbackDate: undefined }), 'VALIDATION', 'feedbackDate', 'required');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, kind: 'email' }), 'VALIDATION', 'kind', 'bad_choice');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, docNumber: '号'.repeat(101) }), 'VALIDATION', 'docNumber', 'too_long');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, body: ' ' }), 'VALIDATION', 'body', 'required');
+    expectRefused(t, () => addFeedback(entry, { ...FB, inspectionId, body: '文'.repeat(LEN.long + 1) }), 'VALIDATION', 'body', 'too_long');
     expect(addFeedback(entry, { ...FB, inspectionId, docNumber: '号'.repeat(100) }).docNumber).toHaveLength(100);
   });
 
   it('updates feedback under the same rules', () => {
     const f = addFeedback(entry, { ...FB, inspectionId });
-    rejects(() => updateFeedback(entry, { id: f.id, feedbackDate: '2023-01-01' }), 'VALIDATION', 'feedbackDate', 'before_entry');
-    rejects(() => updateFeedback(entry, { id: f.id, feedbackDate: '2024-04-31' }), 'VALIDATION', 'feedbackDate', 'bad_date');
-    rejects(() => updateFeedback(entry, { id: f.id, body: '' }), 'VALIDATION', 'body');
-    rejects(() => updateFeedback(entry, { id: UNKNOWN, body: '正文' }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => updateFeedback(entry, { id: f.id, feedbackDate: '2023-01-01' }), 'VALIDATION', 'feedbackDate', 'before_entry');
+    expectRefused(t, () => updateFeedback(entry, { id: f.id, feedbackDate: '2024-04-31' }), 'VALIDATION', 'feedbackDate', 'bad_date');
+    expectRefused(t, () => updateFeedback(entry, { id: f.id, body: '' }), 'VALIDATION', 'body');
+    expectRefused(t, () => updateFeedback(entry, { id: UNKNOWN_ID, body: '正文' }), 'NOT_FOUND', 'id');
     const u = updateFeedback(entry, { id: f.id, feedbackDate: '2024-02-01', docNumber: null });
     expect(u).toMatchObject({ feedbackDate: '2024-02-01', docNumber: null, body: FB.body });
   });
@@ -196,7 +170,7 @@ describe('feedback (反馈意见)', () => {
     const spare = addFeedback(entry, { ...FB, inspectionId, kind: 'one_to_one' });
     const insp = getInspection(entry, { id: inspectionId });
     fxProblem(entry, { unitId: insp.unitId, roundId, inspectionId, feedbackId: cited.id, categoryId: categoryId(entry, '廉洁风险') });
-    rejects(() => deleteFeedback(entry, { id: cited.id, reason: '重复' }), 'CONFLICT', undefined, 'in_use');
+    expectRefused(t, () => deleteFeedback(entry, { id: cited.id, reason: '重复' }), 'CONFLICT', undefined, 'in_use');
     expect(deleteFeedback(entry, { id: spare.id, reason: '重复' }).deletedReason).toBe('重复');
     expect(listFeedback(entry, { inspectionId }).map((f) => f.id)).toEqual([cited.id]);
     expect(listFeedback(entry, { inspectionId, includeDeleted: true })).toHaveLength(2);
@@ -207,7 +181,7 @@ describe('feedback (反馈意见)', () => {
     const f = addFeedback(entry, { ...FB, inspectionId });
     deleteFeedback(entry, { id: f.id, reason: '误录' });
     deleteInspection(entry, { id: inspectionId, reason: '误加' });
-    rejects(() => restoreFeedback(entry, { id: f.id }), 'CONFLICT', undefined, 'parent_deleted');
-    rejects(() => restoreFeedback(entry, { id: UNKNOWN }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => restoreFeedback(entry, { id: f.id }), 'CONFLICT', undefined, 'parent_deleted');
+    expectRefused(t, () => restoreFeedback(entry, { id: UNKNOWN_ID }), 'NOT_FOUND', 'id');
   });
 });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../db/clock.js';
 import type { ServiceContext } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
 import { makeRng, pick } from '../../db/seed/vocabulary.js';
 import { countProblems, explainProblemList, listProblems, type ProblemListRow } from '../../db/queries/problem-list.js';
 import { countTasks, explainTaskList, listTasks, type TaskListRow } from '../../db/queries/task-list.js';
 import { problems, tasks } from '../../db/schema/index.js';
 import { softDelete } from '../../db/write.js';
+import { expectError } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
@@ -105,18 +105,6 @@ function walk(list: (ctx: ServiceContext, raw: unknown) => { rows: { id: string 
 function refProblems(where = '1', params: unknown[] = [], orderBy = 'deadline IS NULL, deadline, id'): string[] {
   return (t.ledger.sqlite.prepare(`SELECT id FROM problems WHERE deleted_at IS NULL AND (${where}) ORDER BY ${orderBy}`)
     .all(...params) as { id: string }[]).map((r) => r.id);
-}
-
-function expectError(fn: () => unknown, code: string, field?: string) {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DomainError);
-  expect((err as DomainError).code).toBe(code);
-  if (field) expect((err as DomainError).field).toBe(field);
 }
 
 describe('problem list: keyset pagination', () => {

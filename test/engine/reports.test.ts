@@ -7,7 +7,8 @@ import { feedbacks } from '../../db/schema/index.js';
 import { insertRow } from '../../db/write.js';
 import { fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
 import { inspections } from '../../db/schema/index.js';
-import { expectError, expectRefused, makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
+import { expectError, expectRefused } from '../helpers/expect.js';
+import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
 
 let w: World;
 afterEach(() => w?.t.close());

@@ -1,6 +1,4 @@
-import { expect } from 'vitest';
 import type { ServiceContext } from '../../db/context.js';
-import { DomainError, type ErrorCode } from '../../db/errors.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
@@ -37,36 +35,8 @@ export function makeWorld(today = '2024-06-01') {
 }
 export type World = ReturnType<typeof makeWorld>;
 
-export function auditCount(t: TestLedger): number {
-  return (t.ledger.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-}
-
 export function rowCount(t: TestLedger, table: string): number {
   return (t.ledger.sqlite.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
-}
-
-/** Run `fn`, expect a DomainError with `code` (and `field`/`reason` when given); return it. */
-export function expectError(fn: () => unknown, code: ErrorCode, field?: string, reason?: string): DomainError {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${code}${field ? ` on ${field}` : ''}`).toBeInstanceOf(DomainError);
-  const e = caught as DomainError;
-  expect({ code: e.code, field: e.field, reason: e.reason }).toMatchObject({
-    code, ...(field === undefined ? {} : { field }), ...(reason === undefined ? {} : { reason }),
-  });
-  return e;
-}
-
-/** The same, and the ledger is untouched: no audit entry, no version handed out. */
-export function expectRefused(t: TestLedger, fn: () => unknown, code: ErrorCode, field?: string, reason?: string): DomainError {
-  const before = { audit: auditCount(t), version: t.ledger.state.version };
-  const e = expectError(fn, code, field, reason);
-  expect({ audit: auditCount(t), version: t.ledger.state.version }).toEqual(before);
-  return e;
 }
 
 export type Ctx = ServiceContext;

@@ -13,7 +13,8 @@ import {
 import { problems } from '../../db/schema/index.js';
 import { softDelete } from '../../db/write.js';
 import { fxProblem } from '../helpers/fixtures.js';
-import { expectError, expectRefused, makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
+import { expectError, expectRefused } from '../helpers/expect.js';
+import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
 
 let w: World;
 afterEach(() => w?.t.close());

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../../db/errors.js';
 import type { ServiceContext } from '../../db/context.js';
 import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';
 import { decideExtension, requestExtension } from '../../db/services/extensions.js';
@@ -12,9 +11,10 @@ import {
 } from '../../db/services/tasks.js';
 import { tasks } from '../../db/schema/index.js';
 import type { TaskStatus } from '../../db/domain/enums.js';
+import { auditCount, expectRefused } from '../helpers/expect.js';
 import { fxSet } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
-import { attach, auditCount, newProblemAndTask, stage } from '../helpers/workflow.js';
+import { attach, newProblemAndTask, stage } from '../helpers/workflow.js';
 
 let t: TestLedger;
 let s: ReturnType<typeof stage>;
@@ -32,23 +32,6 @@ beforeEach(() => {
   reviewer2 = t.as(t.users.reviewer2);
 });
 afterEach(() => t.close());
-
-/** Expect `fn` to throw a DomainError with this code (and field), leaving the audit trail untouched. */
-function rejects(fn: () => unknown, code: string, field?: string): DomainError {
-  const before = auditCount(t);
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, `expected ${code}`).toBeInstanceOf(DomainError);
-  const d = err as DomainError;
-  expect(d.code).toBe(code);
-  if (field !== undefined) expect(d.field).toBe(field);
-  expect(auditCount(t)).toBe(before);
-  return d;
-}
 
 function taskIn(status: TaskStatus): Task {
   const { task } = newProblemAndTask(entry, s);
@@ -87,7 +70,7 @@ describe('task state machine', () => {
       } else {
         it(`refuses ${name} from ${from} with ILLEGAL_TRANSITION and changes nothing`, () => {
           const task = taskIn(from);
-          rejects(() => action.run(task), 'ILLEGAL_TRANSITION');
+          expectRefused(t, () => action.run(task), 'ILLEGAL_TRANSITION');
           expect(getTask(entry, { id: task.id }).task.status).toBe(from);
         });
       }
@@ -105,7 +88,7 @@ describe('close-out (销号) with four eyes and evidence', () => {
   it('refuses submission without evidence, naming the evidence field', () => {
     const { task } = newProblemAndTask(entry, s);
     startTask(entry, { id: task.id });
-    const e = rejects(() => submitCloseout(entry, { taskId: task.id, completedOn: '2024-03-10' }), 'VALIDATION', 'evidence');
+    const e = expectRefused(t, () => submitCloseout(entry, { taskId: task.id, completedOn: '2024-03-10' }), 'VALIDATION', 'evidence');
     expect(e.reason).toBe('evidence_required');
   });
 
@@ -121,19 +104,19 @@ describe('close-out (销号) with four eyes and evidence', () => {
     startTask(reviewer, { id: task.id });
     attach(reviewer, task.id);
     submitCloseout(reviewer, { taskId: task.id, completedOn: '2024-03-10' });
-    const e = rejects(() => reviewCloseout(reviewer, { taskId: task.id, decision: 'accept' }), 'FORBIDDEN');
+    const e = expectRefused(t, () => reviewCloseout(reviewer, { taskId: task.id, decision: 'accept' }), 'FORBIDDEN');
     expect(e.reason).toBe('four_eyes');
     expect(reviewCloseout(reviewer2, { taskId: task.id, decision: 'accept' }).status).toBe('closed');
   });
 
   it('refuses review by a 录入员, who lacks the review right', () => {
     const task = taskIn('pending_review');
-    rejects(() => reviewCloseout(entry2, { taskId: task.id, decision: 'accept' }), 'FORBIDDEN');
+    expectRefused(t, () => reviewCloseout(entry2, { taskId: task.id, decision: 'accept' }), 'FORBIDDEN');
   });
 
   it('requires a reason to return, and counts each return', () => {
     const task = taskIn('pending_review');
-    rejects(() => reviewCloseout(reviewer, { taskId: task.id, decision: 'return' }), 'VALIDATION', 'comment');
+    expectRefused(t, () => reviewCloseout(reviewer, { taskId: task.id, decision: 'return' }), 'VALIDATION', 'comment');
     reviewCloseout(reviewer, { taskId: task.id, decision: 'return', comment: '会议纪要未盖章。' });
     submitCloseout(entry, { taskId: task.id, completedOn: '2024-03-12' });
     const back = reviewCloseout(reviewer, { taskId: task.id, decision: 'return', comment: '仍缺整改台账。' });
@@ -157,16 +140,16 @@ describe('close-out (销号) with four eyes and evidence', () => {
 
   it('locks a task under review against edits, evidence and progress', () => {
     const task = taskIn('pending_review');
-    rejects(() => updateTask(entry, { id: task.id, measures: '改写的措施' }), 'LOCKED');
-    rejects(() => attach(entry, task.id, '新材料'), 'LOCKED');
-    rejects(() => addProgress(entry, { taskId: task.id, entryDate: '2024-03-01', content: '补充进展' }), 'LOCKED');
+    expectRefused(t, () => updateTask(entry, { id: task.id, measures: '改写的措施' }), 'LOCKED');
+    expectRefused(t, () => attach(entry, task.id, '新材料'), 'LOCKED');
+    expectRefused(t, () => addProgress(entry, { taskId: task.id, entryDate: '2024-03-01', content: '补充进展' }), 'LOCKED');
   });
 });
 
 describe('re-opening after a material change', () => {
   it('needs a reason to change the measures of a closed task, then re-opens it and supersedes the approval', () => {
     const task = taskIn('closed');
-    rejects(() => updateTask(entry, { id: task.id, measures: '新的整改措施' }), 'VALIDATION', 'reason');
+    expectRefused(t, () => updateTask(entry, { id: task.id, measures: '新的整改措施' }), 'VALIDATION', 'reason');
     const next = updateTask(entry, { id: task.id, measures: '新的整改措施', reason: '上级要求补充措施。' });
     expect(next.status).toBe('in_progress');
     expect(next.materialRevision).toBeGreaterThan(task.materialRevision);
@@ -182,7 +165,7 @@ describe('re-opening after a material change', () => {
 
   it('refuses new evidence on a closed task until it is re-opened', () => {
     const task = taskIn('closed');
-    rejects(() => attach(entry, task.id, '补充'), 'LOCKED');
+    expectRefused(t, () => attach(entry, task.id, '补充'), 'LOCKED');
   });
 });
 
@@ -202,25 +185,25 @@ describe('deadline extension (延期申请)', () => {
   it('records a refusal with its reason and leaves the deadline alone', () => {
     const task = taskIn('in_progress');
     const req = requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-30', reason: '工作量大。' });
-    rejects(() => decideExtension(reviewer, { id: req.id, approve: false }), 'VALIDATION', 'comment');
+    expectRefused(t, () => decideExtension(reviewer, { id: req.id, approve: false }), 'VALIDATION', 'comment');
     expect(decideExtension(reviewer, { id: req.id, approve: false, comment: '理由不充分。' }).status).toBe('refused');
     expect(getTask(entry, { id: task.id }).task.currentDeadline).toBe('2024-04-30');
-    rejects(() => decideExtension(reviewer2, { id: req.id, approve: true }), 'CONFLICT');
+    expectRefused(t, () => decideExtension(reviewer2, { id: req.id, approve: true }), 'CONFLICT');
   });
 
   it('refuses a request that is not later, a second open request, and a decision by the requester', () => {
     const task = taskIn('in_progress');
-    rejects(() => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-04-30', reason: '需要时间' }), 'VALIDATION', 'requestedDeadline');
-    rejects(() => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-31', reason: '需要时间' }), 'VALIDATION', 'requestedDeadline');
+    expectRefused(t, () => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-04-30', reason: '需要时间' }), 'VALIDATION', 'requestedDeadline');
+    expectRefused(t, () => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-31', reason: '需要时间' }), 'VALIDATION', 'requestedDeadline');
     const req = requestExtension(reviewer, { taskId: task.id, requestedDeadline: '2024-05-31', reason: '需要时间' });
-    rejects(() => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-30', reason: '需要时间' }), 'CONFLICT');
-    rejects(() => decideExtension(reviewer, { id: req.id, approve: true }), 'FORBIDDEN');
-    rejects(() => decideExtension(entry, { id: req.id, approve: true }), 'FORBIDDEN');
+    expectRefused(t, () => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-30', reason: '需要时间' }), 'CONFLICT');
+    expectRefused(t, () => decideExtension(reviewer, { id: req.id, approve: true }), 'FORBIDDEN');
+    expectRefused(t, () => decideExtension(entry, { id: req.id, approve: true }), 'FORBIDDEN');
   });
 
   it('refuses an extension for a closed task', () => {
     const task = taskIn('closed');
-    rejects(() => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-30', reason: '需要时间' }), 'ILLEGAL_TRANSITION');
+    expectRefused(t, () => requestExtension(entry, { taskId: task.id, requestedDeadline: '2024-06-30', reason: '需要时间' }), 'ILLEGAL_TRANSITION');
   });
 });
 
@@ -228,32 +211,32 @@ describe('bad input to task services changes nothing', () => {
   it('names the field for each invalid create', () => {
     const { problem } = newProblemAndTask(entry, s);
     const good = { problemId: problem.id, measures: '措施', term: 'immediate', deadline: '2024-03-31' };
-    rejects(() => createTask(entry, { ...good, measures: '' }), 'VALIDATION', 'measures');
-    rejects(() => createTask(entry, { ...good, measures: '长'.repeat(4001) }), 'VALIDATION', 'measures');
-    rejects(() => createTask(entry, { ...good, deadline: '2024-02-30' }), 'VALIDATION', 'deadline');
-    rejects(() => createTask(entry, { ...good, deadline: '2024-01-15' }), 'VALIDATION', 'deadline');
-    rejects(() => createTask(entry, { ...good, term: 'forever' }), 'VALIDATION', 'term');
-    rejects(() => createTask(entry, { ...good, problemId: '0190a0c0-0000-7000-8000-000000000000' }), 'NOT_FOUND', 'problemId');
-    rejects(() => createTask(entry, { ...good, problemId: 'not-an-id' }), 'VALIDATION', 'problemId');
-    rejects(() => createTask(entry, { ...good, measures: 'a\u0000b' }), 'VALIDATION', 'measures');
-    rejects(() => createTask(entry, { ...good, stages: [{ goal: '第一阶段', dueDate: '2024-03-01' }] }), 'VALIDATION', 'stages');
-    rejects(() => createTask(entry, null), 'VALIDATION', 'input');
-    rejects(() => createTask(t.as(t.users.readonly), good), 'FORBIDDEN');
-    rejects(() => createTask(t.as(null), good), 'FORBIDDEN');
+    expectRefused(t, () => createTask(entry, { ...good, measures: '' }), 'VALIDATION', 'measures');
+    expectRefused(t, () => createTask(entry, { ...good, measures: '长'.repeat(4001) }), 'VALIDATION', 'measures');
+    expectRefused(t, () => createTask(entry, { ...good, deadline: '2024-02-30' }), 'VALIDATION', 'deadline');
+    expectRefused(t, () => createTask(entry, { ...good, deadline: '2024-01-15' }), 'VALIDATION', 'deadline');
+    expectRefused(t, () => createTask(entry, { ...good, term: 'forever' }), 'VALIDATION', 'term');
+    expectRefused(t, () => createTask(entry, { ...good, problemId: '0190a0c0-0000-7000-8000-000000000000' }), 'NOT_FOUND', 'problemId');
+    expectRefused(t, () => createTask(entry, { ...good, problemId: 'not-an-id' }), 'VALIDATION', 'problemId');
+    expectRefused(t, () => createTask(entry, { ...good, measures: 'a\u0000b' }), 'VALIDATION', 'measures');
+    expectRefused(t, () => createTask(entry, { ...good, stages: [{ goal: '第一阶段', dueDate: '2024-03-01' }] }), 'VALIDATION', 'stages');
+    expectRefused(t, () => createTask(entry, null), 'VALIDATION', 'input');
+    expectRefused(t, () => createTask(t.as(t.users.readonly), good), 'FORBIDDEN');
+    expectRefused(t, () => createTask(t.as(null), good), 'FORBIDDEN');
   });
 
   it('accepts staged goals only for long-term tasks, in order and before the deadline', () => {
     const { problem } = newProblemAndTask(entry, s);
     const base = { problemId: problem.id, measures: '建立长效机制', term: 'long_term', deadline: '2025-12-31' };
-    rejects(() => createTask(entry, { ...base, stages: [{ goal: '二', dueDate: '2024-12-31' }, { goal: '一', dueDate: '2024-06-30' }] }), 'VALIDATION', 'stages.1.dueDate');
-    rejects(() => createTask(entry, { ...base, stages: [{ goal: '超期', dueDate: '2026-01-31' }] }), 'VALIDATION', 'stages.0.dueDate');
+    expectRefused(t, () => createTask(entry, { ...base, stages: [{ goal: '二', dueDate: '2024-12-31' }, { goal: '一', dueDate: '2024-06-30' }] }), 'VALIDATION', 'stages.1.dueDate');
+    expectRefused(t, () => createTask(entry, { ...base, stages: [{ goal: '超期', dueDate: '2026-01-31' }] }), 'VALIDATION', 'stages.0.dueDate');
     const ok = createTask(entry, { ...base, stages: [{ goal: '建章立制', dueDate: '2024-06-30' }, { goal: '评估完善', dueDate: '2025-06-30' }] });
     expect(getTask(entry, { id: ok.id }).stages.map((x) => x.goal)).toEqual(['建章立制', '评估完善']);
   });
 
   it('refuses a deadline change after the task started, pointing to the extension request', () => {
     const task = taskIn('in_progress');
-    const e = rejects(() => updateTask(entry, { id: task.id, deadline: '2024-05-31' }), 'VALIDATION', 'deadline');
+    const e = expectRefused(t, () => updateTask(entry, { id: task.id, deadline: '2024-05-31' }), 'VALIDATION', 'deadline');
     expect(e.reason).toBe('use_extension');
   });
 });
@@ -264,7 +247,7 @@ describe('problem roll-up and dropping tasks', () => {
     expect(getProblem(entry, { id: task.problemId }).status).toBe('closed');
     const extra = createTask(entry, { problemId: task.problemId, measures: '补充措施', term: 'immediate', deadline: '2024-03-31' });
     expect(getProblem(entry, { id: task.problemId })).toMatchObject({ status: 'open', taskCount: 2, closedTaskCount: 1, deadline: '2024-03-31' });
-    rejects(() => dropTask(entry, { id: extra.id }), 'VALIDATION', 'reason');
+    expectRefused(t, () => dropTask(entry, { id: extra.id }), 'VALIDATION', 'reason');
     dropTask(entry, { id: extra.id, reason: '与第1项任务重复，合并办理。', mergedIntoId: task.id });
     expect(getProblem(entry, { id: task.problemId })).toMatchObject({ status: 'closed', taskCount: 1 });
     const row = t.ledger.orm.select().from(tasks).all().find((x) => x.id === extra.id)!;
@@ -283,7 +266,7 @@ describe('evidence files', () => {
     expect((t.ledger.sqlite.prepare('SELECT count(*) n FROM evidence_blobs').get() as { n: number }).n).toBe(1);
     expect(Buffer.from(getEvidenceContent(entry, { id: e1.id }).dataBase64, 'base64').toString()).toContain('同一文件');
     t.ledger.sqlite.prepare('UPDATE evidence_blobs SET data = ? WHERE sha256 = ?').run(Buffer.from('tampered'), e1.sha256);
-    rejects(() => getEvidenceContent(entry, { id: e1.id }), 'CORRUPT');
+    expectRefused(t, () => getEvidenceContent(entry, { id: e1.id }), 'CORRUPT');
   });
 
   it('keeps the formation date apart from the upload date and refuses a future one', () => {
@@ -291,9 +274,9 @@ describe('evidence files', () => {
     const e = attach(entry, task.id, '纪要', '2023-12-20');
     expect(e.formedOn).toBe('2023-12-20');
     expect(e.createdAt.slice(0, 10)).not.toBe('2023-12-20');
-    rejects(() => attach(entry, task.id, '未来', '2024-03-16'), 'VALIDATION', 'formedOn');
-    rejects(() => addEvidence(entry, { ownerType: 'task', ownerId: task.id, fileName: '../x.pdf', formedOn: '2024-01-01', dataBase64: 'AAAA' }), 'VALIDATION', 'fileName');
-    rejects(() => addEvidence(entry, { ownerType: 'task', ownerId: task.id, fileName: 'x.pdf', formedOn: '2024-01-01', dataBase64: '' }), 'VALIDATION', 'dataBase64');
+    expectRefused(t, () => attach(entry, task.id, '未来', '2024-03-16'), 'VALIDATION', 'formedOn');
+    expectRefused(t, () => addEvidence(entry, { ownerType: 'task', ownerId: task.id, fileName: '../x.pdf', formedOn: '2024-01-01', dataBase64: 'AAAA' }), 'VALIDATION', 'fileName');
+    expectRefused(t, () => addEvidence(entry, { ownerType: 'task', ownerId: task.id, fileName: 'x.pdf', formedOn: '2024-01-01', dataBase64: '' }), 'VALIDATION', 'dataBase64');
   });
 });
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/context.js';
 import { createProblem } from '../../db/services/problems.js';
+import { auditCount } from '../helpers/expect.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
-import { auditCount, stage } from '../helpers/workflow.js';
+import { stage } from '../helpers/workflow.js';
 
 let t: TestLedger;
 beforeEach(() => {

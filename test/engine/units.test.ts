@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/audit.js';
 import type { ServiceContext } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
 import { inspections, problems, tasks } from '../../db/schema/index.js';
 import {
   createUnit, deleteUnit, getUnit, handoverLeader, listUnits, restoreUnit, setInitialLeader, setOverhaul,
@@ -9,6 +8,7 @@ import {
 } from '../../db/services/units.js';
 import { LEN } from '../../db/validate.js';
 import { softDelete } from '../../db/write.js';
+import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
@@ -20,32 +20,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const UNKNOWN = '01900000-0000-7000-8000-000000000000';
-
-function auditCount(): number {
-  return (t.ledger.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-}
-
-/** The call fails with `code` (and `field`/`reason` when given) and leaves no trace in the audit trail. */
-function rejects(fn: () => unknown, code: string, field?: string, reason?: string): DomainError {
-  const before = auditCount();
-  const version = t.ledger.state.version;
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DomainError);
-  const d = err as DomainError;
-  expect(d.code).toBe(code);
-  if (field !== undefined) expect(d.field).toBe(field);
-  if (reason !== undefined) expect(d.reason).toBe(reason);
-  expect(auditCount()).toBe(before);
-  expect(t.ledger.state.version).toBe(version);
-  return d;
-}
-
 describe('units', () => {
   it('creates a unit with its sector and an optional parent', () => {
     const parent = createUnit(entry, { name: '某某集团有限公司', sector: 'central_soe' });
@@ -55,29 +29,29 @@ describe('units', () => {
   });
 
   it('validates name, sector and parent', () => {
-    rejects(() => createUnit(entry, { sector: 'central_soe' }), 'VALIDATION', 'name', 'required');
-    rejects(() => createUnit(entry, { name: '单'.repeat(LEN.short + 1), sector: 'central_soe' }), 'VALIDATION', 'name', 'too_long');
-    rejects(() => createUnit(entry, { name: '某某银行', sector: 'bank' }), 'VALIDATION', 'sector', 'bad_choice');
-    rejects(() => createUnit(entry, { name: '某某银行', sector: 'central_finance', parentUnitId: UNKNOWN }), 'NOT_FOUND', 'parentUnitId');
-    rejects(() => createUnit(t.as(t.users.readonly), { name: '某某银行', sector: 'central_finance' }), 'FORBIDDEN');
+    expectRefused(t, () => createUnit(entry, { sector: 'central_soe' }), 'VALIDATION', 'name', 'required');
+    expectRefused(t, () => createUnit(entry, { name: '单'.repeat(LEN.short + 1), sector: 'central_soe' }), 'VALIDATION', 'name', 'too_long');
+    expectRefused(t, () => createUnit(entry, { name: '某某银行', sector: 'bank' }), 'VALIDATION', 'sector', 'bad_choice');
+    expectRefused(t, () => createUnit(entry, { name: '某某银行', sector: 'central_finance', parentUnitId: UNKNOWN_ID }), 'NOT_FOUND', 'parentUnitId');
+    expectRefused(t, () => createUnit(t.as(t.users.readonly), { name: '某某银行', sector: 'central_finance' }), 'FORBIDDEN');
   });
 
   it('refuses a parent that would make the hierarchy circular', () => {
     const a = createUnit(entry, { name: '某省', sector: 'province' });
     const b = createUnit(entry, { name: '某省某市', sector: 'city_county', parentUnitId: a.id });
     const c = createUnit(entry, { name: '某省某市某县', sector: 'city_county', parentUnitId: b.id });
-    rejects(() => updateUnit(entry, { id: a.id, parentUnitId: c.id }), 'VALIDATION', 'parentUnitId', 'cycle');
-    rejects(() => updateUnit(entry, { id: a.id, parentUnitId: a.id }), 'VALIDATION', 'parentUnitId', 'cycle');
+    expectRefused(t, () => updateUnit(entry, { id: a.id, parentUnitId: c.id }), 'VALIDATION', 'parentUnitId', 'cycle');
+    expectRefused(t, () => updateUnit(entry, { id: a.id, parentUnitId: a.id }), 'VALIDATION', 'parentUnitId', 'cycle');
     expect(updateUnit(entry, { id: c.id, parentUnitId: a.id, name: '某省某县' })).toMatchObject({ parentUnitId: a.id, name: '某省某县' });
     expect(updateUnit(entry, { id: c.id, parentUnitId: null }).parentUnitId).toBeNull();
   });
 
   it('names the field of an unknown unit id', () => {
-    rejects(() => getUnit(entry, { id: UNKNOWN }), 'NOT_FOUND', 'id');
-    rejects(() => updateUnit(entry, { id: UNKNOWN, name: '某单位' }), 'NOT_FOUND', 'id');
-    rejects(() => setInitialLeader(entry, { unitId: UNKNOWN, name: '张某某', post: '党委书记', fromDate: '2023-01-01' }), 'NOT_FOUND', 'unitId');
-    rejects(() => handoverLeader(entry, { unitId: UNKNOWN, toName: '李某', toPost: '党委书记', date: '2024-01-01' }), 'NOT_FOUND', 'unitId');
-    rejects(() => setOverhaul(entry, { unitId: UNKNOWN, underOverhaul: true, note: '问题集中' }), 'NOT_FOUND', 'unitId');
+    expectRefused(t, () => getUnit(entry, { id: UNKNOWN_ID }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => updateUnit(entry, { id: UNKNOWN_ID, name: '某单位' }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => setInitialLeader(entry, { unitId: UNKNOWN_ID, name: '张某某', post: '党委书记', fromDate: '2023-01-01' }), 'NOT_FOUND', 'unitId');
+    expectRefused(t, () => handoverLeader(entry, { unitId: UNKNOWN_ID, toName: '李某', toPost: '党委书记', date: '2024-01-01' }), 'NOT_FOUND', 'unitId');
+    expectRefused(t, () => setOverhaul(entry, { unitId: UNKNOWN_ID, underOverhaul: true, note: '问题集中' }), 'NOT_FOUND', 'unitId');
   });
 
   it('filters the unit list by sector, name and round, in name order', () => {
@@ -92,7 +66,7 @@ describe('units', () => {
     // LIKE wildcards typed by the user are matched literally.
     expect(listUnits(entry, { q: '%' }).items.map((u) => u.id)).toEqual([pct.id]);
     expect(listUnits(entry, { roundId: round.id }).items.map((u) => u.id)).toEqual([bank.id]);
-    rejects(() => listUnits(entry, { sector: 'mars' }), 'VALIDATION', 'sector');
+    expectRefused(t, () => listUnits(entry, { sector: 'mars' }), 'VALIDATION', 'sector');
     expect(listUnits(t.as(t.users.readonly)).items).toHaveLength(3);
   });
 
@@ -107,46 +81,46 @@ describe('units', () => {
     const seen = [...p1.items, ...p2.items, ...p3.items].map((u) => u.id);
     expect(seen.sort()).toEqual([...ids].sort());
     expect(listUnits(entry, {}).items.map((u) => u.id)).toEqual([...p1.items, ...p2.items, ...p3.items].map((u) => u.id));
-    rejects(() => listUnits(entry, { after: 'not-a-cursor' }), 'VALIDATION', 'after', 'bad_cursor');
-    rejects(() => listUnits(entry, { limit: 0 }), 'VALIDATION', 'limit');
+    expectRefused(t, () => listUnits(entry, { after: 'not-a-cursor' }), 'VALIDATION', 'after', 'bad_cursor');
+    expectRefused(t, () => listUnits(entry, { limit: 0 }), 'VALIDATION', 'limit');
   });
 
   it('deletes a unit with a reason and restores it', () => {
     const u = createUnit(entry, { name: '某某公司', sector: 'other' });
-    rejects(() => deleteUnit(entry, { id: u.id, reason: '' }), 'VALIDATION', 'reason', 'required');
+    expectRefused(t, () => deleteUnit(entry, { id: u.id, reason: '' }), 'VALIDATION', 'reason', 'required');
     expect(deleteUnit(entry, { id: u.id, reason: '重复录入' }).deletedReason).toBe('重复录入');
     expect(listUnits(entry).items).toHaveLength(0);
     expect(listUnits(entry, { includeDeleted: true }).items).toHaveLength(1);
-    rejects(() => getUnit(entry, { id: u.id }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => getUnit(entry, { id: u.id }), 'NOT_FOUND', 'id');
     expect(restoreUnit(entry, { id: u.id }).deletedAt).toBeNull();
-    rejects(() => restoreUnit(entry, { id: UNKNOWN }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => restoreUnit(entry, { id: UNKNOWN_ID }), 'NOT_FOUND', 'id');
   });
 
   it('refuses to delete a unit with live problems, inspections or subordinate units', () => {
     const u = createUnit(entry, { name: '某某公司', sector: 'other' });
     const round = fxRound(entry);
     const { inspection } = fxInspection(entry, { roundId: round.id, unitId: u.id });
-    rejects(() => deleteUnit(entry, { id: u.id, reason: '撤并' }), 'CONFLICT', undefined, 'in_use');
+    expectRefused(t, () => deleteUnit(entry, { id: u.id, reason: '撤并' }), 'CONFLICT', undefined, 'in_use');
     softDelete(entry, inspections, inspection, '移除');
     const p = fxProblem(entry, { unitId: u.id, categoryId: categoryId(entry, '选人用人') });
-    rejects(() => deleteUnit(entry, { id: u.id, reason: '撤并' }), 'CONFLICT', undefined, 'in_use');
+    expectRefused(t, () => deleteUnit(entry, { id: u.id, reason: '撤并' }), 'CONFLICT', undefined, 'in_use');
     softDelete(entry, problems, p, '删除');
     const child = createUnit(entry, { name: '某某公司下属单位', sector: 'other', parentUnitId: u.id });
-    rejects(() => deleteUnit(entry, { id: u.id, reason: '撤并' }), 'CONFLICT', undefined, 'has_children');
+    expectRefused(t, () => deleteUnit(entry, { id: u.id, reason: '撤并' }), 'CONFLICT', undefined, 'has_children');
     deleteUnit(entry, { id: child.id, reason: '撤并' });
     deleteUnit(entry, { id: u.id, reason: '撤并' });
-    rejects(() => restoreUnit(entry, { id: child.id }), 'CONFLICT', undefined, 'parent_deleted');
+    expectRefused(t, () => restoreUnit(entry, { id: child.id }), 'CONFLICT', undefined, 'parent_deleted');
   });
 });
 
 describe('overhaul (整顿)', () => {
   it('requires a note when a unit is put under overhaul, not when it is lifted', () => {
     const u = createUnit(entry, { name: '某某公司', sector: 'central_soe' });
-    rejects(() => setOverhaul(entry, { unitId: u.id, underOverhaul: true }), 'VALIDATION', 'note', 'required');
-    rejects(() => setOverhaul(entry, { unitId: u.id, underOverhaul: true, note: '   ' }), 'VALIDATION', 'note', 'required');
-    rejects(() => setOverhaul(entry, { unitId: u.id, note: '问题集中' }), 'VALIDATION', 'underOverhaul', 'required');
-    rejects(() => setOverhaul(entry, { unitId: u.id, underOverhaul: 'yes', note: '问题集中' }), 'VALIDATION', 'underOverhaul');
-    rejects(() => setOverhaul(t.as(t.users.readonly), { unitId: u.id, underOverhaul: true, note: '问题集中' }), 'FORBIDDEN');
+    expectRefused(t, () => setOverhaul(entry, { unitId: u.id, underOverhaul: true }), 'VALIDATION', 'note', 'required');
+    expectRefused(t, () => setOverhaul(entry, { unitId: u.id, underOverhaul: true, note: '   ' }), 'VALIDATION', 'note', 'required');
+    expectRefused(t, () => setOverhaul(entry, { unitId: u.id, note: '问题集中' }), 'VALIDATION', 'underOverhaul', 'required');
+    expectRefused(t, () => setOverhaul(entry, { unitId: u.id, underOverhaul: 'yes', note: '问题集中' }), 'VALIDATION', 'underOverhaul');
+    expectRefused(t, () => setOverhaul(t.as(t.users.readonly), { unitId: u.id, underOverhaul: true, note: '问题集中' }), 'FORBIDDEN');
     const on = setOverhaul(entry, { unitId: u.id, underOverhaul: true, note: '巡视发现问题集中，列为整顿单位' });
     expect(on).toMatchObject({ underOverhaul: true, overhaulNote: '巡视发现问题集中，列为整顿单位' });
     const off = setOverhaul(entry, { unitId: u.id, underOverhaul: false });
@@ -175,12 +149,12 @@ describe('principal leaders and 整改责任交接', () => {
 
   it('validates the first leader and refuses a second one (that is a handover)', () => {
     const u = createUnit(entry, { name: '某某公司', sector: 'other' });
-    rejects(() => setInitialLeader(entry, { unitId: u.id, post: '书记', fromDate: '2021-06-01' }), 'VALIDATION', 'name');
-    rejects(() => setInitialLeader(entry, { unitId: u.id, name: '张某某', fromDate: '2021-06-01' }), 'VALIDATION', 'post');
-    rejects(() => setInitialLeader(entry, { unitId: u.id, name: '张某某', post: '书记', fromDate: '2021-02-30' }), 'VALIDATION', 'fromDate', 'bad_date');
-    rejects(() => setInitialLeader(entry, { unitId: u.id, name: '张某某', post: '书记' }), 'VALIDATION', 'fromDate', 'required');
+    expectRefused(t, () => setInitialLeader(entry, { unitId: u.id, post: '书记', fromDate: '2021-06-01' }), 'VALIDATION', 'name');
+    expectRefused(t, () => setInitialLeader(entry, { unitId: u.id, name: '张某某', fromDate: '2021-06-01' }), 'VALIDATION', 'post');
+    expectRefused(t, () => setInitialLeader(entry, { unitId: u.id, name: '张某某', post: '书记', fromDate: '2021-02-30' }), 'VALIDATION', 'fromDate', 'bad_date');
+    expectRefused(t, () => setInitialLeader(entry, { unitId: u.id, name: '张某某', post: '书记' }), 'VALIDATION', 'fromDate', 'required');
     setInitialLeader(entry, { unitId: u.id, name: '张某某', post: '书记', fromDate: '2021-06-01' });
-    rejects(() => setInitialLeader(entry, { unitId: u.id, name: '李某', post: '书记', fromDate: '2023-06-01' }), 'CONFLICT', undefined, 'has_leader');
+    expectRefused(t, () => setInitialLeader(entry, { unitId: u.id, name: '李某', post: '书记', fromDate: '2023-06-01' }), 'CONFLICT', undefined, 'has_leader');
   });
 
   it('hands over, counting the unit’s live tasks that are not closed out', () => {
@@ -198,10 +172,10 @@ describe('principal leaders and 整改责任交接', () => {
     const po = fxProblem(entry, { unitId: other.id, categoryId: cat });
     fxTask(entry, { problemId: po.id, unitId: other.id, status: 'in_progress' });
 
-    const before = auditCount();
+    const before = auditCount(t);
     const r = handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '党委书记、董事长', date: '2024-02-20', notes: '逐项交接整改台账' });
     // three writes in one go: close the old term, open the new one, record the handover
-    expect(auditCount()).toBe(before + 3);
+    expect(auditCount(t)).toBe(before + 3);
     expect(r.handover).toMatchObject({ openTaskCount: 3, handoverDate: '2024-02-20', fromLeaderId: l.id, fromLeaderName: '张某某', toLeaderName: '李某', notes: '逐项交接整改台账' });
     expect(r.fromLeader).toMatchObject({ id: l.id, toDate: '2024-02-20', current: false });
     expect(r.toLeader).toMatchObject({ name: '李某', fromDate: '2024-02-20', toDate: null, current: true });
@@ -231,12 +205,12 @@ describe('principal leaders and 整改责任交接', () => {
 
   it('refuses a handover dated before the current leader took office, changing nothing', () => {
     const { u } = unitWithLeader();
-    rejects(() => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2021-05-31' }), 'VALIDATION', 'date', 'before_term');
-    rejects(() => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-02-30' }), 'VALIDATION', 'date', 'bad_date');
-    rejects(() => handoverLeader(entry, { unitId: u.id, toPost: '书记', date: '2024-01-01' }), 'VALIDATION', 'toName');
-    rejects(() => handoverLeader(entry, { unitId: u.id, toName: '李某', date: '2024-01-01' }), 'VALIDATION', 'toPost');
-    rejects(() => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-01-01', notes: '注'.repeat(LEN.text + 1) }), 'VALIDATION', 'notes');
-    rejects(() => handoverLeader(t.as(t.users.readonly), { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-01-01' }), 'FORBIDDEN');
+    expectRefused(t, () => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2021-05-31' }), 'VALIDATION', 'date', 'before_term');
+    expectRefused(t, () => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-02-30' }), 'VALIDATION', 'date', 'bad_date');
+    expectRefused(t, () => handoverLeader(entry, { unitId: u.id, toPost: '书记', date: '2024-01-01' }), 'VALIDATION', 'toName');
+    expectRefused(t, () => handoverLeader(entry, { unitId: u.id, toName: '李某', date: '2024-01-01' }), 'VALIDATION', 'toPost');
+    expectRefused(t, () => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-01-01', notes: '注'.repeat(LEN.text + 1) }), 'VALIDATION', 'notes');
+    expectRefused(t, () => handoverLeader(t.as(t.users.readonly), { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-01-01' }), 'FORBIDDEN');
     const d = getUnit(entry, { id: u.id });
     expect(d.leaders).toHaveLength(1);
     expect(d.leaders[0]!.toDate).toBeNull();
@@ -244,7 +218,7 @@ describe('principal leaders and 整改责任交接', () => {
 
   it('refuses a handover when no leader was ever recorded', () => {
     const u = createUnit(entry, { name: '某某公司', sector: 'other' });
-    rejects(() => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-01-01' }), 'CONFLICT', undefined, 'no_leader');
+    expectRefused(t, () => handoverLeader(entry, { unitId: u.id, toName: '李某', toPost: '书记', date: '2024-01-01' }), 'CONFLICT', undefined, 'no_leader');
   });
 
   it('corrects a leader’s name or post without touching the term', () => {
@@ -252,7 +226,7 @@ describe('principal leaders and 整改责任交接', () => {
     const fixed = updateLeader(entry, { id: l.id, name: '张某' });
     expect(fixed).toMatchObject({ name: '张某', fromDate: '2021-06-01', current: true });
     expect(getUnit(entry, { id: u.id }).leaderName).toBe('张某');
-    rejects(() => updateLeader(entry, { id: l.id, post: '' }), 'VALIDATION', 'post');
-    rejects(() => updateLeader(entry, { id: UNKNOWN, name: '某' }), 'NOT_FOUND', 'id');
+    expectRefused(t, () => updateLeader(entry, { id: l.id, post: '' }), 'VALIDATION', 'post');
+    expectRefused(t, () => updateLeader(entry, { id: UNKNOWN_ID, name: '某' }), 'NOT_FOUND', 'id');
   });
 });

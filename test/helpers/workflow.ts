@@ -33,7 +33,3 @@ export function pdfBytes(text = '佐证材料'): string {
 export function attach(ctx: ServiceContext, taskId: string, text = '会议纪要', formedOn = '2024-02-20') {
   return addEvidence(ctx, { ownerType: 'task', ownerId: taskId, fileName: `${text}.pdf`, mimeType: 'application/pdf', formedOn, dataBase64: pdfBytes(text) });
 }
-
-export function auditCount(t: TestLedger): number {
-  return (t.ledger.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-}
