@@ -156,16 +156,21 @@ const TASK_COLUMNS = `t.id AS taskId, t.seq AS taskSeq, t.problem_id AS problemI
   t.unit_id AS unitId, u.name AS unitName, t.round_id AS roundId, r.name AS roundName,
   ${excerpt('p.description')} AS excerpt, ${excerpt('t.measures')} AS measuresExcerpt,
   t.responsible_department AS responsibleDepartment, t.status AS status`;
-const TASK_FROM = `tasks t JOIN problems p ON p.id = t.problem_id JOIN units u ON u.id = t.unit_id
+/** What a task row (alias t) needs joined for TASK_COLUMNS. */
+const TASK_CONTEXT_JOINS = `JOIN problems p ON p.id = t.problem_id JOIN units u ON u.id = t.unit_id
   LEFT JOIN rounds r ON r.id = t.round_id`;
+const TASK_FROM = `tasks t ${TASK_CONTEXT_JOINS}`;
 
-/** Live evidence cited for task `t`: its own, or that of one of its live progress entries. */
-const LIVE_EVIDENCE_OF_T = `SELECT e.id, e.sha256, e.file_name, e.formed_on FROM evidence e
-    WHERE e.owner_type = 'task' AND e.owner_id = t.id AND e.deleted_at IS NULL
-  UNION ALL
-  SELECT e.id, e.sha256, e.file_name, e.formed_on FROM progress_entries pe
-    JOIN evidence e ON e.owner_type = 'progress' AND e.owner_id = pe.id AND e.deleted_at IS NULL
-    WHERE pe.task_id = t.id AND pe.deleted_at IS NULL`;
+/**
+ * Task `t` has live evidence of its own / on one of its live progress entries. Two separate
+ * EXISTS (not one over a UNION, which SQLite answers by scanning the evidence table), and
+ * CROSS JOIN so the lookup goes task → its progress entries → their evidence, never the reverse.
+ */
+const HAS_OWN_EVIDENCE = `EXISTS (SELECT 1 FROM evidence e
+    WHERE e.owner_type = 'task' AND e.owner_id = t.id AND e.deleted_at IS NULL)`;
+const HAS_PROGRESS_EVIDENCE = `EXISTS (SELECT 1 FROM progress_entries pe CROSS JOIN evidence e
+    WHERE pe.task_id = t.id AND pe.deleted_at IS NULL
+      AND e.owner_type = 'progress' AND e.owner_id = pe.id AND e.deleted_at IS NULL)`;
 
 type Params = (string | number)[];
 
@@ -190,11 +195,11 @@ function closedWithoutEvidenceQuery(ctx: ServiceContext, o: RedFlagOptions): Fla
   const w = scopeWhere(o.scope, 't.round_id', 't.unit_id');
   const sql = `SELECT ${TASK_COLUMNS}, t.closed_at AS closedAt,
       (SELECT count(*) FROM evidence e WHERE e.owner_type = 'task' AND e.owner_id = t.id)
-      + (SELECT count(*) FROM progress_entries pe JOIN evidence e ON e.owner_type = 'progress' AND e.owner_id = pe.id
-         WHERE pe.task_id = t.id) AS deletedEvidence
+      + (SELECT count(*) FROM progress_entries pe CROSS JOIN evidence e
+         WHERE pe.task_id = t.id AND e.owner_type = 'progress' AND e.owner_id = pe.id) AS deletedEvidence
     FROM ${TASK_FROM}
     WHERE ${LIVE_TASK} AND t.status = 'closed'${w.sql}
-      AND NOT EXISTS (${LIVE_EVIDENCE_OF_T})`;
+      AND NOT ${HAS_OWN_EVIDENCE} AND NOT ${HAS_PROGRESS_EVIDENCE}`;
   return run(ctx, 'closed_without_evidence', sql, w.params, 'closedAt DESC, taskId', o.limit);
 }
 
@@ -232,18 +237,18 @@ const CITATIONS = `cited_raw AS (
 
 function evidenceReusedQuery(ctx: ServiceContext, o: RedFlagOptions): FlagList<ReusedEvidence> {
   const w = scopeWhere(o.scope, 't.round_id', 't.unit_id');
-  // Scoped: start from the tasks in scope (index on round/unit) and take their files' hashes.
+  // Scoped: start from the tasks in scope (index on round/unit) and take their files' hashes
+  // (CROSS JOIN keeps that order: without statistics SQLite would rather walk all the evidence).
   // Whole ledger: start from the hashes cited more than once (index on sha256), far fewer.
   const hashes = o.scope.roundId || o.scope.unitId
     ? `hashes AS (
-        SELECT e.sha256 FROM tasks t JOIN problems p ON p.id = t.problem_id
-          JOIN evidence e ON e.owner_type = 'task' AND e.owner_id = t.id AND e.deleted_at IS NULL
-          WHERE ${LIVE_TASK}${w.sql}
+        SELECT e.sha256 FROM tasks t CROSS JOIN problems p CROSS JOIN evidence e
+          WHERE p.id = t.problem_id AND ${LIVE_TASK}${w.sql}
+            AND e.owner_type = 'task' AND e.owner_id = t.id AND e.deleted_at IS NULL
         UNION
-        SELECT e.sha256 FROM tasks t JOIN problems p ON p.id = t.problem_id
-          JOIN progress_entries pe ON pe.task_id = t.id AND pe.deleted_at IS NULL
-          JOIN evidence e ON e.owner_type = 'progress' AND e.owner_id = pe.id AND e.deleted_at IS NULL
-          WHERE ${LIVE_TASK}${w.sql}
+        SELECT e.sha256 FROM tasks t CROSS JOIN problems p CROSS JOIN progress_entries pe CROSS JOIN evidence e
+          WHERE p.id = t.problem_id AND ${LIVE_TASK}${w.sql} AND pe.task_id = t.id AND pe.deleted_at IS NULL
+            AND e.owner_type = 'progress' AND e.owner_id = pe.id AND e.deleted_at IS NULL
       )`
     : `hashes AS (
         SELECT sha256 FROM evidence WHERE deleted_at IS NULL AND owner_type IN ('task', 'progress')
@@ -262,8 +267,7 @@ function evidenceReusedQuery(ctx: ServiceContext, o: RedFlagOptions): FlagList<R
           'unitId', t.unit_id, 'unitName', u.name, 'roundId', t.round_id, 'roundName', r.name,
           'excerpt', ${excerpt('p.description')}, 'measuresExcerpt', ${excerpt('t.measures')},
           'responsibleDepartment', t.responsible_department, 'status', t.status, 'fileName', c.file_name))
-        FROM cited c JOIN tasks t ON t.id = c.task_id JOIN problems p ON p.id = t.problem_id
-          JOIN units u ON u.id = t.unit_id LEFT JOIN rounds r ON r.id = t.round_id
+        FROM cited c JOIN tasks t ON t.id = c.task_id ${TASK_CONTEXT_JOINS}
         WHERE c.sha256 = f.sha256) AS tasks
     FROM flagged f`;
   return run(ctx, 'evidence_reused', sql, params, 'problemCount DESC, sha256', o.limit, (r) => ({
@@ -309,21 +313,22 @@ export function lateButOnTime(ctx: ServiceContext, raw: unknown): FlagList<LateB
 
 function evidenceAfterDeadlineQuery(ctx: ServiceContext, o: RedFlagOptions): FlagList<EvidenceAfterDeadline> {
   const w = scopeWhere(o.scope, 't.round_id', 't.unit_id');
-  const sql = `SELECT ${TASK_COLUMNS}, t.current_deadline AS currentDeadline, t.completed_on AS completedOn,
+  const late = `p.id = t.problem_id AND ${LIVE_TASK}${w.sql} AND t.reported_on_time = 1`;
+  // Task → its evidence (and task → progress → evidence), in that order (see HAS_PROGRESS_EVIDENCE).
+  const sql = `WITH ev AS (
+      SELECT t.id AS task_id, e.sha256, e.file_name, e.formed_on FROM tasks t CROSS JOIN problems p CROSS JOIN evidence e
+        WHERE ${late} AND e.owner_type = 'task' AND e.owner_id = t.id AND e.deleted_at IS NULL AND e.formed_on > t.current_deadline
+      UNION ALL
+      SELECT t.id, e.sha256, e.file_name, e.formed_on FROM tasks t CROSS JOIN problems p CROSS JOIN progress_entries pe CROSS JOIN evidence e
+        WHERE ${late} AND pe.task_id = t.id AND pe.deleted_at IS NULL
+          AND e.owner_type = 'progress' AND e.owner_id = pe.id AND e.deleted_at IS NULL AND e.formed_on > t.current_deadline
+    )
+    SELECT ${TASK_COLUMNS}, t.current_deadline AS currentDeadline, t.completed_on AS completedOn,
       max(ev.formed_on) AS latestFormedOn,
       json_group_array(json_object('fileName', ev.file_name, 'formedOn', ev.formed_on, 'sha256', ev.sha256)) AS files
-    FROM ${TASK_FROM}
-    JOIN (
-      SELECT e.owner_id AS task_id, e.sha256, e.file_name, e.formed_on FROM evidence e
-        WHERE e.owner_type = 'task' AND e.deleted_at IS NULL
-      UNION ALL
-      SELECT pe.task_id, e.sha256, e.file_name, e.formed_on FROM progress_entries pe
-        JOIN evidence e ON e.owner_type = 'progress' AND e.owner_id = pe.id AND e.deleted_at IS NULL
-        WHERE pe.deleted_at IS NULL
-    ) ev ON ev.task_id = t.id
-    WHERE ${LIVE_TASK} AND t.reported_on_time = 1 AND ev.formed_on > t.current_deadline${w.sql}
+    FROM ev JOIN tasks t ON t.id = ev.task_id ${TASK_CONTEXT_JOINS}
     GROUP BY t.id`;
-  return run(ctx, 'evidence_after_deadline', sql, w.params, 'latestFormedOn DESC, taskId', o.limit, (r) => ({
+  return run(ctx, 'evidence_after_deadline', sql, [...w.params, ...w.params], 'latestFormedOn DESC, taskId', o.limit, (r) => ({
     ...(r as unknown as EvidenceAfterDeadline),
     files: parseJson<EvidenceAfterDeadline['files']>(r.files).sort((a, b) => a.formedOn.localeCompare(b.formedOn) || a.fileName.localeCompare(b.fileName)),
   }));

@@ -46,6 +46,8 @@ export const problems = sqliteTable('problems', {
   index('problems_round_idx').on(t.roundId, t.status, t.deadline, t.id),
   index('problems_category_idx').on(t.categoryId),
   index('problems_version_idx').on(t.version),
+  // A unit's whole list by deadline, and searches inside one unit.
+  index('problems_unit_deadline_idx').on(t.unitId, t.deadline, t.id),
   // Whole-ledger lists (an aggregating office) sorted by deadline or by last change.
   index('problems_deadline_idx').on(t.deadline, t.id),
   index('problems_updated_idx').on(t.updatedAt, t.id),

@@ -52,7 +52,9 @@ export function createProblem(ctx: ServiceContext, raw: unknown): Problem {
   const key = keyLeader(i);
   const disc = disclosure(i);
   if (inspectionId) {
-    const insp = requireRow(ctx, inspections, inspectionId, '巡视对象', 'inspectionId');
+    const insp = ctx.ledger.prepare('SELECT unit_id AS unitId, round_id AS roundId FROM inspections WHERE id = ? AND deleted_at IS NULL')
+      .get(inspectionId) as { unitId: string; roundId: string } | undefined;
+    if (!insp) throw notFound('巡视对象', inspectionId, 'inspectionId');
     if (unitId && unitId !== insp.unitId) throw invalid('unitId', '被巡视单位与巡视对象不一致。', 'mismatch');
     if (roundId && roundId !== insp.roundId) throw invalid('roundId', '巡视轮次与巡视对象不一致。', 'mismatch');
     unitId = insp.unitId;

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../context.js';
 import { inTransaction } from '../context.js';
 import { TASK_TERMS, type TaskStatus } from '../domain/enums.js';
-import { DomainError, illegal, invalid } from '../errors.js';
+import { DomainError, illegal, invalid, notFound } from '../errors.js';
 import { requirePermission } from '../permissions.js';
 import {
   closeouts, evidence, extensionRequests, problems, progressEntries, taskStages, tasks,
@@ -42,15 +42,25 @@ export const MATERIAL_FIELDS = [
 const responsible = (i: v.Input, key: 'responsibleLeader' | 'responsibleDepartment' | 'responsiblePerson', label: string) =>
   v.optText(i[key], key, { max: v.LEN.name, label });
 
+/** What a task needs of its problem (read narrowly: this runs for every task created). */
+interface ProblemRef { id: string; unitId: string; roundId: string | null; inspectionId: string | null }
+
+function problemRef(ctx: ServiceContext, id: string): ProblemRef {
+  const p = ctx.ledger.prepare('SELECT id, unit_id AS unitId, round_id AS roundId, inspection_id AS inspectionId FROM problems WHERE id = ? AND deleted_at IS NULL')
+    .get(id) as ProblemRef | undefined;
+  if (!p) throw notFound('问题', id, 'problemId');
+  return p;
+}
+
 /** The earliest feedback date of the problem's inspection: no deadline may precede it. */
-function feedbackFloor(ctx: ServiceContext, problem: Row<typeof problems>): string | null {
+function feedbackFloor(ctx: ServiceContext, problem: ProblemRef): string | null {
   if (!problem.inspectionId) return null;
   const r = ctx.ledger.prepare('SELECT min(feedback_date) AS d FROM feedbacks WHERE inspection_id = ? AND deleted_at IS NULL')
     .get(problem.inspectionId) as { d: string | null };
   return r.d;
 }
 
-function checkDeadline(ctx: ServiceContext, problem: Row<typeof problems>, deadline: string, field: string) {
+function checkDeadline(ctx: ServiceContext, problem: ProblemRef, deadline: string, field: string) {
   const floor = feedbackFloor(ctx, problem);
   if (floor && deadline < floor) throw invalid(field, `整改时限不能早于反馈日期（${floor}）。`, 'before_feedback');
 }
@@ -77,7 +87,7 @@ function readStages(raw: unknown, deadline: string): StageInput[] {
 export function createTask(ctx: ServiceContext, raw: unknown): Task {
   requirePermission(ctx, 'ledger.write');
   const i = v.object(raw);
-  const problem = requireRow(ctx, problems, v.id(i.problemId, 'problemId', '问题'), '问题', 'problemId');
+  const problem = problemRef(ctx, v.id(i.problemId, 'problemId', '问题'));
   const measures = v.text(i.measures, 'measures', { max: v.LEN.text, label: '整改措施' });
   const term = v.oneOf(i.term, 'term', TASK_TERMS.codes, '整改类型');
   const deadline = v.date(i.deadline, 'deadline', '整改时限');
@@ -157,7 +167,7 @@ export function updateTask(ctx: ServiceContext, raw: unknown): Task {
     const d = v.date(i.deadline, 'deadline', '整改时限');
     if (d !== cur.deadline) {
       if (cur.status !== 'draft') throw invalid('deadline', '任务已开始推进，调整整改时限请提出延期申请。', 'use_extension');
-      checkDeadline(ctx, requireRow(ctx, problems, cur.problemId, '问题'), d, 'deadline');
+      checkDeadline(ctx, problemRef(ctx, cur.problemId), d, 'deadline');
       patch.deadline = d;
       patch.currentDeadline = d;
     }

@@ -239,7 +239,8 @@ describe('problem list: search', () => {
     const fromIndex = new Set(walk(listProblems, { q: '招投标' }));
     expect(expected.every((id) => fromIndex.has(id))).toBe(true);
     const plan = explainProblemList(reader, { unitId, q: '招投标' });
-    expect(plan.some((d) => d.includes('problems_unit_status_deadline_idx (unit_id=?)'))).toBe(true);
+    expect(plan.some((d) => d.includes('problems_unit_deadline_idx (unit_id=?'))).toBe(true);
+    expect(plan.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
     expect(plan.some((d) => d.includes('problems_fts'))).toBe(false);
     expect(explainProblemList(reader, { q: '招投标' }).some((d) => d.includes('problems_fts'))).toBe(true);
   });

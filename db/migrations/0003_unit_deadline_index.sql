@@ -1,0 +1,1 @@
+CREATE INDEX `problems_unit_deadline_idx` ON `problems` (`unit_id`,`deadline`,`id`);
