@@ -418,109 +418,169 @@ export function massClosure(ctx: ServiceContext, raw: unknown): FlagList<MassClo
 // ---------------------------------------------------------------------------------------------
 // (e) 问题反弹
 
-interface Profile {
-  grams: Map<string, number>;
-  size: number;
-  norm: string;
-}
-const profiles = new Map<string, Profile>();
-
 /** NFKC, lower case, and no whitespace, punctuation or symbols: wording, not layout. */
 export function normaliseText(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
-function profile(s: string): Profile {
-  let p = profiles.get(s);
-  if (p) return p;
-  const norm = normaliseText(s);
-  const chars = [...norm];
-  const grams = new Map<string, number>();
+/**
+ * A text's character bigrams as a set of distinct tokens: the k-th occurrence of a bigram is
+ * its own token ("整改#2"), so set operations on tokens are multiset operations on bigrams.
+ */
+function bigramTokens(s: string): string[] {
+  const chars = [...normaliseText(s)];
+  const seen = new Map<string, number>();
+  const out: string[] = [];
   for (let k = 0; k + 1 < chars.length; k++) {
     const g = chars[k]! + chars[k + 1]!;
-    grams.set(g, (grams.get(g) ?? 0) + 1);
+    const n = (seen.get(g) ?? 0) + 1;
+    seen.set(g, n);
+    out.push(n === 1 ? g : `${g}#${n}`);
   }
-  p = { grams, size: Math.max(0, chars.length - 1), norm };
-  // Bounded memo: one rebound query compares each description with many others.
-  if (profiles.size > 20000) profiles.clear();
-  profiles.set(s, p);
-  return p;
+  return out;
+}
+
+function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size + b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let shared = 0;
+  for (const g of small) if (large.has(g)) shared++;
+  return (2 * shared) / (a.size + b.size);
 }
 
 /**
  * Similarity of two problem descriptions: the Dice coefficient of their character-bigram
  * multisets after normalisation (2·shared bigrams / all bigrams). Bigrams suit Chinese, whose
  * words are mostly two characters; 1 means the same wording, 0.8 (the default threshold) keeps
- * rewordings of a sentence or two and drops problems that merely share the stock phrases.
- * Returns 0 early when the lengths alone rule out reaching `min`.
+ * rewordings of a phrase or two and drops problems that merely share the stock phrases.
  */
-export function textSimilarity(a: string, b: string, min = 0): number {
-  const x = profile(a);
-  const y = profile(b);
-  if (x.norm === y.norm) return 1;
-  const total = x.size + y.size;
-  if (total === 0) return 0;
-  if ((2 * Math.min(x.size, y.size)) / total < min) return 0;
-  let shared = 0;
-  const [small, large] = x.grams.size <= y.grams.size ? [x.grams, y.grams] : [y.grams, x.grams];
-  for (const [g, n] of small) shared += Math.min(n, large.get(g) ?? 0);
-  return (2 * shared) / total;
+export function textSimilarity(a: string, b: string): number {
+  const na = normaliseText(a);
+  if (na !== '' && na === normaliseText(b)) return 1;
+  return dice(new Set(bigramTokens(a)), new Set(bigramTokens(b)));
 }
 
-const withSimilarity = new WeakSet<object>();
-
-/** Register rf_similarity(a, b, min) on this connection (once). */
-function ensureSimilarityFunction(ctx: ServiceContext): void {
-  const db = ctx.ledger.sqlite;
-  if (withSimilarity.has(db)) return;
-  db.function('rf_similarity', { deterministic: true }, (a: unknown, b: unknown, min: unknown) =>
-    typeof a === 'string' && typeof b === 'string' ? textSimilarity(a, b, typeof min === 'number' ? min : 0) : 0);
-  withSimilarity.add(db);
+/** One problem of a unit's history, as the similarity join sees it. */
+export interface HistoryText {
+  id: string;
+  /** Sort key of its round (later rounds sort higher). */
+  ord: string;
+  /** In scope: looked at as a possible rebound (everything else only as an earlier problem). */
+  later: boolean;
+  text: string;
 }
+
+interface Doc extends Omit<HistoryText, 'text'> {
+  norm: string;
+  tokens: Set<string>;
+  /** The rarest tokens, as many as any match above the threshold must share one of. */
+  prefix: string[];
+}
+
+/**
+ * Pairs (later problem in scope, earlier problem of the same unit in an earlier round) with
+ * similarity >= t, best earlier match per later problem. A similarity join with prefix
+ * filtering (Chaudhuri et al. 2006; Xiao et al., PPJoin, 2008): Dice >= t needs an overlap of
+ * at least t·|x|/(2−t) tokens, so two such texts must share one of the |x| − ⌈t·|x|/(2−t)⌉ + 1
+ * rarest tokens of each; only pairs sharing a rare token are compared. The common phrases of
+ * feedback (落实, 不到位, 整改…) never make a candidate by themselves, so the cost stays close to
+ * linear in a unit's problems instead of quadratic.
+ */
+export function similarPairs(history: readonly HistoryText[], t: number): Map<string, { eid: string; ord: string; sim: number }> {
+  const docs: Doc[] = history.map((h) => ({
+    id: h.id, ord: h.ord, later: h.later, norm: normaliseText(h.text), tokens: new Set(bigramTokens(h.text)), prefix: [],
+  }));
+  // A one-character text has no bigram: such texts can only match by being the same.
+  const short = new Map<string, Doc[]>();
+  for (const d of docs) {
+    if (d.tokens.size > 0 || d.norm === '') continue;
+    let list = short.get(d.norm);
+    if (!list) short.set(d.norm, (list = []));
+    list.push(d);
+  }
+  const df = new Map<string, number>();
+  for (const d of docs) for (const g of d.tokens) df.set(g, (df.get(g) ?? 0) + 1);
+  const index = new Map<string, Doc[]>();
+  const need = (n: number) => Math.ceil((t * n) / (2 - t) - 1e-9);
+  for (const d of docs) {
+    const sorted = [...d.tokens].sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
+    d.prefix = sorted.slice(0, Math.max(0, d.tokens.size - need(d.tokens.size) + 1));
+    for (const g of d.prefix) {
+      let list = index.get(g);
+      if (!list) index.set(g, (list = []));
+      list.push(d);
+    }
+  }
+  const best = new Map<string, { eid: string; ord: string; sim: number }>();
+  for (const x of docs) {
+    if (!x.later) continue;
+    const seen = new Set<Doc>();
+    const candidates = x.tokens.size > 0 ? x.prefix.flatMap((g) => index.get(g) ?? []) : (short.get(x.norm) ?? []);
+    for (const y of candidates) {
+      if (y.ord >= x.ord || seen.has(y)) continue;
+      seen.add(y);
+      const sim = x.tokens.size > 0 ? dice(x.tokens, y.tokens) : 1;
+      if (sim < t) continue;
+      const cur = best.get(x.id);
+      // Best match; on a tie the most recent earlier round, then the id, so results are stable.
+      if (!cur || sim > cur.sim || (sim === cur.sim && (y.ord > cur.ord || (y.ord === cur.ord && y.id > cur.eid)))) {
+        best.set(x.id, { eid: y.id, ord: y.ord, sim });
+      }
+    }
+  }
+  return best;
+}
+
+/** Rounds in time order: feedback date, else entry/mobilisation/creation; the id breaks ties. */
+const ROUND_ORDER = `coalesce(feedback_on, entered_on, mobilised_on, substr(created_at, 1, 10)) || ' ' || id`;
 
 function reboundQuery(ctx: ServiceContext, o: RedFlagOptions): FlagList<Rebound> {
-  ensureSimilarityFunction(ctx);
-  const w = scopeWhere(o.scope, 'p.round_id', 'p.unit_id');
-  // Rounds in time order: feedback date, else entry/mobilisation/creation; the id breaks ties.
-  const sql = `WITH round_ord AS (
-      SELECT id, coalesce(feedback_on, entered_on, mobilised_on, substr(created_at, 1, 10)) || ' ' || id AS ord FROM rounds
-    ),
-    later AS (
-      SELECT p.id, p.unit_id, p.round_id, p.description, p.rebound_of_id, ro.ord
-      FROM problems p LEFT JOIN round_ord ro ON ro.id = p.round_id
-      WHERE p.deleted_at IS NULL${w.sql}
-    ),
-    text_pairs AS (
-      SELECT l.id AS pid, e.id AS eid, rf_similarity(l.description, e.description, ?) AS sim
-      FROM later l
-      JOIN problems e ON e.unit_id = l.unit_id AND e.deleted_at IS NULL AND e.round_id IS NOT NULL
-      JOIN round_ord eo ON eo.id = e.round_id
-      WHERE l.ord IS NOT NULL AND eo.ord < l.ord
-    ),
-    pairs AS (
-      SELECT pid, eid, sim, 0 AS linked FROM text_pairs WHERE sim >= ?
-      UNION ALL
-      SELECT l.id, e.id, rf_similarity(l.description, e.description, 0), 1
-      FROM later l JOIN problems e ON e.id = l.rebound_of_id
-    ),
-    best AS (
-      SELECT pid, eid, sim, linked,
-        row_number() OVER (PARTITION BY pid ORDER BY linked DESC, sim DESC, eid DESC) AS rn
-      FROM pairs
-    )
-    SELECT p.id AS problemId, p.seq AS problemSeq, p.unit_id AS unitId, u.name AS unitName,
-      p.round_id AS roundId, r.name AS roundName, ${excerpt('p.description')} AS excerpt,
-      e.id AS earlierProblemId, e.round_id AS earlierRoundId, er.name AS earlierRoundName,
-      ${excerpt('e.description')} AS earlierExcerpt, e.status AS earlierStatus,
-      CASE WHEN b.linked = 1 THEN 'linked' WHEN b.sim >= 1 THEN 'identical' ELSE 'similar' END AS match,
-      b.sim AS similarity
-    FROM best b JOIN problems p ON p.id = b.pid JOIN problems e ON e.id = b.eid
-    JOIN units u ON u.id = p.unit_id LEFT JOIN rounds r ON r.id = p.round_id LEFT JOIN rounds er ON er.id = e.round_id
-    WHERE b.rn = 1`;
-  return run(ctx, 'rebound', sql, [...w.params, o.minSimilarity, o.minSimilarity], 'similarity DESC, problemId', o.limit, (r) => ({
-    ...(r as unknown as Rebound),
-    similarity: Math.round(Number(r.similarity) * 1000) / 1000,
-  }));
+  const ords = new Map((ctx.ledger.prepare(`SELECT id, ${ROUND_ORDER} AS ord FROM rounds`).all() as { id: string; ord: string }[])
+    .map((r) => [r.id, r.ord]));
+  const w = scopeWhere(o.scope, 'round_id', 'unit_id');
+  const unitIds = o.scope.unitId
+    ? [o.scope.unitId]
+    : (ctx.ledger.prepare(`SELECT DISTINCT unit_id AS id FROM problems WHERE deleted_at IS NULL${w.sql}`).all(...w.params) as { id: string }[]).map((r) => r.id);
+  // One unit at a time: a rebound never crosses units, and memory stays bounded by one unit's history.
+  const perUnit = ctx.ledger.prepare(
+    'SELECT id, round_id AS roundId, description FROM problems WHERE unit_id = ? AND deleted_at IS NULL AND round_id IS NOT NULL',
+  );
+  const found = new Map<string, { eid: string; sim: number; linked: boolean }>();
+  for (const unitId of unitIds) {
+    const rows = perUnit.all(unitId) as { id: string; roundId: string; description: string }[];
+    const history = rows.filter((r) => ords.has(r.roundId)).map((r) => ({
+      id: r.id, ord: ords.get(r.roundId)!, later: !o.scope.roundId || r.roundId === o.scope.roundId, text: r.description,
+    }));
+    for (const [pid, m] of similarPairs(history, o.minSimilarity)) found.set(pid, { eid: m.eid, sim: m.sim, linked: false });
+  }
+  // Problems the ledger itself links to an earlier one: flagged whatever their wording.
+  const linked = ctx.ledger.prepare(
+    `SELECT l.id AS pid, l.description AS a, e.id AS eid, e.description AS b FROM problems l JOIN problems e ON e.id = l.rebound_of_id
+     WHERE l.deleted_at IS NULL${scopeWhere(o.scope, 'l.round_id', 'l.unit_id').sql}`,
+  ).all(...w.params) as { pid: string; a: string; eid: string; b: string }[];
+  for (const l of linked) found.set(l.pid, { eid: l.eid, sim: textSimilarity(l.a, l.b), linked: true });
+
+  const ranked = [...found].sort(([p, a], [q, b]) => b.sim - a.sim || (p < q ? -1 : p > q ? 1 : 0)).slice(0, o.limit);
+  const pairs = JSON.stringify(ranked.map(([pid, m]) => ({ pid, eid: m.eid, sim: m.sim, linked: m.linked ? 1 : 0 })));
+  const items = ctx.ledger.prepare(
+    `SELECT p.id AS problemId, p.seq AS problemSeq, p.unit_id AS unitId, u.name AS unitName,
+       p.round_id AS roundId, r.name AS roundName, ${excerpt('p.description')} AS excerpt,
+       e.id AS earlierProblemId, e.round_id AS earlierRoundId, er.name AS earlierRoundName,
+       ${excerpt('e.description')} AS earlierExcerpt, e.status AS earlierStatus,
+       json_extract(j.value, '$.linked') AS linked, json_extract(j.value, '$.sim') AS similarity
+     FROM json_each(?) j
+     JOIN problems p ON p.id = json_extract(j.value, '$.pid') JOIN problems e ON e.id = json_extract(j.value, '$.eid')
+     JOIN units u ON u.id = p.unit_id LEFT JOIN rounds r ON r.id = p.round_id LEFT JOIN rounds er ON er.id = e.round_id
+     ORDER BY j.key`,
+  ).all(pairs) as (Omit<Rebound, 'match'> & { linked: number })[];
+  return {
+    kind: 'rebound', label: RED_FLAG_LABELS.rebound, count: found.size,
+    items: items.map(({ linked: isLinked, ...r }) => ({
+      ...r,
+      match: isLinked ? 'linked' : r.similarity >= 1 ? 'identical' : 'similar',
+      similarity: Math.round(r.similarity * 1000) / 1000,
+    })),
+  };
 }
 
 /**
@@ -528,12 +588,11 @@ function reboundQuery(ctx: ServiceContext, o: RedFlagOptions): FlagList<Rebound>
  * or nearly the same (textSimilarity >= minSimilarity, default 0.8) as a problem of an earlier
  * round, or one the ledger links to an earlier problem (reboundOfId). One item per later problem,
  * with its best match; `earlierStatus` shows whether the earlier one had been closed out (the
- * worst case: closed, and back).
+ * worst case: closed, and back). "Later" is by the rounds' feedback dates, not by record order.
  *
- * Candidates are the same unit's problems of earlier rounds (index on unit_id): far more
- * selective than any trigram of problems_fts, whose common bureaucratic phrases match a large
- * part of the ledger. Cost grows with the square of a unit's problem count, so for a whole round
- * it is small, but over a whole ledger of very large units it is the slowest flag.
+ * Candidates come from the same unit's own history (index on unit_id), not from problems_fts:
+ * a trigram of the stock phrases of feedback matches a large part of any ledger, whereas a unit's
+ * history is small and the prefix filter (similarPairs) compares only texts sharing a rare bigram.
  */
 export function rebound(ctx: ServiceContext, raw: unknown): FlagList<Rebound> {
   return reboundQuery(ctx, prepare(ctx, raw));

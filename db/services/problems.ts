@@ -4,7 +4,7 @@ import { inTransaction } from '../context.js';
 import { PROBLEM_SOURCES } from '../domain/enums.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { requirePermission } from '../permissions.js';
-import { feedbacks, inspections, problems, rounds, tasks, units } from '../schema/index.js';
+import { feedbacks, problems, rounds, tasks, units } from '../schema/index.js';
 import * as v from '../validate.js';
 import { assertLive, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
 

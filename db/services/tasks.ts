@@ -5,7 +5,7 @@ import { TASK_TERMS, type TaskStatus } from '../domain/enums.js';
 import { DomainError, illegal, invalid, notFound } from '../errors.js';
 import { requirePermission } from '../permissions.js';
 import {
-  closeouts, evidence, extensionRequests, problems, progressEntries, taskStages, tasks,
+  closeouts, evidence, extensionRequests, progressEntries, taskStages, tasks,
 } from '../schema/index.js';
 import * as v from '../validate.js';
 import { insertRow, requireRow, softDelete, updateRow, type Row } from '../write.js';

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   closedWithoutEvidence, evidenceAfterDeadline, evidenceReused, lateButOnTime, listRedFlags, massClosure, RED_FLAG_KINDS,
-  rebound, repeatedReturns, textSimilarity, type RedFlagKind,
+  rebound, repeatedReturns, similarPairs, textSimilarity, type HistoryText, type RedFlagKind,
 } from '../../db/analysis/red-flags.js';
 import type { ServiceContext } from '../../db/context.js';
 import { DomainError } from '../../db/errors.js';
@@ -282,6 +283,51 @@ describe('(e) a problem that reappears in a later round', () => {
     expect(textSimilarity('ＡＢＣ', 'abc')).toBe(1);
     // Nothing in common.
     expect(textSimilarity('公务用车', '选人用人')).toBe(0);
+    // Bigrams count with repetition: 改改 twice against once → 2·1 / (2 + 1).
+    expect(textSimilarity('改改改', '改改')).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('the similarity join behind (e)', () => {
+  /** Every later text against every text of an earlier round: what the prefix filter must equal. */
+  function bruteForce(h: HistoryText[], t: number): Map<string, number> {
+    const best = new Map<string, number>();
+    for (const x of h) {
+      if (!x.later) continue;
+      for (const y of h) {
+        if (y.ord >= x.ord) continue;
+        const s = textSimilarity(x.text, y.text);
+        if (s >= t && s > (best.get(x.id) ?? -1)) best.set(x.id, s);
+      }
+    }
+    return best;
+  }
+
+  it('finds exactly the pairs a comparison of every pair finds', () => {
+    // Texts over a few characters, so that many pairs are near the threshold, plus edited copies.
+    const text = fc.array(fc.constantFrom('整', '改', '落', '实', '不', '到', '位', '，'), { minLength: 2, maxLength: 24 }).map((a) => a.join(''));
+    const history = fc.array(
+      fc.record({ text, ord: fc.constantFrom('1', '2', '3'), later: fc.boolean(), edit: fc.option(fc.nat(30)) }),
+      { minLength: 1, maxLength: 25 },
+    ).map((rows) => rows.map((r, i) => ({
+      id: `p${String(i).padStart(2, '0')}`, ord: r.ord, later: r.later,
+      // An edited copy of an earlier row: one character replaced.
+      text: r.edit !== null && i > 0 ? (() => {
+        const base = [...rows[r.edit % i]!.text];
+        base[r.edit % base.length] = '实';
+        return base.join('');
+      })() : r.text,
+    })));
+    fc.assert(fc.property(history, fc.constantFrom(0.5, 0.6, 0.75, 0.8, 0.9, 1), (h, t) => {
+      const fast = similarPairs(h, t);
+      const slow = bruteForce(h, t);
+      expect(new Map([...fast].map(([k, v]) => [k, v.sim]))).toEqual(slow);
+      for (const [pid, m] of fast) {
+        const x = h.find((d) => d.id === pid)!;
+        const y = h.find((d) => d.id === m.eid)!;
+        expect(y.ord < x.ord && textSimilarity(x.text, y.text) === m.sim).toBe(true);
+      }
+    }), { numRuns: 300 });
   });
 });
 

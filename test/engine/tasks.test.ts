@@ -11,7 +11,7 @@ import {
 } from '../../db/services/tasks.js';
 import { tasks } from '../../db/schema/index.js';
 import type { TaskStatus } from '../../db/domain/enums.js';
-import { auditCount, expectRefused } from '../helpers/expect.js';
+import { expectRefused } from '../helpers/expect.js';
 import { fxSet } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 import { attach, newProblemAndTask, stage } from '../helpers/workflow.js';
