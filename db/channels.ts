@@ -8,6 +8,7 @@ import type { Channel } from './contract.js';
 export const CHANNELS = [
   'ledger:status',
   'ledger:setup',
+  'ledger:openDemo',
   'session:login',
   'session:logout',
   'session:current',
@@ -64,6 +65,10 @@ export const CHANNELS = [
   'feedback:update',
   'feedback:delete',
   'feedback:restore',
+  'problems:list',
+  'problems:count',
+  'tasks:list',
+  'tasks:count',
   'problems:create',
   'problems:update',
   'problems:delete',

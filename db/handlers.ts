@@ -5,6 +5,7 @@
  */
 import type { Session } from './bridge.js';
 import type { ServiceContext } from './context.js';
+import { DomainError } from './errors.js';
 import { requirePermission } from './permissions.js';
 import * as v from './validate.js';
 import { aggregateOverview, accountabilityByForm, cluesByDisposition, evaluationsByGrade, moneyRecovered, suggestionsAnswered, summarize } from './analysis/aggregates.js';
@@ -33,6 +34,8 @@ import * as suggestions from './services/suggestions.js';
 import * as tasks from './services/tasks.js';
 import * as units from './services/units.js';
 import { history } from './services/history.js';
+import { countProblems, listProblems } from './queries/problem-list.js';
+import { countTasks, listTasks } from './queries/task-list.js';
 import { permissionsOf } from './permissions.js';
 
 /** Read `{ [key]: id }` from an argument, for wrappers of functions that take plain ids. */
@@ -44,11 +47,23 @@ function optDay(raw: unknown): string | undefined {
   return d ?? undefined;
 }
 
-export function makeHandlers(session: Session) {
+/** What only the transport can do (it owns which ledger file is open). */
+export interface ShellHooks {
+  /** Switch to the demo ledger (generated on first use); returns the demo accounts' password. */
+  openDemo?(): { password: string };
+}
+
+export function makeHandlers(session: Session, shell: ShellHooks = {}) {
   return {
     // 台账与会话
     'ledger:status': (ctx: ServiceContext) => ({ setUp: office.isSetUp(ctx), office: office.getOffice(ctx) }),
     'ledger:setup': (ctx: ServiceContext, a: unknown) => office.setupLedger(ctx, a),
+    'ledger:openDemo': (ctx: ServiceContext) => {
+      if (office.isSetUp(ctx)) throw new DomainError('CONFLICT', '本机台账已经建立，不能在此切换到演示台账。', { reason: 'already_set_up' });
+      if (!shell.openDemo) throw new DomainError('UNAVAILABLE', '当前版本不能打开演示台账。');
+      session.user = null;
+      return shell.openDemo();
+    },
     'session:login': (ctx: ServiceContext, a: unknown) => {
       const user = office.login(ctx, a);
       session.user = user;
@@ -118,6 +133,10 @@ export function makeHandlers(session: Session) {
     'feedback:restore': (ctx: ServiceContext, a: unknown) => inspections.restoreFeedback(ctx, a),
 
     // 问题、任务、进展、佐证、销号、延期
+    'problems:list': (ctx: ServiceContext, a: unknown) => listProblems(ctx, a),
+    'problems:count': (ctx: ServiceContext, a: unknown) => countProblems(ctx, a),
+    'tasks:list': (ctx: ServiceContext, a: unknown) => listTasks(ctx, a),
+    'tasks:count': (ctx: ServiceContext, a: unknown) => countTasks(ctx, a),
     'problems:create': (ctx: ServiceContext, a: unknown) => problems.createProblem(ctx, a),
     'problems:update': (ctx: ServiceContext, a: unknown) => problems.updateProblem(ctx, a),
     'problems:delete': (ctx: ServiceContext, a: unknown) => problems.deleteProblem(ctx, a),

@@ -424,28 +424,45 @@ export function normaliseText(s: string): string {
 }
 
 /**
- * A text's character bigrams as a set of distinct tokens: the k-th occurrence of a bigram is
- * its own token ("整改#2"), so set operations on tokens are multiset operations on bigrams.
+ * A text's character bigrams as a sorted array of distinct numeric tokens: bigram (c1, c2) is
+ * c1·2²¹ + c2 (code points have 21 bits), times 64 plus its occurrence number, so the k-th
+ * occurrence of a bigram is its own token and set operations on tokens are multiset operations
+ * on bigrams. Numbers, not strings: hashing and comparing them is what the similarity join does
+ * most (a bigram repeated more than 63 times in one text counts 63 times).
  */
-function bigramTokens(s: string): string[] {
-  const chars = [...normaliseText(s)];
-  const seen = new Map<string, number>();
-  const out: string[] = [];
-  for (let k = 0; k + 1 < chars.length; k++) {
-    const g = chars[k]! + chars[k + 1]!;
-    const n = (seen.get(g) ?? 0) + 1;
-    seen.set(g, n);
-    out.push(n === 1 ? g : `${g}#${n}`);
+function bigramTokens(norm: string): Float64Array {
+  const cps: number[] = [];
+  for (let k = 0; k < norm.length; k++) {
+    const c = norm.codePointAt(k)!;
+    cps.push(c);
+    if (c > 0xffff) k++;
   }
-  return out;
+  const out = new Float64Array(Math.max(0, cps.length - 1));
+  for (let k = 0; k + 1 < cps.length; k++) out[k] = cps[k]! * 2097152 + cps[k + 1]!;
+  out.sort();
+  // Number the occurrences within each run of equal bigrams (sorting keeps the result sorted).
+  for (let k = 0, run = 0; k < out.length; k++) {
+    run = k > 0 && Math.floor(out[k - 1]! / 64) === out[k] ? Math.min(run + 1, 63) : 1;
+    out[k] = out[k]! * 64 + run;
+  }
+  let m = 0;
+  for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[m - 1]) out[m++] = out[k]!;
+  return out.subarray(0, m);
 }
 
-function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size + b.size === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+/** 2·|a ∩ b| / (|a| + |b|) of two sorted arrays of distinct tokens. */
+function dice(a: Float64Array | Int32Array, b: Float64Array | Int32Array): number {
+  if (a.length + b.length === 0) return 0;
   let shared = 0;
-  for (const g of small) if (large.has(g)) shared++;
-  return (2 * shared) / (a.size + b.size);
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * shared) / (a.length + b.length);
 }
 
 /**
@@ -456,8 +473,9 @@ function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
  */
 export function textSimilarity(a: string, b: string): number {
   const na = normaliseText(a);
-  if (na !== '' && na === normaliseText(b)) return 1;
-  return dice(new Set(bigramTokens(a)), new Set(bigramTokens(b)));
+  const nb = normaliseText(b);
+  if (na !== '' && na === nb) return 1;
+  return dice(bigramTokens(na), bigramTokens(nb));
 }
 
 /** One problem of a unit's history, as the similarity join sees it. */
@@ -472,9 +490,10 @@ export interface HistoryText {
 
 interface Doc extends Omit<HistoryText, 'text'> {
   norm: string;
-  tokens: Set<string>;
-  /** The rarest tokens, as many as any match above the threshold must share one of. */
-  prefix: string[];
+  /** Its tokens as ranks in the unit's rarity order, ascending: the rarest come first. */
+  ranks: Int32Array;
+  /** How many of the first ranks any match above the threshold must share one of. */
+  prefix: number;
 }
 
 /**
@@ -487,47 +506,98 @@ interface Doc extends Omit<HistoryText, 'text'> {
  * linear in a unit's problems instead of quadratic.
  */
 export function similarPairs(history: readonly HistoryText[], t: number): Map<string, { eid: string; ord: string; sim: number }> {
-  const docs: Doc[] = history.map((h) => ({
-    id: h.id, ord: h.ord, later: h.later, norm: normaliseText(h.text), tokens: new Set(bigramTokens(h.text)), prefix: [],
-  }));
+  const norms = history.map((h) => normaliseText(h.text));
+  const tokens = norms.map(bigramTokens);
+  // Rarity order: tokens by document frequency, then by value. Rank = position in that order,
+  // so each text's ranks sorted ascending start with its rarest tokens (and Dice on ranks equals
+  // Dice on tokens: the ranking is one-to-one). Sorting typed arrays, no hashing: this is the
+  // inner loop of the join.
+  let total = 0;
+  for (const ts of tokens) total += ts.length;
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const ts of tokens) {
+    all.set(ts, at);
+    at += ts.length;
+  }
+  all.sort();
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let k = 0; k < all.length; k++) {
+    if (k > 0 && all[k] === all[k - 1]) counts[counts.length - 1]!++;
+    else {
+      distinct.push(all[k]!);
+      counts.push(1);
+    }
+  }
+  const byCount: number[][] = [];
+  counts.forEach((n, u) => (byCount[n] ??= []).push(u));
+  const rankOf = new Int32Array(distinct.length);
+  let next = 0;
+  for (const us of byCount) for (const u of us ?? []) rankOf[u] = next++;
+  const rankOfToken = (g: number): number => {
+    let lo = 0;
+    let hi = distinct.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid]! < g) lo = mid + 1;
+      else hi = mid;
+    }
+    return rankOf[lo]!;
+  };
+  const need = (n: number) => Math.ceil((t * n) / (2 - t) - 1e-9);
+  const docs: Doc[] = history.map((h, i) => {
+    const ts = tokens[i]!;
+    const ranks = new Int32Array(ts.length);
+    for (let k = 0; k < ts.length; k++) ranks[k] = rankOfToken(ts[k]!);
+    ranks.sort();
+    return { id: h.id, ord: h.ord, later: h.later, norm: norms[i]!, ranks, prefix: Math.min(ranks.length, ranks.length - need(ranks.length) + 1) };
+  });
+  // Inverted index of prefix tokens, packed (rank r's texts are postings[start[r]..start[r+1]]):
+  // one array per distinct token would be tens of thousands of small arrays per unit.
+  const start = new Int32Array(distinct.length + 1);
+  for (const d of docs) for (let i = 0; i < d.prefix; i++) start[d.ranks[i]! + 1]!++;
+  for (let r = 0; r < distinct.length; r++) start[r + 1]! += start[r]!;
+  const postings = new Int32Array(start[distinct.length]!);
+  const fill = start.slice(0, distinct.length);
+  docs.forEach((d, k) => {
+    for (let i = 0; i < d.prefix; i++) postings[fill[d.ranks[i]!]!++] = k;
+  });
   // A one-character text has no bigram: such texts can only match by being the same.
-  const short = new Map<string, Doc[]>();
-  for (const d of docs) {
-    if (d.tokens.size > 0 || d.norm === '') continue;
+  const short = new Map<string, number[]>();
+  docs.forEach((d, k) => {
+    if (d.ranks.length > 0 || d.norm === '') return;
     let list = short.get(d.norm);
     if (!list) short.set(d.norm, (list = []));
-    list.push(d);
-  }
-  const df = new Map<string, number>();
-  for (const d of docs) for (const g of d.tokens) df.set(g, (df.get(g) ?? 0) + 1);
-  const index = new Map<string, Doc[]>();
-  const need = (n: number) => Math.ceil((t * n) / (2 - t) - 1e-9);
-  for (const d of docs) {
-    const sorted = [...d.tokens].sort((a, b) => df.get(a)! - df.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
-    d.prefix = sorted.slice(0, Math.max(0, d.tokens.size - need(d.tokens.size) + 1));
-    for (const g of d.prefix) {
-      let list = index.get(g);
-      if (!list) index.set(g, (list = []));
-      list.push(d);
-    }
-  }
+    list.push(k);
+  });
+
   const best = new Map<string, { eid: string; ord: string; sim: number }>();
-  for (const x of docs) {
-    if (!x.later) continue;
-    const seen = new Set<Doc>();
-    const candidates = x.tokens.size > 0 ? x.prefix.flatMap((g) => index.get(g) ?? []) : (short.get(x.norm) ?? []);
-    for (const y of candidates) {
-      if (y.ord >= x.ord || seen.has(y)) continue;
-      seen.add(y);
-      const sim = x.tokens.size > 0 ? dice(x.tokens, y.tokens) : 1;
-      if (sim < t) continue;
-      const cur = best.get(x.id);
-      // Best match; on a tie the most recent earlier round, then the id, so results are stable.
-      if (!cur || sim > cur.sim || (sim === cur.sim && (y.ord > cur.ord || (y.ord === cur.ord && y.id > cur.eid)))) {
-        best.set(x.id, { eid: y.id, ord: y.ord, sim });
-      }
+  const seenBy = new Int32Array(docs.length).fill(-1);
+  const consider = (xk: number, yk: number) => {
+    const x = docs[xk]!;
+    const y = docs[yk]!;
+    if (seenBy[yk] === xk || y.ord >= x.ord) return;
+    seenBy[yk] = xk;
+    const sim = x.ranks.length > 0 ? dice(x.ranks, y.ranks) : 1;
+    if (sim < t) return;
+    const cur = best.get(x.id);
+    // Best match; on a tie the most recent earlier round, then the id, so results are stable.
+    if (!cur || sim > cur.sim || (sim === cur.sim && (y.ord > cur.ord || (y.ord === cur.ord && y.id > cur.eid)))) {
+      best.set(x.id, { eid: y.id, ord: y.ord, sim });
     }
-  }
+  };
+  docs.forEach((x, xk) => {
+    if (!x.later) return;
+    if (x.ranks.length === 0) {
+      for (const yk of short.get(x.norm) ?? []) consider(xk, yk);
+      return;
+    }
+    for (let i = 0; i < x.prefix; i++) {
+      const r = x.ranks[i]!;
+      for (let p = start[r]!; p < start[r + 1]!; p++) consider(xk, postings[p]!);
+    }
+  });
   return best;
 }
 

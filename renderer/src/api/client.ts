@@ -1,0 +1,74 @@
+/**
+ * The renderer's one way to the engine. `window.api` is provided by the Electron preload (IPC)
+ * or, in the browser preview, installed here over the loopback HTTP server; both resolve to an
+ * envelope, which `call` turns back into a value or an ApiError carrying the engine's code/field.
+ */
+import type { BridgeResult, ErrorPayload, MenuCommand, WindowApi } from '../../../db/bridge-api.js';
+import type { Channel, Contract, ResultOf } from '../../../db/contract.js';
+
+declare global {
+  interface Window {
+    api: WindowApi<Contract>;
+  }
+}
+
+export class ApiError extends Error {
+  readonly payload: ErrorPayload;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'ApiError';
+    this.payload = payload;
+  }
+  get code() {
+    return this.payload.code;
+  }
+  get field() {
+    return this.payload.field;
+  }
+}
+
+const menuListeners = new Set<(c: MenuCommand) => void>();
+
+/** Keyboard shortcuts stand in for the desktop menu in the browser preview. */
+export function emitMenu(c: MenuCommand): void {
+  for (const l of menuListeners) l(c);
+}
+
+function httpApi(): WindowApi<Contract> {
+  return {
+    async invoke(channel, arg) {
+      try {
+        const res = await fetch('./api/invoke', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ channel, arg }),
+        });
+        if (!res.ok) return { ok: false, error: { code: 'UNAVAILABLE', message: `台账引擎拒绝了请求（HTTP ${res.status}）。请重新打开预览链接。` } };
+        return (await res.json()) as BridgeResult<never>;
+      } catch {
+        return { ok: false, error: { code: 'UNAVAILABLE', message: '无法连接台账引擎，请确认预览服务仍在运行。' } };
+      }
+    },
+    onMenu(cb) {
+      menuListeners.add(cb);
+      return () => menuListeners.delete(cb);
+    },
+  };
+}
+
+export function installApi(): void {
+  if (!('api' in window)) (window as { api: WindowApi<Contract> }).api = httpApi();
+}
+
+export type Arg = Record<string, unknown> | undefined;
+
+export async function call<C extends Channel>(channel: C, arg?: Arg): Promise<Awaited<ResultOf<C>>> {
+  const r = await window.api.invoke(channel, arg as never);
+  if (!r.ok) throw new ApiError(r.error);
+  return r.value as Awaited<ResultOf<C>>;
+}
+
+export function onMenu(cb: (c: MenuCommand) => void): () => void {
+  return window.api.onMenu(cb);
+}

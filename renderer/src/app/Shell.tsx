@@ -1,0 +1,99 @@
+import {
+  AlertOutlined, AuditOutlined, BarChartOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, SettingOutlined,
+  SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
+} from '@ant-design/icons';
+import { Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
+import type { InputRef } from 'antd';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call, emitMenu } from '../api/client.js';
+import { useQuery } from '../components/hooks.js';
+import { setLang } from '../i18n/index.js';
+import { navigate, useRoute } from './router.js';
+import { useSession } from './session.js';
+import { screenFor } from './screens.js';
+
+/** Left navigation (UI.md order); `perm` hides what the role cannot use. */
+const NAV: { key: string; icon: ReactNode; perm?: string }[] = [
+  { key: 'home', icon: <HomeOutlined /> },
+  { key: 'rounds', icon: <TeamOutlined /> },
+  { key: 'problems', icon: <UnorderedListOutlined /> },
+  { key: 'tasks', icon: <SolutionOutlined /> },
+  { key: 'duty', icon: <AuditOutlined /> },
+  { key: 'clues', icon: <AlertOutlined />, perm: 'clue.read' },
+  { key: 'suggestions', icon: <FileSearchOutlined /> },
+  { key: 'supervision', icon: <FlagOutlined /> },
+  { key: 'reports', icon: <FileTextOutlined /> },
+  { key: 'ratings', icon: <BarChartOutlined /> },
+  { key: 'exchange', icon: <SwapOutlined />, perm: 'settings.write' },
+  { key: 'settings', icon: <SettingOutlined />, perm: 'settings.write' },
+];
+
+export function Shell() {
+  const { t, i18n } = useTranslation();
+  const s = useSession();
+  const route = useRoute();
+  const search = useRef<InputRef>(null);
+  const rounds = useQuery(() => call('rounds:list', {}), []);
+
+  // Desktop habits: Ctrl+F search, Ctrl+N new, Ctrl+S save, Ctrl+P print (screens listen for xz:new / xz:save).
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const k = e.key.toLowerCase();
+      if (k === 'f') { e.preventDefault(); search.current?.focus(); }
+      else if (k === 'n') { e.preventDefault(); window.dispatchEvent(new Event('xz:new')); }
+      else if (k === 's') { e.preventDefault(); window.dispatchEvent(new Event('xz:save')); }
+      else if (k === 'p') { e.preventDefault(); emitMenu('print'); }
+    };
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, []);
+
+  useEffect(() => {
+    if (!s.roundId && rounds.data && rounds.data.length > 0) s.setRoundId(rounds.data[0]!.id);
+  }, [rounds.data, s]);
+
+  const items = useMemo(
+    () => NAV.filter((n) => !n.perm || s.can(n.perm)).map((n) => ({ key: n.key, icon: n.icon, label: t(`nav.${n.key}`) })),
+    [s, t],
+  );
+  const Screen = screenFor(route.section);
+
+  return (
+    <Layout className="xz-shell">
+      <Layout.Header className="xz-top">
+        <Space size="middle" className="xz-top-left">
+          <Typography.Text strong className="xz-app">{t('appName')}</Typography.Text>
+          <Typography.Text className="xz-office" data-testid="office-name">{s.office?.name}</Typography.Text>
+          <Select
+            size="small" className="xz-round" aria-label={t('top.round')} value={s.roundId ?? undefined} placeholder={t('top.round')}
+            onChange={(v: string) => s.setRoundId(v)} loading={rounds.loading}
+            options={(rounds.data ?? []).map((r) => ({ value: r.id, label: r.name }))}
+          />
+        </Space>
+        <Input.Search
+          ref={search} size="small" className="xz-search" placeholder={t('top.search')} allowClear
+          onSearch={(q) => q.trim() && navigate('problems', 'search', q.trim())}
+        />
+        <Space size="middle">
+          <Tag color="#a8071a" className="xz-marking" data-testid="marking">{t('marking')}</Tag>
+          <Button size="small" type="text" onClick={() => setLang(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('top.language')}</Button>
+          <Dropdown menu={{ items: [{ key: 'logout', label: t('top.switchUser') }], onClick: () => void s.logout() }}>
+            <Button size="small" type="text" icon={<UserOutlined />} data-testid="current-user">
+              {s.user.displayName} · {t(`roles.${s.user.role}`)}
+            </Button>
+          </Dropdown>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={168} theme="light" className="xz-side">
+          <Menu mode="inline" selectedKeys={[route.section]} items={items} onClick={(e) => navigate(e.key)} />
+        </Layout.Sider>
+        <Layout.Content className="xz-content">
+          <Screen />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

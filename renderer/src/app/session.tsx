@@ -1,0 +1,22 @@
+import { createContext, useContext } from 'react';
+import type { ResultOf } from '../../../db/contract.js';
+
+export type SessionUser = NonNullable<Awaited<ResultOf<'session:current'>>>;
+export type Office = NonNullable<Awaited<ResultOf<'office:get'>>>;
+
+export interface SessionState {
+  user: SessionUser;
+  office: Office | null;
+  roundId: string | null;
+  setRoundId(id: string | null): void;
+  can(permission: string): boolean;
+  logout(): Promise<void>;
+}
+
+export const SessionContext = createContext<SessionState | null>(null);
+
+export function useSession(): SessionState {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside the logged-in shell');
+  return s;
+}

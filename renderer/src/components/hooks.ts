@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/client.js';
+
+export interface Query<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Run an engine call and keep its state; re-runs when `deps` change, ignores stale answers. */
+export function useQuery<T>(fn: () => Promise<T>, deps: readonly unknown[]): Query<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; loading: boolean }>({ data: undefined, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true }));
+    fn().then(
+      (data) => mine === seq.current && setState({ data, error: null, loading: false }),
+      (e: unknown) => mine === seq.current && setState({ data: undefined, error: toApiError(e), loading: false }),
+    );
+  }, [...deps, tick]); // deps are the caller's: the query re-runs when they change
+  const reload = useCallback(() => setTick((x) => x + 1), []);
+  return { ...state, reload };
+}
+
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return new ApiError({ code: 'UNAVAILABLE', message: e instanceof Error ? e.message : String(e) });
+}
+
+/** Listen to a window event for the lifetime of a component. */
+export function useWindowEvent(name: string, handler: (e: Event) => void): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => {
+    const on = (e: Event) => ref.current(e);
+    window.addEventListener(name, on);
+    return () => window.removeEventListener(name, on);
+  }, [name]);
+}

@@ -1,0 +1,7 @@
+import type zh from '../zh-CN/settings.js';
+import type { Catalogue } from '../types.js';
+
+const en: Catalogue<typeof zh> = {
+  title: '',
+};
+export default en;

@@ -1,0 +1,64 @@
+/**
+ * The one message catalogue: one namespace per area, zh-CN by default, English switchable.
+ * Components use `useTranslation(ns)`; no Chinese literals in components.
+ */
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import zhAuth from './zh-CN/auth.js';
+import zhCommon from './zh-CN/common.js';
+import zhClues from './zh-CN/clues.js';
+import zhHome from './zh-CN/home.js';
+import zhProblems from './zh-CN/problems.js';
+import zhRatings from './zh-CN/ratings.js';
+import zhReports from './zh-CN/reports.js';
+import zhRounds from './zh-CN/rounds.js';
+import zhSettings from './zh-CN/settings.js';
+import zhSupervision from './zh-CN/supervision.js';
+import zhTasks from './zh-CN/tasks.js';
+import enAuth from './en/auth.js';
+import enCommon from './en/common.js';
+import enClues from './en/clues.js';
+import enHome from './en/home.js';
+import enProblems from './en/problems.js';
+import enRatings from './en/ratings.js';
+import enReports from './en/reports.js';
+import enRounds from './en/rounds.js';
+import enSettings from './en/settings.js';
+import enSupervision from './en/supervision.js';
+import enTasks from './en/tasks.js';
+
+export const resources = {
+  'zh-CN': {
+    common: zhCommon, auth: zhAuth, home: zhHome, rounds: zhRounds, problems: zhProblems, tasks: zhTasks,
+    clues: zhClues, supervision: zhSupervision, reports: zhReports, ratings: zhRatings, settings: zhSettings,
+  },
+  en: {
+    common: enCommon, auth: enAuth, home: enHome, rounds: enRounds, problems: enProblems, tasks: enTasks,
+    clues: enClues, supervision: enSupervision, reports: enReports, ratings: enRatings, settings: enSettings,
+  },
+} as const;
+
+export type Lang = keyof typeof resources;
+const STORE = 'xz.lang';
+
+export function savedLang(): Lang {
+  const v = localStorage.getItem(STORE);
+  return v === 'en' ? 'en' : 'zh-CN';
+}
+
+export function setLang(l: Lang): void {
+  localStorage.setItem(STORE, l);
+  void i18n.changeLanguage(l);
+  document.documentElement.lang = l;
+}
+
+void i18n.use(initReactI18next).init({
+  resources,
+  lng: savedLang(),
+  fallbackLng: 'zh-CN',
+  defaultNS: 'common',
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+});
+
+export default i18n;

@@ -1,0 +1,4 @@
+/** Strings of the clues screens (zh-CN). */
+export default {
+  title: '',
+};

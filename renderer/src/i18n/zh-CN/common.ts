@@ -1,0 +1,34 @@
+/** Shared words, navigation, the top bar, error codes and states (zh-CN, the default). */
+export default {
+  appName: '巡视整改监督台账',
+  marking: '内部资料 注意保存',
+  nav: {
+    home: '工作台', rounds: '巡视轮次', problems: '问题清单', tasks: '任务清单', duty: '责任清单', clues: '问题线索',
+    suggestions: '移交建议', supervision: '监督举措', reports: '报告', ratings: '评估与问责', exchange: '数据交换', settings: '设置',
+  },
+  top: {
+    round: '当前轮次', allRounds: '全部轮次', search: '搜索问题、任务（Ctrl+F）', user: '当前用户', logout: '退出登录',
+    switchUser: '切换用户', language: 'English',
+  },
+  roles: { entry: '录入员', reviewer: '审核员', leader: '负责人', admin: '管理员', readonly: '只读' },
+  actions: {
+    save: '保存', cancel: '取消', confirm: '确定', create: '新建', edit: '编辑', delete: '删除', search: '搜索', reset: '重置',
+    export: '导出', print: '打印', refresh: '刷新', back: '返回', close: '关闭', submit: '提交', more: '更多',
+  },
+  states: {
+    loading: '正在加载…', empty: '暂无数据', error: '出错了', retry: '重试', noRights: '您没有使用此功能的权限。',
+    unsaved: '有尚未保存的修改，确定要离开吗？', saved: '已保存', notYet: '此功能将在后续版本提供。',
+  },
+  errors: {
+    VALIDATION: '填写的内容有误，请检查标红的项目。',
+    NOT_FOUND: '要找的记录不存在，可能已被删除。',
+    CONFLICT: '记录当前的状态不允许这样操作。',
+    ILLEGAL_TRANSITION: '当前状态下不能进行这一步操作。',
+    FORBIDDEN: '您没有进行此操作的权限。',
+    LOCKED: '记录已锁定（正在审核或已销号），暂不能修改。',
+    CORRUPT: '台账数据校验未通过，操作未执行。',
+    UNAVAILABLE: '台账引擎暂不可用。',
+  },
+  lights: { green: '正常', yellow: '临期', red: '逾期', done: '已完成', not_started: '未开始' },
+  units: { days: '{{n}}天', rows: '共 {{n}} 条' },
+};

@@ -1,0 +1,17 @@
+/** 工作台 (zh-CN). */
+export default {
+  title: '工作台',
+  noRound: '还没有巡视轮次。请先在“巡视轮次”中新建轮次并添加被巡视单位。',
+  figures: { problems: '问题', tasks: '整改任务', closed: '已销号', closeRate: '销号率', overdue: '逾期任务', longTermOpen: '长期任务未完成' },
+  clocksTitle: '各单位法定时限',
+  unit: '被巡视单位',
+  tasksByLight: '任务',
+  byUnit: '各单位销号率',
+  byCategory: '各类别销号率',
+  closeRateAxis: '销号率（%）',
+  redFlags: '虚假整改预警',
+  redFlagsNone: '未发现虚假整改迹象。',
+  dueTitle: '临期与逾期任务',
+  dueNone: '没有临期或逾期的任务。',
+  measures: '整改措施', department: '责任部门', deadline: '整改时限', light: '状态',
+};

@@ -1,0 +1,4 @@
+/** Strings of the problems screens (zh-CN). */
+export default {
+  title: '',
+};

@@ -1,0 +1,4 @@
+/** Strings of the ratings screens (zh-CN). */
+export default {
+  title: '',
+};

@@ -1,0 +1,4 @@
+/** Strings of the reports screens (zh-CN). */
+export default {
+  title: '',
+};

@@ -1,0 +1,4 @@
+/** Strings of the rounds screens (zh-CN). */
+export default {
+  title: '',
+};

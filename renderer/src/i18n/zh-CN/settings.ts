@@ -1,0 +1,4 @@
+/** Strings of the settings screens (zh-CN). */
+export default {
+  title: '',
+};

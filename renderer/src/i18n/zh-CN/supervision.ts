@@ -1,0 +1,4 @@
+/** Strings of the supervision screens (zh-CN). */
+export default {
+  title: '',
+};

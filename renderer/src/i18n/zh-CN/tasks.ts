@@ -1,0 +1,4 @@
+/** Strings of the tasks screens (zh-CN). */
+export default {
+  title: '',
+};

@@ -1,0 +1,6 @@
+import { NotYet } from '../NotYet.js';
+
+/** Placeholder until this screen is built. */
+export function ProblemDetail() {
+  return <NotYet />;
+}

@@ -1,0 +1,192 @@
+/**
+ * Browser preview / test harness: the same renderer over the same engine, through a loopback
+ * HTTP server instead of Electron's IPC. Development and testing only: it lives in scripts/, is
+ * never bundled into the app (electron-builder packages dist/ only) and listens on 127.0.0.1.
+ *
+ * Access control: the URL printed at start carries a one-time token; opening it once sets an
+ * HttpOnly, SameSite=Strict session cookie and the token is spent. Every API call needs that
+ * cookie and an Origin header equal to this server's own origin; anything else is refused.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { dispatch, sessionContext, type Session } from '../db/bridge.js';
+import { CHANNELS } from '../db/channels.js';
+import { systemClock, type Clock } from '../db/clock.js';
+import { makeHandlers, type ShellHooks } from '../db/handlers.js';
+import { DomainError } from '../db/errors.js';
+import { openLedger } from '../db/open.js';
+import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
+import { uuidv7Source, type IdSource } from '../db/ids.js';
+import type { Ledger } from '../db/open.js';
+import { CSP } from '../electron/window-options.js';
+
+export interface PreviewOptions {
+  ledger: Ledger;
+  /** Built renderer (vite build output). */
+  staticDir: string;
+  clock?: Clock;
+  ids?: IdSource;
+  port?: number;
+  /** Largest accepted request body (evidence uploads travel as base64). */
+  maxBodyBytes?: number;
+  /** Where 打开演示台账 generates/opens the demo ledger (the first-run screen's second choice). */
+  demoPath?: string;
+  /** Demo size (tests use a small one). */
+  demoProblems?: number;
+}
+
+export interface PreviewServer {
+  /** Origin, e.g. http://127.0.0.1:41234 */
+  origin: string;
+  /** The one-time URL that opens a session. */
+  loginUrl: string;
+  /** Mint another one-time URL (tests open several browser contexts). */
+  newLoginUrl(): string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json', '.ico': 'image/x-icon',
+};
+
+const COOKIE = 'xz_preview';
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieOf(req: IncomingMessage): string | null {
+  const raw = req.headers.cookie ?? '';
+  for (const part of raw.split(';')) {
+    const [k, ...rest] = part.trim().split('=');
+    if (k === COOKIE) return rest.join('=');
+  }
+  return null;
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(body);
+}
+
+export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServer> {
+  const clock = o.clock ?? systemClock;
+  const ids = o.ids ?? uuidv7Source(() => clock.now());
+  const maxBody = o.maxBodyBytes ?? 150 * 1024 * 1024;
+  const staticRoot = resolve(o.staticDir);
+  const tokens = new Set<string>();
+  const sessions = new Map<string, Session>();
+  const handlersFor = new Map<string, ReturnType<typeof makeHandlers>>();
+  let origin = '';
+  let ledger = o.ledger;
+  const opened: Ledger[] = [];
+  const shell: ShellHooks = {
+    openDemo() {
+      if (!o.demoPath) throw new DomainError('UNAVAILABLE', '预览未配置演示台账。');
+      if (!existsSync(o.demoPath)) generateDemoLedger(o.demoPath, o.demoProblems === undefined ? {} : { problems: o.demoProblems });
+      ledger = openLedger(o.demoPath);
+      opened.push(ledger);
+      return { password: DEMO_PASSWORD };
+    },
+  };
+
+  const newToken = () => {
+    const t = randomBytes(24).toString('hex');
+    tokens.add(t);
+    return t;
+  };
+
+  function sessionOf(req: IncomingMessage): string | null {
+    const c = cookieOf(req);
+    if (!c) return null;
+    for (const id of sessions.keys()) if (sameToken(id, c)) return id;
+    return null;
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, sid: string): Promise<void> {
+    if (req.method !== 'POST') return send(res, 405, 'method not allowed');
+    // Browsers always send Origin on a POST fetch; a missing or foreign one is refused.
+    if (req.headers.origin !== origin) return send(res, 403, 'forbidden origin');
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'json only');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > maxBody) return send(res, 413, 'too large');
+      chunks.push(c as Buffer);
+    }
+    let msg: { channel?: unknown; arg?: unknown };
+    try {
+      msg = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { channel?: unknown; arg?: unknown };
+    } catch {
+      return send(res, 400, 'bad json');
+    }
+    const session = sessions.get(sid)!;
+    const handlers = handlersFor.get(sid)!;
+    const result = await dispatch(handlers, CHANNELS, msg.channel, msg.arg, sessionContext({ ledger, clock, ids }, session));
+    send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
+  }
+
+  function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const rel = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
+    const file = normalize(join(staticRoot, rel));
+    if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', origin);
+        // Host header must name this server (refuses DNS-rebinding style requests).
+        if (req.headers.host !== new URL(origin).host) return send(res, 403, 'forbidden host');
+        const token = url.searchParams.get('token');
+        if (token !== null) {
+          let ok = false;
+          for (const t of tokens) if (sameToken(t, token)) { tokens.delete(t); ok = true; }
+          if (!ok) return send(res, 403, '链接已失效，请重新运行 npm run preview。');
+          const sid = randomBytes(24).toString('hex');
+          const session: Session = { user: null };
+          sessions.set(sid, session);
+          handlersFor.set(sid, makeHandlers(session, shell));
+          res.writeHead(302, { Location: '/', 'Set-Cookie': `${COOKIE}=${sid}; HttpOnly; SameSite=Strict; Path=/` });
+          return res.end();
+        }
+        const sid = sessionOf(req);
+        if (!sid) return send(res, 403, '请使用 npm run preview 打印的链接打开预览。');
+        if (url.pathname === '/api/invoke') return await api(req, res, sid);
+        if (req.method !== 'GET') return send(res, 405, 'method not allowed');
+        return serveStatic(req, res, url.pathname);
+      } catch (e) {
+        console.error('preview server error', e);
+        if (!res.headersSent) send(res, 500, 'internal error');
+      }
+    })();
+  });
+  await new Promise<void>((ok) => server.listen(o.port ?? 0, '127.0.0.1', ok));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    loginUrl: `${origin}/?token=${newToken()}`,
+    newLoginUrl: () => `${origin}/?token=${newToken()}`,
+    close: () => new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(() => {
+        for (const l of opened) l.close();
+        ok();
+      });
+    }),
+  };
+}
