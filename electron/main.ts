@@ -5,16 +5,16 @@
  * as parameters.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession } from 'electron';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Session } from '../db/bridge.js';
-import { sessionContext } from '../db/bridge.js';
 import { systemClock } from '../db/clock.js';
 import { uuidv7Source } from '../db/ids.js';
 import { CHANNELS } from '../db/channels.js';
 import { makeHandlers } from '../db/handlers.js';
 import { openLedger, type Ledger } from '../db/open.js';
+import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
 import { MENU_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
@@ -71,10 +71,22 @@ function start(): void {
   hardenSession(electronSession.defaultSession, contentSecurityPolicy(devOrigin));
 
   const userSession: Session = { user: null };
+  const ids = uuidv7Source();
   registerIpc(ipcMain, {
     channels: CHANNELS,
-    handlers: makeHandlers(userSession),
-    makeCtx: sessionContext({ ledger, clock: systemClock, ids: uuidv7Source() }, userSession),
+    handlers: makeHandlers(userSession, {
+      // 打开演示台账 (first run only): switch to a demo ledger file beside the real one.
+      openDemo() {
+        const demoFile = join(app.getPath('userData'), 'demo-ledger.sqlite');
+        if (!existsSync(demoFile)) generateDemoLedger(demoFile, {});
+        // The call that asked for this still runs in a transaction on the old ledger: close it after.
+        const old = ledger;
+        ledger = openLedger(demoFile, { migrationsFolder: paths.migrationsFolder });
+        setImmediate(() => old?.close());
+        return { password: DEMO_PASSWORD };
+      },
+    }),
+    makeCtx: () => ({ ledger: ledger!, clock: systemClock, ids, user: userSession.user }),
     isTrustedSender: isAppUrl,
   });
 
