@@ -30,6 +30,7 @@ function RateChart({ rows, axis }: { rows: { label: string; closeRate: number | 
 
 export function Home() {
   const { t } = useTranslation('home');
+  const { t: tc } = useTranslation();
   const s = useSession();
   const roundId = s.roundId;
   const byUnit = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'unit', roundId }) : Promise.resolve(null)), [roundId]);
@@ -72,8 +73,8 @@ export function Home() {
                       return x ? <Light light={x.light} word={x.word} daysLeft={x.daysLeft} /> : null;
                     },
                   })),
-                  { title: t('tasksByLight'), key: 'tasks', width: 130, render: (_: unknown, u: UnitRow) => (
-                    <span>{(['red', 'yellow', 'green', 'done'] as const).map((l) => u.tasks[l] ? <Light key={l} light={l} word={String(u.tasks[l])} /> : null)}</span>
+                  { title: t('tasksByLight'), key: 'tasks', width: 230, render: (_: unknown, u: UnitRow) => (
+                    <span>{(['red', 'yellow', 'green', 'done'] as const).map((l) => u.tasks[l] ? <Light key={l} light={l} word={`${tc(`lights.${l}`)} ${u.tasks[l]}`} /> : null)}</span>
                   ) },
                 ]}
               />
