@@ -2,15 +2,19 @@ import type { ServiceContext } from '../context.js';
 import { addMonths } from '../clocks/months.js';
 import { readRules } from '../clocks/statutory.js';
 import { invalid } from '../errors.js';
+import { requirePermission } from '../permissions.js';
 import * as v from '../validate.js';
 import { checkScope, LIVE_TASK, readScope, scopeWhere, type Scope } from './aggregates.js';
-import { requirePermission } from '../permissions.js';
 
 /**
  * Signs of fake rectification (虚假整改, DOMAIN.md "Signs of fake rectification worth flagging"),
- * one SQL query each. A flag is a reason to look, not a finding: every item carries the evidence
+ * one SQL query each, except the rebound check, which is a text-similarity join run per unit
+ * (see similarPairs). A flag is a reason to look, not a finding: every item carries the evidence
  * that raised it so a reviewer can judge. Only live records count (see aggregates.ts: a task
  * counts while it and its problem are live; merged tasks are tombstoned by the task service).
+ *
+ * Several queries pin their join order (CROSS JOIN, unary +): a fresh ledger has no statistics,
+ * and SQLite's guesses would otherwise start from the evidence table on a round's list.
  */
 
 export const RED_FLAG_LABELS = {
@@ -162,9 +166,9 @@ const TASK_CONTEXT_JOINS = `JOIN problems p ON p.id = t.problem_id JOIN units u 
 const TASK_FROM = `tasks t ${TASK_CONTEXT_JOINS}`;
 
 /**
- * Task `t` has live evidence of its own / on one of its live progress entries. Two separate
- * EXISTS (not one over a UNION, which SQLite answers by scanning the evidence table), and
- * CROSS JOIN so the lookup goes task → its progress entries → their evidence, never the reverse.
+ * Task `t` has live evidence of its own / on one of its live progress entries: two plain index
+ * lookups, with CROSS JOIN fixing the order task → its progress entries → their evidence, so the
+ * planner never starts from the (much larger) evidence table, whatever its statistics say.
  */
 const HAS_OWN_EVIDENCE = `EXISTS (SELECT 1 FROM evidence e
     WHERE e.owner_type = 'task' AND e.owner_id = t.id AND e.deleted_at IS NULL)`;
@@ -218,15 +222,16 @@ export function closedWithoutEvidence(ctx: ServiceContext, raw: unknown): FlagLi
 
 /**
  * Citations (sha256 → live task) among `hashes`: evidence on a task, or on a live progress entry
- * of a task, resolved to live tasks of live problems; one row per (hash, task).
+ * of a task, resolved to live tasks of live problems; one row per (hash, task). The unary + keeps
+ * SQLite on the sha256 index: left to guess, it may walk every task's evidence by owner type.
  */
 const CITATIONS = `cited_raw AS (
     SELECT e.sha256, e.owner_id AS task_id, e.file_name FROM evidence e
-      WHERE e.owner_type = 'task' AND e.deleted_at IS NULL AND e.sha256 IN (SELECT sha256 FROM hashes)
+      WHERE +e.owner_type = 'task' AND e.deleted_at IS NULL AND e.sha256 IN (SELECT sha256 FROM hashes)
     UNION ALL
     SELECT e.sha256, pe.task_id, e.file_name FROM evidence e
       JOIN progress_entries pe ON pe.id = e.owner_id AND pe.deleted_at IS NULL
-      WHERE e.owner_type = 'progress' AND e.deleted_at IS NULL AND e.sha256 IN (SELECT sha256 FROM hashes)
+      WHERE +e.owner_type = 'progress' AND e.deleted_at IS NULL AND e.sha256 IN (SELECT sha256 FROM hashes)
   ),
   cited AS (
     SELECT c.sha256, c.task_id, min(c.file_name) AS file_name, t.problem_id
