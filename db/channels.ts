@@ -172,6 +172,13 @@ export const CHANNELS = [
   'analysis:evaluationsByGrade',
   'analysis:redFlags',
   'audit:history',
+  'savedFilters:list',
+  'savedFilters:save',
+  'savedFilters:rename',
+  'savedFilters:delete',
+  'tasks:dutyGroups',
+  'tasks:bulkAssignDepartment',
+  'tasks:bulkSetDeadline',
 ] as const satisfies readonly Channel[];
 
 type Listed = (typeof CHANNELS)[number];

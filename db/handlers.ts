@@ -36,6 +36,9 @@ import * as units from './services/units.js';
 import { history } from './services/history.js';
 import { countProblems, listProblems } from './queries/problem-list.js';
 import { countTasks, listTasks } from './queries/task-list.js';
+import { listDutyGroups } from './queries/duty-groups.js';
+import * as bulk from './services/bulk.js';
+import * as savedFilters from './services/saved-filters.js';
 import { permissionsOf } from './permissions.js';
 
 /** Read `{ [key]: id }` from an argument, for wrappers of functions that take plain ids. */
@@ -244,6 +247,15 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
     'analysis:evaluationsByGrade': (ctx: ServiceContext, a: unknown) => evaluationsByGrade(ctx, a),
     'analysis:redFlags': (ctx: ServiceContext, a: unknown) => listRedFlags(ctx, a),
     'audit:history': (ctx: ServiceContext, a: unknown) => history(ctx, a),
+
+    // 清单：已保存的筛选、责任清单分组、批量操作
+    'savedFilters:list': (ctx: ServiceContext, a: unknown) => savedFilters.listSavedFilters(ctx, a),
+    'savedFilters:save': (ctx: ServiceContext, a: unknown) => savedFilters.saveFilter(ctx, a),
+    'savedFilters:rename': (ctx: ServiceContext, a: unknown) => savedFilters.renameFilter(ctx, a),
+    'savedFilters:delete': (ctx: ServiceContext, a: unknown) => savedFilters.deleteFilter(ctx, a),
+    'tasks:dutyGroups': (ctx: ServiceContext, a: unknown) => listDutyGroups(ctx, a),
+    'tasks:bulkAssignDepartment': (ctx: ServiceContext, a: unknown) => bulk.bulkAssignDepartment(ctx, a),
+    'tasks:bulkSetDeadline': (ctx: ServiceContext, a: unknown) => bulk.bulkSetDeadline(ctx, a),
   };
 }
 

@@ -22,6 +22,8 @@ export function contentSecurityPolicy(devOrigin?: string): string {
     `font-src 'self' data:${dev}`,
     `connect-src 'self'${dev}${ws}`,
     `worker-src 'self' blob:`,
+    // Evidence preview: a PDF read from the ledger is shown from a blob: URL made by the page itself.
+    `frame-src blob:`,
     `object-src 'none'`,
     `base-uri 'none'`,
     `form-action 'none'`,

@@ -7,7 +7,7 @@ import type { InputRef } from 'antd';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, emitMenu } from '../api/client.js';
-import { useQuery } from '../components/hooks.js';
+import { useQuery, useWindowEvent } from '../components/hooks.js';
 import { setLang } from '../i18n/index.js';
 import { navigate, useRoute } from './router.js';
 import { useSession } from './session.js';
@@ -35,6 +35,8 @@ export function Shell() {
   const route = useRoute();
   const search = useRef<InputRef>(null);
   const rounds = useQuery(() => call('rounds:list', {}), []);
+  // Screens that create, rename or delete rounds announce it; the selector follows.
+  useWindowEvent('xz:rounds-changed', rounds.reload);
 
   // Desktop habits: Ctrl+F search, Ctrl+N new, Ctrl+S save, Ctrl+P print (screens listen for xz:new / xz:save).
   useEffect(() => {

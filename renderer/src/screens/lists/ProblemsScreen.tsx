@@ -1,6 +1,211 @@
-import { NotYet } from '../NotYet.js';
+/**
+ * 问题清单 (#/problems, and #/problems/search/<q> from the top bar's search): the problems of the
+ * current round (or all rounds), filtered and sorted in SQL, fetched page by page as the user
+ * scrolls; 新建问题 with Ctrl+N; a row opens the problem's detail route.
+ */
+import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { Badge, Button, Input, Select } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ProblemListRow } from '../../../../db/queries/problem-list.js';
+import { call } from '../../api/client.js';
+import { navigate, useRoute } from '../../app/router.js';
+import { useSession } from '../../app/session.js';
+import { useQuery, useWindowEvent } from '../../components/hooks.js';
+import { ColumnChooser, useHiddenColumns } from '../../components/lists/ColumnChooser.js';
+import { FilterSummary, type SummaryItem } from '../../components/lists/FilterSummary.js';
+import { useWarnDays } from '../../components/lists/lights.js';
+import { ListTable, type SortState } from '../../components/lists/ListTable.js';
+import '../../components/lists/lists.css';
+import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
+import { SavedFilters, type FilterValue } from '../../components/lists/SavedFilters.js';
+import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
+import { EmptyState, ErrorState } from '../../components/states.js';
+import { problemColumns } from './columns.js';
+import { ALL_ROUNDS, boolChoice, choiceBool, clean, remember, remembered } from './filters.js';
+import { ListStatus } from './ListStatus.js';
+import { NewProblemDrawer } from './NewProblemDrawer.js';
+import { ListTitle } from './TaskList.js';
 
-/** Placeholder until this screen is built. */
+const STATUSES = ['open', 'pending_review', 'closed'] as const;
+const SOURCES = ['inspection_feedback', 'personnel_check', 'transferred_suggestion', 'petition', 'lookback', 'daily_supervision'] as const;
+
+interface ProblemFilter {
+  /** undefined: follow the current round of the top bar; null: all rounds. */
+  round?: string | null;
+  unitId?: string | null;
+  unitName?: string | null;
+  categoryId?: string | null;
+  categoryName?: string | null;
+  status?: string | null;
+  overdue?: boolean | null;
+  isKey?: boolean | null;
+  source?: string | null;
+  q?: string | null;
+}
+
 export function ProblemsScreen() {
-  return <NotYet />;
+  const { t } = useTranslation('problems');
+  const s = useSession();
+  const route = useRoute();
+  const warnDays = useWarnDays();
+  const searchQ = route.section === 'problems' && route.id === 'search' ? route.sub : null;
+  const mem = remembered<{ f: ProblemFilter; sort: SortState }>('problems');
+  // The top bar's search looks through every round.
+  const [f, setF] = useState<ProblemFilter>(() => (searchQ ? { round: null, q: searchQ } : mem?.f ?? {}));
+  const [sort, setSort] = useState<SortState>(mem?.sort ?? { field: 'deadline', order: 'asc' });
+  const [qText, setQText] = useState(f.q ?? '');
+  const [open, setOpen] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [hidden, setHidden] = useHiddenColumns('problems');
+  remember('problems', { f, sort });
+
+  useEffect(() => {
+    if (searchQ === null) return;
+    setF({ round: null, q: searchQ });
+    setQText(searchQ);
+  }, [searchQ]);
+
+  const canWrite = s.can('ledger.write');
+  useWindowEvent('xz:new', () => {
+    if (canWrite) setCreating(true);
+  });
+
+  const roundId = f.round === undefined ? s.roundId : f.round;
+  const args = useMemo(() => clean({
+    roundId, unitId: f.unitId, categoryId: f.categoryId, status: f.status, overdue: f.overdue, isKey: f.isKey, source: f.source, q: f.q,
+  }), [roundId, f]);
+  const argsKey = JSON.stringify(args);
+  const key = JSON.stringify({ args, sort });
+  const list = useKeysetPages<ProblemListRow>({
+    key,
+    cacheName: 'problems',
+    fetchPage: (cursor, limit) => call('problems:list', { ...args, sort: sort.field, order: sort.order, cursor, limit }),
+  });
+  const [tick, setTick] = useState(0);
+  const count = useQuery(() => call('problems:count', args), [argsKey, tick]);
+
+  const set = (patch: Partial<ProblemFilter>) => setF((x) => ({ ...x, ...patch }));
+  const allColumns = useMemo(() => problemColumns(t, warnDays), [t, warnDays]);
+  const columns = allColumns.filter((c) => !hidden.includes(c.key));
+
+  const summary: SummaryItem[] = [];
+  if (roundId === null) summary.push({ key: 'round', label: t('filter.allRounds') });
+  if (f.unitId) summary.push({ key: 'unitId', label: t('filter.pair', { k: t('filter.unit'), v: f.unitName ?? '' }) });
+  if (f.categoryId) summary.push({ key: 'categoryId', label: t('filter.pair', { k: t('filter.category'), v: f.categoryName ?? '' }) });
+  if (f.status) summary.push({ key: 'status', label: t('filter.pair', { k: t('filter.status'), v: t(`problemStatus.${f.status}`) }) });
+  if (f.overdue != null) summary.push({ key: 'overdue', label: f.overdue ? t('filter.overdueYes') : t('filter.overdueNo') });
+  if (f.isKey != null) summary.push({ key: 'isKey', label: f.isKey ? t('filter.keyYes') : t('filter.keyNo') });
+  if (f.source) summary.push({ key: 'source', label: t('filter.pair', { k: t('filter.source'), v: t(`sources.${f.source}`) }) });
+  if (f.q) summary.push({ key: 'q', label: t('filter.q', { q: f.q }) });
+  const active = summary.filter((x) => x.key !== 'round').length;
+
+  const removeFilter = (k: string) => {
+    if (k === 'round') set({ round: undefined });
+    else if (k === 'unitId') set({ unitId: null, unitName: null });
+    else if (k === 'categoryId') set({ categoryId: null, categoryName: null });
+    else if (k === 'q') { setQText(''); set({ q: null }); }
+    else set({ [k]: null } as Partial<ProblemFilter>);
+  };
+  const clearAll = () => {
+    setQText('');
+    setF({});
+  };
+
+  const saveValue: FilterValue = {
+    ...(clean({ ...f, round: undefined }) as FilterValue),
+    ...(f.round !== undefined ? { roundId: f.round ?? ALL_ROUNDS } : {}),
+    sort: sort.field, order: sort.order,
+  };
+  const applySaved = (x: FilterValue) => {
+    const str = (k: string) => (typeof x[k] === 'string' && x[k] !== '' ? (x[k] as string) : null);
+    const flag = (k: string) => (typeof x[k] === 'boolean' ? (x[k] as boolean) : null);
+    const next: ProblemFilter = {
+      round: x.roundId === undefined ? undefined : x.roundId === ALL_ROUNDS ? null : str('roundId'),
+      unitId: str('unitId'), unitName: str('unitName'), categoryId: str('categoryId'), categoryName: str('categoryName'),
+      status: str('status'), overdue: flag('overdue'), isKey: flag('isKey'), source: str('source'), q: str('q'),
+    };
+    setF(next);
+    setQText(next.q ?? '');
+    if (str('sort')) setSort({ field: str('sort')!, order: x.order === 'desc' ? 'desc' : 'asc' });
+  };
+
+  const filtered = summary.some((x) => x.key !== 'round');
+  return (
+    <div className="xz-list-page" data-testid="problems-list">
+      <div className="xz-list-head">
+        <ListTitle>{searchQ && f.q === searchQ ? t('problems.search', { q: searchQ }) : t('problems.title')}</ListTitle>
+        <Input.Search
+          className="xz-list-search" allowClear maxLength={100} value={qText} placeholder={t('filter.searchProblems')} aria-label={t('filter.searchProblems')}
+          onChange={(e) => { setQText(e.target.value); if (!e.target.value) set({ q: null }); }}
+          onSearch={(v) => set({ q: v.trim() || null })}
+          data-testid="list-search"
+        />
+        <Badge count={active} size="small" color="#a8071a">
+          <Button icon={<FilterOutlined />} type={open ? 'primary' : 'default'} ghost={open} onClick={() => setOpen((o) => !o)} data-testid="filter-toggle">
+            {t('filter.toggle')}
+          </Button>
+        </Badge>
+        <SavedFilters list="problems" current={saveValue} onApply={applySaved} />
+        <ColumnChooser columns={allColumns} hidden={hidden} onChange={setHidden} locked={['seq', 'description']} />
+        <span className="xz-grow" />
+        {canWrite && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-problem">
+            {t('problems.new')}
+          </Button>
+        )}
+      </div>
+      {open && (
+        <div className="xz-filter-panel" data-testid="filter-panel">
+          <RoundPicker
+            prefix={t('filter.round')} aria-label={t('filter.round')} allLabel={t('filter.allRounds')}
+            value={roundId} onChange={(v) => set({ round: v, unitId: null, unitName: null })}
+          />
+          <UnitPicker
+            prefix={t('filter.unit')} aria-label={t('filter.unit')} placeholder={t('filter.any')} className="xz-wide"
+            roundId={roundId} value={f.unitId} knownLabel={f.unitName ?? undefined}
+            onChange={(v, label) => set({ unitId: v, unitName: label ?? null })}
+          />
+          <CategoryPicker
+            prefix={t('filter.category')} aria-label={t('filter.category')} placeholder={t('filter.any')} className="xz-wide"
+            value={f.categoryId} onChange={(v, label) => set({ categoryId: v, categoryName: label ?? null })}
+          />
+          <Select
+            prefix={t('filter.status')} aria-label={t('filter.status')} placeholder={t('filter.any')} allowClear
+            value={f.status ?? undefined} onChange={(v?: string) => set({ status: v ?? null })}
+            options={STATUSES.map((x) => ({ value: x, label: t(`problemStatus.${x}`) }))}
+          />
+          <Select
+            prefix={t('filter.overdue')} aria-label={t('filter.overdue')} placeholder={t('filter.any')} allowClear
+            value={boolChoice(f.overdue)} onChange={(v?: string) => set({ overdue: choiceBool(v) })}
+            options={[{ value: 'yes', label: t('filter.overdueYes') }, { value: 'no', label: t('filter.overdueNo') }]}
+          />
+          <Select
+            prefix={t('filter.isKey')} aria-label={t('filter.isKey')} placeholder={t('filter.any')} allowClear
+            value={boolChoice(f.isKey)} onChange={(v?: string) => set({ isKey: choiceBool(v) })}
+            options={[{ value: 'yes', label: t('filter.keyYes') }, { value: 'no', label: t('filter.keyNo') }]}
+          />
+          <Select
+            prefix={t('filter.source')} aria-label={t('filter.source')} placeholder={t('filter.any')} allowClear
+            value={f.source ?? undefined} onChange={(v?: string) => set({ source: v ?? null })}
+            options={SOURCES.map((x) => ({ value: x, label: t(`sources.${x}`) }))}
+          />
+        </div>
+      )}
+      <FilterSummary count={count.error ? null : count.data?.total} items={summary} onRemove={removeFilter} onClear={clearAll} status={<ListStatus list={list} />} />
+      {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
+      <ListTable<ProblemListRow>
+        list={list} columns={columns} flexKey="description" rowKey={(r) => r.id} testId="problem-table" resetKey={key}
+        sort={sort} onSort={setSort} onOpen={(r) => navigate('problem', r.id)}
+        empty={<EmptyState
+          hint={filtered ? t('problems.emptyFiltered') : t('problems.empty')}
+          action={!filtered && canWrite ? <Button type="primary" onClick={() => setCreating(true)}>{t('problems.new')}</Button> : undefined}
+        />}
+      />
+      <NewProblemDrawer
+        open={creating} onClose={() => setCreating(false)}
+        onCreated={() => { setCreating(false); list.reload(); setTick((x) => x + 1); }}
+      />
+    </div>
+  );
 }

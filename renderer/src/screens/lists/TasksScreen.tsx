@@ -1,6 +1,9 @@
-import { NotYet } from '../NotYet.js';
+import { useTranslation } from 'react-i18next';
+import '../../components/lists/lists.css';
+import { ListTitle, TaskList } from './TaskList.js';
 
-/** Placeholder until this screen is built. */
+/** 任务清单: every rectification task, paged from SQL as the user scrolls. */
 export function TasksScreen() {
-  return <NotYet />;
+  const { t } = useTranslation('problems');
+  return <TaskList name="tasks" title={<ListTitle>{t('tasks.title')}</ListTitle>} />;
 }

@@ -1,6 +1,16 @@
-import { NotYet } from '../NotYet.js';
+import { useRoute } from '../../app/router.js';
+import { RoundList } from './RoundList.js';
+import { RoundPage } from './RoundPage.js';
+import { UnitPage } from './UnitPage.js';
+import './rounds.css';
 
-/** Placeholder until this screen is built. */
+/**
+ * 巡视轮次 → 被巡视单位 → 单位页:
+ *   #/rounds (the list) · #/rounds/<roundId> (teams and units with their clocks) · #/rounds/<roundId>/<unitId> (the unit page).
+ */
 export function RoundsScreen() {
-  return <NotYet />;
+  const r = useRoute();
+  if (r.id && r.sub) return <UnitPage key={`${r.id}/${r.sub}`} roundId={r.id} unitId={r.sub} />;
+  if (r.id) return <RoundPage key={r.id} roundId={r.id} />;
+  return <RoundList />;
 }

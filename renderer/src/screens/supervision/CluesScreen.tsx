@@ -1,6 +1,146 @@
-import { NotYet } from '../NotYet.js';
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { Button, Result, Select, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../../api/client.js';
+import { navigate, useRoute } from '../../app/router.js';
+import { useSession } from '../../app/session.js';
+import { useQuery, useWindowEvent } from '../../components/hooks.js';
+import { EmptyState, ErrorState, Light } from '../../components/states.js';
+import { CLUE_WAYS, WAY_COLOURS, type ClueDisposition } from '../../components/supervision/clue-rules.js';
+import { ClueDrawer } from '../../components/supervision/ClueDrawer.js';
+import { ClueForm } from '../../components/supervision/ClueForm.js';
+import { fenToYuan } from '../../components/supervision/money.js';
+import { SensitiveBanner } from '../../components/supervision/SensitiveBanner.js';
+import '../../components/supervision/supervision.css';
+import type { ResultOf } from '../../../../db/contract.js';
 
-/** Placeholder until this screen is built. */
+type ClueRow = Awaited<ResultOf<'clues:list'>>['items'][number];
+type ClueClock = Awaited<ResultOf<'clocks:roundClues'>>[number];
+
+const PAGE = 50;
+
+/**
+ * 问题线索 (#/clues, #/clues/<id>): need-to-know. A user without the clue right gets a plain
+ * refusal and no engine call at all (the engine would refuse with FORBIDDEN anyway).
+ */
 export function CluesScreen() {
-  return <NotYet />;
+  const s = useSession();
+  const { t } = useTranslation('clues');
+  if (!s.can('clue.read')) {
+    return <Result status="403" title={t('refusedTitle')} subTitle={t('refusedHint')} data-testid="clues-refused" />;
+  }
+  return <ClueLedger />;
+}
+
+function ClueLedger() {
+  const { t } = useTranslation('clues');
+  const { t: tc } = useTranslation();
+  const s = useSession();
+  const route = useRoute();
+  const roundId = s.roundId;
+  const canWrite = s.can('clue.write');
+  const [way, setWay] = useState<ClueDisposition | null>(null);
+  const [page, setPage] = useState(1);
+  useEffect(() => setPage(1), [roundId]);
+  const [creating, setCreating] = useState(false);
+  const [tick, setTick] = useState(0);
+
+  const list = useQuery(
+    () => (roundId ? call('clues:list', { roundId, disposition: way ?? undefined, limit: PAGE, offset: (page - 1) * PAGE }) : Promise.resolve(null)),
+    [roundId, way, page, tick],
+  );
+  const clocks = useQuery(() => (roundId ? call('clocks:roundClues', { roundId }) : Promise.resolve(null)), [roundId, tick]);
+  const units = useQuery(() => (roundId ? call('units:list', { roundId, limit: 1000 }) : Promise.resolve(null)), [roundId]);
+  const unitOptions = useMemo(() => (units.data?.items ?? []).map((u) => ({ id: u.id, name: u.name })), [units.data]);
+  const clockOf = useMemo(() => new Map((clocks.data ?? []).map((c: ClueClock) => [c.clueId, c])), [clocks.data]);
+
+  useWindowEvent('xz:new', () => {
+    if (canWrite && roundId && !route.id) setCreating(true);
+  });
+
+  const reload = () => setTick((x) => x + 1);
+
+  const columns: ColumnsType<ClueRow> = [
+    { title: t('col.seq'), key: 'seq', width: 56, align: 'right', render: (_v, _r, k) => (page - 1) * PAGE + k + 1 },
+    { title: t('col.subject'), dataIndex: 'subjectName', width: 110, ellipsis: true },
+    { title: t('col.post'), dataIndex: 'subjectPost', width: 220, ellipsis: true },
+    { title: t('col.receivedOn'), dataIndex: 'receivedOn', width: 104 },
+    { title: t('col.organ'), dataIndex: 'receivingOrgan', width: 170, ellipsis: true, render: (v: string) => t(`organs.${v}`) },
+    {
+      title: t('col.disposition'), dataIndex: 'disposition', width: 120,
+      render: (v: ClueDisposition) => <Tag color={WAY_COLOURS[v]}>{t(`ways.${v}`)}</Tag>,
+    },
+    {
+      title: t('col.clock'), key: 'clock', width: 130,
+      render: (_v, r) => {
+        const c = clockOf.get(r.id)?.clue;
+        return c ? <Light light={c.light} word={c.word} daysLeft={c.daysLeft} /> : null;
+      },
+    },
+    { title: t('col.outcome'), dataIndex: 'outcome', width: 120, render: (v: string | null) => (v ? t(`outcomes.${v}`) : t('detail.none')) },
+    {
+      title: t('col.money'), dataIndex: 'moneyRecoveredFen', width: 130, align: 'right',
+      render: (v: number) => <span style={{ fontVariantNumeric: 'tabular-nums' }}>{v ? fenToYuan(v) : t('detail.none')}</span>,
+    },
+  ];
+
+  const total = list.data?.total ?? 0;
+  const filtered = way !== null;
+
+  let content;
+  if (!roundId) content = <EmptyState hint={t('noRound')} />;
+  else if (list.error) content = <ErrorState error={list.error} onRetry={list.reload} />;
+  else if (list.data && total === 0 && !filtered) {
+    content = (
+      <EmptyState
+        hint={t('empty')}
+        action={canWrite ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('newClue')}</Button> : undefined}
+      />
+    );
+  } else {
+    content = (
+      <Table<ClueRow>
+        size="small" rowKey="id" bordered sticky loading={list.loading} dataSource={list.data?.items ?? []} columns={columns}
+        scroll={{ x: 1160, y: 'calc(100vh - 300px)' }}
+        locale={{ emptyText: <EmptyState hint={t('emptyFiltered')} /> }}
+        onRow={(r) => ({ onClick: () => navigate('clues', r.id), style: { cursor: 'pointer' } })}
+        rowClassName={(r) => (r.id === route.id ? 'ant-table-row-selected' : '')}
+        pagination={total > PAGE ? { current: page, pageSize: PAGE, total, onChange: setPage, showSizeChanger: false, size: 'small' } : false}
+        data-testid="clue-table"
+      />
+    );
+  }
+
+  return (
+    <div className="xz-page" data-testid="clues-screen">
+      <SensitiveBanner />
+      <div className="xz-toolbar">
+        <Typography.Title level={4} style={{ margin: 0 }}>{t('title')}</Typography.Title>
+        <Select
+          size="small" style={{ width: 160 }} allowClear placeholder={t('allDispositions')} aria-label={t('filterDisposition')}
+          value={way ?? undefined} onChange={(v: ClueDisposition | undefined) => { setWay(v ?? null); setPage(1); }}
+          options={CLUE_WAYS.map((w) => ({ value: w, label: t(`ways.${w}`) }))}
+        />
+        <span className="xz-count" data-testid="clue-count">
+          {tc('units.rows', { n: total })} · {t('filterSummary', { what: way ? t(`ways.${way}`) : t('noFilter') })}
+        </span>
+        <span className="xz-grow" />
+        <Button size="small" icon={<ReloadOutlined />} onClick={reload}>{tc('actions.refresh')}</Button>
+        {canWrite && roundId && (
+          <Button size="small" type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('newClue')}</Button>
+        )}
+      </div>
+      {content}
+      <ClueForm
+        open={creating} roundId={roundId} units={unitOptions} onClose={() => setCreating(false)}
+        onSaved={(id) => { setCreating(false); reload(); navigate('clues', id); }}
+      />
+      <ClueDrawer
+        id={route.id} canWrite={canWrite} roundId={roundId} units={unitOptions}
+        onClose={() => navigate('clues')} onChanged={reload}
+      />
+    </div>
+  );
 }

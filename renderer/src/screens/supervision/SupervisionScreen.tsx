@@ -1,6 +1,46 @@
-import { NotYet } from '../NotYet.js';
+import { Tabs, Typography } from 'antd';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../../api/client.js';
+import { navigate, useRoute } from '../../app/router.js';
+import { useSession } from '../../app/session.js';
+import { useQuery } from '../../components/hooks.js';
+import { EmptyState } from '../../components/states.js';
+import { ActivitiesTab } from '../../components/supervision/ActivitiesTab.js';
+import { ProgrammesTab } from '../../components/supervision/ProgrammesTab.js';
+import '../../components/supervision/supervision.css';
 
-/** Placeholder until this screen is built. */
+/**
+ * 监督举措 (#/supervision): the activities list, and (#/supervision/programmes[/<id>]) the staged
+ * supervision programmes as checklists.
+ */
 export function SupervisionScreen() {
-  return <NotYet />;
+  const { t } = useTranslation('supervision');
+  const s = useSession();
+  const route = useRoute();
+  const roundId = s.roundId;
+  const canWrite = s.can('supervision.write');
+  const tab = route.id === 'programmes' ? 'programmes' : 'activities';
+  const units = useQuery(() => (roundId ? call('units:list', { roundId, limit: 1000 }) : Promise.resolve(null)), [roundId]);
+  const unitOptions = useMemo(() => (units.data?.items ?? []).map((u) => ({ id: u.id, name: u.name })), [units.data]);
+
+  if (!roundId) return <EmptyState hint={t('noRound')} />;
+  return (
+    <div className="xz-page" data-testid="supervision-screen">
+      <Typography.Title level={4} style={{ margin: 0 }}>{t('title')}</Typography.Title>
+      <Tabs
+        size="small" activeKey={tab} onChange={(k) => navigate('supervision', k === 'programmes' ? 'programmes' : null)}
+        items={[
+          {
+            key: 'activities', label: t('activities.tab'),
+            children: <ActivitiesTab roundId={roundId} canWrite={canWrite} active={tab === 'activities'} units={unitOptions} />,
+          },
+          {
+            key: 'programmes', label: t('programmes.tab'),
+            children: <ProgrammesTab roundId={roundId} canWrite={canWrite} active={tab === 'programmes'} selected={route.sub} units={unitOptions} />,
+          },
+        ]}
+      />
+    </div>
+  );
 }

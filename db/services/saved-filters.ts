@@ -1,0 +1,132 @@
+/**
+ * 已保存的筛选: a user's named filter sets for the big lists (问题清单, 任务清单, 责任清单).
+ * A UI convenience: each user sees and changes only their own, and the filter is stored as the
+ * list's own filter object (validated as flat JSON here; the list query validates its values
+ * again whenever the filter is applied, so a stale saved filter fails there with a field error).
+ */
+import type { ServiceContext } from '../context.js';
+import { inTransaction } from '../context.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { requirePermission } from '../permissions.js';
+import { savedFilters } from '../schema/index.js';
+import * as v from '../validate.js';
+import { getRow, insertRow, softDelete, updateRow, type Row } from '../write.js';
+
+export const FILTER_LISTS = ['problems', 'tasks', 'duty'] as const;
+export type FilterList = (typeof FILTER_LISTS)[number];
+
+/** A saved filter's value: a flat object of scalars, as the list screens hold their filters. */
+export type FilterValue = Record<string, string | number | boolean | null>;
+
+export interface SavedFilter {
+  id: string;
+  list: FilterList;
+  name: string;
+  filter: FilterValue;
+  updatedAt: string;
+}
+
+/** Enough for every habit seen in practice; a runaway script cannot fill the table. */
+export const MAX_PER_LIST = 100;
+const MAX_KEYS = 30;
+const MAX_NAME = 40;
+const MAX_VALUE = 200;
+const KEY_RE = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+
+const readList = (x: unknown) => v.oneOf(x, 'list', FILTER_LISTS, '清单');
+const readName = (x: unknown) => v.text(x, 'name', { max: MAX_NAME, label: '筛选名称' });
+
+function readFilter(x: unknown): FilterValue {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw invalid('filter', '筛选条件格式不正确。', 'not_object');
+  const entries = Object.entries(x as Record<string, unknown>);
+  if (entries.length > MAX_KEYS) throw invalid('filter', `筛选条件不能超过${MAX_KEYS}项。`, 'too_many');
+  const out: FilterValue = {};
+  for (const [k, val] of entries) {
+    if (!KEY_RE.test(k)) throw invalid('filter', '筛选条件的名称无效。', 'bad_key');
+    if (val === undefined || val === null || val === '') continue; // an unset filter is not saved
+    if (typeof val === 'boolean') out[k] = val;
+    else if (typeof val === 'number' && Number.isFinite(val)) out[k] = val;
+    else if (typeof val === 'string') out[k] = v.text(val, `filter.${k}`, { max: MAX_VALUE, label: '筛选条件' });
+    else throw invalid('filter', '筛选条件只能是文字、数字或是否。', 'bad_value');
+  }
+  return out;
+}
+
+function parseFilter(json: string): FilterValue {
+  try {
+    const x: unknown = JSON.parse(json);
+    return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as FilterValue) : {};
+  } catch {
+    return {};
+  }
+}
+
+function view(r: Row<typeof savedFilters>): SavedFilter {
+  return { id: r.id, list: r.list as FilterList, name: r.name, filter: parseFilter(r.filter), updatedAt: r.updatedAt };
+}
+
+/** A live filter of the acting user; anyone else's is NOT_FOUND (they are private, not forbidden). */
+function ownRow(ctx: ServiceContext, userId: string, raw: unknown): Row<typeof savedFilters> {
+  const id = v.id(v.object(raw).id, 'id', '已保存的筛选');
+  const r = getRow(ctx, savedFilters, id);
+  if (!r || r.deletedAt || r.userId !== userId) throw notFound('已保存的筛选', id, 'id');
+  return r;
+}
+
+function nameTaken(ctx: ServiceContext, userId: string, list: string, name: string, exceptId: string | null): boolean {
+  return !!ctx.ledger.prepare(`SELECT 1 FROM saved_filters WHERE user_id = ? AND list = ? AND name = ? AND deleted_at IS NULL
+    AND id IS NOT ?`).get(userId, list, name, exceptId);
+}
+
+/** The acting user's saved filters of one list, by name. */
+export function listSavedFilters(ctx: ServiceContext, raw: unknown): SavedFilter[] {
+  const user = requirePermission(ctx, 'ledger.read');
+  const list = readList(v.object(raw).list);
+  const rows = ctx.ledger.prepare(`SELECT id, list, name, filter, updated_at AS updatedAt FROM saved_filters
+    WHERE user_id = ? AND list = ? AND deleted_at IS NULL ORDER BY name, id`).all(user.id, list) as (Omit<SavedFilter, 'filter'> & { filter: string })[];
+  return rows.map((r) => ({ ...r, filter: parseFilter(r.filter) }));
+}
+
+/**
+ * Save the current filters under a name. Saving again under a name already used in that list
+ * replaces its filter when `replace` is true, and is refused (CONFLICT) otherwise, so a user does
+ * not overwrite a filter by accident.
+ */
+export function saveFilter(ctx: ServiceContext, raw: unknown): SavedFilter {
+  const user = requirePermission(ctx, 'ledger.read');
+  const i = v.object(raw);
+  const list = readList(i.list);
+  const name = readName(i.name);
+  const filter = readFilter(i.filter);
+  const replace = v.bool(i.replace, 'replace', '覆盖同名筛选');
+  const json = JSON.stringify(filter);
+  const same = ctx.ledger.prepare(`SELECT id FROM saved_filters WHERE user_id = ? AND list = ? AND name = ? AND deleted_at IS NULL`)
+    .get(user.id, list, name) as { id: string } | undefined;
+  if (same) {
+    if (!replace) throw invalid('name', `已有名为“${name}”的筛选，请换一个名称或选择覆盖。`, 'duplicate_name');
+    const cur = getRow(ctx, savedFilters, same.id)!;
+    return inTransaction(ctx, () => view(updateRow(ctx, savedFilters, cur, { filter: json })));
+  }
+  const n = (ctx.ledger.prepare('SELECT count(*) AS n FROM saved_filters WHERE user_id = ? AND list = ? AND deleted_at IS NULL')
+    .get(user.id, list) as { n: number }).n;
+  if (n >= MAX_PER_LIST) throw conflict(`每个清单最多保存${MAX_PER_LIST}个筛选，请先删除不用的筛选。`, 'too_many');
+  return inTransaction(ctx, () => view(insertRow(ctx, savedFilters, { userId: user.id, list, name, filter: json })));
+}
+
+export function renameFilter(ctx: ServiceContext, raw: unknown): SavedFilter {
+  const user = requirePermission(ctx, 'ledger.read');
+  const cur = ownRow(ctx, user.id, raw);
+  const name = readName(v.object(raw).name);
+  if (nameTaken(ctx, user.id, cur.list, name, cur.id)) throw invalid('name', `已有名为“${name}”的筛选，请换一个名称。`, 'duplicate_name');
+  return inTransaction(ctx, () => view(updateRow(ctx, savedFilters, cur, { name })));
+}
+
+/** Delete one of the user's own filters (a tombstone, like every record; no reason asked of a UI preference). */
+export function deleteFilter(ctx: ServiceContext, raw: unknown): { id: string } {
+  const user = requirePermission(ctx, 'ledger.read');
+  const cur = ownRow(ctx, user.id, raw);
+  return inTransaction(ctx, () => {
+    softDelete(ctx, savedFilters, cur, '用户删除了已保存的筛选');
+    return { id: cur.id };
+  });
+}

@@ -1,0 +1,176 @@
+/**
+ * A dense, virtualised ledger table over a keyset-paged list (useKeysetPages): antd Table in
+ * `virtual` mode, sticky header, sortable columns mapped to the engine's sort keys, optional row
+ * selection, and placeholder rows that fetch their page when they scroll into view.
+ */
+import { Skeleton, Spin, Table } from 'antd';
+import type { TableProps } from 'antd';
+import type { ColumnType } from 'antd/es/table';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { isMore, isPlaceholder, isRow, type KeysetList, type ListItem } from './useKeysetPages.js';
+
+export type SortOrder = 'asc' | 'desc';
+export interface SortState {
+  field: string;
+  order: SortOrder;
+}
+
+export interface ListColumn<R> {
+  key: string;
+  title: ReactNode;
+  /** Fixed width in px; the column named by `flexKey` takes what is left (at least this). */
+  width: number;
+  /** The engine's sort key when the column is sortable. */
+  sortField?: string;
+  align?: 'left' | 'right' | 'center';
+  render(row: R): ReactNode;
+  /** Plain text for the cell's tooltip (long text is cut with an ellipsis). */
+  title_?(row: R): string | undefined;
+}
+
+export interface ListTableProps<R> {
+  list: KeysetList<R>;
+  columns: ListColumn<R>[];
+  flexKey: string;
+  rowKey(row: R): string;
+  sort: SortState;
+  onSort(s: SortState): void;
+  onOpen(row: R): void;
+  selection?: { keys: string[]; onChange(keys: string[], rows: R[]): void; max: number; onTooMany(): void };
+  empty: ReactNode;
+  testId: string;
+  /** Changes when the list starts over (filters, sort): the table scrolls back to the top. */
+  resetKey: string;
+}
+
+/** Mounted only when its row is rendered, i.e. scrolled into view: then it asks for its page. */
+function Sentinel({ onShow, more }: { onShow(): void; more: boolean }) {
+  const ref = useRef(onShow);
+  ref.current = onShow;
+  useEffect(() => {
+    ref.current();
+  }, []);
+  return more ? <Spin size="small" /> : <Skeleton.Input active size="small" className="xz-ph" />;
+}
+
+const SELECTION_WIDTH = 36;
+const SCROLLBAR = 10;
+
+export function ListTable<R>(p: ListTableProps<R>) {
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 1000, height: 400 });
+  const [headerH, setHeaderH] = useState(33);
+  const tableRef = useRef<{ scrollTo(c: { top?: number; index?: number }): void } | null>(null);
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => {
+      setSize({ width: el.clientWidth, height: el.clientHeight });
+      const th = el.querySelector('.ant-table-header');
+      if (th) setHeaderH(th.getBoundingClientRect().height || 33);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Back to the top when the list starts over; back where the user was when the list is restored.
+  const firstReset = useRef(true);
+  useEffect(() => {
+    if (firstReset.current) {
+      firstReset.current = false;
+      if (p.list.scrollTop > 0) {
+        const y = p.list.scrollTop;
+        requestAnimationFrame(() => tableRef.current?.scrollTo({ top: y }));
+      }
+      return;
+    }
+    tableRef.current?.scrollTo({ top: 0 });
+  }, [p.resetKey]);
+
+  const fixed = p.columns.filter((c) => c.key !== p.flexKey).reduce((n, c) => n + c.width, 0);
+  const flexMin = p.columns.find((c) => c.key === p.flexKey)?.width ?? 200;
+  const avail = size.width - fixed - (p.selection ? SELECTION_WIDTH : 0) - SCROLLBAR;
+  const flexWidth = Math.max(flexMin, avail);
+  const totalWidth = fixed + flexWidth + (p.selection ? SELECTION_WIDTH : 0);
+
+  const columns = useMemo<ColumnType<ListItem<R>>[]>(() => p.columns.map((c, idx) => ({
+    key: c.key,
+    title: c.title,
+    width: c.key === p.flexKey ? flexWidth : c.width,
+    align: c.align,
+    ellipsis: true,
+    sorter: c.sortField ? true : undefined,
+    sortDirections: c.sortField ? ['ascend', 'descend', 'ascend'] : undefined,
+    sortOrder: c.sortField && c.sortField === p.sort.field ? (p.sort.order === 'asc' ? 'ascend' : 'descend') : null,
+    showSorterTooltip: false,
+    onCell: (r: ListItem<R>) => ({ title: isRow(r) ? c.title_?.(r) : undefined }) as React.HTMLAttributes<HTMLElement>,
+    render: (_: unknown, r: ListItem<R>) => {
+      if (isRow(r)) return c.render(r);
+      if (idx !== 0) return null;
+      if (isPlaceholder(r)) return <Sentinel more={false} onShow={() => p.list.loadPage(r.page)} />;
+      if (isMore(r)) return <Sentinel more onShow={p.list.loadMore} />;
+      return null;
+    },
+  })), [p.columns, p.flexKey, flexWidth, p.sort, p.list.loadPage, p.list.loadMore]);
+
+  const onChange: TableProps<ListItem<R>>['onChange'] = (_pg, _f, sorter) => {
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const col = p.columns.find((c) => c.key === s?.columnKey);
+    if (!col?.sortField) return;
+    p.onSort({ field: col.sortField, order: s?.order === 'descend' ? 'desc' : 'asc' });
+  };
+
+  const rowSelection: TableProps<ListItem<R>>['rowSelection'] = p.selection ? {
+    columnWidth: SELECTION_WIDTH,
+    selectedRowKeys: p.selection.keys,
+    preserveSelectedRowKeys: true,
+    getCheckboxProps: (r) => ({ disabled: !isRow(r), style: isRow(r) ? undefined : { display: 'none' } }),
+    onChange: (keys, rows) => {
+      const sel = p.selection!;
+      const real = rows.filter((r): r is R => !!r && isRow(r));
+      const ids = keys.map(String).filter((k) => !k.startsWith('__'));
+      if (ids.length > sel.max) {
+        sel.onTooMany();
+        return;
+      }
+      sel.onChange(ids, real);
+    },
+  } : undefined;
+
+  return (
+    <div ref={box} className="xz-list-box" data-testid={p.testId}>
+      <Table<ListItem<R>>
+        ref={tableRef as never}
+        virtual
+        size="small"
+        bordered
+        tableLayout="fixed"
+        columns={columns}
+        dataSource={p.list.items}
+        rowKey={(r) => (isRow(r) ? p.rowKey(r) : (r as { key: string }).key)}
+        pagination={false}
+        loading={p.list.loading}
+        scroll={{ x: totalWidth, y: Math.max(120, size.height - headerH - 2) }}
+        onChange={onChange}
+        rowSelection={rowSelection}
+        onScroll={(e) => p.list.setScrollTop((e.currentTarget as HTMLElement).scrollTop)}
+        locale={{ emptyText: p.list.loading ? ' ' : p.empty }}
+        rowClassName={(r) => (isRow(r) ? 'xz-row' : 'xz-row-ph')}
+        onRow={(r) => ({
+          onClick: (e) => {
+            if (!isRow(r)) return;
+            if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return;
+            p.onOpen(r);
+          },
+          onKeyDown: (e) => {
+            if (e.key === 'Enter' && isRow(r)) p.onOpen(r);
+          },
+          tabIndex: isRow(r) ? 0 : -1,
+        })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { App, Checkbox, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ResultOf } from '../../../../db/contract.js';
+import { call } from '../../api/client.js';
+import { DAY, fromDay, toDay } from './days.js';
+import { placeError } from './engine-error.js';
+import { FormDrawer } from './form-drawer.js';
+import { GRADE_CODES, type Grade } from './vocab.js';
+
+export type Evaluation = Awaited<ResultOf<'evaluations:list'>>['items'][number];
+export interface TaskOption { value: string; label: string }
+
+interface Values {
+  targetType: 'unit' | 'task';
+  targetId?: string;
+  grade?: Grade;
+  score?: number | null;
+  findings?: string;
+  evaluatedOn?: Dayjs | null;
+  isLookback?: boolean;
+}
+
+const FIELDS = ['targetType', 'targetId', 'grade', 'score', 'findings', 'evaluatedOn', 'isLookback'];
+
+/**
+ * 整改评估 / 回头看 of the unit or one of its tasks. A 差 grade opens 二次整改 (the unit's inspection is
+ * marked; a task goes back to 推进中 and loses its close-out), so it is confirmed before saving.
+ */
+export function EvaluationDrawer({ inspectionId, unitName, tasks, evaluation, onClose, onSaved }: {
+  inspectionId: string;
+  unitName: string;
+  tasks: TaskOption[];
+  evaluation: Evaluation | null;
+  onClose(): void;
+  onSaved(): void;
+}) {
+  const { t } = useTranslation('ratings');
+  const { t: tc } = useTranslation();
+  const { message, modal } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function save(v: Values) {
+    setBusy(true);
+    setError(null);
+    const body = {
+      grade: v.grade, score: v.score ?? null, findings: v.findings ?? null, evaluatedOn: toDay(v.evaluatedOn), isLookback: v.isLookback === true,
+    };
+    try {
+      if (evaluation) await call('evaluations:update', { id: evaluation.id, ...body });
+      else await call('evaluations:create', { inspectionId, targetType: v.targetType, targetId: v.targetType === 'task' ? v.targetId : undefined, ...body });
+      void message.success(tc('states.saved'));
+      onSaved();
+    } catch (e) {
+      setError(placeError(e, form, FIELDS, tc));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submit(v: Values) {
+    const opens = v.grade === 'poor' && !evaluation?.opensSecondRound;
+    if (!opens) return void save(v);
+    modal.confirm({
+      title: t('poorConfirmTitle'),
+      content: v.targetType === 'unit' ? t('poorConfirmUnit', { unit: unitName }) : t('poorConfirmTask'),
+      okText: t('poorConfirmOk'), okButtonProps: { danger: true }, cancelText: tc('actions.cancel'),
+      onOk: () => save(v),
+    });
+  }
+
+  const required = (label: string) => [{ required: true, message: t('required', { field: label }) }];
+  const fixed = evaluation !== null;
+  return (
+    <FormDrawer<Values>
+      open title={evaluation ? t('evalEdit') : t('evalNew')} form={form} busy={busy} error={error}
+      onClose={onClose} onSubmit={submit}
+      initialValues={{
+        targetType: evaluation?.targetType ?? 'unit', targetId: evaluation?.targetType === 'task' ? evaluation.targetId : undefined,
+        grade: evaluation?.grade, score: evaluation?.score ?? null, findings: evaluation?.findings ?? undefined,
+        evaluatedOn: fromDay(evaluation?.evaluatedOn), isLookback: evaluation?.isLookback ?? false,
+      }}
+    >
+      <Form.Item name="targetType" label={t('target')}>
+        <Radio.Group disabled={fixed} options={[{ value: 'unit', label: t('targetUnit') }, { value: 'task', label: t('targetTask') }]} />
+      </Form.Item>
+      <Form.Item noStyle shouldUpdate={(a, b) => a.targetType !== b.targetType}>
+        {({ getFieldValue }) => getFieldValue('targetType') === 'task' && (
+          <Form.Item name="targetId" label={t('task')} rules={required(t('task'))}>
+            <Select disabled={fixed} showSearch={{ optionFilterProp: 'label' }} options={tasks} notFoundContent={t('noTasks')} />
+          </Form.Item>
+        )}
+      </Form.Item>
+      <Form.Item name="grade" label={t('grade')} rules={required(t('grade'))}>
+        <Radio.Group optionType="button" buttonStyle="solid" options={GRADE_CODES.map((g) => ({ value: g, label: t(`grades.${g}`) }))} />
+      </Form.Item>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name="score" label={t('score')}><InputNumber min={0} max={100} style={{ width: '100%' }} /></Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="evaluatedOn" label={t('evaluatedOn')} rules={required(t('evaluatedOn'))}>
+            <DatePicker format={DAY} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="isLookback" valuePropName="checked"><Checkbox>{t('lookback')}</Checkbox></Form.Item>
+      <Form.Item name="findings" label={t('findings')}><Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} /></Form.Item>
+    </FormDrawer>
+  );
+}
