@@ -3,7 +3,7 @@
  *  (a) creating problems (+1 task each) through the services vs a raw prepared INSERT;
  *  (b) the problem list on a 1,000,000-problem ledger (built once, cached under bench/out/).
  * Options (environment): BENCH_PROBLEMS (scale size, default 1000000), BENCH_BULK (default 20000),
- * BENCH_SKIP=bulk|list.
+ * BENCH_SKIP=bulk|list|ui (ui needs list and a built renderer: npm run build:renderer).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -11,12 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBulk, type BulkResult } from './bulk.js';
 import { benchList, type ListResult } from './list.js';
-import { table } from './stats.js';
+import { summarize, table } from './stats.js';
+import { benchUi, type UiResult } from './ui.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
-const TARGETS = { bulkRatio: 0.4, listMedianMs: 20 };
+const TARGETS = { bulkRatio: 0.4, listMedianMs: 20, uiFirstPageMs: 1000, uiFilterMs: 200, uiHeapMb: 300 };
 
-function main() {
+async function main() {
   mkdirSync(OUT, { recursive: true });
   const skip = process.env.BENCH_SKIP ?? '';
   const problems = Number(process.env.BENCH_PROBLEMS ?? 1_000_000);
@@ -30,6 +31,11 @@ function main() {
     bulk = benchBulk(OUT, bulkN, 1000, log);
   }
   if (!skip.includes('list')) list = benchList(OUT, { problems, tasksPerProblem: 2, seed: 1 }, log);
+  let ui: UiResult | null = null;
+  if (!skip.includes('ui') && list) {
+    log('[ui] problem list in the browser preview (Chromium)…');
+    ui = await benchUi(list.file, log);
+  }
   const seconds = Math.round((Date.now() - started) / 1000);
 
   const lines: string[] = ['', `=== 巡视整改监督台账 bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cpu, ${Math.round(totalmem() / 2 ** 30)} GB ===`];
@@ -55,13 +61,25 @@ function main() {
     lines.push('', 'query plans (EXPLAIN QUERY PLAN, inner page query):');
     for (const c of list.cases.filter((x) => x.plan)) lines.push(`  ${c.name}:`, ...c.plan!.map((d) => `      ${d}`));
   }
+  if (ui) {
+    const fp = summarize(ui.firstPageMs);
+    const fpApi = summarize(ui.firstPageApiMs);
+    const fl = summarize(ui.filterMs);
+    const flApi = summarize(ui.filterApiMs);
+    lines.push('', '(c) problem list in the browser preview (Chromium, 1366×768) on the same ledger; baseline: the same engine call by fetch from the page');
+    lines.push(table(['measure', 'runs', 'median ms', 'max ms', 'baseline median ms', 'ratio', 'target'], [
+      ['navigation → first page of rows', fp.runs, fp.median, fp.max, fpApi.median, Math.round((fp.median / fpApi.median) * 10) / 10, `< ${TARGETS.uiFirstPageMs} ms: ${fp.median < TARGETS.uiFirstPageMs ? 'met' : 'NOT met'}`],
+      ['round filter change → new rows', fl.runs, fl.median, fl.max, flApi.median, Math.round((fl.median / flApi.median) * 10) / 10, `< ${TARGETS.uiFilterMs} ms: ${fl.median < TARGETS.uiFilterMs ? 'met' : 'NOT met'}`],
+    ]));
+    lines.push(`JS heap after scrolling ${ui.rowsScrolled} rows: ${ui.heapMbAfterScroll} MB (target < ${TARGETS.uiHeapMb} MB: ${ui.heapMbAfterScroll < TARGETS.uiHeapMb ? 'met' : 'NOT met'})`);
+  }
   lines.push('', `total ${seconds} s`);
   const report = lines.join('\n');
   console.log(report);
   writeFileSync(join(OUT, 'results.json'), JSON.stringify({
-    at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list,
+    at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list, ui,
   }, null, 2));
   console.log(`\nwritten ${join(OUT, 'results.json')}`);
 }
 
-main();
+await main();
