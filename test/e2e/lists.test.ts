@@ -419,7 +419,7 @@ describe('a list longer than the rows kept in memory', () => {
     await openProblems(p);
     if (!(await p.getByTestId('filter-panel').isVisible())) await p.getByTestId('filter-toggle').click();
     await pick(p, '巡视轮次', '某省委第二轮巡视');
-    await p.locator('[data-testid="problem-table"] .ant-table-column-sorters', { hasText: '序号' }).click();
+    await p.locator('[data-testid="problem-table"] .ant-table-column-sorters', { hasText: '序号' }).first().click();
     await expect.poll(() => count(p)).toBe(1250);
     await expectTop(p, 'problem-table', ids, 10);
 
