@@ -82,7 +82,7 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
     'users:list': (ctx: ServiceContext) => office.listUsers(ctx),
     'users:create': (ctx: ServiceContext, a: unknown) => office.createUser(ctx, a),
     'users:update': (ctx: ServiceContext, a: unknown) => office.updateUser(ctx, a),
-    'settings:get': (ctx: ServiceContext) => (requirePermission(ctx, 'ledger.read'), settings.getSettings(ctx)),
+    'settings:get': (ctx: ServiceContext) => settings.getSettings(ctx),
     'settings:update': (ctx: ServiceContext, a: unknown) => settings.updateSettings(ctx, a),
 
     // 设置：类别、时限规则、节假日

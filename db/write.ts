@@ -4,7 +4,7 @@ import { appendAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { DomainError, notFound } from './errors.js';
 import { encodeHlc, tickHlc } from './hlc.js';
-import type { SyncKey } from './schema/common.js';
+import { SYNC_KEYS, type SyncKey } from './schema/common.js';
 
 /**
  * The one path by which services change replicated records: every write gets a fresh ledger
@@ -102,9 +102,11 @@ function defaultFor(c: ColumnInfo): unknown {
  * What a create records as "after": the record's own non-empty values. The sync columns are
  * already in the audit row itself (entity id, version, HLC, time, user).
  */
+const SYNC_KEY_SET: ReadonlySet<string> = new Set(SYNC_KEYS);
+
 function createdValues(full: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(full)) if (v !== null && !SYNC_SET.has(k) && k !== 'deletedAt' && k !== 'deletedBy' && k !== 'deletedReason') out[k] = v;
+  for (const [k, v] of Object.entries(full)) if (v !== null && !SYNC_KEY_SET.has(k)) out[k] = v;
   return out;
 }
 

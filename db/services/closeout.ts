@@ -9,7 +9,7 @@ import { insertRow, requireRow, updateRow } from '../write.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { taskEvidence } from './evidence.js';
 import { refreshProblemRollup } from './problems.js';
-import { getSettings } from './settings.js';
+import { readSettings } from './settings.js';
 import { assertTransition, pendingCloseout, type Task } from './tasks.js';
 
 /**
@@ -26,7 +26,7 @@ export function submitCloseout(ctx: ServiceContext, raw: unknown): Task {
   if (completedOn > ctx.clock.today()) throw invalid('completedOn', '完成日期不能晚于今天。', 'future');
   const reportedOnTime = v.bool(i.reportedOnTime, 'reportedOnTime', '按期完成', completedOn <= task.currentDeadline);
   const note = v.optText(i.note, 'note', { max: v.LEN.text, label: '销号说明' });
-  const need = getSettings(ctx).closeoutMinEvidence;
+  const need = readSettings(ctx).closeoutMinEvidence;
   const have = taskEvidence(ctx, task.id).length;
   if (have < need) {
     throw invalid('evidence', `申请销号前须上传至少${need}份佐证材料（目前${have}份）。`, 'evidence_required');

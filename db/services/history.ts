@@ -1,8 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { requirePermission } from '../permissions.js';
 import * as v from '../validate.js';
-import { verifyAudit } from '../audit.js';
-import { forbidden } from '../errors.js';
 
 export interface HistoryEntry {
   seq: number;
@@ -35,11 +33,4 @@ export function history(ctx: ServiceContext, raw: unknown): HistoryEntry[] {
     before: r.before === null ? null : (JSON.parse(r.before) as Record<string, unknown>),
     after: r.after === null ? null : (JSON.parse(r.after) as Record<string, unknown>),
   }));
-}
-
-/** Check the whole audit chain (审计链校验). */
-export function verifyAuditChain(ctx: ServiceContext) {
-  if (!ctx.user) throw forbidden('请先登录。', 'not_logged_in');
-  requirePermission(ctx, 'audit.read');
-  return verifyAudit(ctx.ledger);
 }

@@ -191,7 +191,6 @@ export function startTask(ctx: ServiceContext, raw: unknown): Task {
   requirePermission(ctx, 'ledger.write');
   const i = v.object(raw);
   const cur = requireRow(ctx, tasks, v.id(i.id, 'id', '整改任务'), '整改任务');
-  assertTransition(cur, 'in_progress');
   if (cur.status !== 'draft') throw illegal('只有草稿状态的任务可以开始推进。', `${cur.status}->in_progress`);
   return inTransaction(ctx, () => {
     const next = updateRow(ctx, tasks, cur, { status: 'in_progress' }, { action: 'start' });
