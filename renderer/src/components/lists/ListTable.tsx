@@ -6,7 +6,7 @@
 import { Skeleton, Spin, Table } from 'antd';
 import type { TableProps } from 'antd';
 import type { ColumnType } from 'antd/es/table';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { isMore, isPlaceholder, isRow, type KeysetList, type ListItem } from './useKeysetPages.js';
 
 export type SortOrder = 'asc' | 'desc';
@@ -39,8 +39,6 @@ export interface ListTableProps<R> {
   selection?: { keys: string[]; onChange(keys: string[], rows: R[]): void; max: number; onTooMany(): void };
   empty: ReactNode;
   testId: string;
-  /** Changes when the list starts over (filters, sort): the table scrolls back to the top. */
-  resetKey: string;
 }
 
 /** Mounted only when its row is rendered, i.e. scrolled into view: then it asks for its page. */
@@ -56,7 +54,26 @@ function Sentinel({ onShow, more }: { onShow(): void; more: boolean }) {
 const SELECTION_WIDTH = 36;
 const SCROLLBAR = 10;
 
-export function ListTable<R>(p: ListTableProps<R>) {
+/** Rows are keyed by their id in every list. */
+export const rowId = (r: { id: string }): string => r.id;
+
+/**
+ * Memoised: a parent's re-render (the count arriving, the session's round changing) does not
+ * re-render the rows unless the table's own props changed; callers pass stable props.
+ */
+export const ListTable = memo(ListTableImpl, sameTableProps) as typeof ListTableImpl;
+
+/** The list object changes with every page fetch and status; the table needs only these of it. */
+function sameTableProps<R>(a: ListTableProps<R>, b: ListTableProps<R>): boolean {
+  for (const k of Object.keys(b) as (keyof ListTableProps<R>)[]) {
+    if (k !== 'list' && a[k] !== b[k]) return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length
+    && a.list.items === b.list.items && a.list.loading === b.list.loading && a.list.epoch === b.list.epoch
+    && a.list.loadPage === b.list.loadPage && a.list.loadMore === b.list.loadMore && a.list.setScrollTop === b.list.setScrollTop;
+}
+
+function ListTableImpl<R>(p: ListTableProps<R>) {
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 1000, height: 400 });
   const [headerH, setHeaderH] = useState(33);
@@ -76,7 +93,7 @@ export function ListTable<R>(p: ListTableProps<R>) {
     return () => ro.disconnect();
   }, []);
 
-  // Back to the top when the list starts over; back where the user was when the list is restored.
+  // Back to the top when the list started over; back where the user was when the list is restored.
   const firstReset = useRef(true);
   useEffect(() => {
     if (firstReset.current) {
@@ -88,7 +105,7 @@ export function ListTable<R>(p: ListTableProps<R>) {
       return;
     }
     tableRef.current?.scrollTo({ top: 0 });
-  }, [p.resetKey]);
+  }, [p.list.epoch]);
 
   const fixed = p.columns.filter((c) => c.key !== p.flexKey).reduce((n, c) => n + c.width, 0);
   const flexMin = p.columns.find((c) => c.key === p.flexKey)?.width ?? 200;

@@ -6,6 +6,10 @@
  *
  * A dropped page is shown as placeholder rows of the same count, so the scroll height and the
  * positions of the other rows do not move.
+ *
+ * When the key changes (a filter, the sort) or on reload, the rows on screen stay until the new
+ * first page arrives and replaces them in one render (`stale` meanwhile): the table is not drawn
+ * empty in between, which is most of the time a filter change would otherwise cost.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toApiError } from '../hooks.js';
@@ -42,8 +46,10 @@ interface PageSlot<R> {
 interface State<R> {
   key: string;
   pages: PageSlot<R>[];
-  /** The first page has not arrived yet for this key. */
+  /** Nothing has arrived yet (the first key of this list). */
   initial: boolean;
+  /** Counts the times the list started over (a new first page replaced the rows). */
+  epoch: number;
 }
 
 export interface KeysetOptions<R> {
@@ -59,8 +65,12 @@ export interface KeysetOptions<R> {
 
 export interface KeysetList<R> {
   items: ListItem<R>[];
-  /** The first page of the current key is loading. */
+  /** The first page is loading and there are no rows to show meanwhile. */
   loading: boolean;
+  /** The rows shown belong to the previous key (or precede a reload) until the new first page arrives. */
+  stale: boolean;
+  /** Changes each time the list started over: the table goes back to the top. */
+  epoch: number;
   /** Some page is loading. */
   busy: boolean;
   error: ApiError | null;
@@ -91,11 +101,13 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
   const [state, setState] = useState<State<R>>(() =>
     cached && cached.state.key === o.key
       ? { ...(cached.state as State<R>), pages: (cached.state as State<R>).pages.map((p) => ({ ...p, rows: null })) }
-      : { key: o.key, pages: [], initial: true });
+      : { key: o.key, pages: [], initial: true, epoch: 0 });
   const [error, setError] = useState<ApiError | null>(null);
   const [fetches, setFetches] = useState(0);
   const [reloadTick, setReloadTick] = useState(0);
-  const inFlight = useRef(new Set<number>());
+  /** The key (and reload) whose first page is awaited, while older rows stay on screen. */
+  const [pending, setPending] = useState<string | null>(null);
+  const inFlight = useRef(new Set<string>());
   const gen = useRef(0);
   const scrollTop = useRef(cached && cached.state.key === o.key ? cached.scrollTop : 0);
   const fetchRef = useRef(o.fetchPage);
@@ -103,15 +115,21 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
   const stateRef = useRef(state);
   stateRef.current = state;
 
-  const fetchInto = useCallback((index: number, start: string | null, key: string, g: number) => {
-    if (inFlight.current.has(index)) return;
-    inFlight.current.add(index);
+  const fetchInto = useCallback((index: number, start: string | null, key: string, g: number, fresh = false) => {
+    const slot = `${g}:${index}`;
+    if (inFlight.current.has(slot)) return;
+    inFlight.current.add(slot);
     setFetches((n) => n + 1);
     fetchRef.current(start, pageSize).then(
       (page) => {
-        inFlight.current.delete(index);
+        inFlight.current.delete(slot);
         if (g !== gen.current) return;
         setError(null);
+        if (fresh) {
+          setPending(null);
+          setState((s) => ({ key, initial: false, epoch: s.epoch + 1, pages: [{ start, rows: page.rows, size: page.rows.length, next: page.nextCursor }] }));
+          return;
+        }
         setState((s) => {
           // Another list by now, or a page whose predecessors were cut meanwhile: not ours to place.
           if (s.key !== key || index > s.pages.length) return s;
@@ -123,13 +141,19 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
           if (index < pages.length - 1 && (prevSize !== page.rows.length || pages[index + 1]!.start !== page.nextCursor)) {
             pages.length = index + 1;
           }
-          return { key, initial: false, pages: dropFar(pages, index, maxInMemory) };
+          return { ...s, initial: false, pages: dropFar(pages, index, maxInMemory) };
         });
       },
       (e: unknown) => {
-        inFlight.current.delete(index);
+        inFlight.current.delete(slot);
         if (g !== gen.current) return;
         setError(toApiError(e));
+        if (fresh) {
+          // The old rows do not answer the new filters: show none, with the error.
+          setPending(null);
+          setState((s) => ({ key, initial: false, epoch: s.epoch + 1, pages: [] }));
+          return;
+        }
         // Forget an empty slot that never arrived, so scrolling there asks again.
         setState((s) => (s.key === key
           ? { ...s, initial: false, pages: s.pages[index] && !s.pages[index]!.rows && s.pages[index]!.size === 0 ? s.pages.slice(0, index) : s.pages }
@@ -139,28 +163,35 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
   }, [pageSize, maxInMemory]);
 
   // A new key (filters or sort changed) or an explicit reload: start over from the first page.
+  const mounted = useRef(false);
   useEffect(() => {
-    const fresh = stateRef.current.key === o.key && stateRef.current.pages.length > 0 && reloadTick === 0;
-    if (fresh) return; // restored from the cache
+    const first = !mounted.current;
+    mounted.current = true;
+    if (first && stateRef.current.key === o.key && stateRef.current.pages.length > 0) return; // restored from the cache
     gen.current += 1;
     inFlight.current.clear();
     scrollTop.current = 0;
     setError(null);
-    setState({ key: o.key, pages: [], initial: true });
-    fetchInto(0, null, o.key, gen.current);
+    setPending(`${o.key}#${reloadTick}`);
+    fetchInto(0, null, o.key, gen.current, true);
   }, [o.key, reloadTick, fetchInto]);
 
   // Remember the pages when the screen goes away (a detail route), to come back where one was.
+  const keyRef = useRef(o.key);
+  keyRef.current = o.key;
   useEffect(() => () => {
     if (!o.cacheName) return;
     const s = stateRef.current;
-    // A page still on its way is not kept: the slot would wait for an answer nobody receives.
+    // A page still on its way is not kept: the slot would wait for an answer nobody receives;
+    // nor are rows of another key still on screen.
+    if (s.key !== keyRef.current) return;
     const pages = s.pages.filter((p) => p.rows || p.size > 0);
     if (pages.length > 0) cache.set(o.cacheName, { state: { ...s, pages } as State<unknown>, scrollTop: scrollTop.current });
   }, [o.cacheName]);
 
   const loadMore = useCallback(() => {
     const s = stateRef.current;
+    if (s.key !== keyRef.current) return; // the rows on screen are about to be replaced
     const last = s.pages[s.pages.length - 1];
     if (!last || last.rows === null && last.size === 0) return;
     if (!last.next) return;
@@ -173,6 +204,7 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
 
   const loadPage = useCallback((index: number) => {
     const s = stateRef.current;
+    if (s.key !== keyRef.current) return;
     const p = s.pages[index];
     if (!p || p.rows) return;
     fetchInto(index, p.start, s.key, gen.current);
@@ -193,10 +225,16 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
   const inMemory = state.pages.reduce((n, p) => n + (p.rows ? p.rows.length : 0), 0);
   const extent = state.pages.reduce((n, p) => n + p.size, 0);
   const last = state.pages[state.pages.length - 1];
-  return {
+  const busy = inFlight.current.size > 0 || state.initial;
+  const reload = useCallback(() => setReloadTick((x) => x + 1), []);
+  const setScrollTop = useCallback((y: number) => { scrollTop.current = y; }, []);
+  // One object per state change, so a memoised table re-renders only when the rows did.
+  return useMemo(() => ({
     items,
     loading: state.initial,
-    busy: inFlight.current.size > 0 || state.initial,
+    stale: pending !== null,
+    epoch: state.epoch,
+    busy,
     error,
     inMemory,
     capped: !!last?.next && extent >= maxExtent,
@@ -204,10 +242,10 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
     fetches,
     loadMore,
     loadPage,
-    reload: useCallback(() => setReloadTick((x) => x + 1), []),
+    reload,
     scrollTop: scrollTop.current,
-    setScrollTop: useCallback((y: number) => { scrollTop.current = y; }, []),
-  };
+    setScrollTop,
+  }), [items, state.initial, pending, state.epoch, busy, error, inMemory, last, extent, maxExtent, fetches, loadMore, loadPage, reload, setScrollTop]);
 }
 
 /** Drop the loaded pages farthest from `around` until at most `max` rows are held. */

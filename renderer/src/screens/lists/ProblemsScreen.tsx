@@ -3,22 +3,23 @@
  * current round (or all rounds), filtered and sorted in SQL, fetched page by page as the user
  * scrolls; 新建问题 with Ctrl+N; a row opens the problem's detail route.
  */
-import { FilterOutlined, PlusOutlined } from '@ant-design/icons';
-import { Badge, Button, Input, Select } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Select } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProblemListRow } from '../../../../db/queries/problem-list.js';
 import { call } from '../../api/client.js';
 import { navigate, useRoute } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
-import { ColumnChooser, useHiddenColumns } from '../../components/lists/ColumnChooser.js';
+import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
 import { FilterSummary, type SummaryItem } from '../../components/lists/FilterSummary.js';
 import { useWarnDays } from '../../components/lists/lights.js';
-import { ListTable, type SortState } from '../../components/lists/ListTable.js';
+import { ListHead } from '../../components/lists/ListHead.js';
+import { ListTable, rowId, type SortState } from '../../components/lists/ListTable.js';
 import '../../components/lists/lists.css';
 import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
-import { SavedFilters, type FilterValue } from '../../components/lists/SavedFilters.js';
+import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { EmptyState, ErrorState } from '../../components/states.js';
 import { problemColumns } from './columns.js';
@@ -28,6 +29,8 @@ import { NewProblemDrawer } from './NewProblemDrawer.js';
 import { ListTitle } from './TaskList.js';
 
 const STATUSES = ['open', 'pending_review', 'closed'] as const;
+const LOCKED = ['seq', 'description'];
+const openProblem = (r: ProblemListRow) => navigate('problem', r.id);
 const SOURCES = ['inspection_feedback', 'personnel_check', 'transferred_suggestion', 'petition', 'lookback', 'daily_supervision'] as const;
 
 interface ProblemFilter {
@@ -87,7 +90,7 @@ export function ProblemsScreen() {
 
   const set = (patch: Partial<ProblemFilter>) => setF((x) => ({ ...x, ...patch }));
   const allColumns = useMemo(() => problemColumns(t, warnDays), [t, warnDays]);
-  const columns = allColumns.filter((c) => !hidden.includes(c.key));
+  const columns = useMemo(() => allColumns.filter((c) => !hidden.includes(c.key)), [allColumns, hidden]);
 
   const summary: SummaryItem[] = [];
   if (roundId === null) summary.push({ key: 'round', label: t('filter.allRounds') });
@@ -131,30 +134,27 @@ export function ProblemsScreen() {
   };
 
   const filtered = summary.some((x) => x.key !== 'round');
+  const newProblem = useCallback(() => setCreating(true), []);
+  const empty = useMemo(() => (
+    <EmptyState
+      hint={filtered ? t('problems.emptyFiltered') : t('problems.empty')}
+      action={!filtered && canWrite ? <Button type="primary" onClick={newProblem}>{t('problems.new')}</Button> : undefined}
+    />
+  ), [filtered, canWrite, t, newProblem]);
   return (
-    <div className="xz-list-page" data-testid="problems-list">
-      <div className="xz-list-head">
-        <ListTitle>{searchQ && f.q === searchQ ? t('problems.search', { q: searchQ }) : t('problems.title')}</ListTitle>
-        <Input.Search
-          className="xz-list-search" allowClear maxLength={100} value={qText} placeholder={t('filter.searchProblems')} aria-label={t('filter.searchProblems')}
-          onChange={(e) => { setQText(e.target.value); if (!e.target.value) set({ q: null }); }}
-          onSearch={(v) => set({ q: v.trim() || null })}
-          data-testid="list-search"
-        />
-        <Badge count={active} size="small" color="#a8071a">
-          <Button icon={<FilterOutlined />} type={open ? 'primary' : 'default'} ghost={open} onClick={() => setOpen((o) => !o)} data-testid="filter-toggle">
-            {t('filter.toggle')}
-          </Button>
-        </Badge>
-        <SavedFilters list="problems" current={saveValue} onApply={applySaved} />
-        <ColumnChooser columns={allColumns} hidden={hidden} onChange={setHidden} locked={['seq', 'description']} />
-        <span className="xz-grow" />
-        {canWrite && (
+    <div className="xz-list-page" data-testid="problems-list" data-stale={list.stale} aria-busy={list.stale}>
+      <ListHead
+        list="problems" title={<ListTitle>{searchQ && f.q === searchQ ? t('problems.search', { q: searchQ }) : t('problems.title')}</ListTitle>}
+        searchPlaceholder={t('filter.searchProblems')} qText={qText} onQText={setQText} onSearch={(q) => set({ q })}
+        activeFilters={active} panelOpen={open} onTogglePanel={() => setOpen((o) => !o)}
+        saveValue={saveValue} onApplySaved={applySaved}
+        columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED}
+        extra={canWrite && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-problem">
             {t('problems.new')}
           </Button>
         )}
-      </div>
+      />
       {open && (
         <div className="xz-filter-panel" data-testid="filter-panel">
           <RoundPicker
@@ -195,12 +195,8 @@ export function ProblemsScreen() {
       <FilterSummary count={count.error ? null : count.data?.total} items={summary} onRemove={removeFilter} onClear={clearAll} status={<ListStatus list={list} />} />
       {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
       <ListTable<ProblemListRow>
-        list={list} columns={columns} flexKey="description" rowKey={(r) => r.id} testId="problem-table" resetKey={key}
-        sort={sort} onSort={setSort} onOpen={(r) => navigate('problem', r.id)}
-        empty={<EmptyState
-          hint={filtered ? t('problems.emptyFiltered') : t('problems.empty')}
-          action={!filtered && canWrite ? <Button type="primary" onClick={() => setCreating(true)}>{t('problems.new')}</Button> : undefined}
-        />}
+        list={list} columns={columns} flexKey="description" rowKey={rowId} testId="problem-table"
+        sort={sort} onSort={setSort} onOpen={openProblem} empty={empty}
       />
       <NewProblemDrawer
         open={creating} onClose={() => setCreating(false)}

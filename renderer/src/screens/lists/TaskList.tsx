@@ -3,9 +3,8 @@
  * department or leader): search, filters, saved filters, count and filter summary, the virtualised
  * table and bulk actions on selected rows.
  */
-import { FilterOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Input, Select, Typography } from 'antd';
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { App, Select, Typography } from 'antd';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TaskListRow } from '../../../../db/queries/task-list.js';
 import { call } from '../../api/client.js';
@@ -13,12 +12,13 @@ import { navigate } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
 import { useQuery } from '../../components/hooks.js';
 import { BulkBar } from '../../components/lists/BulkBar.js';
-import { ColumnChooser, useHiddenColumns } from '../../components/lists/ColumnChooser.js';
+import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
 import { FilterSummary, type SummaryItem } from '../../components/lists/FilterSummary.js';
 import { useWarnDays } from '../../components/lists/lights.js';
-import { ListTable, type SortState } from '../../components/lists/ListTable.js';
+import { ListHead } from '../../components/lists/ListHead.js';
+import { ListTable, rowId, type SortState } from '../../components/lists/ListTable.js';
 import { DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
-import { SavedFilters, type FilterValue } from '../../components/lists/SavedFilters.js';
+import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { ErrorState, EmptyState } from '../../components/states.js';
 import { taskColumns } from './columns.js';
@@ -28,6 +28,8 @@ import { ALL_ROUNDS, boolChoice, choiceBool, clean, remembered, remember } from 
 const STATUSES = ['draft', 'in_progress', 'pending_review', 'closed'] as const;
 const TERMS = ['immediate', 'concentrated', 'long_term'] as const;
 const MAX_SELECT = 1000;
+const LOCKED = ['seq', 'measures'];
+const openTask = (r: TaskListRow) => navigate('task', r.id);
 
 export interface TaskFilter {
   /** undefined: follow the current round of the top bar; null: all rounds. */
@@ -93,7 +95,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
     setSelected([]);
   };
   const allColumns = useMemo(() => taskColumns(t, warnDays), [t, warnDays]);
-  const columns = allColumns.filter((c) => !hidden.includes(c.key) && !(pinned?.by === 'department' && c.key === 'department') && !(pinned?.by === 'leader' && c.key === 'leader'));
+  const columns = useMemo(() => allColumns.filter((c) => !hidden.includes(c.key) && !(pinned?.by === 'department' && c.key === 'department') && !(pinned?.by === 'leader' && c.key === 'leader')), [allColumns, hidden, pinned]);
   const canWrite = s.can('ledger.write');
 
   const summary: SummaryItem[] = [];
@@ -136,10 +138,15 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
     onApplySaved?.(x);
   };
 
-  const onSelect = (keys: string[], rows: TaskListRow[]) => {
+  const onSelect = useCallback((keys: string[], rows: TaskListRow[]) => {
     for (const r of rows) rowsById.current.set(r.id, r);
     setSelected(keys);
-  };
+  }, []);
+  const selection = useMemo(() => (canWrite
+    ? { keys: selected, onChange: onSelect, max: MAX_SELECT, onTooMany: () => void message.warning(t('bulk.max', { n: MAX_SELECT })) }
+    : undefined), [canWrite, selected, onSelect, message, t]);
+  const filtered = summary.some((x) => !x.fixed);
+  const empty = useMemo(() => <EmptyState hint={filtered ? t('tasks.emptyFiltered') : t('tasks.empty')} />, [filtered, t]);
   const describe = (id: string) => {
     const r = rowsById.current.get(id);
     return r ? `${r.problemSeq ?? '?'}-${r.seq} ${r.measures}` : id;
@@ -151,25 +158,13 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   };
 
   return (
-    <div className="xz-list-page" data-testid={`${name}-list`}>
-      <div className="xz-list-head">
-        {title}
-        <Input.Search
-          className="xz-list-search" allowClear maxLength={100} value={qText} placeholder={t('filter.searchTasks')} aria-label={t('filter.searchTasks')}
-          onChange={(e) => { setQText(e.target.value); if (!e.target.value) set({ q: null }); }}
-          onSearch={(v) => set({ q: v.trim() || null })}
-          data-testid="list-search"
-        />
-        <Badge count={active} size="small" color="#a8071a">
-          <Button icon={<FilterOutlined />} type={open ? 'primary' : 'default'} ghost={open} onClick={() => setOpen((o) => !o)} data-testid="filter-toggle">
-            {t('filter.toggle')}
-          </Button>
-        </Badge>
-        <SavedFilters list={name} current={saveValue} onApply={applySaved} />
-        <ColumnChooser columns={allColumns} hidden={hidden} onChange={setHidden} locked={['seq', 'measures']} />
-        <span className="xz-grow" />
-        {headExtra}
-      </div>
+    <div className="xz-list-page" data-testid={`${name}-list`} data-stale={list.stale} aria-busy={list.stale}>
+      <ListHead
+        list={name} title={title} searchPlaceholder={t('filter.searchTasks')} qText={qText} onQText={setQText} onSearch={(q) => set({ q })}
+        activeFilters={active} panelOpen={open} onTogglePanel={() => setOpen((o) => !o)}
+        saveValue={saveValue} onApplySaved={applySaved}
+        columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED} extra={headExtra}
+      />
       {open && (
         <div className="xz-filter-panel" data-testid="filter-panel">
           <RoundPicker
@@ -219,10 +214,8 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
       />
       {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
       <ListTable<TaskListRow>
-        list={list} columns={columns} flexKey="measures" rowKey={(r) => r.id} testId="task-table" resetKey={key}
-        sort={sort} onSort={setSort} onOpen={(r) => navigate('task', r.id)}
-        selection={canWrite ? { keys: selected, onChange: onSelect, max: MAX_SELECT, onTooMany: () => void message.warning(t('bulk.max', { n: MAX_SELECT })) } : undefined}
-        empty={<EmptyState hint={summary.some((x) => !x.fixed) ? t('tasks.emptyFiltered') : t('tasks.empty')} />}
+        list={list} columns={columns} flexKey="measures" rowKey={rowId} testId="task-table"
+        sort={sort} onSort={setSort} onOpen={openTask} selection={selection} empty={empty}
       />
     </div>
   );
