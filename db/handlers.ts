@@ -59,7 +59,8 @@ export interface ShellHooks {
 export function makeHandlers(session: Session, shell: ShellHooks = {}) {
   return {
     // 台账与会话
-    'ledger:status': (ctx: ServiceContext) => ({ setUp: office.isSetUp(ctx), office: office.getOffice(ctx) }),
+    // `today` is the engine's date (its clock decides what is overdue); the page uses it too.
+    'ledger:status': (ctx: ServiceContext) => ({ setUp: office.isSetUp(ctx), office: office.getOffice(ctx), today: ctx.clock.today() }),
     'ledger:setup': (ctx: ServiceContext, a: unknown) => office.setupLedger(ctx, a),
     'ledger:openDemo': (ctx: ServiceContext) => {
       if (office.isSetUp(ctx)) throw new DomainError('CONFLICT', '本机台账已经建立，不能在此切换到演示台账。', { reason: 'already_set_up' });

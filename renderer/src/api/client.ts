@@ -29,9 +29,13 @@ export class ApiError extends Error {
 
 const menuListeners = new Set<(c: MenuCommand) => void>();
 
-/** Keyboard shortcuts stand in for the desktop menu in the browser preview. */
-export function emitMenu(c: MenuCommand): void {
+/**
+ * Keyboard shortcuts stand in for the desktop menu in the browser preview. Returns false in the
+ * desktop app, where the menu's own accelerators deliver the command.
+ */
+export function emitMenu(c: MenuCommand): boolean {
   for (const l of menuListeners) l(c);
+  return menuListeners.size > 0;
 }
 
 function httpApi(): WindowApi<Contract> {

@@ -27,8 +27,10 @@ function Gate() {
     return {
       user,
       office: status.data?.office ?? null,
+      today: status.data?.today ?? dayjs().format('YYYY-MM-DD'),
       roundId,
       setRoundId,
+      refresh,
       can: (p) => (user.permissions as string[]).includes(p),
       logout: async () => {
         await call('session:logout');
@@ -39,7 +41,8 @@ function Gate() {
   }, [me.data, status.data, roundId, refresh]);
 
   if (status.error) return <ErrorState error={status.error} onRetry={refresh} />;
-  if (status.loading || me.loading || !status.data) return <Loading />;
+  // A refresh (office renamed, user switched) keeps the screen until the new answer is in.
+  if (!status.data || (!me.data && me.loading)) return <Loading />;
   if (!status.data.setUp) return <FirstRun onDone={refresh} />;
   if (!session) return <Login officeName={status.data.office?.name ?? null} onLogin={refresh} />;
   return (

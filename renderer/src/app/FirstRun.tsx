@@ -92,7 +92,7 @@ export function FirstRun({ onDone }: { onDone(): void }) {
           <Card title={t('demoTitle')}>
             <Typography.Paragraph>{t('demoHint', { password: 'yanshi-2024-mima' })}</Typography.Paragraph>
             <Button onClick={() => void openDemo()} loading={busy}>{t('demoTitle')}</Button>
-            {demo && <Alert style={{ marginTop: 12 }} type="success" message={t('demoHint', { password: demo })} />}
+            {demo && <Alert style={{ marginTop: 12 }} type="success" title={t('demoHint', { password: demo })} />}
           </Card>
         </Col>
       </Row>

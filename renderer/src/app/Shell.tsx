@@ -2,11 +2,11 @@ import {
   AlertOutlined, AuditOutlined, BarChartOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, SettingOutlined,
   SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
 } from '@ant-design/icons';
-import { Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, emitMenu } from '../api/client.js';
+import { call, emitMenu, onMenu } from '../api/client.js';
 import { useQuery, useWindowEvent } from '../components/hooks.js';
 import { setLang } from '../i18n/index.js';
 import { navigate, useRoute } from './router.js';
@@ -46,11 +46,22 @@ export function Shell() {
       if (k === 'f') { e.preventDefault(); search.current?.focus(); }
       else if (k === 'n') { e.preventDefault(); window.dispatchEvent(new Event('xz:new')); }
       else if (k === 's') { e.preventDefault(); window.dispatchEvent(new Event('xz:save')); }
-      else if (k === 'p') { e.preventDefault(); emitMenu('print'); }
+      else if (k === 'p' && emitMenu('print')) e.preventDefault();
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
   }, []);
+
+  // 文件 menu (and Ctrl+P): a list screen answers 打印 with its printed ledger (it cancels the
+  // event); any other screen prints as it is shown, without the navigation.
+  const { message } = App.useApp();
+  useEffect(() => onMenu((c) => {
+    if (c === 'print') {
+      if (window.dispatchEvent(new Event('xz:print', { cancelable: true }))) window.print();
+      return;
+    }
+    void message.info(t('menu.later', { c: t(`menu.${c}`) }));
+  }), [message, t]);
 
   useEffect(() => {
     if (!s.roundId && rounds.data && rounds.data.length > 0) s.setRoundId(rounds.data[0]!.id);

@@ -7,8 +7,12 @@ export type Office = NonNullable<Awaited<ResultOf<'office:get'>>>;
 export interface SessionState {
   user: SessionUser;
   office: Office | null;
+  /** The engine's date (YYYY-MM-DD): the day its statutory clocks count from. */
+  today: string;
   roundId: string | null;
   setRoundId(id: string | null): void;
+  /** Read the office and the user again (after renaming the office, say). */
+  refresh(): void;
   can(permission: string): boolean;
   logout(): Promise<void>;
 }

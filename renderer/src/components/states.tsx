@@ -14,7 +14,7 @@ export function ErrorState({ error, onRetry }: { error: ApiError; onRetry?: () =
     <Alert
       type="error"
       showIcon
-      message={t('states.error')}
+      title={t('states.error')}
       description={errorText(error, t)}
       action={onRetry ? <Button size="small" onClick={onRetry}>{t('states.retry')}</Button> : undefined}
     />

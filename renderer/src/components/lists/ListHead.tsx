@@ -3,7 +3,7 @@
  * filter panel's toggle with the number of active filters, saved filters, column chooser, and the
  * screen's own buttons on the right.
  */
-import { FilterOutlined } from '@ant-design/icons';
+import { FilterOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Badge, Button, Input } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,11 +27,14 @@ export interface ListHeadProps {
   hidden: string[];
   onHidden(keys: string[]): void;
   locked: string[];
+  /** 打印 (also Ctrl+P and the 文件 menu). */
+  onPrint(): void;
   extra?: ReactNode;
 }
 
 export function ListHead(p: ListHeadProps) {
   const { t } = useTranslation('problems');
+  const { t: tc } = useTranslation();
   return (
     <div className="xz-list-head">
       {p.title}
@@ -49,6 +52,7 @@ export function ListHead(p: ListHeadProps) {
       <SavedFilters list={p.list} current={p.saveValue} onApply={p.onApplySaved} />
       <ColumnChooser columns={p.columns} hidden={p.hidden} onChange={p.onHidden} locked={p.locked} />
       <span className="xz-grow" />
+      <Button icon={<PrinterOutlined />} onClick={p.onPrint} title={tc('actions.print') + ' (Ctrl+P)'} data-testid="print-list">{tc('actions.print')}</Button>
       {p.extra}
     </div>
   );

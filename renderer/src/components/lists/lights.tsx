@@ -15,13 +15,13 @@ export type LightColour = 'green' | 'yellow' | 'red' | 'done';
 
 /**
  * Red and done come from the engine (its clock decides what is overdue); amber is "due within
- * warnDays" counted from this workstation's date, as the engine does not send its today.
+ * warnDays" counted from the engine's today (the session's).
  */
-export function rowLight(o: { closed: boolean; overdue: boolean; deadline: string | null; warnDays: number }): LightColour {
+export function rowLight(o: { closed: boolean; overdue: boolean; deadline: string | null; warnDays: number; today: string }): LightColour {
   if (o.closed) return 'done';
   if (o.overdue) return 'red';
   if (o.deadline) {
-    const left = dayjs(o.deadline).diff(dayjs().startOf('day'), 'day');
+    const left = dayjs(o.deadline).diff(dayjs(o.today), 'day');
     if (left >= 0 && left <= o.warnDays) return 'yellow';
   }
   return 'green';

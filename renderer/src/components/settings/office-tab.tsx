@@ -22,8 +22,8 @@ export function OfficeTab({ onDirty }: { onDirty(d: boolean): void }) {
       await call('office:update', { name: v.name });
       onDirty(false);
       void message.success(tc('states.saved'));
-      // The top bar reads the office at start-up: reload so it shows the new name (the session survives).
-      window.setTimeout(() => window.location.reload(), 600);
+      // The top bar shows the new name.
+      s.refresh();
     } catch (e) {
       const text = placeError(e, form, ['name'], tc);
       if (text) void message.error(text);

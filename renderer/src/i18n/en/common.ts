@@ -33,5 +33,18 @@ const en: Catalogue<typeof zh> = {
   },
   lights: { green: 'On track', yellow: 'Due soon', red: 'Overdue', done: 'Done', not_started: 'Not started' },
   units: { days: '{{n}} d', rows: '{{n}} rows' },
+  print: {
+    dialogTitle: 'Print ledger', title: 'Title', titleRequired: 'Enter a title', go: 'Lay out and print', again: 'Print again',
+    what: 'Printing: {{r}}, {{n}} rows, in the current order.', filters: 'Filters: {{f}}', layout: 'A4 landscape, header row on every page, security marking in the page header, page numbers in the footer, signature lines at the end.',
+    tooMany: '{{n}} rows: more than one print job takes ({{max}}). Narrow the filters first (unit, status or department, for example).',
+    progress: '{{n}} rows fetched', ready: 'Laid out ({{n}} rows); the system print dialog has opened. Print again or close.',
+    round: 'Round: {{r}}', allRounds: 'All rounds', rows: '{{n}} rows', date: 'Printed on {{d}}', dateFormat: 'D MMMM YYYY',
+    pageOf: 'Page {{n}} of {{m}}', filledBy: 'Filled in by:', reviewedBy: 'Reviewed by:', headOf: 'Head:',
+    problemsTitle: '{{office}} inspection rectification ledger: problems', tasksTitle: '{{office}} inspection rectification ledger: tasks', dutyTitle: '{{office}} responsibilities ({{group}})',
+  },
+  menu: {
+    later: '"{{c}}" arrives in a later version: Excel import and export, exchange packages between offices and backups are in progress.',
+    import: 'Import', export: 'Export', backup: 'Backup', print: 'Print',
+  },
 };
 export default en;

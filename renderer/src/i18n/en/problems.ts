@@ -41,6 +41,7 @@ const en: Catalogue<typeof zh> = {
   keyTag: 'Key',
   extended: 'Extended; original deadline {{d}}',
   extendedMark: 'Ext',
+  extendedPrint: '{{d}} (extended; first deadline {{o}})',
   tasksDone: '{{closed}}/{{total}}',
   problemStatus: { open: 'In progress', pending_review: 'Under review', closed: 'Closed' },
   taskStatus: { draft: 'Draft', in_progress: 'In progress', pending_review: 'Under review', closed: 'Closed' },

@@ -31,4 +31,17 @@ export default {
   },
   lights: { green: '正常', yellow: '临期', red: '逾期', done: '已完成', not_started: '未开始' },
   units: { days: '{{n}}天', rows: '共 {{n}} 条' },
+  print: {
+    dialogTitle: '打印台账', title: '标题', titleRequired: '请填写标题', go: '生成并打印', again: '再次打印',
+    what: '打印范围：{{r}}，共 {{n}} 条，按当前排序。', filters: '筛选条件：{{f}}', layout: 'A4 横向，每页重复表头，页眉带密级标识，页脚带页码，末尾留填报人、审核人、负责人签字栏。',
+    tooMany: '共 {{n}} 条，超过一次打印的上限 {{max}} 条。请先筛选（如按被巡视单位、状态或责任部门）再打印。',
+    progress: '已取 {{n}} 条', ready: '已生成打印稿（{{n}} 条），已打开系统打印对话框。可再次打印或关闭。',
+    round: '巡视轮次：{{r}}', allRounds: '全部轮次', rows: '共 {{n}} 条', date: '打印日期：{{d}}', dateFormat: 'YYYY年M月D日',
+    pageOf: '第{{n}}页 共{{m}}页', filledBy: '填报人：', reviewedBy: '审核人：', headOf: '负责人：',
+    problemsTitle: '{{office}}巡视整改问题台账', tasksTitle: '{{office}}巡视整改任务台账', dutyTitle: '{{office}}整改责任清单（{{group}}）',
+  },
+  menu: {
+    later: '“{{c}}”将在后续版本提供：Excel 导入导出、单位间交换包和备份正在开发中。',
+    import: '导入', export: '导出', backup: '备份', print: '打印',
+  },
 };

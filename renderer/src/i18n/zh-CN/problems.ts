@@ -39,6 +39,7 @@ export default {
   keyTag: '重点',
   extended: '已延期，原时限 {{d}}',
   extendedMark: '延',
+  extendedPrint: '{{d}}（已延期，原时限 {{o}}）',
   tasksDone: '{{closed}}/{{total}}',
   problemStatus: { open: '整改中', pending_review: '待审核', closed: '已销号' },
   taskStatus: { draft: '草稿', in_progress: '推进中', pending_review: '待审核', closed: '已销号' },

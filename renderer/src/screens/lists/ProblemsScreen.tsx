@@ -22,9 +22,10 @@ import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { EmptyState, ErrorState } from '../../components/states.js';
-import { problemColumns } from './columns.js';
+import { problemColumns, problemPrintColumns } from './columns.js';
 import { ALL_ROUNDS, boolChoice, choiceBool, clean, remember, remembered } from './filters.js';
 import { ListStatus } from './ListStatus.js';
+import { PrintDialog } from '../../components/print/PrintDialog.js';
 import { NewProblemDrawer } from './NewProblemDrawer.js';
 import { ListTitle } from './TaskList.js';
 
@@ -49,6 +50,7 @@ interface ProblemFilter {
 
 export function ProblemsScreen() {
   const { t } = useTranslation('problems');
+  const { t: tc } = useTranslation();
   const s = useSession();
   const route = useRoute();
   const warnDays = useWarnDays();
@@ -60,6 +62,7 @@ export function ProblemsScreen() {
   const [qText, setQText] = useState(f.q ?? '');
   const [open, setOpen] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [printing, setPrinting] = useState(false);
   const [hidden, setHidden] = useHiddenColumns('problems');
   remember('problems', { f, sort });
 
@@ -73,6 +76,10 @@ export function ProblemsScreen() {
   useWindowEvent('xz:new', () => {
     if (canWrite) setCreating(true);
   });
+  useWindowEvent('xz:print', (e) => {
+    e.preventDefault();
+    setPrinting(true);
+  });
 
   const roundId = f.round === undefined ? s.roundId : f.round;
   const args = useMemo(() => clean({
@@ -80,16 +87,14 @@ export function ProblemsScreen() {
   }), [roundId, f]);
   const argsKey = JSON.stringify(args);
   const key = JSON.stringify({ args, sort });
-  const list = useKeysetPages<ProblemListRow>({
-    key,
-    cacheName: 'problems',
-    fetchPage: (cursor, limit) => call('problems:list', { ...args, sort: sort.field, order: sort.order, cursor, limit }),
-  });
+  const fetchPage = (cursor: string | null, limit: number) => call('problems:list', { ...args, sort: sort.field, order: sort.order, cursor, limit });
+  const list = useKeysetPages<ProblemListRow>({ key, cacheName: 'problems', fetchPage });
   const [tick, setTick] = useState(0);
   const count = useQuery(() => call('problems:count', args), [argsKey, tick]);
 
   const set = (patch: Partial<ProblemFilter>) => setF((x) => ({ ...x, ...patch }));
-  const allColumns = useMemo(() => problemColumns(t, warnDays), [t, warnDays]);
+  const printColumns = useMemo(() => problemPrintColumns(t), [t]);
+  const allColumns = useMemo(() => problemColumns(t, warnDays, s.today), [t, warnDays, s.today]);
   const columns = useMemo(() => allColumns.filter((c) => !hidden.includes(c.key)), [allColumns, hidden]);
 
   const summary: SummaryItem[] = [];
@@ -148,7 +153,7 @@ export function ProblemsScreen() {
         searchPlaceholder={t('filter.searchProblems')} qText={qText} onQText={setQText} onSearch={(q) => set({ q })}
         activeFilters={active} panelOpen={open} onTogglePanel={() => setOpen((o) => !o)}
         saveValue={saveValue} onApplySaved={applySaved}
-        columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED}
+        columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED} onPrint={() => setPrinting(true)}
         extra={canWrite && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-problem">
             {t('problems.new')}
@@ -197,6 +202,14 @@ export function ProblemsScreen() {
       <ListTable<ProblemListRow>
         list={list} columns={columns} flexKey="description" rowKey={rowId} testId="problem-table"
         sort={sort} onSort={setSort} onOpen={openProblem} empty={empty}
+      />
+      <PrintDialog
+        open={printing} onClose={() => setPrinting(false)}
+        job={{
+          defaultTitle: tc('print.problemsTitle', { office: s.office?.name ?? '' }), roundId,
+          filters: summary.filter((x) => x.key !== 'round').map((x) => x.label), total: count.data?.total,
+          columns: printColumns, fetchPage,
+        }}
       />
       <NewProblemDrawer
         open={creating} onClose={() => setCreating(false)}

@@ -10,7 +10,7 @@ import type { TaskListRow } from '../../../../db/queries/task-list.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
-import { useQuery } from '../../components/hooks.js';
+import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { BulkBar } from '../../components/lists/BulkBar.js';
 import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
 import { FilterSummary, type SummaryItem } from '../../components/lists/FilterSummary.js';
@@ -21,8 +21,9 @@ import { DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/pick
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { ErrorState, EmptyState } from '../../components/states.js';
-import { taskColumns } from './columns.js';
+import { taskColumns, taskPrintColumns } from './columns.js';
 import { ListStatus } from './ListStatus.js';
+import { PrintDialog } from '../../components/print/PrintDialog.js';
 import { ALL_ROUNDS, boolChoice, choiceBool, clean, remembered, remember } from './filters.js';
 
 const STATUSES = ['draft', 'in_progress', 'pending_review', 'closed'] as const;
@@ -60,6 +61,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   headExtra?: ReactNode;
 }) {
   const { t } = useTranslation('problems');
+  const { t: tc } = useTranslation();
   const s = useSession();
   const { message } = App.useApp();
   const warnDays = useWarnDays();
@@ -69,6 +71,11 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   const [open, setOpen] = useState(false);
   const [qText, setQText] = useState(f.q ?? '');
   const [selected, setSelected] = useState<string[]>([]);
+  const [printing, setPrinting] = useState(false);
+  useWindowEvent('xz:print', (e) => {
+    e.preventDefault();
+    setPrinting(true);
+  });
   const rowsById = useRef(new Map<string, TaskListRow>());
   // The 责任清单 shares the width with its group list: fewer columns until the user adds them.
   const [hidden, setHidden] = useHiddenColumns(name, name === 'duty' ? ['unit', 'updatedAt'] : []);
@@ -82,10 +89,11 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   }), [roundId, f, pinned]);
   const argsKey = JSON.stringify(args);
   const key = JSON.stringify({ args, sort });
+  const fetchPage = (cursor: string | null, limit: number) => call('tasks:list', { ...args, sort: sort.field, order: sort.order, cursor, limit });
   const list = useKeysetPages<TaskListRow>({
     key,
     cacheName: name === 'duty' ? `duty:${pinned?.by}:${pinned?.key}` : name,
-    fetchPage: (cursor, limit) => call('tasks:list', { ...args, sort: sort.field, order: sort.order, cursor, limit }),
+    fetchPage,
   });
   const [tick, setTick] = useState(0);
   const count = useQuery(() => call('tasks:count', args), [argsKey, tick]);
@@ -94,7 +102,8 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
     setF((x) => ({ ...x, ...patch }));
     setSelected([]);
   };
-  const allColumns = useMemo(() => taskColumns(t, warnDays), [t, warnDays]);
+  const printColumns = useMemo(() => taskPrintColumns(t), [t]);
+  const allColumns = useMemo(() => taskColumns(t, warnDays, s.today), [t, warnDays, s.today]);
   const columns = useMemo(() => allColumns.filter((c) => !hidden.includes(c.key) && !(pinned?.by === 'department' && c.key === 'department') && !(pinned?.by === 'leader' && c.key === 'leader')), [allColumns, hidden, pinned]);
   const canWrite = s.can('ledger.write');
 
@@ -164,6 +173,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
         activeFilters={active} panelOpen={open} onTogglePanel={() => setOpen((o) => !o)}
         saveValue={saveValue} onApplySaved={applySaved}
         columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED} extra={headExtra}
+        onPrint={() => setPrinting(true)}
       />
       {open && (
         <div className="xz-filter-panel" data-testid="filter-panel">
@@ -216,6 +226,16 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
       <ListTable<TaskListRow>
         list={list} columns={columns} flexKey="measures" rowKey={rowId} testId="task-table"
         sort={sort} onSort={setSort} onOpen={openTask} selection={selection} empty={empty}
+      />
+      <PrintDialog
+        open={printing} onClose={() => setPrinting(false)}
+        job={{
+          defaultTitle: pinned
+            ? tc('print.dutyTitle', { office: s.office?.name ?? '', group: pinned.key })
+            : tc('print.tasksTitle', { office: s.office?.name ?? '' }),
+          roundId, filters: summary.filter((x) => x.key !== 'round').map((x) => x.label), total: count.data?.total,
+          columns: printColumns, fetchPage,
+        }}
       />
     </div>
   );
