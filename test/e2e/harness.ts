@@ -13,7 +13,8 @@ import { openLedger, type Ledger } from '../../db/open.js';
 import { startPreviewServer, type PreviewServer } from '../../scripts/preview-server.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-export const STATIC_DIR = join(ROOT, 'dist', 'renderer');
+/** The built renderer; XZ_STATIC_DIR points at another build (two builds in one folder would race). */
+export const STATIC_DIR = process.env.XZ_STATIC_DIR ?? join(ROOT, 'dist', 'renderer');
 export const SHOTS_DIR = join(ROOT, 'test-output', 'screens');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

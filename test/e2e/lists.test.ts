@@ -270,6 +270,30 @@ describe('问题清单', () => {
     await p.getByRole('button', { name: '清除筛选' }).click();
   });
 
+  it('resizes a column by dragging its header edge, keeps the width, and restores it on a double-click', async () => {
+    const p = h.page;
+    await openProblems(p);
+    const th = p.locator('[data-testid="problem-table"] .ant-table-thead th', { hasText: '问题类别' }).first();
+    const handle = th.locator('.xz-col-resize');
+    const w0 = (await th.boundingBox())!.width;
+    const box = (await handle.boundingBox())!;
+    const keysBefore = await shownKeys(p, 'problem-table');
+    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p.mouse.down();
+    await p.mouse.move(box.x + 60, box.y + box.height / 2, { steps: 5 });
+    await p.mouse.move(box.x + 84, box.y + box.height / 2, { steps: 3 });
+    await p.mouse.up();
+    await expect.poll(async () => Math.round((await th.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(78);
+    expect(Math.round((await th.boundingBox())!.width - w0)).toBeLessThanOrEqual(90);
+    expect(await shownKeys(p, 'problem-table')).toEqual(keysBefore); // dragging did not sort
+    // Kept when the list comes back.
+    await go(p, '#/home');
+    await openProblems(p);
+    await expect.poll(async () => Math.round((await th.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(78);
+    await th.locator('.xz-col-resize').dblclick();
+    await expect.poll(async () => Math.round((await th.boundingBox())!.width)).toBe(Math.round(w0));
+  });
+
   it('refuses bad input in the new-problem form on the field and saves nothing', async () => {
     const p = h.page;
     await openProblems(p);

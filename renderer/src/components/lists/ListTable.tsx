@@ -1,12 +1,15 @@
 /**
  * A dense, virtualised ledger table over a keyset-paged list (useKeysetPages): antd Table in
- * `virtual` mode, sticky header, sortable columns mapped to the engine's sort keys, optional row
- * selection, and placeholder rows that fetch their page when they scroll into view.
+ * `virtual` mode, sticky header, sortable columns mapped to the engine's sort keys, columns
+ * resizable by dragging their header's right edge (kept per list on this workstation; a
+ * double-click on the edge restores the width), optional row selection, and placeholder rows that
+ * fetch their page when they scroll into view.
  */
 import { Skeleton, Spin, Table } from 'antd';
 import type { TableProps } from 'antd';
 import type { ColumnType } from 'antd/es/table';
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isMore, isPlaceholder, isRow, type KeysetList, type ListItem } from './useKeysetPages.js';
 
 export type SortOrder = 'asc' | 'desc';
@@ -18,7 +21,7 @@ export interface SortState {
 export interface ListColumn<R> {
   key: string;
   title: ReactNode;
-  /** Fixed width in px; the column named by `flexKey` takes what is left (at least this). */
+  /** Default width in px; the column named by `flexKey` takes what is left (at least this). */
   width: number;
   /** The engine's sort key when the column is sortable. */
   sortField?: string;
@@ -39,7 +42,59 @@ export interface ListTableProps<R> {
   selection?: { keys: string[]; onChange(keys: string[], rows: R[]): void; max: number; onTooMany(): void };
   empty: ReactNode;
   testId: string;
+  /** Where the user's column widths are kept (localStorage key suffix). */
+  widthsKey: string;
 }
+
+const MIN_WIDTH = 40;
+const WIDTHS = 'xz.widths.';
+
+function readWidths(key: string): Record<string, number> {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(WIDTHS + key) ?? '{}');
+    if (typeof v !== 'object' || v === null) return {};
+    return Object.fromEntries(Object.entries(v).filter(([, w]) => typeof w === 'number' && w >= MIN_WIDTH && w <= 2000)) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+type ResizeProps = React.ThHTMLAttributes<HTMLTableCellElement> & { onResize?: (w: number | null) => void; resizeLabel?: string };
+
+/** A header cell with a drag handle on its right edge. */
+function ResizableTitle({ onResize, resizeLabel, children, ...rest }: ResizeProps) {
+  if (!onResize) return <th {...rest}>{children}</th>;
+  const start = (e: React.MouseEvent<HTMLSpanElement>) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const th = (e.currentTarget.parentElement as HTMLElement);
+    const x0 = e.clientX;
+    const w0 = th.getBoundingClientRect().width;
+    let frame = 0;
+    const move = (m: MouseEvent) => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => onResize(Math.max(MIN_WIDTH, Math.round(w0 + m.clientX - x0))));
+    };
+    const up = () => {
+      document.removeEventListener('mousemove', move);
+      document.removeEventListener('mouseup', up);
+      document.body.classList.remove('xz-resizing');
+    };
+    document.addEventListener('mousemove', move);
+    document.addEventListener('mouseup', up);
+    document.body.classList.add('xz-resizing');
+  };
+  return (
+    <th {...rest}>
+      {children}
+      <span
+        className="xz-col-resize" role="separator" aria-orientation="vertical" aria-label={resizeLabel} title={resizeLabel}
+        onMouseDown={start} onClick={(e) => e.stopPropagation()} onDoubleClick={(e) => { e.stopPropagation(); onResize(null); }}
+      />
+    </th>
+  );
+}
+const HEADER_COMPONENTS = { header: { cell: ResizableTitle } };
 
 /** Mounted only when its row is rendered, i.e. scrolled into view: then it asks for its page. */
 function Sentinel({ onShow, more }: { onShow(): void; more: boolean }) {
@@ -78,6 +133,17 @@ function ListTableImpl<R>(p: ListTableProps<R>) {
   const [size, setSize] = useState({ width: 1000, height: 400 });
   const [headerH, setHeaderH] = useState(33);
   const tableRef = useRef<{ scrollTo(c: { top?: number; index?: number }): void } | null>(null);
+  const { t } = useTranslation();
+  const [widths, setWidths] = useState(() => readWidths(p.widthsKey));
+  const resize = useCallback((key: string, w: number | null) => {
+    setWidths((old) => {
+      const next = { ...old };
+      if (w === null) delete next[key];
+      else next[key] = w;
+      localStorage.setItem(WIDTHS + p.widthsKey, JSON.stringify(next));
+      return next;
+    });
+  }, [p.widthsKey]);
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -107,8 +173,10 @@ function ListTableImpl<R>(p: ListTableProps<R>) {
     tableRef.current?.scrollTo({ top: 0 });
   }, [p.list.epoch]);
 
-  const fixed = p.columns.filter((c) => c.key !== p.flexKey).reduce((n, c) => n + c.width, 0);
-  const flexMin = p.columns.find((c) => c.key === p.flexKey)?.width ?? 200;
+  const widthOf = (c: ListColumn<R>) => widths[c.key] ?? c.width;
+  const fixed = p.columns.filter((c) => c.key !== p.flexKey).reduce((n, c) => n + widthOf(c), 0);
+  const flexCol = p.columns.find((c) => c.key === p.flexKey);
+  const flexMin = flexCol ? widthOf(flexCol) : 200;
   const avail = size.width - fixed - (p.selection ? SELECTION_WIDTH : 0) - SCROLLBAR;
   const flexWidth = Math.max(flexMin, avail);
   const totalWidth = fixed + flexWidth + (p.selection ? SELECTION_WIDTH : 0);
@@ -116,8 +184,9 @@ function ListTableImpl<R>(p: ListTableProps<R>) {
   const columns = useMemo<ColumnType<ListItem<R>>[]>(() => p.columns.map((c, idx) => ({
     key: c.key,
     title: c.title,
-    width: c.key === p.flexKey ? flexWidth : c.width,
+    width: c.key === p.flexKey ? flexWidth : widths[c.key] ?? c.width,
     align: c.align,
+    onHeaderCell: () => ({ onResize: (w: number | null) => resize(c.key, w), resizeLabel: t('table.resize') }) as React.HTMLAttributes<HTMLElement>,
     ellipsis: true,
     sorter: c.sortField ? true : undefined,
     sortDirections: c.sortField ? ['ascend', 'descend', 'ascend'] : undefined,
@@ -131,7 +200,7 @@ function ListTableImpl<R>(p: ListTableProps<R>) {
       if (isMore(r)) return <Sentinel more onShow={p.list.loadMore} />;
       return null;
     },
-  })), [p.columns, p.flexKey, flexWidth, p.sort, p.list.loadPage, p.list.loadMore]);
+  })), [p.columns, p.flexKey, flexWidth, widths, resize, t, p.sort, p.list.loadPage, p.list.loadMore]);
 
   const onChange: TableProps<ListItem<R>>['onChange'] = (_pg, _f, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
@@ -162,6 +231,7 @@ function ListTableImpl<R>(p: ListTableProps<R>) {
       <Table<ListItem<R>>
         ref={tableRef as never}
         virtual
+        components={HEADER_COMPONENTS}
         size="small"
         bordered
         tableLayout="fixed"

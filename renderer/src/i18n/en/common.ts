@@ -32,6 +32,7 @@ const en: Catalogue<typeof zh> = {
     UNAVAILABLE: 'The ledger engine is not available.',
   },
   lights: { green: 'On track', yellow: 'Due soon', red: 'Overdue', done: 'Done', not_started: 'Not started' },
+  table: { resize: 'Drag to resize the column; double-click to restore' },
   units: { days: '{{n}} d', rows: '{{n}} rows' },
   print: {
     dialogTitle: 'Print ledger', title: 'Title', titleRequired: 'Enter a title', go: 'Lay out and print', again: 'Print again',

@@ -30,6 +30,7 @@ export default {
     UNAVAILABLE: '台账引擎暂不可用。',
   },
   lights: { green: '正常', yellow: '临期', red: '逾期', done: '已完成', not_started: '未开始' },
+  table: { resize: '拖动调整列宽，双击恢复' },
   units: { days: '{{n}}天', rows: '共 {{n}} 条' },
   print: {
     dialogTitle: '打印台账', title: '标题', titleRequired: '请填写标题', go: '生成并打印', again: '再次打印',

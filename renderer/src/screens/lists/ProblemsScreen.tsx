@@ -200,7 +200,7 @@ export function ProblemsScreen() {
       <FilterSummary count={count.error ? null : count.data?.total} items={summary} onRemove={removeFilter} onClear={clearAll} status={<ListStatus list={list} />} />
       {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
       <ListTable<ProblemListRow>
-        list={list} columns={columns} flexKey="description" rowKey={rowId} testId="problem-table"
+        list={list} columns={columns} flexKey="description" rowKey={rowId} testId="problem-table" widthsKey="problems"
         sort={sort} onSort={setSort} onOpen={openProblem} empty={empty}
       />
       <PrintDialog

@@ -224,7 +224,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
       />
       {list.error && <ErrorState error={list.error} onRetry={list.reload} />}
       <ListTable<TaskListRow>
-        list={list} columns={columns} flexKey="measures" rowKey={rowId} testId="task-table"
+        list={list} columns={columns} flexKey="measures" rowKey={rowId} testId="task-table" widthsKey={name}
         sort={sort} onSort={setSort} onOpen={openTask} selection={selection} empty={empty}
       />
       <PrintDialog
