@@ -244,6 +244,9 @@ export interface ProblemFilters {
   categoryId: string | null;
   isKey: boolean | null;
   source: string | null;
+  /** Problems with at least one live task of this department / leader (exact match). */
+  responsibleDepartment: string | null;
+  responsibleLeader: string | null;
   q: string | null;
 }
 
@@ -262,6 +265,8 @@ export function readProblemFilters(i: v.Input): ProblemFilters {
     categoryId: v.optId(i.categoryId, 'categoryId', '问题类别'),
     isKey: optFlag(i.isKey, 'isKey', '重点难点问题'),
     source: v.optOneOf(i.source, 'source', PROBLEM_SOURCES.codes, '问题来源'),
+    responsibleDepartment: v.optText(i.responsibleDepartment, 'responsibleDepartment', { max: v.LEN.name, label: '责任部门' }),
+    responsibleLeader: v.optText(i.responsibleLeader, 'responsibleLeader', { max: v.LEN.name, label: '责任领导' }),
     q: v.optText(i.q, 'q', { max: 100, label: '搜索词' }),
   };
 }
@@ -306,6 +311,11 @@ function problemWhere(f: ProblemFilters, today: string): { where: string[]; para
   if (f.isKey !== null) {
     where.push('pr.is_key = ?');
     params.push(f.isKey ? 1 : 0);
+  }
+  for (const [col, val] of [['responsible_department', f.responsibleDepartment], ['responsible_leader', f.responsibleLeader]] as const) {
+    if (val === null) continue;
+    where.push(`EXISTS (SELECT 1 FROM tasks t WHERE t.problem_id = pr.id AND t.deleted_at IS NULL AND t.${col} = ?)`);
+    params.push(val);
   }
   if (f.source) {
     where.push('pr.source = ?');

@@ -49,6 +49,9 @@ export interface TaskFilters {
   responsibleDepartment: string | null;
   responsibleLeader: string | null;
   overdue: boolean | null;
+  /** Of the task's problem: its category (a top-level one includes its sub-categories) and key flag. */
+  categoryId: string | null;
+  isKey: boolean | null;
   q: string | null;
 }
 
@@ -69,6 +72,8 @@ export function readTaskFilters(i: v.Input): TaskFilters {
     responsibleDepartment: v.optText(i.responsibleDepartment, 'responsibleDepartment', { max: v.LEN.name, label: '责任部门' }),
     responsibleLeader: v.optText(i.responsibleLeader, 'responsibleLeader', { max: v.LEN.name, label: '责任领导' }),
     overdue: optFlag(i.overdue, 'overdue', '逾期'),
+    categoryId: v.optId(i.categoryId, 'categoryId', '问题类别'),
+    isKey: optFlag(i.isKey, 'isKey', '重点难点问题'),
     q: v.optText(i.q, 'q', { max: 100, label: '搜索词' }),
   };
 }
@@ -76,8 +81,17 @@ export function readTaskFilters(i: v.Input): TaskFilters {
 function taskWhere(f: TaskFilters, today: string): { where: string[]; params: unknown[] } {
   // A task of a deleted problem is hidden with it (deleteProblem requires its tasks dropped first,
   // but a package from another office may tombstone the problem alone).
-  const where = ['t.deleted_at IS NULL', 'EXISTS (SELECT 1 FROM problems p WHERE p.id = t.problem_id AND p.deleted_at IS NULL)'];
+  const onProblem = ['p.id = t.problem_id', 'p.deleted_at IS NULL'];
   const params: unknown[] = [];
+  if (f.categoryId) {
+    onProblem.push('p.category_id IN (SELECT id FROM problem_categories WHERE id = ? OR parent_id = ?)');
+    params.push(f.categoryId, f.categoryId);
+  }
+  if (f.isKey !== null) {
+    onProblem.push('p.is_key = ?');
+    params.push(f.isKey ? 1 : 0);
+  }
+  const where = ['t.deleted_at IS NULL', `EXISTS (SELECT 1 FROM problems p WHERE ${onProblem.join(' AND ')})`];
   const eq = (col: string, val: unknown) => {
     if (val === null) return;
     where.push(`${col} = ?`);

@@ -200,6 +200,31 @@ describe('问题清单', () => {
     await pick(p, '问题来源', '信访');
     await check({ categoryId: categoryId(ctx, '廉洁风险'), source: 'petition' });
     await p.getByRole('button', { name: '清除筛选' }).click();
+    // Problems by the department / leader of their tasks.
+    await pick(p, '责任部门', '财务部');
+    await check({ responsibleDepartment: '财务部' });
+    await pick(p, '责任领导', '刘某');
+    await check({ responsibleDepartment: '财务部', responsibleLeader: '刘某' });
+    await p.getByRole('button', { name: '清除筛选' }).click();
+  });
+
+  it('filters the task list by the category and key flag of the tasks\' problems', async () => {
+    const p = h.page;
+    await go(p, '#/tasks');
+    await p.getByTestId('task-table').waitFor();
+    if (!(await p.getByTestId('filter-panel').isVisible())) await p.getByTestId('filter-toggle').click();
+    const check = async (filter: Record<string, unknown>) => {
+      const engine = listTasks(ctx, { roundId, sort: 'currentDeadline', order: 'asc', limit: 100, ...filter, withTotal: true });
+      expect(engine.total).toBeGreaterThan(0);
+      await expectTop(p, 'task-table', engine.rows.map((r) => r.id), Math.min(8, engine.rows.length));
+      await expect.poll(() => count(p)).toBe(engine.total);
+    };
+    await pick(p, '问题类别', '选人用人');
+    await check({ categoryId: categoryId(ctx, '选人用人') });
+    await pick(p, '重点难点', '仅重点难点问题');
+    await check({ categoryId: categoryId(ctx, '选人用人'), isKey: true });
+    await p.getByRole('button', { name: '清除筛选' }).click();
+    await p.getByTestId('filter-toggle').click();
   });
 
   it('searches descriptions with a 2-character and a 4-character Chinese term', async () => {

@@ -18,7 +18,7 @@ import { useWarnDays } from '../../components/lists/lights.js';
 import { ListHead } from '../../components/lists/ListHead.js';
 import { ListTable, rowId, type SortState } from '../../components/lists/ListTable.js';
 import '../../components/lists/lists.css';
-import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
+import { CategoryPicker, DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { EmptyState, ErrorState } from '../../components/states.js';
@@ -45,6 +45,8 @@ interface ProblemFilter {
   overdue?: boolean | null;
   isKey?: boolean | null;
   source?: string | null;
+  responsibleDepartment?: string | null;
+  responsibleLeader?: string | null;
   q?: string | null;
 }
 
@@ -83,7 +85,8 @@ export function ProblemsScreen() {
 
   const roundId = f.round === undefined ? s.roundId : f.round;
   const args = useMemo(() => clean({
-    roundId, unitId: f.unitId, categoryId: f.categoryId, status: f.status, overdue: f.overdue, isKey: f.isKey, source: f.source, q: f.q,
+    roundId, unitId: f.unitId, categoryId: f.categoryId, status: f.status, overdue: f.overdue, isKey: f.isKey, source: f.source,
+    responsibleDepartment: f.responsibleDepartment, responsibleLeader: f.responsibleLeader, q: f.q,
   }), [roundId, f]);
   const argsKey = JSON.stringify(args);
   const key = JSON.stringify({ args, sort });
@@ -105,6 +108,8 @@ export function ProblemsScreen() {
   if (f.overdue != null) summary.push({ key: 'overdue', label: f.overdue ? t('filter.overdueYes') : t('filter.overdueNo') });
   if (f.isKey != null) summary.push({ key: 'isKey', label: f.isKey ? t('filter.keyYes') : t('filter.keyNo') });
   if (f.source) summary.push({ key: 'source', label: t('filter.pair', { k: t('filter.source'), v: t(`sources.${f.source}`) }) });
+  if (f.responsibleDepartment) summary.push({ key: 'responsibleDepartment', label: t('filter.pair', { k: t('filter.department'), v: f.responsibleDepartment }) });
+  if (f.responsibleLeader) summary.push({ key: 'responsibleLeader', label: t('filter.pair', { k: t('filter.leader'), v: f.responsibleLeader }) });
   if (f.q) summary.push({ key: 'q', label: t('filter.q', { q: f.q }) });
   const active = summary.filter((x) => x.key !== 'round').length;
 
@@ -132,6 +137,7 @@ export function ProblemsScreen() {
       round: x.roundId === undefined ? undefined : x.roundId === ALL_ROUNDS ? null : str('roundId'),
       unitId: str('unitId'), unitName: str('unitName'), categoryId: str('categoryId'), categoryName: str('categoryName'),
       status: str('status'), overdue: flag('overdue'), isKey: flag('isKey'), source: str('source'), q: str('q'),
+      responsibleDepartment: str('responsibleDepartment'), responsibleLeader: str('responsibleLeader'),
     };
     setF(next);
     setQText(next.q ?? '');
@@ -194,6 +200,14 @@ export function ProblemsScreen() {
             prefix={t('filter.source')} aria-label={t('filter.source')} placeholder={t('filter.any')} allowClear
             value={f.source ?? undefined} onChange={(v?: string) => set({ source: v ?? null })}
             options={SOURCES.map((x) => ({ value: x, label: t(`sources.${x}`) }))}
+          />
+          <DutyPicker
+            by="department" prefix={t('filter.department')} aria-label={t('filter.department')} placeholder={t('filter.any')}
+            roundId={roundId} value={f.responsibleDepartment} onChange={(v) => set({ responsibleDepartment: v })}
+          />
+          <DutyPicker
+            by="leader" prefix={t('filter.leader')} aria-label={t('filter.leader')} placeholder={t('filter.any')}
+            roundId={roundId} value={f.responsibleLeader} onChange={(v) => set({ responsibleLeader: v })}
           />
         </div>
       )}

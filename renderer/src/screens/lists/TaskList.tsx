@@ -17,7 +17,7 @@ import { FilterSummary, type SummaryItem } from '../../components/lists/FilterSu
 import { useWarnDays } from '../../components/lists/lights.js';
 import { ListHead } from '../../components/lists/ListHead.js';
 import { ListTable, rowId, type SortState } from '../../components/lists/ListTable.js';
-import { DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
+import { CategoryPicker, DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { ErrorState, EmptyState } from '../../components/states.js';
@@ -42,6 +42,9 @@ export interface TaskFilter {
   responsibleDepartment?: string | null;
   responsibleLeader?: string | null;
   overdue?: boolean | null;
+  categoryId?: string | null;
+  categoryName?: string | null;
+  isKey?: boolean | null;
   q?: string | null;
 }
 
@@ -83,7 +86,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
 
   const roundId = f.round === undefined ? s.roundId : f.round;
   const args = useMemo(() => clean({
-    roundId, unitId: f.unitId, status: f.status, term: f.term, overdue: f.overdue, q: f.q,
+    roundId, unitId: f.unitId, status: f.status, term: f.term, overdue: f.overdue, categoryId: f.categoryId, isKey: f.isKey, q: f.q,
     responsibleDepartment: pinned?.by === 'department' ? pinned.key : f.responsibleDepartment,
     responsibleLeader: pinned?.by === 'leader' ? pinned.key : f.responsibleLeader,
   }), [roundId, f, pinned]);
@@ -116,12 +119,15 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   if (f.overdue != null) summary.push({ key: 'overdue', label: f.overdue ? t('filter.overdueYes') : t('filter.overdueNo') });
   if (!pinned && f.responsibleDepartment) summary.push({ key: 'responsibleDepartment', label: t('filter.pair', { k: t('filter.department'), v: f.responsibleDepartment }) });
   if (!pinned && f.responsibleLeader) summary.push({ key: 'responsibleLeader', label: t('filter.pair', { k: t('filter.leader'), v: f.responsibleLeader }) });
+  if (f.categoryId) summary.push({ key: 'categoryId', label: t('filter.pair', { k: t('filter.category'), v: f.categoryName ?? '' }) });
+  if (f.isKey != null) summary.push({ key: 'isKey', label: f.isKey ? t('filter.keyYes') : t('filter.keyNo') });
   if (f.q) summary.push({ key: 'q', label: t('filter.q', { q: f.q }) });
   const active = summary.filter((x) => !x.fixed && x.key !== 'round').length;
 
   const removeFilter = (k: string) => {
     if (k === 'round') set({ round: undefined });
     else if (k === 'unitId') set({ unitId: null, unitName: null });
+    else if (k === 'categoryId') set({ categoryId: null, categoryName: null });
     else if (k === 'q') { setQText(''); set({ q: null }); }
     else set({ [k]: null } as Partial<TaskFilter>);
   };
@@ -139,6 +145,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
       unitId: str('unitId'), unitName: str('unitName'), status: str('status'), term: str('term'),
       responsibleDepartment: str('responsibleDepartment'), responsibleLeader: str('responsibleLeader'),
       overdue: typeof x.overdue === 'boolean' ? x.overdue : null, q: str('q'),
+      categoryId: str('categoryId'), categoryName: str('categoryName'), isKey: typeof x.isKey === 'boolean' ? x.isKey : null,
     };
     setF(next);
     setQText(next.q ?? '');
@@ -200,6 +207,15 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
             prefix={t('filter.overdue')} aria-label={t('filter.overdue')} placeholder={t('filter.any')} allowClear
             value={boolChoice(f.overdue)} onChange={(v?: string) => set({ overdue: choiceBool(v) })}
             options={[{ value: 'yes', label: t('filter.overdueYes') }, { value: 'no', label: t('filter.overdueNo') }]}
+          />
+          <CategoryPicker
+            prefix={t('filter.category')} aria-label={t('filter.category')} placeholder={t('filter.any')} className="xz-wide"
+            value={f.categoryId} onChange={(v, label) => set({ categoryId: v, categoryName: label ?? null })}
+          />
+          <Select
+            prefix={t('filter.isKey')} aria-label={t('filter.isKey')} placeholder={t('filter.any')} allowClear
+            value={boolChoice(f.isKey)} onChange={(v?: string) => set({ isKey: choiceBool(v) })}
+            options={[{ value: 'yes', label: t('filter.keyYes') }, { value: 'no', label: t('filter.keyNo') }]}
           />
           {pinned?.by !== 'department' && (
             <DutyPicker
