@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger } from '../db/open.js';
+import { fixedClock } from '../db/clock.js';
 import { startPreviewServer, type PreviewServer } from '../scripts/preview-server.js';
 
 let dir: string;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the static folder');
   ledger = openLedger(join(dir, 'ledger.sqlite'));
-  server = await startPreviewServer({ ledger, staticDir });
+  server = await startPreviewServer({ ledger, staticDir, clock: fixedClock('2024-06-15') });
 });
 afterAll(async () => {
   await server.close();
@@ -74,7 +75,7 @@ describe('the loopback preview server', () => {
     const c = await session();
     const r = await invoke(c, { channel: 'ledger:status' });
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { setUp: false, office: null } });
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { setUp: false, office: null, today: '2024-06-15' } });
   });
 
   it('refuses a call from any other origin, or with no origin, even with a valid cookie', async () => {

@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Col, Form, Input, Row, Select, Typography, message } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Row, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call } from '../api/client.js';
-import { errorText } from '../components/states.js';
+import { call } from '../api/client.js';
+import { useErrorReport } from '../components/forms/engine-error.js';
 
 const KINDS = ['inspected_unit', 'discipline', 'organisation', 'inspection_office', 'functional_dept'] as const;
 const LEVELS = ['central', 'province', 'city', 'county'] as const;
@@ -10,7 +10,8 @@ const LEVELS = ['central', 'province', 'city', 'county'] as const;
 /** First launch: 建立本单位台账 (office + first administrator) or 打开演示台账. */
 export function FirstRun({ onDone }: { onDone(): void }) {
   const { t } = useTranslation('auth');
-  const { t: tc } = useTranslation();
+  const { message } = App.useApp();
+  const report = useErrorReport();
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<string | null>(null);
@@ -25,8 +26,7 @@ export function FirstRun({ onDone }: { onDone(): void }) {
       void message.success(t('setupDone'));
       onDone();
     } catch (e) {
-      if (e instanceof ApiError && e.field) form.setFields([{ name: e.field, errors: [e.message] }]);
-      else if (e instanceof ApiError) void message.error(errorText(e, tc));
+      report(e, form);
     } finally {
       setBusy(false);
     }
@@ -39,7 +39,7 @@ export function FirstRun({ onDone }: { onDone(): void }) {
       setDemo(r.password);
       onDone();
     } catch (e) {
-      if (e instanceof ApiError) void message.error(errorText(e, tc));
+      report(e);
     } finally {
       setBusy(false);
     }

@@ -59,6 +59,12 @@ void i18n.use(initReactI18next).init({
   defaultNS: 'common',
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
+  // A key missing from the catalogue (a dynamic key, say) is noted where the end-to-end tests look.
+  saveMissing: true,
+  missingKeyHandler: (_lngs, ns, key) => {
+    const w = window as { __xzMissingKeys?: string[] };
+    (w.__xzMissingKeys ??= []).push(`${ns}:${key}`);
+  },
 });
 
 export default i18n;

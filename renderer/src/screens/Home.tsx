@@ -8,6 +8,7 @@ import type { ResultOf } from '../../../db/contract.js';
 
 type UnitRow = NonNullable<Awaited<ResultOf<'clocks:round'>>>['units'][number];
 import { EmptyState, ErrorState, Light, Loading } from '../components/states.js';
+import { wordKey } from './rounds/shared.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 
@@ -31,6 +32,7 @@ function RateChart({ rows, axis }: { rows: { label: string; closeRate: number | 
 export function Home() {
   const { t } = useTranslation('home');
   const { t: tc } = useTranslation();
+  const { t: tr } = useTranslation('rounds');
   const s = useSession();
   const roundId = s.roundId;
   const byUnit = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'unit', roundId }) : Promise.resolve(null)), [roundId]);
@@ -67,10 +69,10 @@ export function Home() {
                 columns={[
                   { title: t('unit'), dataIndex: 'unitName', width: 200, ellipsis: true },
                   ...(clocks.data?.units[0]?.clocks ?? []).map((c, idx) => ({
-                    title: c.label, key: c.kind, width: 110,
+                    title: tr(`clockFull.${c.kind}`, { defaultValue: c.label }), key: c.kind, width: 110,
                     render: (_: unknown, u: UnitRow) => {
                       const x = u.clocks[idx];
-                      return x ? <Light light={x.light} word={x.word} daysLeft={x.daysLeft} /> : null;
+                      return x ? <Light light={x.light} word={tr(`words.${wordKey(x)}`)} daysLeft={x.daysLeft} /> : null;
                     },
                   })),
                   { title: t('tasksByLight'), key: 'tasks', width: 230, render: (_: unknown, u: UnitRow) => (
@@ -83,11 +85,12 @@ export function Home() {
         </Col>
         <Col xs={24} xxl={8}>
           <Card size="small" title={t('redFlags')}>
-            {flags.data && flags.data.total === 0 && <Typography.Text type="secondary">{t('redFlagsNone')}</Typography.Text>}
-            <List
-              size="small" loading={flags.loading} dataSource={(flags.data?.flags ?? []).filter((x) => x.count > 0)}
-              renderItem={(x) => <List.Item><span>{x.label}</span><Tag color="error">{x.count}</Tag></List.Item>}
-            />
+            {flags.data && flags.data.total === 0 ? <Typography.Text type="secondary">{t('redFlagsNone')}</Typography.Text> : (
+              <List
+                size="small" loading={flags.loading} dataSource={(flags.data?.flags ?? []).filter((x) => x.count > 0)}
+                renderItem={(x) => <List.Item><span>{t(`flags.${x.kind}`, { defaultValue: x.label })}</span><Tag color="error">{x.count}</Tag></List.Item>}
+              />
+            )}
           </Card>
         </Col>
       </Row>

@@ -9,9 +9,11 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { EmptyState } from '../states.js';
+import { DecisionComment } from './DecisionComment.js';
 import { HashText } from './EvidenceTable.js';
-import { FormDialog } from './FormDialog.js';
-import { dateTime, isFuture, toDay } from './format.js';
+import { toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
+import { dateTime, isFuture } from './format.js';
 import type { Closeout, Evidence, Task } from './types.js';
 
 /** A read-only line inside a form, so an engine error about it (e.g. `evidence`) can sit under it. */
@@ -28,9 +30,9 @@ export function SubmitCloseoutDialog({ open, task, evidenceCount, onClose, onSav
   const [form] = Form.useForm<SubmitValues>();
   const onTime = (d: Dayjs | null) => !!d && d.format('YYYY-MM-DD') <= task.currentDeadline;
   return (
-    <FormDialog<SubmitValues>
+    <FormShell<SubmitValues>
       open={open} form={form} title={t('closeout.submitTitle')} testId="closeout-dialog" okText={t('closeout.submit')}
-      fields={['completedOn', 'reportedOnTime', 'note', 'evidence']} doneText={t('closeout.submitted')}
+      doneText={t('closeout.submitted')}
       initialValues={{ completedOn: dayjs(), reportedOnTime: onTime(dayjs()), note: '' }} onClose={onClose}
       onValuesChange={(changed) => {
         if ('completedOn' in changed) form.setFieldValue('reportedOnTime', onTime(changed.completedOn ?? null));
@@ -55,7 +57,7 @@ export function SubmitCloseoutDialog({ open, task, evidenceCount, onClose, onSav
           <Typography.Text type={evidenceCount === 0 ? 'warning' : undefined}>{t('closeout.evidenceCount', { n: evidenceCount })}</Typography.Text>
         </Static>
       </Form.Item>
-    </FormDialog>
+    </FormShell>
   );
 }
 
@@ -66,12 +68,10 @@ export function ReviewDialog({ open, task, pending, evidence, userName, onPrevie
   onPreview(e: Evidence): void; onClose(): void; onSaved(): void;
 }) {
   const { t } = useTranslation('tasks');
-  const [form] = Form.useForm<ReviewValues>();
-  const decision = Form.useWatch('decision', form);
   return (
-    <FormDialog<ReviewValues>
-      open={open} form={form} title={t('review.title')} testId="review-dialog" okText={t('review.submit')} width={720}
-      fields={['decision', 'comment']} initialValues={{ decision: 'accept', comment: '' }} onClose={onClose} doneText={t('review.done')}
+    <FormShell<ReviewValues>
+      open={open} title={t('review.title')} testId="review-dialog" okText={t('review.submit')} size={720}
+      initialValues={{ decision: 'accept', comment: '' }} onClose={onClose} doneText={t('review.done')}
       onSubmit={async (v) => {
         await call('closeout:review', { taskId: task.id, decision: v.decision, comment: v.comment ?? null });
         onSaved();
@@ -105,17 +105,10 @@ export function ReviewDialog({ open, task, pending, evidence, userName, onPrevie
       <Form.Item name="decision" label={t('review.decision')} rules={[{ required: true }]}>
         <Radio.Group optionType="button" buttonStyle="solid" options={[{ value: 'accept', label: t('review.accept') }, { value: 'return', label: t('review.return') }]} />
       </Form.Item>
-      <Form.Item
-        name="comment" label={decision === 'return' ? t('review.returnReason') : t('review.comment')} dependencies={['decision']}
-        required={decision === 'return'}
-        rules={[({ getFieldValue }) => ({
-          validator: (_r, v: string | undefined) => (getFieldValue('decision') === 'return' && !v?.trim()
-            ? Promise.reject(new Error(t('review.reasonRequired'))) : Promise.resolve()),
-        })]}
-      >
-        <Input.TextArea rows={3} maxLength={4000} />
-      </Form.Item>
-    </FormDialog>
+      <DecisionComment
+        decision="decision" refusal="return" label={t('review.comment')} reasonLabel={t('review.returnReason')} reasonRequired={t('review.reasonRequired')}
+      />
+    </FormShell>
   );
 }
 

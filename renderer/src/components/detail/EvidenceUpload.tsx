@@ -9,8 +9,9 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { FormDialog } from './FormDialog.js';
-import { fileSize, isFuture, toDay } from './format.js';
+import { toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
+import { fileSize, isFuture } from './format.js';
 import type { Progress as ProgressEntry } from './types.js';
 
 interface UploadValues { owner: string; formedOn: Dayjs | null; description?: string; files: UploadFile[] }
@@ -91,9 +92,9 @@ export function EvidenceUpload(p: {
   }
 
   return (
-    <FormDialog<UploadValues>
-      open={p.open} form={form} title={t('evidence.uploadTitle')} testId="evidence-dialog" width={600}
-      fields={['owner', 'formedOn', 'description', 'files']} alias={{ dataBase64: 'files', fileName: 'files', ownerId: 'owner', ownerType: 'owner' }}
+    <FormShell<UploadValues>
+      open={p.open} form={form} title={t('evidence.uploadTitle')} testId="evidence-dialog" size={600}
+      alias={{ dataBase64: 'files', fileName: 'files', ownerId: 'owner', ownerType: 'owner' }}
       initialValues={{ owner: p.owner, files: [] }} onClose={p.onClose} onSubmit={save} okText={t('evidence.upload')} doneText={t('evidence.uploaded')}
     >
       <Form.Item name="owner" label={t('evidence.owner')} rules={[{ required: true }]}>
@@ -127,6 +128,6 @@ export function EvidenceUpload(p: {
           <Progress percent={busy.percent} status="active" size="small" />
         </div>
       )}
-    </FormDialog>
+    </FormShell>
   );
 }

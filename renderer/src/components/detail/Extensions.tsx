@@ -4,19 +4,20 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { EmptyState } from '../states.js';
-import { FormDialog } from './FormDialog.js';
-import { dateTime, toDay } from './format.js';
+import { toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
+import { DecisionComment } from './DecisionComment.js';
+import { dateTime } from './format.js';
 import type { Extension, Task } from './types.js';
 
 interface RequestValues { requestedDeadline: Dayjs | null; reason: string }
 
 export function ExtensionRequestDialog({ open, task, onClose, onSaved }: { open: boolean; task: Task; onClose(): void; onSaved(): void }) {
   const { t } = useTranslation('tasks');
-  const [form] = Form.useForm<RequestValues>();
   return (
-    <FormDialog<RequestValues>
-      open={open} form={form} title={t('extension.requestTitle')} testId="extension-dialog" okText={t('extension.request')}
-      fields={['requestedDeadline', 'reason']} initialValues={{ requestedDeadline: null, reason: '' }} onClose={onClose} doneText={t('extension.requested')}
+    <FormShell<RequestValues>
+      open={open} title={t('extension.requestTitle')} testId="extension-dialog" okText={t('extension.request')}
+      initialValues={{ requestedDeadline: null, reason: '' }} onClose={onClose} doneText={t('extension.requested')}
       onSubmit={async (v) => {
         await call('extensions:request', { taskId: task.id, requestedDeadline: toDay(v.requestedDeadline), reason: v.reason });
         onSaved();
@@ -35,7 +36,7 @@ export function ExtensionRequestDialog({ open, task, onClose, onSaved }: { open:
       <Form.Item name="reason" label={t('extension.reason')} rules={[{ required: true, whitespace: true, message: t('extension.reasonRequired') }]}>
         <Input.TextArea rows={4} maxLength={4000} showCount />
       </Form.Item>
-    </FormDialog>
+    </FormShell>
   );
 }
 
@@ -45,12 +46,10 @@ export function ExtensionDecideDialog({ request, onClose, onSaved, userName }: {
   request: Extension | null; onClose(): void; onSaved(): void; userName(id: string | null): string;
 }) {
   const { t } = useTranslation('tasks');
-  const [form] = Form.useForm<DecideValues>();
-  const approve = Form.useWatch('approve', form);
   return (
-    <FormDialog<DecideValues>
-      open={!!request} form={form} title={t('extension.decideTitle')} testId="extension-decide-dialog" okText={t('extension.decideOk')}
-      fields={['approve', 'comment']} initialValues={{ approve: true, comment: '' }} onClose={onClose} doneText={t('extension.decided')}
+    <FormShell<DecideValues>
+      open={!!request} title={t('extension.decideTitle')} testId="extension-decide-dialog" okText={t('extension.decideOk')}
+      initialValues={{ approve: true, comment: '' }} onClose={onClose} doneText={t('extension.decided')}
       onSubmit={async (v) => {
         await call('extensions:decide', { id: request!.id, approve: v.approve, comment: v.comment ?? null });
         onSaved();
@@ -71,17 +70,11 @@ export function ExtensionDecideDialog({ request, onClose, onSaved, userName }: {
       <Form.Item name="approve" label={t('extension.decision')} rules={[{ required: true }]}>
         <Radio.Group optionType="button" buttonStyle="solid" options={[{ value: true, label: t('extension.approve') }, { value: false, label: t('extension.refuse') }]} />
       </Form.Item>
-      <Form.Item
-        name="comment" label={approve === false ? t('extension.refuseReason') : t('extension.comment')} dependencies={['approve']}
-        required={approve === false}
-        rules={[({ getFieldValue }) => ({
-          validator: (_r, v: string | undefined) => (getFieldValue('approve') === false && !v?.trim()
-            ? Promise.reject(new Error(t('extension.refuseReasonRequired'))) : Promise.resolve()),
-        })]}
-      >
-        <Input.TextArea rows={3} maxLength={4000} />
-      </Form.Item>
-    </FormDialog>
+      <DecisionComment
+        decision="approve" refusal={false} label={t('extension.comment')} reasonLabel={t('extension.refuseReason')}
+        reasonRequired={t('extension.refuseReasonRequired')}
+      />
+    </FormShell>
   );
 }
 

@@ -3,7 +3,7 @@ import { Col, Form, Input, Row, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useQuery } from '../hooks.js';
-import { FormDialog } from './FormDialog.js';
+import { FormShell } from '../forms/FormShell.js';
 import { PROBLEM_SOURCES, type ProblemBundle } from './types.js';
 
 interface ProblemValues {
@@ -17,13 +17,8 @@ interface ProblemValues {
   remark?: string;
 }
 
-const FIELDS = ['categoryId', 'description', 'source', 'isKey', 'leadLeader', 'notForDisclosure', 'notForDisclosureReason', 'remark'];
-
 export function ProblemForm({ open, problem, onClose, onSaved }: { open: boolean; problem: ProblemBundle; onClose(): void; onSaved(): void }) {
   const { t } = useTranslation('tasks');
-  const [form] = Form.useForm<ProblemValues>();
-  const isKey = Form.useWatch('isKey', form);
-  const nfd = Form.useWatch('notForDisclosure', form);
   const cats = useQuery(() => call('categories:list', { activeOnly: true }), []);
   // Two levels: a parent as an option group of its children, or as an option when it has none.
   const options = (cats.data ?? []).map((c) => (c.children.length
@@ -47,8 +42,8 @@ export function ProblemForm({ open, problem, onClose, onSaved }: { open: boolean
   }
 
   return (
-    <FormDialog<ProblemValues>
-      open={open} form={form} drawer width={620} testId="problem-form" fields={FIELDS} initialValues={initial}
+    <FormShell<ProblemValues>
+      kind="drawer" open={open} size={620} testId="problem-form" initialValues={initial}
       title={t('problem.editTitle')} onClose={onClose} onSubmit={save}
     >
       <Row gutter={12}>
@@ -67,33 +62,36 @@ export function ProblemForm({ open, problem, onClose, onSaved }: { open: boolean
       <Form.Item name="description" label={t('problem.description')} rules={[{ required: true, whitespace: true, message: t('problem.descriptionRequired') }]}>
         <Input.TextArea rows={5} maxLength={4000} showCount />
       </Form.Item>
-      <Row gutter={12}>
-        <Col span={8}>
-          <Form.Item name="isKey" label={t('problem.isKey')} valuePropName="checked"><Switch /></Form.Item>
-        </Col>
-        <Col span={16}>
-          {isKey && (
-            <Form.Item name="leadLeader" label={t('problem.leadLeader')} rules={[{ required: true, whitespace: true, message: t('problem.leadLeaderRequired') }]}>
-              <Input maxLength={100} />
-            </Form.Item>
-          )}
-        </Col>
-      </Row>
-      <Row gutter={12}>
-        <Col span={8}>
-          <Form.Item name="notForDisclosure" label={t('problem.notForDisclosure')} valuePropName="checked"><Switch /></Form.Item>
-        </Col>
-        <Col span={16}>
-          {nfd && (
-            <Form.Item name="notForDisclosureReason" label={t('problem.disclosureReason')} rules={[{ required: true, whitespace: true, message: t('problem.disclosureReasonRequired') }]}>
-              <Input maxLength={200} />
-            </Form.Item>
-          )}
-        </Col>
-      </Row>
+      <SwitchWithText
+        name="isKey" label={t('problem.isKey')}
+        text="leadLeader" textLabel={t('problem.leadLeader')} required={t('problem.leadLeaderRequired')} maxLength={100}
+      />
+      <SwitchWithText
+        name="notForDisclosure" label={t('problem.notForDisclosure')}
+        text="notForDisclosureReason" textLabel={t('problem.disclosureReason')} required={t('problem.disclosureReasonRequired')} maxLength={200}
+      />
       <Form.Item name="remark" label={t('problem.remark')}>
         <Input.TextArea rows={2} maxLength={4000} />
       </Form.Item>
-    </FormDialog>
+    </FormShell>
+  );
+}
+
+/** A yes/no switch that, when on, asks for the words it needs (领办领导, the reason it is not for disclosure). */
+function SwitchWithText(p: { name: string; label: string; text: string; textLabel: string; required: string; maxLength: number }) {
+  const on = Form.useWatch(p.name) === true;
+  return (
+    <Row gutter={12}>
+      <Col span={8}>
+        <Form.Item name={p.name} label={p.label} valuePropName="checked"><Switch /></Form.Item>
+      </Col>
+      <Col span={16}>
+        {on && (
+          <Form.Item name={p.text} label={p.textLabel} rules={[{ required: true, whitespace: true, message: p.required }]}>
+            <Input maxLength={p.maxLength} />
+          </Form.Item>
+        )}
+      </Col>
+    </Row>
   );
 }

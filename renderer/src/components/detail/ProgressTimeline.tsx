@@ -5,8 +5,9 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { EmptyState } from '../states.js';
-import { FormDialog } from './FormDialog.js';
-import { isFuture, toDay } from './format.js';
+import { toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
+import { isFuture } from './format.js';
 import type { Evidence, Progress } from './types.js';
 
 export function ProgressTimeline(p: {
@@ -61,10 +62,9 @@ interface ProgressValues { entryDate: Dayjs | null; content: string }
 
 export function ProgressDialog({ open, taskId, onClose, onSaved }: { open: boolean; taskId: string; onClose(): void; onSaved(): void }) {
   const { t } = useTranslation('tasks');
-  const [form] = Form.useForm<ProgressValues>();
   return (
-    <FormDialog<ProgressValues>
-      open={open} form={form} title={t('progress.addTitle')} testId="progress-dialog" fields={['entryDate', 'content']}
+    <FormShell<ProgressValues>
+      open={open} title={t('progress.addTitle')} testId="progress-dialog"
       initialValues={{ entryDate: dayjs(), content: '' }} onClose={onClose} doneText={t('progress.added')}
       onSubmit={async (v) => {
         await call('progress:add', { taskId, entryDate: toDay(v.entryDate), content: v.content });
@@ -77,6 +77,6 @@ export function ProgressDialog({ open, taskId, onClose, onSaved }: { open: boole
       <Form.Item name="content" label={t('fields.content')} rules={[{ required: true, whitespace: true, message: t('progress.contentRequired') }]}>
         <Input.TextArea rows={5} maxLength={4000} showCount placeholder={t('progress.placeholder')} />
       </Form.Item>
-    </FormDialog>
+    </FormShell>
   );
 }

@@ -1,33 +1,32 @@
 /** 分阶段目标 of a long-term task, each with a done toggle (done today, or not done). */
-import { App, Checkbox, List, Tag, Typography } from 'antd';
+import { Checkbox, List, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { toApiError } from '../hooks.js';
-import { EmptyState, errorText } from '../states.js';
-import { todayDay } from './format.js';
+import { today } from '../forms/dates.js';
+import { useErrorReport } from '../forms/engine-error.js';
+import { EmptyState } from '../states.js';
 import type { Stage } from './types.js';
 
 export function StagesList({ stages, canEdit, onChanged }: { stages: Stage[]; canEdit: boolean; onChanged(): void }) {
   const { t } = useTranslation('tasks');
-  const { t: tc } = useTranslation();
-  const { message } = App.useApp();
+  const report = useErrorReport();
   const [busy, setBusy] = useState<string | null>(null);
   if (stages.length === 0) return <EmptyState hint={t('stages.none')} />;
 
   async function toggle(s: Stage, done: boolean) {
     setBusy(s.id);
     try {
-      await call('tasks:setStageDone', { id: s.id, doneOn: done ? todayDay() : null });
+      await call('tasks:setStageDone', { id: s.id, doneOn: done ? today() : null });
       onChanged();
     } catch (e) {
-      void message.error(errorText(toApiError(e), tc));
+      report(e);
     } finally {
       setBusy(null);
     }
   }
 
-  const today = todayDay();
+  const now = today();
   return (
     <List
       size="small" dataSource={stages} data-testid="stages"
@@ -41,7 +40,7 @@ export function StagesList({ stages, canEdit, onChanged }: { stages: Stage[]; ca
             <span className="xz-muted">{t('stages.due', { date: s.dueDate })}</span>{' '}
             {s.doneOn
               ? <Tag color="success">{t('stages.doneOn', { date: s.doneOn })}</Tag>
-              : s.dueDate < today ? <Tag color="error">{t('stages.late')}</Tag> : <Tag>{t('stages.open')}</Tag>}
+              : s.dueDate < now ? <Tag color="error">{t('stages.late')}</Tag> : <Tag>{t('stages.open')}</Tag>}
           </span>
         </List.Item>
       )}

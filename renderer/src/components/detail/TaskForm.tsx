@@ -8,8 +8,8 @@ import { Alert, Button, Col, DatePicker, Form, Input, Radio, Row, Space } from '
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { FormDialog } from './FormDialog.js';
-import { toDay } from './format.js';
+import { toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
 import { TASK_TERMS, type Task } from './types.js';
 
 interface StageValues { goal: string; dueDate: Dayjs | null }
@@ -24,8 +24,6 @@ export interface TaskValues {
   remark?: string;
   reason?: string;
 }
-
-const FIELDS = ['measures', 'term', 'stages', 'responsibleLeader', 'responsibleDepartment', 'responsiblePerson', 'deadline', 'remark', 'reason'];
 
 export type TaskFormMode = { kind: 'create'; problemId: string; feedbackOn: string | null } | { kind: 'edit'; task: Task };
 
@@ -62,8 +60,8 @@ export function TaskForm({ open, mode, onClose, onSaved }: { open: boolean; mode
   }
 
   return (
-    <FormDialog<TaskValues>
-      open={open} form={form} drawer width={620} testId="task-form" fields={FIELDS} initialValues={initial}
+    <FormShell<TaskValues>
+      kind="drawer" open={open} form={form} size={620} testId="task-form" initialValues={initial}
       title={edit ? t('taskForm.editTitle') : t('taskForm.newTitle')} onClose={onClose} onSubmit={save}
       okText={t('taskForm.save')}
     >
@@ -124,6 +122,6 @@ export function TaskForm({ open, mode, onClose, onSaved }: { open: boolean; mode
           <Input.TextArea rows={2} maxLength={200} />
         </Form.Item>
       )}
-    </FormDialog>
+    </FormShell>
   );
 }

@@ -11,16 +11,6 @@ export function dateTime(iso: string | null | undefined): string {
   return iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—';
 }
 
-/** A date picker's value as the engine's 'YYYY-MM-DD' (local calendar date, no time zone drift). */
-export function toDay(d: Dayjs | null | undefined): string | null {
-  return d ? d.format('YYYY-MM-DD') : null;
-}
-
-/** Today as a local calendar date. */
-export function todayDay(): string {
-  return dayjs().format('YYYY-MM-DD');
-}
-
 /** Dates after today cannot be chosen (进展日期、形成日期、完成日期 are never in the future). */
 export function isFuture(d: Dayjs): boolean {
   return d.isAfter(dayjs(), 'day');

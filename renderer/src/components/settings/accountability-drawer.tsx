@@ -1,12 +1,10 @@
-import { App, Col, DatePicker, Form, Input, Row, Select } from 'antd';
+import { Col, DatePicker, Form, Input, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { DAY, toDay } from './days.js';
-import { placeError } from './engine-error.js';
+import { DAY, toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
 import type { TaskOption } from './evaluation-drawer.js';
-import { FormDrawer } from './form-drawer.js';
 import { FORM_CODES, REASON_CODES, type AccountabilityForm, type AccountabilityReason } from './vocab.js';
 
 interface Values {
@@ -20,39 +18,23 @@ interface Values {
   taskIds?: string[];
 }
 
-const FIELDS = ['personName', 'post', 'reason', 'form', 'decidedOn', 'note', 'problemIds', 'taskIds'];
-
 /** 问责记录: who was held accountable, why, in what form, and which problems/tasks it concerns. */
 export function AccountabilityDrawer({ roundId, unitId, problems, tasks, onClose, onSaved }: {
   roundId: string; unitId: string; problems: TaskOption[]; tasks: TaskOption[]; onClose(): void; onSaved(): void;
 }) {
   const { t } = useTranslation('ratings');
-  const { t: tc } = useTranslation();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   async function save(v: Values) {
-    setBusy(true);
-    setError(null);
-    try {
-      await call('accountability:create', {
-        roundId, unitId, personName: v.personName, post: v.post, reason: v.reason, form: v.form,
-        decidedOn: toDay(v.decidedOn), note: v.note ?? null, problemIds: v.problemIds ?? [], taskIds: v.taskIds ?? [],
-      });
-      void message.success(tc('states.saved'));
-      onSaved();
-    } catch (e) {
-      setError(placeError(e, form, FIELDS, tc));
-    } finally {
-      setBusy(false);
-    }
+    await call('accountability:create', {
+      roundId, unitId, personName: v.personName, post: v.post, reason: v.reason, form: v.form,
+      decidedOn: toDay(v.decidedOn), note: v.note ?? null, problemIds: v.problemIds ?? [], taskIds: v.taskIds ?? [],
+    });
+    onSaved();
   }
 
   const required = (label: string) => [{ required: true, message: t('required', { field: label }) }];
   return (
-    <FormDrawer<Values> open title={t('accNew')} form={form} busy={busy} error={error} onClose={onClose} onSubmit={(v) => void save(v)}>
+    <FormShell<Values> kind="drawer" title={t('accNew')} onClose={onClose} onSubmit={save}>
       <Row gutter={12}>
         <Col span={12}><Form.Item name="personName" label={t('personName')} rules={required(t('personName'))}><Input maxLength={100} /></Form.Item></Col>
         <Col span={12}><Form.Item name="post" label={t('post')} rules={required(t('post'))}><Input maxLength={200} /></Form.Item></Col>
@@ -79,6 +61,6 @@ export function AccountabilityDrawer({ roundId, unitId, problems, tasks, onClose
         <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={tasks} notFoundContent={t('noTasks')} maxTagTextLength={24} />
       </Form.Item>
       <Form.Item name="note" label={t('note')}><Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} /></Form.Item>
-    </FormDrawer>
+    </FormShell>
   );
 }

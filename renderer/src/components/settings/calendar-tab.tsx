@@ -5,11 +5,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
+import { DAY, toDay } from '../forms/dates.js';
+import { useErrorReport } from '../forms/engine-error.js';
+import { useReasonPrompt } from '../forms/ReasonPrompt.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { ErrorState } from '../states.js';
-import { DAY, toDay } from './days.js';
-import { placeError } from './engine-error.js';
-import { useReasonPrompt } from './reason-prompt.js';
 
 type CalendarDay = Awaited<ResultOf<'calendar:list'>>[number];
 interface Values { day?: Dayjs | null; kind: 'holiday' | 'workday'; name?: string }
@@ -20,8 +20,8 @@ interface Values { day?: Dayjs | null; kind: 'holiday' | 'workday'; name?: strin
  */
 export function CalendarTab() {
   const { t } = useTranslation('settings');
-  const { t: tc } = useTranslation();
   const { message } = App.useApp();
+  const report = useErrorReport();
   const [year, setYear] = useState(() => new Date().getFullYear());
   const days = useQuery(() => call('calendar:list', { year }), [year]);
   const [form] = Form.useForm<Values>();
@@ -48,23 +48,21 @@ export function CalendarTab() {
       if (y !== year) setYear(y);
       else days.reload();
     } catch (e) {
-      const text = placeError(e, form, ['day', 'kind', 'name'], tc);
-      if (text) void message.error(text);
+      report(e, form);
     } finally {
       setBusy(false);
     }
   }
 
-  async function remove(d: CalendarDay) {
-    const reason = await ask({ title: t('removeDayTitle', { day: d.day, name: d.name }), label: t('removeReason'), required: t('removeReasonRequired'), okText: t('removeDay') });
-    if (reason === null) return;
-    try {
-      await call('calendar:remove', { day: d.day, reason });
-      void message.success(t('dayRemoved', { day: d.day }));
-    } catch (e) {
-      void message.error(placeError(e, null, [], tc));
-    }
-    days.reload();
+  function remove(d: CalendarDay) {
+    ask({
+      title: t('removeDayTitle', { day: d.day, name: d.name }), label: t('removeReason'), okText: t('removeDay'),
+      doneText: t('dayRemoved', { day: d.day }),
+      onSubmit: async (reason) => {
+        await call('calendar:remove', { day: d.day, reason });
+        days.reload();
+      },
+    });
   }
 
   const list = days.data ?? [];
@@ -105,7 +103,7 @@ export function CalendarTab() {
             { title: t('dayName'), dataIndex: 'name', ellipsis: true },
             {
               title: t('ops'), key: 'ops', width: 80,
-              render: (_, d) => <Button size="small" type="link" danger onClick={() => void remove(d)}>{t('removeDay')}</Button>,
+              render: (_, d) => <Button size="small" type="link" danger onClick={() => remove(d)}>{t('removeDay')}</Button>,
             },
           ]}
         />

@@ -1,13 +1,14 @@
 import { ArrowDownOutlined, ArrowUpOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, Modal, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Form, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
+import { useErrorReport } from '../forms/engine-error.js';
+import { FormShell } from '../forms/FormShell.js';
+import { useReasonPrompt } from '../forms/ReasonPrompt.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { ErrorState } from '../states.js';
-import { placeError } from './engine-error.js';
-import { useReasonPrompt } from './reason-prompt.js';
 
 type CategoryNode = Awaited<ResultOf<'categories:list'>>[number];
 /** A table row: antd draws an expander on any `children` array, so a leaf has none. */
@@ -27,10 +28,9 @@ export function CategoriesTab() {
   const { t } = useTranslation('settings');
   const { t: tc } = useTranslation();
   const { message, modal } = App.useApp();
+  const report = useErrorReport();
   const tree = useQuery(() => call('categories:list', {}), []);
   const [naming, setNaming] = useState<Naming | null>(null);
-  const [form] = Form.useForm<{ name: string }>();
-  const [busy, setBusy] = useState(false);
   const [ask, reasonHolder] = useReasonPrompt();
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
 
@@ -41,26 +41,15 @@ export function CategoriesTab() {
       await p;
       void message.success(tc('states.saved'));
     } catch (e) {
-      void message.error(placeError(e, null, [], tc));
+      report(e);
     }
     tree.reload();
   }
 
-  async function saveName(v: { name: string }) {
-    if (!naming) return;
-    setBusy(true);
-    try {
-      if (naming.mode === 'create') await call('categories:create', { name: v.name, parentId: naming.parent?.id ?? null });
-      else await call('categories:rename', { id: naming.node.id, name: v.name });
-      void message.success(tc('states.saved'));
-      setNaming(null);
-      tree.reload();
-    } catch (e) {
-      const text = placeError(e, form, ['name'], tc);
-      if (text) void message.error(text);
-    } finally {
-      setBusy(false);
-    }
+  async function saveName(n: Naming, v: { name: string }) {
+    if (n.mode === 'create') await call('categories:create', { name: v.name, parentId: n.parent?.id ?? null });
+    else await call('categories:rename', { id: n.node.id, name: v.name });
+    tree.reload();
   }
 
   function siblingsOf(n: Node): CategoryNode[] {
@@ -88,9 +77,14 @@ export function CategoriesTab() {
     });
   }
 
-  async function remove(n: Node) {
-    const reason = await ask({ title: t('deleteCategoryTitle', { name: n.name }), label: t('deleteReason'), required: t('deleteReasonRequired'), okText: tc('actions.delete') });
-    if (reason !== null) await run(call('categories:delete', { id: n.id, reason }));
+  function remove(n: Node) {
+    ask({
+      title: t('deleteCategoryTitle', { name: n.name }), label: t('deleteReason'), doneText: tc('states.saved'),
+      onSubmit: async (reason) => {
+        await call('categories:delete', { id: n.id, reason });
+        tree.reload();
+      },
+    });
   }
 
   const rows: Node[] = (tree.data ?? []).map(toRow);
@@ -132,7 +126,7 @@ export function CategoriesTab() {
                   <Button size="small" type="link" onClick={() => setNaming({ mode: 'rename', node: n })}>{t('rename')}</Button>
                   <Button size="small" type="link" danger={n.active} onClick={() => toggle(n)}>{n.active ? t('deactivate') : t('activate')}</Button>
                   {n.problemCount === 0 && !n.children?.length && (
-                    <Button size="small" type="link" danger onClick={() => void remove(n)}>{tc('actions.delete')}</Button>
+                    <Button size="small" type="link" danger onClick={() => remove(n)}>{tc('actions.delete')}</Button>
                   )}
                 </Space>
               ),
@@ -140,19 +134,18 @@ export function CategoriesTab() {
           ]}
         />
       )}
-      <Modal
-        open={naming !== null} destroyOnHidden confirmLoading={busy} okText={tc('actions.save')} cancelText={tc('actions.cancel')}
-        title={naming?.mode === 'rename' ? t('renameTitle', { name: naming.node.name })
-          : naming?.parent ? t('newChildTitle', { parent: naming.parent.name }) : t('newTopCategory')}
-        onCancel={() => setNaming(null)} onOk={() => form.submit()}
-      >
-        <Form form={form} layout="vertical" preserve={false} onFinish={(v) => void saveName(v)}
-          initialValues={{ name: naming?.mode === 'rename' ? naming.node.name : '' }}>
+      {naming && (
+        <FormShell<{ name: string }>
+          title={naming.mode === 'rename' ? t('renameTitle', { name: naming.node.name })
+            : naming.parent ? t('newChildTitle', { parent: naming.parent.name }) : t('newTopCategory')}
+          initialValues={{ name: naming.mode === 'rename' ? naming.node.name : '' }} size={520}
+          onClose={() => setNaming(null)} onSubmit={(v) => saveName(naming, v)}
+        >
           <Form.Item name="name" label={t('categoryName')} rules={[{ required: true, message: t('required', { field: t('categoryName') }) }]}>
             <Input maxLength={100} autoFocus />
           </Form.Item>
-        </Form>
-      </Modal>
+        </FormShell>
+      )}
       {reasonHolder}
     </div>
   );

@@ -1,13 +1,13 @@
-import { App, Button, Col, DatePicker, Form, Input, Modal, Row, Select, Space, Steps, Table, Tag, Typography } from 'antd';
+import { Button, Col, DatePicker, Form, Input, Row, Select, Space, Steps, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
+import { DAY, toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
 import { useQuery } from '../hooks.js';
 import { ErrorState } from '../states.js';
-import { DAY, toDay } from './days.js';
-import { placeError } from './engine-error.js';
 import type { TaskOption } from './evaluation-drawer.js';
 import { LADDER, type EscalationLevel } from './vocab.js';
 
@@ -19,8 +19,6 @@ interface IssueValues {
   reason?: string;
 }
 
-const FIELDS = ['issuedOn', 'docNumber', 'reason'];
-
 /**
  * 督促文书: the ladder 通知书 → 提醒书 → 告诫书 → 问责 for the unit or one of its tasks. Only the next
  * step is offered (the engine refuses skipping one); below, every notice of the unit.
@@ -29,14 +27,9 @@ export function EscalationPanel({ unitId, tasks, canWrite, newTick }: {
   unitId: string; tasks: TaskOption[]; canWrite: boolean; newTick: number;
 }) {
   const { t } = useTranslation('ratings');
-  const { t: tc } = useTranslation();
-  const { message } = App.useApp();
   const [target, setTarget] = useState<string>('unit');
   const [tick, setTick] = useState(0);
   const [issuing, setIssuing] = useState<EscalationLevel | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [form] = Form.useForm<IssueValues>();
   const [seenNew, setSeenNew] = useState(newTick);
 
   const targetType = target === 'unit' ? 'unit' : 'task';
@@ -54,22 +47,11 @@ export function EscalationPanel({ unitId, tasks, canWrite, newTick }: {
   const byLevel = new Map((ladder.data?.notices ?? []).map((n) => [n.level, n]));
   const highest = ladder.data?.highest ? LADDER.indexOf(ladder.data.highest) : -1;
 
-  async function issue(v: IssueValues) {
-    if (!issuing) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await call('escalations:issue', {
-        targetType, targetId, unitId, level: issuing, issuedOn: toDay(v.issuedOn), docNumber: v.docNumber ?? null, reason: v.reason,
-      });
-      void message.success(t('issued', { level: t(`levels.${issuing}`) }));
-      setIssuing(null);
-      setTick((x) => x + 1);
-    } catch (e) {
-      setError(placeError(e, form, FIELDS, tc));
-    } finally {
-      setBusy(false);
-    }
+  async function issue(level: EscalationLevel, v: IssueValues) {
+    await call('escalations:issue', {
+      targetType, targetId, unitId, level, issuedOn: toDay(v.issuedOn), docNumber: v.docNumber ?? null, reason: v.reason,
+    });
+    setTick((x) => x + 1);
   }
 
   return (
@@ -81,7 +63,7 @@ export function EscalationPanel({ unitId, tasks, canWrite, newTick }: {
           options={[{ value: 'unit', label: t('targetUnit') }, ...tasks]}
         />
         {canWrite && next && (
-          <Button type="primary" size="small" onClick={() => { setError(null); setIssuing(next); }} data-testid="issue-next">
+          <Button type="primary" size="small" onClick={() => setIssuing(next)} data-testid="issue-next">
             {t('issueNext', { level: t(`levels.${next}`) })}
           </Button>
         )}
@@ -114,13 +96,12 @@ export function EscalationPanel({ unitId, tasks, canWrite, newTick }: {
           ]}
         />
       )}
-      <Modal
-        open={issuing !== null} title={issuing ? t('issueTitle', { level: t(`levels.${issuing}`) }) : ''} destroyOnHidden
-        okText={t('issue')} cancelText={tc('actions.cancel')} confirmLoading={busy}
-        onCancel={() => setIssuing(null)} onOk={() => form.submit()}
-      >
-        {error && <Typography.Paragraph type="danger" role="alert">{error}</Typography.Paragraph>}
-        <Form<IssueValues> form={form} layout="vertical" preserve={false} onFinish={(v) => void issue(v)}>
+      {issuing && (
+        <FormShell<IssueValues>
+          title={t('issueTitle', { level: t(`levels.${issuing}`) })} okText={t('issue')} size={520}
+          doneText={t('issued', { level: t(`levels.${issuing}`) })}
+          onClose={() => setIssuing(null)} onSubmit={(v) => issue(issuing, v)}
+        >
           <Row gutter={12}>
             <Col span={12}>
               <Form.Item name="issuedOn" label={t('issuedOn')} rules={[{ required: true, message: t('required', { field: t('issuedOn') }) }]}>
@@ -132,8 +113,8 @@ export function EscalationPanel({ unitId, tasks, canWrite, newTick }: {
           <Form.Item name="reason" label={t('noticeReason')} rules={[{ required: true, message: t('required', { field: t('noticeReason') }) }]}>
             <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} />
           </Form.Item>
-        </Form>
-      </Modal>
+        </FormShell>
+      )}
     </div>
   );
 }

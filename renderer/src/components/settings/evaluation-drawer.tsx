@@ -1,12 +1,10 @@
 import { App, Checkbox, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
-import { DAY, fromDay, toDay } from './days.js';
-import { placeError } from './engine-error.js';
-import { FormDrawer } from './form-drawer.js';
+import { DAY, fromDay, toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
 import { GRADE_CODES, type Grade } from './vocab.js';
 
 export type Evaluation = Awaited<ResultOf<'evaluations:list'>>['items'][number];
@@ -22,8 +20,6 @@ interface Values {
   isLookback?: boolean;
 }
 
-const FIELDS = ['targetType', 'targetId', 'grade', 'score', 'findings', 'evaluatedOn', 'isLookback'];
-
 /**
  * 整改评估 / 回头看 of the unit or one of its tasks. A 差 grade opens 二次整改 (the unit's inspection is
  * marked; a task goes back to 推进中 and loses its close-out), so it is confirmed before saving.
@@ -38,46 +34,34 @@ export function EvaluationDrawer({ inspectionId, unitName, tasks, evaluation, on
 }) {
   const { t } = useTranslation('ratings');
   const { t: tc } = useTranslation();
-  const { message, modal } = App.useApp();
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { modal } = App.useApp();
 
-  async function save(v: Values) {
-    setBusy(true);
-    setError(null);
-    const body = {
-      grade: v.grade, score: v.score ?? null, findings: v.findings ?? null, evaluatedOn: toDay(v.evaluatedOn), isLookback: v.isLookback === true,
-    };
-    try {
-      if (evaluation) await call('evaluations:update', { id: evaluation.id, ...body });
-      else await call('evaluations:create', { inspectionId, targetType: v.targetType, targetId: v.targetType === 'task' ? v.targetId : undefined, ...body });
-      void message.success(tc('states.saved'));
-      onSaved();
-    } catch (e) {
-      setError(placeError(e, form, FIELDS, tc));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function submit(v: Values) {
-    const opens = v.grade === 'poor' && !evaluation?.opensSecondRound;
-    if (!opens) return void save(v);
+  /** A 差 grade that opens 二次整改 is confirmed first; declining keeps the form open as it is. */
+  const confirmed = (v: Values) => new Promise<boolean>((resolve) => {
+    if (v.grade !== 'poor' || evaluation?.opensSecondRound) return resolve(true);
     modal.confirm({
       title: t('poorConfirmTitle'),
       content: v.targetType === 'unit' ? t('poorConfirmUnit', { unit: unitName }) : t('poorConfirmTask'),
       okText: t('poorConfirmOk'), okButtonProps: { danger: true }, cancelText: tc('actions.cancel'),
-      onOk: () => save(v),
+      onOk: () => resolve(true), onCancel: () => resolve(false),
     });
+  });
+
+  async function save(v: Values) {
+    if (!(await confirmed(v))) return false;
+    const body = {
+      grade: v.grade, score: v.score ?? null, findings: v.findings ?? null, evaluatedOn: toDay(v.evaluatedOn), isLookback: v.isLookback === true,
+    };
+    if (evaluation) await call('evaluations:update', { id: evaluation.id, ...body });
+    else await call('evaluations:create', { inspectionId, targetType: v.targetType, targetId: v.targetType === 'task' ? v.targetId : undefined, ...body });
+    onSaved();
   }
 
   const required = (label: string) => [{ required: true, message: t('required', { field: label }) }];
   const fixed = evaluation !== null;
   return (
-    <FormDrawer<Values>
-      open title={evaluation ? t('evalEdit') : t('evalNew')} form={form} busy={busy} error={error}
-      onClose={onClose} onSubmit={submit}
+    <FormShell<Values>
+      kind="drawer" title={evaluation ? t('evalEdit') : t('evalNew')} onClose={onClose} onSubmit={save}
       initialValues={{
         targetType: evaluation?.targetType ?? 'unit', targetId: evaluation?.targetType === 'task' ? evaluation.targetId : undefined,
         grade: evaluation?.grade, score: evaluation?.score ?? null, findings: evaluation?.findings ?? undefined,
@@ -109,6 +93,6 @@ export function EvaluationDrawer({ inspectionId, unitName, tasks, evaluation, on
       </Row>
       <Form.Item name="isLookback" valuePropName="checked"><Checkbox>{t('lookback')}</Checkbox></Form.Item>
       <Form.Item name="findings" label={t('findings')}><Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} /></Form.Item>
-    </FormDrawer>
+    </FormShell>
   );
 }

@@ -2,22 +2,22 @@ import { App, Button, Form, InputNumber, Switch } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
+import { useErrorReport } from '../forms/engine-error.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { ErrorState, Loading } from '../states.js';
-import { placeError } from './engine-error.js';
 
 interface Values {
   closeoutMinEvidence: number | null;
   warnDaysDefault: number | null;
   disclosureRequiresFlagReason: boolean;
 }
-const FIELDS = ['closeoutMinEvidence', 'warnDaysDefault', 'disclosureRequiresFlagReason'];
 
 /** 台账设置: ledger-wide rules of this office (settings:get / settings:update). */
 export function LedgerSettingsTab({ onDirty }: { onDirty(d: boolean): void }) {
   const { t } = useTranslation('settings');
   const { t: tc } = useTranslation();
   const { message } = App.useApp();
+  const report = useErrorReport();
   const current = useQuery(() => call('settings:get'), []);
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
@@ -30,8 +30,7 @@ export function LedgerSettingsTab({ onDirty }: { onDirty(d: boolean): void }) {
       onDirty(false);
       void message.success(tc('states.saved'));
     } catch (e) {
-      const text = placeError(e, form, FIELDS, tc);
-      if (text) void message.error(text);
+      report(e, form);
     } finally {
       setBusy(false);
     }

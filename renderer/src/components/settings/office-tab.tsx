@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { useErrorReport } from '../forms/engine-error.js';
 import { useWindowEvent } from '../hooks.js';
-import { placeError } from './engine-error.js';
 
 /** 本单位: the office's name (its kind and level are fixed at set-up). */
 export function OfficeTab({ onDirty }: { onDirty(d: boolean): void }) {
@@ -13,6 +13,7 @@ export function OfficeTab({ onDirty }: { onDirty(d: boolean): void }) {
   const { t: tc } = useTranslation();
   const s = useSession();
   const { message } = App.useApp();
+  const report = useErrorReport();
   const [form] = Form.useForm<{ name: string }>();
   const [busy, setBusy] = useState(false);
 
@@ -25,8 +26,7 @@ export function OfficeTab({ onDirty }: { onDirty(d: boolean): void }) {
       // The top bar shows the new name.
       s.refresh();
     } catch (e) {
-      const text = placeError(e, form, ['name'], tc);
-      if (text) void message.error(text);
+      report(e, form);
     } finally {
       setBusy(false);
     }

@@ -1,12 +1,10 @@
-import { App, Col, DatePicker, Form, Input, Row, Select } from 'antd';
+import { Col, DatePicker, Form, Input, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
-import { DAY, fromDay, toDay } from './days.js';
-import { placeError } from './engine-error.js';
-import { FormDrawer } from './form-drawer.js';
+import { DAY, fromDay, toDay } from '../forms/dates.js';
+import { FormShell } from '../forms/FormShell.js';
 import type { ReportKind } from './vocab.js';
 
 type Report = Awaited<ResultOf<'reports:list'>>['items'][number];
@@ -20,8 +18,6 @@ interface Values {
   body?: string;
 }
 
-const FIELDS = ['kind', 'title', 'docNumber', 'reportDate', 'receivedOn', 'body'];
-
 /** Create or edit one report. Kind and inspection are fixed once saved (the engine refuses a change). */
 export function ReportDrawer({ inspectionId, kind, report, kinds, onClose, onSaved }: {
   inspectionId: string;
@@ -32,36 +28,22 @@ export function ReportDrawer({ inspectionId, kind, report, kinds, onClose, onSav
   onSaved(): void;
 }) {
   const { t } = useTranslation('reports');
-  const { t: tc } = useTranslation();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   async function save(v: Values) {
-    setBusy(true);
-    setError(null);
     const body = {
       title: v.title, docNumber: v.docNumber ?? null, reportDate: toDay(v.reportDate),
       receivedOn: v.kind === 'review_opinion' ? toDay(v.receivedOn) : null, body: v.body ?? null,
     };
-    try {
-      if (report) await call('reports:update', { id: report.id, ...body });
-      else await call('reports:create', { inspectionId, kind: v.kind, ...body });
-      void message.success(tc('states.saved'));
-      onSaved();
-    } catch (e) {
-      setError(placeError(e, form, FIELDS, tc));
-    } finally {
-      setBusy(false);
-    }
+    if (report) await call('reports:update', { id: report.id, ...body });
+    else await call('reports:create', { inspectionId, kind: v.kind, ...body });
+    onSaved();
   }
 
   const required = (label: string) => [{ required: true, message: t('required', { field: label }) }];
   return (
-    <FormDrawer<Values>
-      open title={report ? t('editTitle') : t('newTitle', { kind: t(`kinds.${kind}`) })} form={form} busy={busy} error={error}
-      onClose={onClose} onSubmit={(v) => void save(v)} size={620}
+    <FormShell<Values>
+      kind="drawer" title={report ? t('editTitle') : t('newTitle', { kind: t(`kinds.${kind}`) })}
+      onClose={onClose} onSubmit={save} size={620}
       initialValues={{
         kind, title: report?.title ?? '', docNumber: report?.docNumber ?? undefined,
         reportDate: fromDay(report?.reportDate), receivedOn: fromDay(report?.receivedOn), body: report?.body ?? undefined,
@@ -93,6 +75,6 @@ export function ReportDrawer({ inspectionId, kind, report, kinds, onClose, onSav
       <Form.Item name="body" label={t('body')}>
         <Input.TextArea autoSize={{ minRows: 6, maxRows: 16 }} />
       </Form.Item>
-    </FormDrawer>
+    </FormShell>
   );
 }

@@ -5,10 +5,10 @@ import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import type { ClockRules } from '../../../../db/clocks/rules.js';
 import { call } from '../../api/client.js';
+import { useErrorReport } from '../forms/engine-error.js';
+import { FormShell } from '../forms/FormShell.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { ErrorState } from '../states.js';
-import { placeError } from './engine-error.js';
-import { FormDrawer } from './form-drawer.js';
 import { CARD_GAP } from './page-head.js';
 import { RULE_FIELDS } from './vocab.js';
 
@@ -21,7 +21,6 @@ interface Values {
   basis?: string;
   rules?: Partial<Record<keyof ClockRules, number | null>>;
 }
-const FIELDS = ['code', 'name', 'basis', ...RULE_FIELDS.map((f) => `rules.${f.key}`)];
 
 /**
  * 时限规则: versioned rule sets (a change is a new version, never an edit, so rounds already
@@ -31,34 +30,20 @@ export function RulesTab() {
   const { t } = useTranslation('settings');
   const { t: tc } = useTranslation();
   const { message, modal } = App.useApp();
+  const report = useErrorReport();
   const sets = useQuery(() => call('ruleSets:list'), []);
   const rounds = useQuery(() => call('rounds:list', {}), []);
   const [base, setBase] = useState<{ from: RuleSet | null } | null>(null);
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const newest = (sets.data ?? []).find(() => true) ?? null;
   useWindowEvent('xz:new', () => { if (!base) open(newest); });
 
-  function open(from: RuleSet | null) {
-    setError(null);
-    setBase({ from });
-  }
+  const open = (from: RuleSet | null) => setBase({ from });
 
   async function save(v: Values) {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await call('ruleSets:createVersion', { code: v.code, name: v.name, basis: v.basis ?? null, rules: v.rules ?? {} });
-      void message.success(t('versionCreated', { code: r.code, version: r.ruleVersion }));
-      setBase(null);
-      sets.reload();
-    } catch (e) {
-      setError(placeError(e, form, FIELDS, tc));
-    } finally {
-      setBusy(false);
-    }
+    const r = await call('ruleSets:createVersion', { code: v.code, name: v.name, basis: v.basis ?? null, rules: v.rules ?? {} });
+    void message.success(t('versionCreated', { code: r.code, version: r.ruleVersion }));
+    sets.reload();
   }
 
   function setRoundRules(round: Round, ruleSetId: string) {
@@ -73,7 +58,7 @@ export function RulesTab() {
           await call('rounds:setRuleSet', { roundId: round.id, ruleSetId });
           void message.success(tc('states.saved'));
         } catch (e) {
-          void message.error(placeError(e, null, [], tc));
+          report(e);
         }
         rounds.reload();
         sets.reload();
@@ -136,8 +121,8 @@ export function RulesTab() {
       </Card>
 
       {base && (
-        <FormDrawer<Values>
-          open form={form} busy={busy} error={error} onClose={() => setBase(null)} onSubmit={(v) => void save(v)} size={600}
+        <FormShell<Values>
+          kind="drawer" onClose={() => setBase(null)} onSubmit={save} size={600} doneText={null}
           title={base.from ? t('newVersionOf', { code: base.from.code, version: base.from.ruleVersion + 1 }) : t('newRuleSet')}
           okText={t('createVersion')}
           initialValues={base.from
@@ -167,7 +152,7 @@ export function RulesTab() {
               </Col>
             ))}
           </Row>
-        </FormDrawer>
+        </FormShell>
       )}
     </div>
   );

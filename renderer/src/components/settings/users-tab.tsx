@@ -1,14 +1,14 @@
 import { KeyOutlined, PlusOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Col, Form, Input, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { useErrorReport } from '../forms/engine-error.js';
+import { FormShell } from '../forms/FormShell.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { ErrorState } from '../states.js';
-import { placeError } from './engine-error.js';
-import { FormDrawer } from './form-drawer.js';
 import { ROLE_CODES, type Role } from './vocab.js';
 
 type User = Awaited<ResultOf<'users:list'>>[number];
@@ -21,7 +21,6 @@ interface UserValues {
   password?: string;
   password2?: string;
 }
-const FIELDS = ['username', 'displayName', 'role', 'canViewClues', 'password'];
 
 /**
  * 用户与角色. Password rules and username rules are the engine's (no second copy here): a bad
@@ -32,40 +31,24 @@ export function UsersTab() {
   const { t: tc } = useTranslation();
   const s = useSession();
   const { message, modal } = App.useApp();
+  const report = useErrorReport();
   const users = useQuery(() => call('users:list'), []);
   const [editing, setEditing] = useState<{ user: User | null } | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
-  const [form] = Form.useForm<UserValues>();
-  const [pwForm] = Form.useForm<{ password: string; password2: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   useWindowEvent('xz:new', () => { if (!editing) open(null); });
 
-  function open(user: User | null) {
-    setError(null);
-    setEditing({ user });
-  }
+  const open = (user: User | null) => setEditing({ user });
 
   async function save(v: UserValues) {
-    setBusy(true);
-    setError(null);
-    try {
-      if (editing?.user) {
-        await call('users:update', { id: editing.user.id, displayName: v.displayName, role: v.role, canViewClues: v.canViewClues === true });
-      } else {
-        await call('users:create', {
-          username: v.username, displayName: v.displayName, role: v.role, canViewClues: v.canViewClues === true, password: v.password ?? '',
-        });
-      }
-      void message.success(tc('states.saved'));
-      setEditing(null);
-      users.reload();
-    } catch (e) {
-      setError(placeError(e, form, FIELDS, tc));
-    } finally {
-      setBusy(false);
+    if (editing?.user) {
+      await call('users:update', { id: editing.user.id, displayName: v.displayName, role: v.role, canViewClues: v.canViewClues === true });
+    } else {
+      await call('users:create', {
+        username: v.username, displayName: v.displayName, role: v.role, canViewClues: v.canViewClues === true, password: v.password ?? '',
+      });
     }
+    users.reload();
   }
 
   async function patch(u: User, change: { active?: boolean; canViewClues?: boolean }) {
@@ -73,7 +56,7 @@ export function UsersTab() {
       await call('users:update', { id: u.id, ...change });
       void message.success(tc('states.saved'));
     } catch (e) {
-      void message.error(placeError(e, null, [], tc));
+      report(e);
     }
     users.reload();
   }
@@ -87,20 +70,6 @@ export function UsersTab() {
     });
   }
 
-  async function resetPassword(v: { password: string }) {
-    if (!resetting) return;
-    setBusy(true);
-    try {
-      await call('users:update', { id: resetting.id, password: v.password });
-      void message.success(t('passwordReset', { name: resetting.displayName }));
-      setResetting(null);
-    } catch (e) {
-      const text = placeError(e, pwForm, ['password'], tc);
-      if (text) void message.error(text);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const required = (label: string) => [{ required: true, message: t('required', { field: label }) }];
   const same = (other: string) => ({ getFieldValue }: { getFieldValue(n: string): unknown }) => ({
@@ -144,9 +113,9 @@ export function UsersTab() {
       )}
 
       {editing && (
-        <FormDrawer<UserValues>
-          open title={isNew ? t('newUser') : t('editUser', { name: editing.user?.displayName })} form={form} busy={busy} error={error}
-          onClose={() => setEditing(null)} onSubmit={(v) => void save(v)} size={520}
+        <FormShell<UserValues>
+          kind="drawer" title={isNew ? t('newUser') : t('editUser', { name: editing.user?.displayName })}
+          onClose={() => setEditing(null)} onSubmit={save} size={520}
           initialValues={editing.user ? { displayName: editing.user.displayName, role: editing.user.role, canViewClues: editing.user.canViewClues } : { role: 'entry', canViewClues: false }}
         >
           {isNew && (
@@ -179,23 +148,23 @@ export function UsersTab() {
               </Col>
             </Row>
           )}
-        </FormDrawer>
+        </FormShell>
       )}
 
-      <Modal
-        open={resetting !== null} title={resetting ? t('resetTitle', { name: resetting.displayName }) : ''} destroyOnHidden
-        okText={t('resetPassword')} cancelText={tc('actions.cancel')} confirmLoading={busy}
-        onCancel={() => setResetting(null)} onOk={() => pwForm.submit()}
-      >
-        <Form form={pwForm} layout="vertical" preserve={false} onFinish={(v) => void resetPassword(v)}>
+      {resetting && (
+        <FormShell<{ password: string; password2: string }>
+          title={t('resetTitle', { name: resetting.displayName })} okText={t('resetPassword')} size={520}
+          doneText={t('passwordReset', { name: resetting.displayName })} onClose={() => setResetting(null)}
+          onSubmit={async (v) => { await call('users:update', { id: resetting.id, password: v.password }); }}
+        >
           <Form.Item name="password" label={t('newPassword')} rules={required(t('newPassword'))} extra={t('passwordHint')}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item name="password2" label={t('password2')} dependencies={['password']} rules={[...required(t('password2')), same('password')]}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-        </Form>
-      </Modal>
+        </FormShell>
+      )}
     </div>
   );
 }

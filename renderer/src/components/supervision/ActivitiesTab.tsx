@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Col, Form, Input, Row, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { Button, Col, Form, Input, Row, Select, Space, Table, Tag, Tooltip } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,12 @@ import { call } from '../../api/client.js';
 import type { ResultOf } from '../../../../db/contract.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { EmptyState, ErrorState } from '../states.js';
-import { DateInput, DeleteDialog, FormPanel, today } from './forms.js';
+import { today } from '../forms/dates.js';
+import { DateInput } from '../forms/DateInput.js';
+import { FormShell } from '../forms/FormShell.js';
+import { ReasonPrompt } from '../forms/ReasonPrompt.js';
+import { useDialog } from '../forms/use-dialog.js';
+import { EmptyWithNew } from './EmptyWithNew.js';
 import { ProblemPicker } from './ProblemPicker.js';
 
 type ActivityRow = Awaited<ResultOf<'activities:list'>>['items'][number];
@@ -26,15 +31,11 @@ type Dialog = { kind: 'new'; row: null } | { kind: 'edit' | 'delete'; row: Activ
 export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: boolean; units: { id: string; name: string }[] }) {
   const { t } = useTranslation('supervision');
   const { t: tc } = useTranslation();
-  const { message } = App.useApp();
   const [kind, setKind] = useState<string | null>(null);
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [p.roundId]);
   const [tick, setTick] = useState(0);
-  const [dialog, setDialog] = useState<Dialog>({ kind: 'new', row: null });
-  const [shown, setShown] = useState(false);
-  const show = (d: Dialog) => { setDialog(d); setShown(true); };
-  const hide = () => setShown(false);
+  const { dialog, shown, show, hide } = useDialog<Dialog>();
 
   const list = useQuery(
     () => call('activities:list', { roundId: p.roundId, kind: kind ?? undefined, limit: PAGE, offset: (page - 1) * PAGE }),
@@ -93,9 +94,8 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
   if (list.error) content = <ErrorState error={list.error} onRetry={list.reload} />;
   else if (list.data && total === 0 && kind === null) {
     content = (
-      <EmptyState
-        hint={t('activities.empty')}
-        action={p.canWrite ? <Button type="primary" icon={<PlusOutlined />} onClick={() => show({ kind: 'new', row: null })}>{t('activities.newActivity')}</Button> : undefined}
+      <EmptyWithNew
+        hint={t('activities.empty')} newLabel={t('activities.newActivity')} onNew={p.canWrite ? () => show({ kind: 'new', row: null }) : null}
       />
     );
   } else {
@@ -126,15 +126,14 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
       </div>
       {content}
       <ActivityForm
-        open={shown && dialog.kind !== 'delete'} roundId={p.roundId} units={p.units}
-        record={dialog.kind === 'new' ? null : dialog.row} onClose={hide} onSaved={saved}
+        open={shown && dialog?.kind !== 'delete'} roundId={p.roundId} units={p.units}
+        record={dialog?.row ?? null} onClose={hide} onSaved={saved}
       />
-      <DeleteDialog
-        open={shown && dialog.kind === 'delete'} title={t('activities.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
-        requiredText={t('required', { field: t('deleteReason') })} onClose={hide}
-        run={async (reason) => {
-          await call('activities:delete', { id: dialog.row?.id, reason });
-          void message.success(t('deleted'));
+      <ReasonPrompt
+        open={shown && dialog?.kind === 'delete'} title={t('activities.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
+        testId="delete-form" doneText={t('deleted')} onClose={hide}
+        onSubmit={async (reason) => {
+          await call('activities:delete', { id: dialog?.row?.id, reason });
           saved();
         }}
       />
@@ -161,7 +160,6 @@ function ActivityForm(p: {
   onSaved(): void;
 }) {
   const { t } = useTranslation('supervision');
-  const { message } = App.useApp();
   const [form] = Form.useForm<ActivityValues>();
   const unitId = Form.useWatch('unitId', form);
   const r = p.record;
@@ -174,13 +172,13 @@ function ActivityForm(p: {
     };
     if (r) await call('activities:update', { id: r.id, ...body });
     else await call('activities:create', { ...body, roundId: p.roundId });
-    void message.success(r ? t('saved') : t('created'));
     p.onSaved();
   };
 
   return (
-    <FormPanel<ActivityValues>
-      open={p.open} form={form} onClose={p.onClose} onSubmit={submit} size={640} testId="activity-form"
+    <FormShell<ActivityValues>
+      kind="drawer" open={p.open} form={form} onClose={p.onClose} onSubmit={submit} size={640} testId="activity-form"
+      doneText={r ? t('saved') : t('created')}
       title={r ? t('activities.edit') : t('activities.create')}
       initialValues={r
         ? { kind: r.kind, activityDate: r.activityDate, title: r.title, unitId: r.unitId, participants: r.participants, findings: r.findings, problemIds: r.problemIds }
@@ -216,6 +214,6 @@ function ActivityForm(p: {
       <Form.Item name="problemIds" label={f('problemIds')}>
         <ProblemPicker roundId={p.roundId} unitId={unitId ?? null} known={r?.problems ?? []} />
       </Form.Item>
-    </FormPanel>
+    </FormShell>
   );
 }

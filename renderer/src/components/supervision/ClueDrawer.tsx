@@ -1,13 +1,13 @@
-import { Alert, App, Button, Descriptions, Drawer, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Space, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
+import { ReasonPrompt } from '../forms/ReasonPrompt.js';
 import { useQuery } from '../hooks.js';
 import { ErrorState, Light, Loading } from '../states.js';
 import { allowedOutcomes, nextWays, WAY_COLOURS } from './clue-rules.js';
 import { ClueForm, type UnitOption } from './ClueForm.js';
 import { DisposeForm, InquiryReplyForm, OutcomeForm } from './ClueStepForms.js';
-import { DeleteDialog } from './forms.js';
 import { fenToYuan } from './money.js';
 import { SensitiveBanner } from './SensitiveBanner.js';
 
@@ -26,7 +26,6 @@ export function ClueDrawer(p: {
   onChanged(): void;
 }) {
   const { t } = useTranslation('clues');
-  const { message } = App.useApp();
   const [tick, setTick] = useState(0);
   const [open, setOpen] = useState<Open>(null);
   const clue = useQuery(() => (p.id ? call('clues:get', { id: p.id }) : Promise.resolve(null)), [p.id, tick]);
@@ -138,12 +137,11 @@ export function ClueDrawer(p: {
             onClose={() => setOpen(null)} onDone={changed}
           />
           <ClueForm open={open === 'edit'} roundId={p.roundId} units={p.units} clue={c} onClose={() => setOpen(null)} onSaved={changed} />
-          <DeleteDialog
+          <ReasonPrompt
             open={open === 'delete'} title={t('remove.title')} hint={t('remove.hint')} label={t('field.deleteReason')}
-            requiredText={t('required', { field: t('field.deleteReason') })} onClose={() => setOpen(null)}
-            run={async (reason) => {
+            testId="delete-form" doneText={t('deleted')} onClose={() => setOpen(null)}
+            onSubmit={async (reason) => {
               await call('clues:delete', { id: c.id, reason });
-              void message.success(t('deleted'));
               setOpen(null);
               p.onChanged();
               p.onClose();

@@ -1,9 +1,10 @@
-import { App, Col, Form, Input, Row, Select } from 'antd';
+import { Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import type { ResultOf } from '../../../../db/contract.js';
+import { DateInput } from '../forms/DateInput.js';
+import { FormShell } from '../forms/FormShell.js';
 import { RECEIVING_ORGANS } from './clue-rules.js';
-import { DateInput, FormPanel } from './forms.js';
 
 export type ClueRecord = Awaited<ResultOf<'clues:get'>>;
 
@@ -32,8 +33,6 @@ export function ClueForm(p: {
   onSaved(id: string): void;
 }) {
   const { t } = useTranslation('clues');
-  const { message } = App.useApp();
-  const [form] = Form.useForm<ClueValues>();
   const editing = !!p.clue;
   const req = (field: string) => [{ required: true, whitespace: true, message: t('required', { field }) }];
   const pick = (field: string) => [{ required: true, message: t('requiredPick', { field }) }];
@@ -50,21 +49,14 @@ export function ClueForm(p: {
       subjectName: v.subjectName, subjectPost: v.subjectPost, receivedOn: v.receivedOn ?? '',
       receivingOrgan: v.receivingOrgan, unitId: v.unitId ?? null, summary: v.summary,
     };
-    if (p.clue) {
-      const r = await call('clues:update', { id: p.clue.id, ...body });
-      void message.success(t('saved'));
-      p.onSaved(r.id);
-    } else {
-      const r = await call('clues:create', { ...body, roundId: p.roundId });
-      void message.success(t('created'));
-      p.onSaved(r.id);
-    }
+    const r = p.clue ? await call('clues:update', { id: p.clue.id, ...body }) : await call('clues:create', { ...body, roundId: p.roundId });
+    p.onSaved(r.id);
   };
 
   return (
-    <FormPanel<ClueValues>
-      open={p.open} title={editing ? t('edit.title') : t('create.title')} form={form} initialValues={initial}
-      onClose={p.onClose} onSubmit={submit} size={600} testId="clue-form"
+    <FormShell<ClueValues>
+      kind="drawer" open={p.open} title={editing ? t('edit.title') : t('create.title')} initialValues={initial}
+      onClose={p.onClose} onSubmit={submit} size={600} testId="clue-form" doneText={editing ? t('saved') : t('created')}
     >
       <Row gutter={12}>
         <Col span={12}>
@@ -99,6 +91,6 @@ export function ClueForm(p: {
       <Form.Item name="summary" label={t('field.summary')} rules={req(t('field.summary'))}>
         <Input.TextArea rows={6} maxLength={4000} showCount />
       </Form.Item>
-    </FormPanel>
+    </FormShell>
   );
 }

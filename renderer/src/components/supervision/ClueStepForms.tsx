@@ -1,9 +1,11 @@
-import { Alert, App, Form, Input, InputNumber, Radio, Select } from 'antd';
+import { Alert, Form, Input, InputNumber, Radio, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client.js';
+import { ApiError, call } from '../../api/client.js';
+import { today } from '../forms/dates.js';
+import { DateInput } from '../forms/DateInput.js';
+import { FormShell } from '../forms/FormShell.js';
 import { allowedOutcomes, CLUE_REACTIVATION_TARGETS, nextWays, type ClueDisposition } from './clue-rules.js';
 import type { ClueRecord } from './ClueForm.js';
-import { DateInput, FormPanel, today } from './forms.js';
 import { fenToYuanPlain, yuanToFen } from './money.js';
 
 export type StepKind = 'dispose' | 'reactivate' | 'outcome' | 'reply';
@@ -22,7 +24,6 @@ interface StepValues {
  */
 export function DisposeForm(p: { kind: 'dispose' | 'reactivate'; open: boolean; clue: ClueRecord; onClose(): void; onDone(): void }) {
   const { t } = useTranslation('clues');
-  const { message } = App.useApp();
   const [form] = Form.useForm<StepValues>();
   const way = Form.useWatch('way', form);
   const ways = p.kind === 'reactivate' ? CLUE_REACTIVATION_TARGETS : nextWays(p.clue.disposition);
@@ -37,14 +38,14 @@ export function DisposeForm(p: { kind: 'dispose' | 'reactivate'; open: boolean; 
     };
     if (p.kind === 'reactivate') await call('clues:reactivate', arg);
     else await call('clues:dispose', arg);
-    void message.success(p.kind === 'reactivate' ? t('reactivated') : t('disposed'));
     p.onDone();
   };
 
   return (
-    <FormPanel<StepValues>
-      kind="modal" open={p.open} form={form} onClose={p.onClose} onSubmit={submit} size={560}
+    <FormShell<StepValues>
+      open={p.open} form={form} onClose={p.onClose} onSubmit={submit}
       title={p.kind === 'reactivate' ? t('reactivate.title') : t('dispose.title')}
+      doneText={p.kind === 'reactivate' ? t('reactivated') : t('disposed')}
       initialValues={{ decidedOn: today(), way: ways.length === 1 ? ways[0] : undefined }} testId={`clue-${p.kind}-form`}
     >
       <Alert
@@ -65,7 +66,7 @@ export function DisposeForm(p: { kind: 'dispose' | 'reactivate'; open: boolean; 
       <Form.Item name={noteField} label={noteLabel} rules={[{ required: true, whitespace: true, message: t('required', { field: noteLabel }) }]}>
         <Input.TextArea rows={4} maxLength={4000} />
       </Form.Item>
-    </FormPanel>
+    </FormShell>
   );
 }
 
@@ -78,25 +79,21 @@ interface OutcomeValues {
 /** 处置结果 of a concluded clue, with 追赃挽损 typed in yuan and stored in fen. */
 export function OutcomeForm(p: { open: boolean; clue: ClueRecord; onClose(): void; onDone(): void }) {
   const { t } = useTranslation('clues');
-  const { message } = App.useApp();
   const [form] = Form.useForm<OutcomeValues>();
   const outcome = Form.useWatch('outcome', form);
   const options = allowedOutcomes(p.clue.disposition);
 
   const submit = async (v: OutcomeValues) => {
     const fen = v.outcome === 'cleared' ? 0 : v.money === null || v.money === undefined || v.money === '' ? 0 : yuanToFen(v.money);
-    if (fen === null) {
-      form.setFields([{ name: 'money', errors: [t('moneyBad')] }]);
-      return;
-    }
+    if (fen === null) throw new ApiError({ code: 'VALIDATION', message: t('moneyBad'), field: 'money' });
     await call('clues:recordOutcome', { clueId: p.clue.id, outcome: v.outcome, concludedOn: v.concludedOn ?? '', moneyRecoveredFen: fen });
-    void message.success(t('outcomeSaved'));
     p.onDone();
   };
 
   return (
-    <FormPanel<OutcomeValues>
-      kind="modal" open={p.open} form={form} onClose={p.onClose} onSubmit={submit} title={t('outcome.title')} testId="clue-outcome-form"
+    <FormShell<OutcomeValues>
+      open={p.open} form={form} onClose={p.onClose} onSubmit={submit} title={t('outcome.title')} testId="clue-outcome-form"
+      size={520} doneText={t('outcomeSaved')}
       initialValues={{
         outcome: p.clue.outcome ?? (options.length === 1 ? options[0] : undefined),
         concludedOn: p.clue.concludedOn ?? today(),
@@ -119,27 +116,25 @@ export function OutcomeForm(p: { open: boolean; clue: ClueRecord; onClose(): voi
         </Form.Item>
       )}
       {outcome === 'cleared' && <Alert type="info" showIcon title={t('outcome.clearedNoMoney')} />}
-    </FormPanel>
+    </FormShell>
   );
 }
 
 /** The reply to a 函询 letter stops its 15-working-day clock. */
 export function InquiryReplyForm(p: { open: boolean; dispositionId: string | null; onClose(): void; onDone(): void }) {
   const { t } = useTranslation('clues');
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ repliedOn: string | null }>();
   return (
-    <FormPanel<{ repliedOn: string | null }>
-      kind="modal" open={p.open} form={form} onClose={p.onClose} title={t('reply.title')} initialValues={{ repliedOn: today() }} testId="clue-reply-form"
+    <FormShell<{ repliedOn: string | null }>
+      open={p.open} onClose={p.onClose} title={t('reply.title')} initialValues={{ repliedOn: today() }} testId="clue-reply-form"
+      size={520} doneText={t('replySaved')}
       onSubmit={async (v) => {
         await call('clues:recordInquiryReply', { dispositionId: p.dispositionId, repliedOn: v.repliedOn ?? '' });
-        void message.success(t('replySaved'));
         p.onDone();
       }}
     >
       <Form.Item name="repliedOn" label={t('field.repliedOn')} rules={[{ required: true, message: t('requiredDate', { field: t('field.repliedOn') }) }]}>
         <DateInput placeholder={t('dateHint')} />
       </Form.Item>
-    </FormPanel>
+    </FormShell>
   );
 }

@@ -1,8 +1,9 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Col, Form, Input, Row, Select, Space, Typography } from 'antd';
+import { Button, Col, Form, Input, Row, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { DateInput, FormPanel } from './forms.js';
+import { DateInput } from '../forms/DateInput.js';
+import { FormShell } from '../forms/FormShell.js';
 
 interface MeasureValues { content: string; owner?: string | null }
 interface StageValues { name: string; startOn: string | null; endOn: string | null; measures: MeasureValues[] }
@@ -29,7 +30,6 @@ export function ProgrammeForm(p: {
   onSaved(id: string): void;
 }) {
   const { t } = useTranslation('supervision');
-  const { message } = App.useApp();
   const [form] = Form.useForm<ProgrammeValues>();
   const f = (k: string) => t(`programmes.field.${k}`);
   const req = (field: string) => [{ required: true, whitespace: true, message: t('required', { field }) }];
@@ -50,13 +50,12 @@ export function ProgrammeForm(p: {
         measures: (s.measures ?? []).map((m) => ({ content: m.content, owner: m.owner?.trim() || null })),
       })),
     });
-    void message.success(t('created'));
     p.onSaved(r.id);
   };
 
   return (
-    <FormPanel<ProgrammeValues>
-      open={p.open} form={form} onClose={p.onClose} onSubmit={submit} size={860} testId="programme-form"
+    <FormShell<ProgrammeValues>
+      kind="drawer" open={p.open} form={form} onClose={p.onClose} onSubmit={submit} size={860} testId="programme-form" doneText={t('created')}
       title={t('programmes.create')} initialValues={{ unitId: null, stages: [emptyStage()] }}
     >
       <Row gutter={12}>
@@ -139,6 +138,6 @@ export function ProgrammeForm(p: {
           </>
         )}
       </Form.List>
-    </FormPanel>
+    </FormShell>
   );
 }

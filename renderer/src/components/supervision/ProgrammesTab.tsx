@@ -7,7 +7,12 @@ import { navigate } from '../../app/router.js';
 import type { ResultOf } from '../../../../db/contract.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { EmptyState, ErrorState, Loading } from '../states.js';
-import { DateInput, DeleteDialog, FormPanel, today } from './forms.js';
+import { today } from '../forms/dates.js';
+import { DateInput } from '../forms/DateInput.js';
+import { useErrorReport } from '../forms/engine-error.js';
+import { FormShell } from '../forms/FormShell.js';
+import { ReasonPrompt } from '../forms/ReasonPrompt.js';
+import { useDialog } from '../forms/use-dialog.js';
 import { ProgrammeForm } from './ProgrammeForm.js';
 
 type Checklist = Awaited<ResultOf<'programmes:get'>>;
@@ -87,17 +92,14 @@ type Dialog = { kind: 'mark'; measure: Measure } | { kind: 'add'; stage: Stage }
 function ProgrammeChecklist({ id, canWrite, onChanged }: { id: string; canWrite: boolean; onChanged(): void }) {
   const { t } = useTranslation('supervision');
   const { modal, message } = App.useApp();
+  const report = useErrorReport();
   const [tick, setTick] = useState(0);
-  const [dialog, setDialog] = useState<Dialog | null>(null);
-  const [shown, setShown] = useState(false);
+  const { dialog, shown, show, hide } = useDialog<Dialog>();
   const prog = useQuery(() => call('programmes:get', { id }), [id, tick]);
-  const [markForm] = Form.useForm<{ doneOn: string | null }>();
-  const [addForm] = Form.useForm<{ content: string; owner: string | null }>();
 
-  useEffect(() => setShown(false), [id]);
-  const show = (d: Dialog) => { setDialog(d); setShown(true); };
+  useEffect(() => hide(), [id, hide]);
   const changed = () => {
-    setShown(false);
+    hide();
     setTick((x) => x + 1);
     onChanged();
   };
@@ -114,7 +116,7 @@ function ProgrammeChecklist({ id, canWrite, onChanged }: { id: string; canWrite:
         void message.success(t('programmes.unmarked'));
         changed();
       } catch (e) {
-        void message.error(e instanceof Error ? e.message : String(e));
+        report(e);
       }
     },
   });
@@ -155,13 +157,12 @@ function ProgrammeChecklist({ id, canWrite, onChanged }: { id: string; canWrite:
           ))}
         </section>
       ))}
-      <FormPanel<{ doneOn: string | null }>
-        kind="modal" open={shown && dialog?.kind === 'mark'} form={markForm} title={t('programmes.markTitle')} onClose={() => setShown(false)}
-        initialValues={{ doneOn: today() }} testId="measure-done-form"
+      <FormShell<{ doneOn: string | null }>
+        open={shown && dialog?.kind === 'mark'} title={t('programmes.markTitle')} onClose={hide} size={520}
+        initialValues={{ doneOn: today() }} testId="measure-done-form" doneText={t('programmes.marked')}
         onSubmit={async (v) => {
           if (dialog?.kind !== 'mark') return;
           await call('programmes:markMeasureDone', { measureId: dialog.measure.id, doneOn: v.doneOn ?? '' });
-          void message.success(t('programmes.marked'));
           changed();
         }}
       >
@@ -169,14 +170,13 @@ function ProgrammeChecklist({ id, canWrite, onChanged }: { id: string; canWrite:
         <Form.Item name="doneOn" label={t('programmes.field.doneOn')} rules={[{ required: true, message: t('requiredDate', { field: t('programmes.field.doneOn') }) }]}>
           <DateInput placeholder={t('dateHint')} />
         </Form.Item>
-      </FormPanel>
-      <FormPanel<{ content: string; owner: string | null }>
-        kind="modal" open={shown && dialog?.kind === 'add'} form={addForm} title={t('programmes.addMeasure')} onClose={() => setShown(false)}
-        testId="measure-add-form"
+      </FormShell>
+      <FormShell<{ content: string; owner: string | null }>
+        open={shown && dialog?.kind === 'add'} title={t('programmes.addMeasure')} onClose={hide} size={520}
+        testId="measure-add-form" doneText={t('saved')}
         onSubmit={async (v) => {
           if (dialog?.kind !== 'add') return;
           await call('programmes:addMeasure', { stageId: dialog.stage.id, content: v.content, owner: v.owner?.trim() || null });
-          void message.success(t('saved'));
           changed();
         }}
       >
@@ -184,14 +184,13 @@ function ProgrammeChecklist({ id, canWrite, onChanged }: { id: string; canWrite:
           <Input.TextArea rows={3} maxLength={4000} />
         </Form.Item>
         <Form.Item name="owner" label={t('programmes.field.owner')}><Input maxLength={200} /></Form.Item>
-      </FormPanel>
-      <DeleteDialog
+      </FormShell>
+      <ReasonPrompt
         open={shown && dialog?.kind === 'delete'} title={t('programmes.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
-        requiredText={t('required', { field: t('deleteReason') })} onClose={() => setShown(false)}
-        run={async (reason) => {
+        testId="delete-form" doneText={t('deleted')} onClose={hide}
+        onSubmit={async (reason) => {
           await call('programmes:delete', { id: c.id, reason });
-          void message.success(t('deleted'));
-          setShown(false);
+          hide();
           onChanged();
           navigate('supervision', 'programmes');
         }}

@@ -1,8 +1,10 @@
-import { App, AutoComplete, Checkbox, Col, Form, Input, Row, Select } from 'antd';
+import { AutoComplete, Checkbox, Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import type { ResultOf } from '../../../../db/contract.js';
-import { DateInput, FormPanel, today } from './forms.js';
+import { today } from '../forms/dates.js';
+import { DateInput } from '../forms/DateInput.js';
+import { FormShell } from '../forms/FormShell.js';
 
 export type SuggestionRecord = Awaited<ResultOf<'suggestions:get'>>;
 export const SUGGESTION_STATUSES = ['pending', 'replied', 'adopted'] as const;
@@ -28,8 +30,6 @@ export function SuggestionForm(p: {
   onSaved(): void;
 }) {
   const { t } = useTranslation('supervision');
-  const { message } = App.useApp();
-  const [form] = Form.useForm<SuggestionValues>();
   const r = p.record;
   const answered = !!r && r.status !== 'pending';
   const req = (field: string) => [{ required: true, whitespace: true, message: t('required', { field }) }];
@@ -41,13 +41,13 @@ export function SuggestionForm(p: {
     if (answered) Object.assign(body, { status: v.status, reply: v.reply ?? null, repliedOn: v.repliedOn ?? null });
     if (r) await call('suggestions:update', { id: r.id, ...body });
     else await call('suggestions:create', { ...body, roundId: p.roundId });
-    void message.success(r ? t('saved') : t('created'));
     p.onSaved();
   };
 
   return (
-    <FormPanel<SuggestionValues>
-      open={p.open} form={form} onClose={p.onClose} onSubmit={submit} size={600} testId="suggestion-form"
+    <FormShell<SuggestionValues>
+      kind="drawer" open={p.open} onClose={p.onClose} onSubmit={submit} size={600} testId="suggestion-form"
+      doneText={r ? t('saved') : t('created')}
       title={r ? t('suggestions.edit') : t('suggestions.create')}
       initialValues={r
         ? { department: r.department, content: r.content, issuedOn: r.issuedOn, unitId: r.unitId, status: r.status, reply: r.reply, repliedOn: r.repliedOn }
@@ -93,7 +93,7 @@ export function SuggestionForm(p: {
           </Form.Item>
         </>
       )}
-    </FormPanel>
+    </FormShell>
   );
 }
 
@@ -106,15 +106,12 @@ interface ReplyValues {
 /** 登记回复: the department's reply, and whether it was adopted and done. */
 export function SuggestionReplyForm(p: { open: boolean; record: SuggestionRecord | null; onClose(): void; onSaved(): void }) {
   const { t } = useTranslation('supervision');
-  const { message } = App.useApp();
-  const [form] = Form.useForm<ReplyValues>();
   return (
-    <FormPanel<ReplyValues>
-      kind="modal" open={p.open} form={form} onClose={p.onClose} title={t('suggestions.replyTitle')} testId="suggestion-reply-form"
-      initialValues={{ repliedOn: today(), adopted: false }}
+    <FormShell<ReplyValues>
+      open={p.open} onClose={p.onClose} title={t('suggestions.replyTitle')} testId="suggestion-reply-form" size={520}
+      initialValues={{ repliedOn: today(), adopted: false }} doneText={t('suggestions.replied')}
       onSubmit={async (v) => {
         await call('suggestions:reply', { id: p.record?.id, reply: v.reply, repliedOn: v.repliedOn ?? '', adopted: !!v.adopted });
-        void message.success(t('suggestions.replied'));
         p.onSaved();
       }}
     >
@@ -128,6 +125,6 @@ export function SuggestionReplyForm(p: { open: boolean; record: SuggestionRecord
       <Form.Item name="adopted" valuePropName="checked">
         <Checkbox>{t('suggestions.field.adopted')}</Checkbox>
       </Form.Item>
-    </FormPanel>
+    </FormShell>
   );
 }

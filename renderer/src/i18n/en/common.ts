@@ -6,7 +6,7 @@ const en: Catalogue<typeof zh> = {
   marking: 'Internal — keep safe',
   nav: {
     home: 'Home', rounds: 'Rounds', problems: 'Problems', tasks: 'Tasks', duty: 'Responsibilities', clues: 'Clues',
-    suggestions: 'Suggestions', supervision: 'Supervision', reports: 'Reports', ratings: 'Ratings & accountability', exchange: 'Exchange', settings: 'Settings',
+    suggestions: 'Suggestions', supervision: 'Supervision', reports: 'Reports', ratings: 'Ratings', exchange: 'Exchange', settings: 'Settings',
   },
   top: {
     round: 'Round', allRounds: 'All rounds', search: 'Search problems and tasks (Ctrl+F)', user: 'User', logout: 'Log out',
@@ -21,6 +21,7 @@ const en: Catalogue<typeof zh> = {
     loading: 'Loading…', empty: 'Nothing here yet', error: 'Something went wrong', retry: 'Retry', noRights: 'You do not have the right to use this.',
     unsaved: 'You have unsaved changes. Leave anyway?', saved: 'Saved', notYet: 'This arrives in a later version.',
   },
+  forms: { reasonRequired: 'Please enter the {{label}}.' },
   errors: {
     VALIDATION: 'Some fields are not valid: see the ones marked in red.',
     NOT_FOUND: 'The record does not exist; it may have been deleted.',

@@ -11,6 +11,12 @@ const en: Catalogue<typeof zh> = {
   byUnit: 'Close-out rate by unit',
   byCategory: 'Close-out rate by category',
   closeRateAxis: 'Close-out rate (%)',
+  flags: {
+    closed_without_evidence: 'Closed out without evidence', evidence_reused: 'The same evidence used for unrelated tasks',
+    late_but_on_time: 'Finished late but reported on time', evidence_after_deadline: 'Reported on time, evidence dated after the deadline',
+    mass_closure: 'Closures bunched before a report deadline', rebound: 'Problem came back (found again by a later inspection)',
+    repeated_returns: 'Close-out returned several times',
+  },
   redFlags: 'Signs of fake rectification',
   redFlagsNone: 'No signs of fake rectification found.',
   dueTitle: 'Tasks due soon or overdue',

@@ -16,7 +16,6 @@ const en: Catalogue<typeof zh> = {
   tabAccountability: 'Accountability',
   required: 'Please fill in {{field}}.',
   deleteReason: 'Reason for deletion',
-  deleteReasonRequired: 'Please give the reason for the deletion.',
   evalNew: 'New evaluation',
   evalEdit: 'Edit evaluation',
   evalDelete: 'Delete evaluation',

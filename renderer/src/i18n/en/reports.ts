@@ -35,7 +35,6 @@ const en: Catalogue<typeof zh> = {
   required: 'Please fill in {{field}}.',
   deleteTitle: 'Delete report "{{title}}"',
   deleteReason: 'Reason for deletion',
-  deleteReasonRequired: 'Please give the reason for the deletion.',
   deleted: 'Report deleted.',
   kinds: {
     plan: 'Rectification plan',

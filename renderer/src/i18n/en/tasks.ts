@@ -5,7 +5,6 @@ const en: Catalogue<typeof zh> = {
   back: 'Back',
   yes: 'Yes',
   no: 'No',
-  reasonRequired: 'Please enter the {{label}}.',
   status: { draft: 'Draft', in_progress: 'In progress', pending_review: 'Awaiting review', closed: 'Closed out' },
   problemStatus: { open: 'Being rectified', pending_review: 'Awaiting review', closed: 'Done' },
   terms: { immediate: 'Immediate', concentrated: 'Concentrated period', long_term: 'Long-term' },

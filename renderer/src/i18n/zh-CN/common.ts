@@ -19,6 +19,7 @@ export default {
     loading: '正在加载…', empty: '暂无数据', error: '出错了', retry: '重试', noRights: '您没有使用此功能的权限。',
     unsaved: '有尚未保存的修改，确定要离开吗？', saved: '已保存', notYet: '此功能将在后续版本提供。',
   },
+  forms: { reasonRequired: '请填写{{label}}。' },
   errors: {
     VALIDATION: '填写的内容有误，请检查标红的项目。',
     NOT_FOUND: '要找的记录不存在，可能已被删除。',

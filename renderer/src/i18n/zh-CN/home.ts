@@ -9,6 +9,11 @@ export default {
   byUnit: '各单位销号率',
   byCategory: '各类别销号率',
   closeRateAxis: '销号率（%）',
+  flags: {
+    closed_without_evidence: '销号无佐证材料', evidence_reused: '同一佐证材料用于不相关任务', late_but_on_time: '超期完成却报按期完成',
+    evidence_after_deadline: '报按期完成但佐证材料形成于时限之后', mass_closure: '报告截止前集中销号',
+    rebound: '问题反弹（后续巡视再次出现）', repeated_returns: '销号多次被退回',
+  },
   redFlags: '虚假整改预警',
   redFlagsNone: '未发现虚假整改迹象。',
   dueTitle: '临期与逾期任务',

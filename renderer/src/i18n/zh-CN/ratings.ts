@@ -14,7 +14,6 @@ export default {
   tabAccountability: '问责记录',
   required: '请填写{{field}}。',
   deleteReason: '删除理由',
-  deleteReasonRequired: '请填写删除理由。',
   // 评估
   evalNew: '新建评估',
   evalEdit: '修改评估',

@@ -33,7 +33,6 @@ export default {
   required: '请填写{{field}}。',
   deleteTitle: '删除报告“{{title}}”',
   deleteReason: '删除理由',
-  deleteReasonRequired: '请填写删除理由。',
   deleted: '报告已删除。',
   kinds: {
     plan: '整改方案',

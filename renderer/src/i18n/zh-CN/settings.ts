@@ -55,7 +55,6 @@ export default {
   deactivateWithChildren: '停用后其下小类一并停用；新录入的问题不能再选择，已有问题保留原类别。',
   deleteCategoryTitle: '删除类别：{{name}}',
   deleteReason: '删除理由',
-  deleteReasonRequired: '请填写删除理由。',
   // 时限规则
   ruleSetsTitle: '时限规则版本',
   ruleSetsHint: '规则不在原版本上修改：调整时新建版本，再为轮次选用。',
@@ -109,7 +108,6 @@ export default {
   removeDay: '移除',
   removeDayTitle: '从日历中移除 {{day}}（{{name}}）',
   removeReason: '移除原因',
-  removeReasonRequired: '请填写移除原因。',
   calendarCount: '{{year}}年：放假 {{holidays}} 天，调休上班 {{workdays}} 天',
   noDays: '{{year}}年还没有节假日安排。请按国务院办公厅通知，在上方逐日录入放假和调休上班日。',
   weekdays: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六' },

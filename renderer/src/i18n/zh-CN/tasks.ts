@@ -3,7 +3,6 @@ export default {
   back: '返回',
   yes: '是',
   no: '否',
-  reasonRequired: '请填写{{label}}。',
   status: { draft: '草稿', in_progress: '推进中', pending_review: '待审核', closed: '已销号' },
   problemStatus: { open: '整改中', pending_review: '待审核', closed: '已完成' },
   terms: { immediate: '立行立改', concentrated: '集中整改期内', long_term: '长期坚持' },

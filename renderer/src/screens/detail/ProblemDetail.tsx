@@ -12,8 +12,8 @@ import { useSession } from '../../app/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Light, Loading } from '../../components/states.js';
 import { ProblemForm } from '../../components/detail/ProblemForm.js';
-import { ReasonDialog } from '../../components/detail/ReasonDialog.js';
 import { TaskForm } from '../../components/detail/TaskForm.js';
+import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { STATUS_COLOURS, type ProblemTask, type TaskClock } from '../../components/detail/types.js';
 
 const PROBLEM_STATUS_COLOURS: Record<string, string> = { open: 'processing', pending_review: 'warning', closed: 'success' };
@@ -149,9 +149,9 @@ export function ProblemDetail({ id: idProp }: { id?: string } = {}) {
         onSaved={() => problem.reload()}
       />
       <ProblemForm open={dialog === 'edit'} problem={p} onClose={() => setDialog(null)} onSaved={() => problem.reload()} />
-      <ReasonDialog
-        open={dialog === 'delete'} title={t('problem.deleteTitle')} label={t('problem.deleteReason')} okText={t('problem.deleteOk')} danger
-        warning={p.taskCount > 0 ? t('problem.deleteHasTasks') : t('problem.deleteWarning')} testId="problem-delete-dialog"
+      <ReasonPrompt
+        open={dialog === 'delete'} title={t('problem.deleteTitle')} label={t('problem.deleteReason')} okText={t('problem.deleteOk')}
+        hint={p.taskCount > 0 ? t('problem.deleteHasTasks') : t('problem.deleteWarning')} testId="problem-delete-dialog"
         doneText={t('problem.deleted')} onClose={() => setDialog(null)}
         onSubmit={async (reason) => {
           await call('problems:delete', { id: p.id, reason });

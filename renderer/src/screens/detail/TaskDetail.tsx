@@ -15,8 +15,8 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { navigate, useRoute } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
-import { toApiError, useQuery, useWindowEvent } from '../../components/hooks.js';
-import { ErrorState, Light, Loading, errorText } from '../../components/states.js';
+import { useQuery, useWindowEvent } from '../../components/hooks.js';
+import { ErrorState, Light, Loading } from '../../components/states.js';
 import { CloseoutHistory, ReviewDialog, SubmitCloseoutDialog } from '../../components/detail/Closeout.js';
 import { EvidencePreview } from '../../components/detail/EvidencePreview.js';
 import { EvidenceTable } from '../../components/detail/EvidenceTable.js';
@@ -24,12 +24,13 @@ import { EvidenceUpload } from '../../components/detail/EvidenceUpload.js';
 import { ExtensionDecideDialog, ExtensionRequestDialog, ExtensionTable } from '../../components/detail/Extensions.js';
 import { HistoryTimeline } from '../../components/detail/HistoryTimeline.js';
 import { ProgressDialog, ProgressTimeline } from '../../components/detail/ProgressTimeline.js';
-import { ReasonDialog } from '../../components/detail/ReasonDialog.js';
 import { StagesList } from '../../components/detail/StagesList.js';
 import { TaskForm } from '../../components/detail/TaskForm.js';
 import { dateTime } from '../../components/detail/format.js';
 import { STATUS_COLOURS, type Evidence, type Extension, type Progress } from '../../components/detail/types.js';
 import { useUserNames } from '../../components/detail/use-users.js';
+import { useErrorReport } from '../../components/forms/engine-error.js';
+import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { goBack } from './ProblemDetail.js';
 
 type Dialog = 'progress' | 'upload' | 'submit' | 'review' | 'extension' | 'reopen' | 'edit' | 'drop';
@@ -39,6 +40,7 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
   const { t } = useTranslation('tasks');
   const { t: tc } = useTranslation();
   const { message } = App.useApp();
+  const report = useErrorReport();
   const s = useSession();
   const route = useRoute();
   const id = idProp ?? route.id;
@@ -88,7 +90,7 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
       void message.success(t('task.started'));
       reload();
     } catch (e) {
-      void message.error(errorText(toApiError(e), tc));
+      report(e);
     } finally {
       setStarting(false);
     }
@@ -247,25 +249,25 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
       <ExtensionRequestDialog open={dialog === 'extension'} task={task} onClose={close} onSaved={reload} />
       <ExtensionDecideDialog request={decide} userName={userName} onClose={() => setDecide(null)} onSaved={reload} />
       <TaskForm open={dialog === 'edit'} mode={{ kind: 'edit', task }} onClose={close} onSaved={reload} />
-      <ReasonDialog
-        open={dialog === 'reopen'} title={t('task.reopenTitle')} label={t('task.reopenReason')} okText={t('task.reopen')}
-        warning={t('task.reopenWarning')} testId="reopen-dialog" doneText={t('task.reopened')} onClose={close}
+      <ReasonPrompt
+        open={dialog === 'reopen'} title={t('task.reopenTitle')} label={t('task.reopenReason')} okText={t('task.reopen')} danger={false}
+        hint={t('task.reopenWarning')} testId="reopen-dialog" doneText={t('task.reopened')} onClose={close}
         onSubmit={async (reason) => { await call('tasks:reopen', { id: task.id, reason }); reload(); }}
       />
-      <ReasonDialog
-        open={dialog === 'drop'} title={t('task.dropTitle')} label={t('task.dropReason')} okText={t('task.drop')} danger
-        warning={t('task.dropWarning')} testId="drop-dialog" doneText={t('task.dropped')} onClose={close}
+      <ReasonPrompt
+        open={dialog === 'drop'} title={t('task.dropTitle')} label={t('task.dropReason')} okText={t('task.drop')}
+        hint={t('task.dropWarning')} testId="drop-dialog" doneText={t('task.dropped')} onClose={close}
         onSubmit={async (reason) => { await call('tasks:drop', { id: task.id, reason }); navigate('problem', task.problemId); }}
       />
-      <ReasonDialog
-        open={!!removeProgress} title={t('progress.removeTitle')} label={t('progress.removeReason')} okText={t('progress.remove')} danger
-        warning={removeProgress ? t('progress.removeWarning', { date: removeProgress.entryDate }) : undefined} testId="progress-remove-dialog"
+      <ReasonPrompt
+        open={!!removeProgress} title={t('progress.removeTitle')} label={t('progress.removeReason')} okText={t('progress.remove')}
+        hint={removeProgress ? t('progress.removeWarning', { date: removeProgress.entryDate }) : undefined} testId="progress-remove-dialog"
         doneText={t('progress.removed')} onClose={() => setRemoveProgress(null)}
         onSubmit={async (reason) => { await call('progress:remove', { id: removeProgress!.id, reason }); reload(); }}
       />
-      <ReasonDialog
-        open={!!removeEvidence} title={t('evidence.removeTitle')} label={t('evidence.removeReason')} okText={t('evidence.remove')} danger
-        warning={removeEvidence ? t('evidence.removeWarning', { name: removeEvidence.fileName }) : undefined} testId="evidence-remove-dialog"
+      <ReasonPrompt
+        open={!!removeEvidence} title={t('evidence.removeTitle')} label={t('evidence.removeReason')} okText={t('evidence.remove')}
+        hint={removeEvidence ? t('evidence.removeWarning', { name: removeEvidence.fileName }) : undefined} testId="evidence-remove-dialog"
         doneText={t('evidence.removed')} onClose={() => setRemoveEvidence(null)}
         onSubmit={async (reason) => { await call('evidence:remove', { id: removeEvidence!.id, reason }); reload(); }}
       />

@@ -1,5 +1,6 @@
 /**
- * 问题清单 (#/problems, and #/problems/search/<q> from the top bar's search): the problems of the
+ * 问题清单 (#/problems, #/problems/search/<q> from the top bar's search, #/problems/unit/<unitId>
+ * from a unit's page): the problems of the
  * current round (or all rounds), filtered and sorted in SQL, fetched page by page as the user
  * scrolls; 新建问题 with Ctrl+N; a row opens the problem's detail route.
  */
@@ -57,9 +58,10 @@ export function ProblemsScreen() {
   const route = useRoute();
   const warnDays = useWarnDays();
   const searchQ = route.section === 'problems' && route.id === 'search' ? route.sub : null;
+  const unitQ = route.section === 'problems' && route.id === 'unit' ? route.sub : null;
   const mem = remembered<{ f: ProblemFilter; sort: SortState }>('problems');
   // The top bar's search looks through every round.
-  const [f, setF] = useState<ProblemFilter>(() => (searchQ ? { round: null, q: searchQ } : mem?.f ?? {}));
+  const [f, setF] = useState<ProblemFilter>(() => (searchQ ? { round: null, q: searchQ } : unitQ ? { unitId: unitQ, unitName: null } : mem?.f ?? {}));
   const [sort, setSort] = useState<SortState>(mem?.sort ?? { field: 'deadline', order: 'asc' });
   const [qText, setQText] = useState(f.q ?? '');
   const [open, setOpen] = useState(false);
@@ -73,6 +75,17 @@ export function ProblemsScreen() {
     setF({ round: null, q: searchQ });
     setQText(searchQ);
   }, [searchQ]);
+  // From a unit's page: that unit's problems in the current round, every other filter cleared.
+  useEffect(() => {
+    if (unitQ === null) return;
+    setQText('');
+    setF({ unitId: unitQ, unitName: null });
+    let live = true;
+    call('units:get', { id: unitQ }).then((u) => {
+      if (live) setF((x) => (x.unitId === unitQ ? { ...x, unitName: u.name } : x));
+    }, () => undefined);
+    return () => { live = false; };
+  }, [unitQ]);
 
   const canWrite = s.can('ledger.write');
   useWindowEvent('xz:new', () => {

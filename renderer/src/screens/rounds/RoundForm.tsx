@@ -1,9 +1,11 @@
-import { Col, DatePicker, Form, Input, Row, Select } from 'antd';
+import { Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { DateInput } from '../../components/forms/DateInput.js';
+import { FormShell } from '../../components/forms/FormShell.js';
 import { useQuery } from '../../components/hooks.js';
-import { FORMS, FormModal, KINDS, LEVELS, dateBinding, type RoundRow } from './shared.js';
+import { FORMS, KINDS, LEVELS, type RoundRow } from './shared.js';
 
 interface Values {
   name: string;
@@ -46,8 +48,9 @@ export function RoundForm({ round, onClose, onSaved }: { round: RoundRow | null;
 
   const pick = (field: string) => [{ required: true, message: t('requiredPick', { field }) }];
   return (
-    <FormModal<Values>
-      title={round ? t('editRound') : t('newRound')} onClose={onClose} onSubmit={submit} initialValues={initial} width={640} testId="round-form"
+    <FormShell<Values>
+      title={round ? t('editRound') : t('newRound')} onClose={onClose} onSubmit={submit} initialValues={initial} size={640} testId="round-form"
+      doneText={null}
     >
       <Form.Item name="name" label={t('field.name')} rules={[{ required: true, whitespace: true, message: t('required', { field: t('field.name') }) }]}>
         <Input maxLength={200} placeholder={t('namePlaceholder')} autoFocus />
@@ -72,8 +75,8 @@ export function RoundForm({ round, onClose, onSaved }: { round: RoundRow | null;
       <Row gutter={12}>
         {(['mobilisedOn', 'enteredOn', 'feedbackOn'] as const).map((f) => (
           <Col span={8} key={f}>
-            <Form.Item name={f} label={t(`field.${f}`)} {...dateBinding}>
-              <DatePicker format="YYYY-MM-DD" style={{ width: '100%' }} />
+            <Form.Item name={f} label={t(`field.${f}`)}>
+              <DateInput />
             </Form.Item>
           </Col>
         ))}
@@ -84,6 +87,6 @@ export function RoundForm({ round, onClose, onSaved }: { round: RoundRow | null;
           options={(ruleSets.data ?? []).map((r) => ({ value: r.id, label: t('ruleSetOption', { name: r.name, version: r.ruleVersion }) }))}
         />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }

@@ -8,7 +8,8 @@ import { useSession } from '../../app/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 import { RoundForm } from './RoundForm.js';
-import { ReasonModal, day, type RoundRow } from './shared.js';
+import { DeletePrompt } from './DeletePrompt.js';
+import { day, type RoundRow } from './shared.js';
 
 /** Tell the shell's round selector that the list of rounds changed (it may listen and reload). */
 export function roundsChanged(): void {
@@ -45,7 +46,7 @@ export function RoundList() {
     <>
       {editing && <RoundForm round={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={saved} />}
       {deleting && (
-        <ReasonModal
+        <DeletePrompt
           name={deleting.name} onClose={() => setDeleting(null)}
           onDelete={async (reason) => {
             await call('rounds:delete', { id: deleting.id, reason });

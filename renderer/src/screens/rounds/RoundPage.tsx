@@ -8,9 +8,10 @@ import { useSession } from '../../app/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Light, Loading } from '../../components/states.js';
 import { ClockCell } from './ClockCell.js';
+import { DeletePrompt } from './DeletePrompt.js';
 import { RoundForm } from './RoundForm.js';
 import { roundsChanged } from './RoundList.js';
-import { ReasonModal, day, type InspectionRow, type TeamRow, type UnitClocks } from './shared.js';
+import { day, type InspectionRow, type TeamRow, type UnitClocks } from './shared.js';
 import { AddUnitForm, ChangeTeamForm, TeamForm } from './TeamForms.js';
 
 type Dialog =
@@ -184,7 +185,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
         <TeamForm roundId={roundId} team={dialog.team} nextNumber={nextNumber} onClose={close} onSaved={() => { void message.success(t('round.teamSaved')); reload(); }} />
       )}
       {dialog?.kind === 'deleteTeam' && (
-        <ReasonModal
+        <DeletePrompt
           name={dialog.team.name} onClose={close}
           onDelete={async (reason) => { await call('teams:delete', { id: dialog.team.id, reason }); void message.success(t('deleted')); reload(); }}
         />
@@ -199,7 +200,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
         <ChangeTeamForm inspection={dialog.inspection} teams={teamRows} onClose={close} onSaved={() => { void message.success(t('round.teamChanged')); reload(); }} />
       )}
       {dialog?.kind === 'removeUnit' && (
-        <ReasonModal
+        <DeletePrompt
           name={dialog.inspection.unitName} onClose={close}
           onDelete={async (reason) => { await call('inspections:delete', { id: dialog.inspection.id, reason }); void message.success(t('deleted')); reload(); }}
         />

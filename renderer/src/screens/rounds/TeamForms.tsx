@@ -2,7 +2,8 @@ import { Col, Form, Input, InputNumber, Radio, Row, Select } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { FormModal, SECTORS, type InspectionRow, type TeamRow } from './shared.js';
+import { FormShell } from '../../components/forms/FormShell.js';
+import { SECTORS, type InspectionRow, type TeamRow } from './shared.js';
 
 /** 添加/编辑巡视组: number (第N组), optional name, leader. */
 export function TeamForm({ roundId, team, nextNumber, onClose, onSaved }: {
@@ -11,8 +12,8 @@ export function TeamForm({ roundId, team, nextNumber, onClose, onSaved }: {
   const { t } = useTranslation('rounds');
   interface V { number: number; name?: string; leaderName?: string }
   return (
-    <FormModal<V>
-      title={team ? t('round.editTeam') : t('round.addTeam')} onClose={onClose} width={480} testId="team-form"
+    <FormShell<V>
+      title={team ? t('round.editTeam') : t('round.addTeam')} onClose={onClose} size={480} testId="team-form" doneText={null}
       initialValues={team ? { number: team.number, name: team.name, leaderName: team.leaderName ?? '' } : { number: nextNumber }}
       onSubmit={async (v) => {
         const arg = { number: v.number, name: v.name?.trim() || undefined, leaderName: v.leaderName?.trim() || null };
@@ -36,7 +37,7 @@ export function TeamForm({ roundId, team, nextNumber, onClose, onSaved }: {
       <Form.Item name="name" label={t('teamField.name')}>
         <Input maxLength={100} />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }
 
@@ -77,8 +78,8 @@ export function AddUnitForm({ roundId, teams, inspections, anyUnits, onClose, on
   interface V { mode: 'existing' | 'create'; unitId?: string; name?: string; sector?: string; teamId?: string | null }
   const req = (field: string) => [{ required: true, whitespace: true, message: t('required', { field }) }];
   return (
-    <FormModal<V>
-      title={t('round.addUnit')} onClose={onClose} width={560} testId="unit-form"
+    <FormShell<V>
+      title={t('round.addUnit')} onClose={onClose} testId="unit-form" doneText={null}
       initialValues={{ mode: anyUnits ? 'existing' : 'create', teamId: teams.length === 1 ? teams[0]!.id : null }}
       onSubmit={async (v) => {
         // A unit created on an earlier try whose inspection was refused is reused, not created twice.
@@ -127,7 +128,7 @@ export function AddUnitForm({ roundId, teams, inspections, anyUnits, onClose, on
           </Form.Item>
         </>
       )}
-    </FormModal>
+    </FormShell>
   );
 }
 
@@ -137,8 +138,8 @@ export function ChangeTeamForm({ inspection, teams, onClose, onSaved }: {
 }) {
   const { t } = useTranslation('rounds');
   return (
-    <FormModal<{ teamId?: string | null }>
-      title={`${t('round.changeTeam')} · ${inspection.unitName}`} onClose={onClose} width={440}
+    <FormShell<{ teamId?: string | null }>
+      title={`${t('round.changeTeam')} · ${inspection.unitName}`} onClose={onClose} size={440} doneText={null}
       initialValues={{ teamId: inspection.teamId }}
       onSubmit={async (v) => {
         await call('inspections:update', { id: inspection.id, teamId: v.teamId ?? null });
@@ -148,6 +149,6 @@ export function ChangeTeamForm({ inspection, teams, onClose, onSaved }: {
       <Form.Item name="teamId" label={t('addUnit.teamId')}>
         <Select allowClear placeholder={t('addUnit.noTeam')} options={teams.map((x) => ({ value: x.id, label: x.name }))} />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }

@@ -1,7 +1,9 @@
-import { Col, DatePicker, Form, Input, Radio, Row, Typography } from 'antd';
+import { Col, Form, Input, Radio, Row, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { FEEDBACK_KINDS, FormModal, dateBinding } from './shared.js';
+import { DateInput } from '../../components/forms/DateInput.js';
+import { FormShell } from '../../components/forms/FormShell.js';
+import { FEEDBACK_KINDS } from './shared.js';
 
 type Done = { onClose(): void; onSaved(): void };
 
@@ -19,8 +21,8 @@ export function FeedbackForm({ inspectionId, onClose, onSaved }: { inspectionId:
   const req = useReq();
   interface V { kind: string; feedbackDate: string; docNumber?: string; body: string }
   return (
-    <FormModal<V>
-      title={t('unit.addFeedback')} onClose={onClose} width={640} testId="feedback-form" initialValues={{ kind: 'collective' }}
+    <FormShell<V>
+      title={t('unit.addFeedback')} onClose={onClose} size={640} testId="feedback-form" doneText={null} initialValues={{ kind: 'collective' }}
       onSubmit={async (v) => {
         await call('feedback:add', { inspectionId, kind: v.kind, feedbackDate: v.feedbackDate, docNumber: v.docNumber?.trim() || null, body: v.body });
         onSaved();
@@ -33,8 +35,8 @@ export function FeedbackForm({ inspectionId, onClose, onSaved }: { inspectionId:
           </Form.Item>
         </Col>
         <Col span={7}>
-          <Form.Item name="feedbackDate" label={t('fbField.feedbackDate')} rules={req.pick(t('fbField.feedbackDate'))} {...dateBinding}>
-            <DatePicker format="YYYY-MM-DD" style={{ width: '100%' }} />
+          <Form.Item name="feedbackDate" label={t('fbField.feedbackDate')} rules={req.pick(t('fbField.feedbackDate'))}>
+            <DateInput />
           </Form.Item>
         </Col>
         <Col span={8}>
@@ -46,7 +48,7 @@ export function FeedbackForm({ inspectionId, onClose, onSaved }: { inspectionId:
       <Form.Item name="body" label={t('fbField.body')} rules={req.text(t('fbField.body'))}>
         <Input.TextArea rows={6} maxLength={20000} />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }
 
@@ -56,8 +58,8 @@ export function LeaderForm({ unitId, onClose, onSaved }: { unitId: string } & Do
   const req = useReq();
   interface V { name: string; post: string; fromDate: string }
   return (
-    <FormModal<V>
-      title={t('unit.setLeader')} onClose={onClose} width={520} testId="leader-form"
+    <FormShell<V>
+      title={t('unit.setLeader')} onClose={onClose} size={520} testId="leader-form" doneText={null}
       onSubmit={async (v) => {
         await call('units:setLeader', { unitId, name: v.name, post: v.post, fromDate: v.fromDate });
         onSaved();
@@ -67,10 +69,10 @@ export function LeaderForm({ unitId, onClose, onSaved }: { unitId: string } & Do
         <Col span={10}><Form.Item name="name" label={t('leaderField.name')} rules={req.text(t('leaderField.name'))}><Input maxLength={100} /></Form.Item></Col>
         <Col span={14}><Form.Item name="post" label={t('leaderField.post')} rules={req.text(t('leaderField.post'))}><Input maxLength={200} /></Form.Item></Col>
       </Row>
-      <Form.Item name="fromDate" label={t('leaderField.fromDate')} rules={req.pick(t('leaderField.fromDate'))} {...dateBinding}>
-        <DatePicker format="YYYY-MM-DD" />
+      <Form.Item name="fromDate" label={t('leaderField.fromDate')} rules={req.pick(t('leaderField.fromDate'))}>
+        <DateInput style={{ width: 180 }} />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }
 
@@ -80,8 +82,8 @@ export function HandoverForm({ unitId, onClose, onSaved }: { unitId: string; onC
   const req = useReq();
   interface V { date: string; toName: string; toPost: string; notes?: string }
   return (
-    <FormModal<V>
-      title={t('unit.handover')} onClose={onClose} width={560} testId="handover-form"
+    <FormShell<V>
+      title={t('unit.handover')} onClose={onClose} testId="handover-form" doneText={null}
       onSubmit={async (v) => {
         const r = await call('units:handover', { unitId, date: v.date, toName: v.toName, toPost: v.toPost, notes: v.notes?.trim() || null });
         onSaved(r.handover.openTaskCount);
@@ -90,8 +92,8 @@ export function HandoverForm({ unitId, onClose, onSaved }: { unitId: string; onC
       <Typography.Paragraph type="secondary">{t('handoverHint')}</Typography.Paragraph>
       <Row gutter={12}>
         <Col span={8}>
-          <Form.Item name="date" label={t('handoverField.date')} rules={req.pick(t('handoverField.date'))} {...dateBinding}>
-            <DatePicker format="YYYY-MM-DD" style={{ width: '100%' }} />
+          <Form.Item name="date" label={t('handoverField.date')} rules={req.pick(t('handoverField.date'))}>
+            <DateInput />
           </Form.Item>
         </Col>
         <Col span={7}><Form.Item name="toName" label={t('handoverField.toName')} rules={req.text(t('handoverField.toName'))}><Input maxLength={100} /></Form.Item></Col>
@@ -100,7 +102,7 @@ export function HandoverForm({ unitId, onClose, onSaved }: { unitId: string; onC
       <Form.Item name="notes" label={t('handoverField.notes')}>
         <Input.TextArea rows={3} maxLength={4000} />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }
 
@@ -110,8 +112,8 @@ export function OverhaulForm({ unitId, underOverhaul, onClose, onSaved }: { unit
   const req = useReq();
   const setting = !underOverhaul;
   return (
-    <FormModal<{ note?: string }>
-      title={setting ? t('unit.setOverhaul') : t('unit.liftOverhaul')} onClose={onClose} width={480} testId="overhaul-form"
+    <FormShell<{ note?: string }>
+      title={setting ? t('unit.setOverhaul') : t('unit.liftOverhaul')} onClose={onClose} size={480} testId="overhaul-form" doneText={null}
       onSubmit={async (v) => {
         await call('units:setOverhaul', { unitId, underOverhaul: setting, note: v.note?.trim() || null });
         onSaved();
@@ -123,6 +125,6 @@ export function OverhaulForm({ unitId, underOverhaul, onClose, onSaved }: { unit
       >
         <Input.TextArea rows={3} maxLength={4000} autoFocus />
       </Form.Item>
-    </FormModal>
+    </FormShell>
   );
 }

@@ -86,7 +86,7 @@ export function UnitPage({ roundId, unitId }: { roundId: string; unitId: string 
           )}
         </div>
         <Space wrap>
-          <Button icon={<UnorderedListOutlined />} onClick={() => navigate('problems')}>{t('unit.problems')}</Button>
+          <Button icon={<UnorderedListOutlined />} onClick={() => { s.setRoundId(roundId); navigate('problems', 'unit', unitId); }} data-testid="unit-problems">{t('unit.problems')}</Button>
           {write && (
             <Button onClick={() => setDialog('overhaul')}>
               {u.underOverhaul ? t('unit.liftOverhaul') : t('unit.setOverhaul')}

@@ -1,19 +1,18 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Row, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Button, Card, Col, Row, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { useReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { AccountabilityDrawer } from '../../components/settings/accountability-drawer.js';
-import { placeError } from '../../components/settings/engine-error.js';
 import { EscalationPanel } from '../../components/settings/escalation-panel.js';
 import { EvaluationDrawer, type Evaluation, type TaskOption } from '../../components/settings/evaluation-drawer.js';
 import { InspectionPicker, useInspectionChoice } from '../../components/settings/inspection-picker.js';
 import { PageHead } from '../../components/settings/page-head.js';
 import { RatingsCharts } from '../../components/settings/ratings-charts.js';
-import { useReasonPrompt } from '../../components/settings/reason-prompt.js';
 import type { AccountabilityForm, AccountabilityReason, Grade } from '../../components/settings/vocab.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
 
@@ -31,7 +30,6 @@ export function RatingsScreen() {
   const { t } = useTranslation('ratings');
   const { t: tc } = useTranslation();
   const s = useSession();
-  const { message } = App.useApp();
   const roundId = s.roundId;
   const { list, current } = useInspectionChoice(roundId);
   const unitId = current?.unitId ?? null;
@@ -70,26 +68,16 @@ export function RatingsScreen() {
     else setNewTick((x) => x + 1);
   });
 
-  async function removeEvaluation(e: Evaluation) {
-    const reason = await ask({ title: t('evalDelete'), label: t('deleteReason'), required: t('deleteReasonRequired'), okText: tc('actions.delete') });
-    if (reason === null) return;
-    try {
-      await call('evaluations:delete', { id: e.id, reason });
+  /** Delete with the reason the engine requires; the lists and charts then count again. */
+  const remove = (title: string, run: (reason: string) => Promise<unknown>) => ask({
+    title, label: t('deleteReason'),
+    onSubmit: async (reason) => {
+      await run(reason);
       setTick((x) => x + 1);
-    } catch (err) {
-      void message.error(placeError(err, null, [], tc));
-    }
-  }
-  async function removeAccountability(a: Accountability) {
-    const reason = await ask({ title: t('accDelete', { name: a.personName }), label: t('deleteReason'), required: t('deleteReasonRequired'), okText: tc('actions.delete') });
-    if (reason === null) return;
-    try {
-      await call('accountability:delete', { id: a.id, reason });
-      setTick((x) => x + 1);
-    } catch (err) {
-      void message.error(placeError(err, null, [], tc));
-    }
-  }
+    },
+  });
+  const removeEvaluation = (e: Evaluation) => remove(t('evalDelete'), (reason) => call('evaluations:delete', { id: e.id, reason }));
+  const removeAccountability = (a: Accountability) => remove(t('accDelete', { name: a.personName }), (reason) => call('accountability:delete', { id: a.id, reason }));
 
   if (!roundId) return <EmptyState hint={t('noRound')} />;
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
@@ -127,7 +115,7 @@ export function RatingsScreen() {
               title: t('ops'), key: 'ops', width: 76, render: (_: unknown, e: Evaluation) => (
                 <Space size={0}>
                   <Button type="link" size="small" icon={<EditOutlined />} aria-label={tc('actions.edit')} onClick={() => setEvalOpen({ evaluation: e })} />
-                  {!e.opensSecondRound && <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={tc('actions.delete')} onClick={() => void removeEvaluation(e)} />}
+                  {!e.opensSecondRound && <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={tc('actions.delete')} onClick={() => removeEvaluation(e)} />}
                 </Space>
               ),
             }] : []),
@@ -159,7 +147,7 @@ export function RatingsScreen() {
             { title: t('note'), dataIndex: 'note', ellipsis: true, render: (x: string | null) => x ?? '—' },
             ...(canWrite ? [{
               title: t('ops'), key: 'ops', width: 50, render: (_: unknown, a: Accountability) => (
-                <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={tc('actions.delete')} onClick={() => void removeAccountability(a)} />
+                <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={tc('actions.delete')} onClick={() => removeAccountability(a)} />
               ),
             }] : []),
           ]}

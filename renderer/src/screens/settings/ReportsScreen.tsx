@@ -1,16 +1,15 @@
 import { DeleteOutlined, DownOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Dropdown, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Dropdown, Select, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { useReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { ClockLight, type ClockRow } from '../../components/settings/clock-light.js';
-import { placeError } from '../../components/settings/engine-error.js';
 import { CARD_GAP, PageHead } from '../../components/settings/page-head.js';
 import { InspectionPicker, useInspectionChoice } from '../../components/settings/inspection-picker.js';
-import { useReasonPrompt } from '../../components/settings/reason-prompt.js';
 import { ReportDrawer } from '../../components/settings/report-drawer.js';
 import { CLOCK_OF_REPORT, REPORT_KIND_CODES, REPORT_WRITER, type ReportKind } from '../../components/settings/vocab.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
@@ -25,7 +24,6 @@ export function ReportsScreen() {
   const { t } = useTranslation('reports');
   const { t: tc } = useTranslation();
   const s = useSession();
-  const { message } = App.useApp();
   const { list, current } = useInspectionChoice(s.roundId);
   const inspectionId = current?.id ?? null;
   const [tick, setTick] = useState(0);
@@ -42,16 +40,14 @@ export function ReportsScreen() {
     if (inspectionId && writable.length > 0 && !editing) setEditing({ kind: kindFilter === 'all' ? writable[0]! : kindFilter, report: null });
   });
 
-  async function remove(r: Report) {
-    const reason = await ask({ title: t('deleteTitle', { title: r.title }), label: t('deleteReason'), required: t('deleteReasonRequired'), okText: tc('actions.delete') });
-    if (reason === null) return;
-    try {
-      await call('reports:delete', { id: r.id, reason });
-      void message.success(t('deleted'));
-      refresh();
-    } catch (e) {
-      void message.error(placeError(e, null, [], tc));
-    }
+  function remove(r: Report) {
+    ask({
+      title: t('deleteTitle', { title: r.title }), label: t('deleteReason'), doneText: t('deleted'),
+      onSubmit: async (reason) => {
+        await call('reports:delete', { id: r.id, reason });
+        refresh();
+      },
+    });
   }
 
   if (!s.roundId) return <EmptyState hint={t('noRound')} />;
@@ -145,7 +141,7 @@ export function ReportsScreen() {
                 render: (_, r) => s.can(REPORT_WRITER[r.kind]) && (
                   <Space size={0}>
                     <Button type="link" size="small" icon={<EditOutlined />} aria-label={tc('actions.edit')} onClick={() => setEditing({ kind: r.kind, report: r })} />
-                    <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={tc('actions.delete')} onClick={() => void remove(r)} />
+                    <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={tc('actions.delete')} onClick={() => remove(r)} />
                   </Space>
                 ),
               },

@@ -11,6 +11,7 @@ import { EmptyState, ErrorState, Light } from '../../components/states.js';
 import { CLUE_WAYS, WAY_COLOURS, type ClueDisposition } from '../../components/supervision/clue-rules.js';
 import { ClueDrawer } from '../../components/supervision/ClueDrawer.js';
 import { ClueForm } from '../../components/supervision/ClueForm.js';
+import { EmptyWithNew } from '../../components/supervision/EmptyWithNew.js';
 import { fenToYuan } from '../../components/supervision/money.js';
 import { SensitiveBanner } from '../../components/supervision/SensitiveBanner.js';
 import '../../components/supervision/supervision.css';
@@ -93,12 +94,7 @@ function ClueLedger() {
   if (!roundId) content = <EmptyState hint={t('noRound')} />;
   else if (list.error) content = <ErrorState error={list.error} onRetry={list.reload} />;
   else if (list.data && total === 0 && !filtered) {
-    content = (
-      <EmptyState
-        hint={t('empty')}
-        action={canWrite ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('newClue')}</Button> : undefined}
-      />
-    );
+    content = <EmptyWithNew hint={t('empty')} newLabel={t('newClue')} onNew={canWrite ? () => setCreating(true) : null} />;
   } else {
     content = (
       <Table<ClueRow>

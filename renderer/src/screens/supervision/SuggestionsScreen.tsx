@@ -1,13 +1,15 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
+import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
+import { useDialog } from '../../components/forms/use-dialog.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState } from '../../components/states.js';
-import { DeleteDialog } from '../../components/supervision/forms.js';
+import { EmptyWithNew } from '../../components/supervision/EmptyWithNew.js';
 import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from '../../components/supervision/SuggestionForms.js';
 import '../../components/supervision/supervision.css';
 
@@ -20,7 +22,6 @@ type Dialog = { kind: 'new'; row: null } | { kind: 'edit' | 'reply' | 'delete'; 
 export function SuggestionsScreen() {
   const { t } = useTranslation('supervision');
   const { t: tc } = useTranslation();
-  const { message } = App.useApp();
   const s = useSession();
   const roundId = s.roundId;
   const canWrite = s.can('supervision.write');
@@ -29,11 +30,7 @@ export function SuggestionsScreen() {
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [roundId]);
   const [tick, setTick] = useState(0);
-  // The dialog stays described while it closes (no flicker of its title); `shown` opens and closes it.
-  const [dialog, setDialog] = useState<Dialog>({ kind: 'new', row: null });
-  const [shown, setShown] = useState(false);
-  const show = (d: Dialog) => { setDialog(d); setShown(true); };
-  const hide = () => setShown(false);
+  const { dialog, shown, show, hide } = useDialog<Dialog>();
 
   const list = useQuery(
     () => (roundId
@@ -88,9 +85,8 @@ export function SuggestionsScreen() {
   else if (list.error) content = <ErrorState error={list.error} onRetry={list.reload} />;
   else if (list.data && total === 0 && !filtered) {
     content = (
-      <EmptyState
-        hint={t('suggestions.empty')}
-        action={canWrite ? <Button type="primary" icon={<PlusOutlined />} onClick={() => show({ kind: 'new', row: null })}>{t('suggestions.newSuggestion')}</Button> : undefined}
+      <EmptyWithNew
+        hint={t('suggestions.empty')} newLabel={t('suggestions.newSuggestion')} onNew={canWrite ? () => show({ kind: 'new', row: null }) : null}
       />
     );
   } else {
@@ -104,7 +100,7 @@ export function SuggestionsScreen() {
     );
   }
 
-  const row = dialog.row;
+  const row = dialog?.row ?? null;
   return (
     <div className="xz-page" data-testid="suggestions-screen">
       <div className="xz-toolbar">
@@ -142,16 +138,15 @@ export function SuggestionsScreen() {
       )}
       {content}
       <SuggestionForm
-        open={shown && (dialog.kind === 'new' || dialog.kind === 'edit')} roundId={roundId} units={unitOptions} departments={departments}
+        open={shown && (dialog?.kind === 'new' || dialog?.kind === 'edit')} roundId={roundId} units={unitOptions} departments={departments}
         record={row} onClose={hide} onSaved={saved}
       />
-      <SuggestionReplyForm open={shown && dialog.kind === 'reply'} record={row} onClose={hide} onSaved={saved} />
-      <DeleteDialog
-        open={shown && dialog.kind === 'delete'} title={t('suggestions.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
-        requiredText={t('required', { field: t('deleteReason') })} onClose={hide}
-        run={async (reason) => {
+      <SuggestionReplyForm open={shown && dialog?.kind === 'reply'} record={row} onClose={hide} onSaved={saved} />
+      <ReasonPrompt
+        open={shown && dialog?.kind === 'delete'} title={t('suggestions.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
+        testId="delete-form" doneText={t('deleted')} onClose={hide}
+        onSubmit={async (reason) => {
           await call('suggestions:delete', { id: row?.id, reason });
-          void message.success(t('deleted'));
           saved();
         }}
       />

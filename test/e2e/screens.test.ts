@@ -1,0 +1,129 @@
+/**
+ * Every main screen of the demo ledger in Chromium, in zh-CN and in English, at 1366×768 (the
+ * usual office workstation) and at 1920×1080: a screenshot of each (test-output/screens/review-*),
+ * and on each screen no message key missing from the catalogue, no "{{…}}" left uninterpolated,
+ * no page-wide horizontal scroll, and no text cut off by its box outside the tables (which cut
+ * long cells on purpose and show them whole in a tooltip).
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../db/seed/demo.js';
+import { startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+const ids = { round: '', unit: '', problem: '', task: '' };
+
+beforeAll(async () => {
+  h = await startHarness({ today: '2024-06-15', demoProblems: 120 });
+  const p = h.page;
+  await p.getByRole('button', { name: '打开演示台账' }).click();
+  await p.getByRole('button', { name: '登录' }).waitFor({ timeout: 60_000 });
+  await logIn(p, 'fuze1');
+  const api = async <T,>(channel: string, arg: unknown): Promise<T> => p.evaluate(async ([c, a]) => {
+    const r = await fetch('./api/invoke', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ channel: c, arg: a }) });
+    return ((await r.json()) as { value: unknown }).value;
+  }, [channel, arg] as const) as Promise<T>;
+  ids.round = (await api<{ id: string }[]>('rounds:list', {}))[0]!.id;
+  ids.unit = (await api<{ unitId: string }[]>('inspections:list', { roundId: ids.round }))[0]!.unitId;
+  ids.problem = (await api<{ rows: { id: string }[] }>('problems:list', { roundId: ids.round, limit: 1 })).rows[0]!.id;
+  ids.task = (await api<{ rows: { id: string }[] }>('tasks:list', { roundId: ids.round, limit: 1 })).rows[0]!.id;
+}, 90_000);
+afterAll(async () => h?.close());
+
+async function logIn(p: Page, username: string) {
+  if (await p.getByTestId('current-user').count()) {
+    await p.getByTestId('current-user').hover();
+    await p.locator('.ant-dropdown-menu-item').first().click();
+  }
+  await p.locator('input[autocomplete="username"]').fill(username);
+  await p.locator('input[type="password"]').fill(DEMO_PASSWORD);
+  await p.locator('button[type="submit"]').click();
+  await p.getByTestId('current-user').waitFor();
+}
+
+/** Screens, the route that shows them, and what appears once they are drawn. */
+const SCREENS: [string, () => string, string][] = [
+  ['home', () => '#/home', '[data-testid="home"] .ant-statistic'],
+  ['rounds', () => '#/rounds', '[data-testid="rounds"]'],
+  ['round', () => `#/rounds/${ids.round}`, '[data-testid="round-page"]'],
+  ['unit', () => `#/rounds/${ids.round}/${ids.unit}`, '[data-testid="unit-page"]'],
+  ['problems', () => '#/problems', '[data-testid="problem-table"] .ant-table-row'],
+  ['problem', () => `#/problem/${ids.problem}`, '[data-testid="problem-detail"]'],
+  ['tasks', () => '#/tasks', '[data-testid="task-table"] .ant-table-row'],
+  ['task', () => `#/task/${ids.task}`, '[data-testid="task-detail"]'],
+  ['duty', () => '#/duty', '[data-testid="duty-groups"]'],
+  ['clues', () => '#/clues', '[data-testid="clue-table"]'],
+  ['suggestions', () => '#/suggestions', '[data-testid="suggestions-screen"]'],
+  ['supervision', () => '#/supervision', '[data-testid="supervision-screen"]'],
+  ['reports', () => '#/reports', '[data-testid="reports"]'],
+  ['ratings', () => '#/ratings', '[data-testid="evaluations"]'],
+];
+
+interface Findings { missing: string[]; raw: string[]; pageScroll: boolean; cut: string[] }
+
+/** What is wrong on the screen now (browser-side code as text: this file is type-checked for Node). */
+async function inspect(p: Page): Promise<Findings> {
+  return p.evaluate(`(() => {
+    const missing = window.__xzMissingKeys ?? [];
+    window.__xzMissingKeys = [];
+    const text = document.body.innerText;
+    const raw = (text.match(/\\{\\{[^}]*\\}\\}/g) ?? []);
+    const doc = document.documentElement;
+    const pageScroll = doc.scrollWidth > doc.clientWidth + 1;
+    const cut = [];
+    for (const el of document.querySelectorAll('.xz-content button, .xz-content .ant-tag, .xz-content .ant-card-head-title, .xz-content .ant-statistic-title, .xz-content label, .xz-content .ant-tabs-tab-btn, .xz-content .ant-descriptions-item-label, .xz-top .ant-btn, .xz-side .ant-menu-title-content')) {
+      if (el.closest('.ant-table-tbody, .ant-table-thead, .ant-select-selector')) continue;
+      const s = getComputedStyle(el);
+      if (s.overflow === 'visible' && s.textOverflow !== 'ellipsis') continue;
+      if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) cut.push(el.textContent.trim().slice(0, 40));
+    }
+    return { missing, raw, pageScroll, cut };
+  })()`) as Promise<Findings>;
+}
+
+async function review(p: Page, tag: string) {
+  const problems: string[] = [];
+  for (const [name, route, ready] of SCREENS) {
+    await p.evaluate(`window.location.hash = ${JSON.stringify(route())}`);
+    await p.locator(ready).first().waitFor({ timeout: 15_000 });
+    await p.waitForTimeout(500); // charts and late queries settle before the picture
+    await p.screenshot({ path: `${process.cwd()}/test-output/screens/review-${tag}-${name}.png` });
+    const f = await inspect(p);
+    if (f.missing.length) problems.push(`${name}: missing keys ${f.missing.join(', ')}`);
+    if (f.raw.length) problems.push(`${name}: uninterpolated ${f.raw.join(', ')}`);
+    if (f.pageScroll) problems.push(`${name}: the page scrolls sideways`);
+    if (f.cut.length) problems.push(`${name}: text cut off: ${f.cut.join(' | ')}`);
+  }
+  return problems;
+}
+
+describe('every main screen, both languages, two screen sizes', () => {
+  it('zh-CN at 1366×768', async () => {
+    expect(await review(h.page, 'zh-1366')).toEqual([]);
+  }, 120_000);
+
+  it('English at 1366×768', async () => {
+    const p = h.page;
+    await p.getByRole('button', { name: 'English' }).click();
+    await p.getByRole('button', { name: '中文' }).waitFor();
+    try {
+      expect(await review(p, 'en-1366')).toEqual([]);
+    } finally {
+      await p.getByRole('button', { name: '中文' }).click();
+      await p.getByRole('button', { name: 'English' }).waitFor();
+    }
+  }, 120_000);
+
+  it('zh-CN at 1920×1080, and 设置 for the administrator', async () => {
+    const p = h.page;
+    await p.setViewportSize({ width: 1920, height: 1080 });
+    const found = await review(p, 'zh-1920');
+    await logIn(p, 'admin');
+    await p.evaluate("window.location.hash = '#/settings'");
+    await p.getByTestId('settings').waitFor();
+    await p.waitForTimeout(400);
+    await p.screenshot({ path: `${process.cwd()}/test-output/screens/review-zh-1920-settings.png` });
+    const f = await inspect(p);
+    expect([...found, ...f.missing, ...f.raw, ...f.cut, ...(f.pageScroll ? ['settings scrolls sideways'] : [])]).toEqual([]);
+  }, 120_000);
+});
