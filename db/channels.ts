@@ -172,6 +172,7 @@ export const CHANNELS = [
   'analysis:evaluationsByGrade',
   'analysis:redFlags',
   'audit:history',
+  'audit:recent',
   'savedFilters:list',
   'savedFilters:save',
   'savedFilters:rename',

@@ -33,7 +33,7 @@ import * as settings from './services/settings.js';
 import * as suggestions from './services/suggestions.js';
 import * as tasks from './services/tasks.js';
 import * as units from './services/units.js';
-import { history } from './services/history.js';
+import { history, recentActivity } from './services/history.js';
 import { countProblems, listProblems } from './queries/problem-list.js';
 import { countTasks, listTasks } from './queries/task-list.js';
 import { listDutyGroups } from './queries/duty-groups.js';
@@ -248,6 +248,7 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
     'analysis:evaluationsByGrade': (ctx: ServiceContext, a: unknown) => evaluationsByGrade(ctx, a),
     'analysis:redFlags': (ctx: ServiceContext, a: unknown) => listRedFlags(ctx, a),
     'audit:history': (ctx: ServiceContext, a: unknown) => history(ctx, a),
+    'audit:recent': (ctx: ServiceContext, a: unknown) => recentActivity(ctx, a),
 
     // 清单：已保存的筛选、责任清单分组、批量操作
     'savedFilters:list': (ctx: ServiceContext, a: unknown) => savedFilters.listSavedFilters(ctx, a),

@@ -52,6 +52,8 @@ export interface TaskFilters {
   /** Of the task's problem: its category (a top-level one includes its sub-categories) and key flag. */
   categoryId: string | null;
   isKey: boolean | null;
+  /** Unfinished and due on or before this day (overdue or due soon: the home page's to-do list). */
+  dueBy: string | null;
   q: string | null;
 }
 
@@ -74,6 +76,7 @@ export function readTaskFilters(i: v.Input): TaskFilters {
     overdue: optFlag(i.overdue, 'overdue', '逾期'),
     categoryId: v.optId(i.categoryId, 'categoryId', '问题类别'),
     isKey: optFlag(i.isKey, 'isKey', '重点难点问题'),
+    dueBy: v.optDate(i.dueBy, 'dueBy', '到期日'),
     q: v.optText(i.q, 'q', { max: 100, label: '搜索词' }),
   };
 }
@@ -113,6 +116,10 @@ function taskWhere(f: TaskFilters, today: string): { where: string[]; params: un
       where.push("(t.status = 'closed' OR t.current_deadline >= ?)");
       params.push(today);
     }
+  }
+  if (f.dueBy !== null) {
+    where.push(`t.status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`, 't.current_deadline <= ?');
+    params.push(f.dueBy);
   }
   eq('t.term', f.term);
   eq('t.responsible_department', f.responsibleDepartment);

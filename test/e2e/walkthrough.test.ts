@@ -11,6 +11,7 @@ import { inspectionClocks } from '../../db/clocks/statutory.js';
 import type { ActingUser, ServiceContext } from '../../db/context.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
+import { recentActivity } from '../../db/services/history.js';
 import { listInspections } from '../../db/services/inspections.js';
 import { login } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
@@ -154,6 +155,18 @@ describe('walkthrough: set-up → round → unit → feedback → problems → t
     for (const k of ['problems', 'tasks', 'closed', 'overdue'] as const) {
       await expect.poll(() => p.getByTestId(`fig-${k}`).locator('.ant-statistic-content-value').textContent()).toBe(String(engine[k]));
     }
+    // 待办: the overdue task; 最近动态: newest first, as the audit trail has it.
+    await p.getByTestId('home-todo').getByTestId('todo-item').getByText('修订公务用车管理办法，开展公车使用专项检查。').waitFor();
+    expect(await p.getByTestId('home-todo').getByTestId('todo-item').count()).toBe(1);
+    const feed = recentActivity(ctx, { limit: 10 });
+    const shown = await p.getByTestId('home-recent').getByTestId('recent-item').allInnerTexts();
+    expect(shown).toHaveLength(feed.length);
+    expect(shown[0]).toContain('新建整改任务');
+    expect(shown[0]).toContain('修订公务用车管理办法');
+    expect(shown[1]).toContain('新建问题');
     await h.shot('61-walkthrough-home');
+    // A line of the to-do list opens its task.
+    await p.getByTestId('home-todo').getByTestId('todo-item').click();
+    await p.getByTestId('task-detail').waitFor();
   });
 });

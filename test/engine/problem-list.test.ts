@@ -337,6 +337,8 @@ describe('task list', () => {
       () => ['p.category_id IN (?, ?, ?)', [ids.cats.top, ids.cats.leafA, ids.cats.leafB]]],
     ['key problems + department', () => ({ isKey: true, responsibleDepartment: '审计部' }), () => ["p.is_key = 1 AND t.responsible_department = '审计部'", []]],
     ['other than key problems', () => ({ isKey: false }), () => ['p.is_key = 0', []]],
+    ['unfinished and due by a day', () => ({ dueBy: '2024-07-31' }), () => ["t.status <> 'closed' AND t.current_deadline <= '2024-07-31'", []]],
+    ['unit + due by a day', () => ({ unitId: ids.units[0], dueBy: '2024-07-31' }), () => ["t.unit_id = ? AND t.status <> 'closed' AND t.current_deadline <= '2024-07-31'", [ids.units[0]]]],
     ['overdue on the current deadline', () => ({ overdue: true }), () => ["t.status <> 'closed' AND t.current_deadline < ?", [TODAY]]],
     ['unit + in progress + overdue', () => ({ unitId: ids.units[0], status: 'in_progress', overdue: true }),
       () => ["t.unit_id = ? AND t.status = 'in_progress' AND t.current_deadline < ?", [ids.units[0], TODAY]]],

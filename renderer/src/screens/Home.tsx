@@ -8,6 +8,7 @@ import type { ResultOf } from '../../../db/contract.js';
 
 type UnitRow = NonNullable<Awaited<ResultOf<'clocks:round'>>>['units'][number];
 import { EmptyState, ErrorState, Light, Loading } from '../components/states.js';
+import { RecentCard, TodoCard } from './HomeCards.js';
 import { wordKey } from './rounds/shared.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -58,6 +59,10 @@ export function Home() {
         <Col xs={12} md={8} xl={4}>
           <Card size="small"><Statistic title={t('figures.closeRate')} value={pct(totals.closeRate)} data-testid="fig-closeRate" /></Card>
         </Col>
+      </Row>
+      <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+        <Col xs={24} xl={12}><TodoCard roundId={roundId} /></Col>
+        <Col xs={24} xl={12}><RecentCard /></Col>
       </Row>
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} xxl={16}>

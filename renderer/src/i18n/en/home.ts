@@ -17,6 +17,21 @@ const en: Catalogue<typeof zh> = {
     mass_closure: 'Closures bunched before a report deadline', rebound: 'Problem came back (found again by a later inspection)',
     repeated_returns: 'Close-out returned several times',
   },
+  todo: {
+    title: 'To do: overdue and due-soon tasks', review: '{{n}} close-outs to review', none: 'No task overdue or due within {{n}} days.', more: '{{n}} in all: see them ({{status}})',
+  },
+  recent: {
+    title: 'Recent activity', none: 'The ledger has not changed yet.', system: 'System',
+    actions: {
+      create: 'New ', update: 'Edited ', delete: 'Deleted ', restore: 'Restored ', start: 'Started ', submit: 'Close-out submitted for ', accept: 'Close-out accepted for ', return: 'Close-out returned for ',
+      extend: 'Extended ', close: 'Closed ', reopen: 'Reopened ', second_round: 'Second rectification: ', supersede: 'Withdrawn ', other: 'Changed ',
+    },
+    entities: {
+      problems: 'problem', tasks: 'task', progress_entries: 'progress entry', evidence: 'evidence', closeouts: 'close-out', extension_requests: 'extension request',
+      feedbacks: 'feedback', reports: 'report', rounds: 'round', units: 'unit', inspections: 'unit', evaluations: 'evaluation',
+      accountability: 'accountability', suggestions: 'suggestion', supervision_activities: 'supervision activity', petitions: 'petition',
+    },
+  },
   redFlags: 'Signs of fake rectification',
   redFlagsNone: 'No signs of fake rectification found.',
   dueTitle: 'Tasks due soon or overdue',
