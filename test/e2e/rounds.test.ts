@@ -5,7 +5,7 @@ import { listInspections } from '../../db/services/inspections.js';
 import { createUser, login, setupLedger } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
 import { getUnit } from '../../db/services/units.js';
-import { categoryId, fxProblem, fxTask } from '../helpers/fixtures.js';
+import { categoryId, fxProblem, fxRound, fxTask } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -233,5 +233,24 @@ describe('inspection rounds, their units and the unit page', () => {
     await p.getByTestId('leaders').getByText('李某某现任').waitFor();
     for (const name of ['录入反馈意见', '整改责任交接', '登记主要负责人', '列为整顿单位']) expect(await p.getByRole('button', { name }).count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+
+  it('deleting the round chosen in the top bar moves the top bar to a remaining round', async () => {
+    const p = h.page;
+    await logIn('luru');
+    const extra = fxRound(h.as(entry), { name: '某省委第四轮巡视（录错）' });
+    await p.evaluate("window.location.hash = '#/rounds'");
+    await p.reload(); // the top bar reads the rounds again
+    await p.getByTestId('current-user').waitFor();
+    await p.locator('.xz-round').click();
+    await p.locator('.ant-select-dropdown:visible').getByTitle('某省委第四轮巡视（录错）').click();
+    await p.locator('.xz-round').getByText('某省委第四轮巡视（录错）').waitFor();
+    await p.getByTestId('rounds').locator('tr', { hasText: '某省委第四轮巡视（录错）' }).getByRole('button', { name: '删除' }).click();
+    const prompt = p.locator('.ant-modal').filter({ has: p.getByTestId('reason-modal') });
+    await prompt.getByRole('textbox').fill('轮次名称录入错误，重新建立。');
+    await prompt.getByRole('button', { name: '删除' }).click();
+    await p.getByTestId('rounds').getByText('某省委第四轮巡视（录错）').waitFor({ state: 'detached' });
+    expect(listRounds(h.as(entry)).map((r) => r.id)).not.toContain(extra.id);
+    await p.locator('.xz-round').getByText('某省委第三轮巡视').waitFor();
   });
 });

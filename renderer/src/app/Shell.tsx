@@ -63,8 +63,13 @@ export function Shell() {
     void message.info(t('menu.later', { c: t(`menu.${c}`) }));
   }), [message, t]);
 
+  // The current round is the first one until the user picks another; a round deleted meanwhile
+  // gives way to the first remaining one (or none).
   useEffect(() => {
-    if (!s.roundId && rounds.data && rounds.data.length > 0) s.setRoundId(rounds.data[0]!.id);
+    if (!rounds.data) return;
+    if (s.roundId && rounds.data.some((r) => r.id === s.roundId)) return;
+    const next = rounds.data[0]?.id ?? null;
+    if (next !== s.roundId) s.setRoundId(next);
   }, [rounds.data, s]);
 
   const items = useMemo(
