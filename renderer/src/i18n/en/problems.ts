@@ -141,9 +141,6 @@ const en: Catalogue<typeof zh> = {
     required: 'Please fill in {{field}}',
     requiredSelect: 'Please choose {{field}}',
     created: 'Problem created, No. {{seq}}',
-    saveHint: 'Ctrl+S saves',
-    discardTitle: 'Discard unsaved changes?',
-    discard: 'Discard',
   },
 };
 export default en;

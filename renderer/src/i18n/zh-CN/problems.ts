@@ -139,8 +139,5 @@ export default {
     required: '请填写{{field}}',
     requiredSelect: '请选择{{field}}',
     created: '已新建问题，序号 {{seq}}',
-    saveHint: 'Ctrl+S 保存',
-    discardTitle: '放弃未保存的内容？',
-    discard: '放弃',
   },
 };
