@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActingUser, ServiceContext } from '../../db/context.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
-import { login, setupLedger } from '../../db/services/office.js';
+import { createClue } from '../../db/services/clues.js';
+import { createUser, login, setupLedger } from '../../db/services/office.js';
 import { refreshProblemRollup } from '../../db/services/problems.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
@@ -178,5 +179,29 @@ describe('打印', () => {
     expect(await p.getByTestId('print-dialog').count()).toBe(0);
     const pages = await printPdf(p, 'home', [1]);
     expect(pages[0]).not.toContain('问题清单'); // the left navigation is not printed
+  });
+
+  it('refuses to print 问题线索 and nothing of the clue screen reaches paper', async () => {
+    const p = h.page;
+    const admin = ctx;
+    createUser(admin, { username: 'shenhe', displayName: '赵某', role: 'reviewer', canViewClues: true, password: PASSWORD });
+    const reviewer = h.as(login(h.as(null), { username: 'shenhe', password: PASSWORD }));
+    createClue(reviewer, {
+      roundId, unitId: listProblems(ctx, { limit: 1 }).rows[0]!.unitId, subjectName: '钱某某', subjectPost: '某某区第1街道办事处副主任',
+      summary: '反映其违规接受宴请。', receivedOn: '2024-03-10', receivingOrgan: 'ccdi',
+    });
+    await p.getByTestId('current-user').hover();
+    await p.getByText('切换用户').click();
+    await p.getByLabel('用户名').fill('shenhe');
+    await p.getByLabel('密码').fill(PASSWORD);
+    await p.getByRole('button', { name: '登录' }).click();
+    await go(p, '#/clues');
+    await p.getByTestId('clue-table').getByText('钱某某').waitFor();
+    const before = await printed(p);
+    await p.keyboard.press('Control+p');
+    await p.getByText('问题线索属敏感信息，不能从本页打印。').waitFor();
+    expect(await printed(p)).toBe(before);
+    const pages = await printPdf(p, 'clues', []);
+    expect(pages.join('')).not.toContain('钱某某');
   });
 });

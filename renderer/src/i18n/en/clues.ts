@@ -6,6 +6,7 @@ const en: Catalogue<typeof zh> = {
   sensitive: 'Sensitive — authorised staff only',
   sensitiveHint: 'Do not print, photograph or pass on this page; report dispositions through the prescribed channels.',
   refusedTitle: 'You may not view problem clues',
+  noPrint: 'Problem clues are sensitive and are not printed from this page.',
   refusedHint: 'Problem clues are restricted to authorised staff. If your work requires it, ask your administrator to grant "may view problem clues".',
   noRound: 'Choose a round at the top first to see the clues transferred in it.',
   empty: 'No clues recorded for this round yet. Click "Record clue" (Ctrl+N) to enter a clue transferred by the team.',

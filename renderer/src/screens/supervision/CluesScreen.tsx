@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Result, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Result, Select, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { navigate, useRoute } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Light } from '../../components/states.js';
+import { wordKey } from '../rounds/shared.js';
 import { CLUE_WAYS, WAY_COLOURS, type ClueDisposition } from '../../components/supervision/clue-rules.js';
 import { ClueDrawer } from '../../components/supervision/ClueDrawer.js';
 import { ClueForm } from '../../components/supervision/ClueForm.js';
@@ -38,6 +39,17 @@ export function CluesScreen() {
 function ClueLedger() {
   const { t } = useTranslation('clues');
   const { t: tc } = useTranslation();
+  const { t: tr } = useTranslation('rounds');
+  const { message } = App.useApp();
+  // Clues are not printed: Ctrl+P and the 文件 menu say so, and the browser's own print shows nothing.
+  useWindowEvent('xz:print', (e) => {
+    e.preventDefault();
+    void message.warning(t('noPrint'));
+  });
+  useEffect(() => {
+    document.body.classList.add('xz-sensitive');
+    return () => document.body.classList.remove('xz-sensitive');
+  }, []);
   const s = useSession();
   const route = useRoute();
   const roundId = s.roundId;
@@ -77,7 +89,7 @@ function ClueLedger() {
       title: t('col.clock'), key: 'clock', width: 130,
       render: (_v, r) => {
         const c = clockOf.get(r.id)?.clue;
-        return c ? <Light light={c.light} word={c.word} daysLeft={c.daysLeft} /> : null;
+        return c ? <Light light={c.light} word={tr(`words.${wordKey(c)}`)} daysLeft={c.daysLeft} /> : null;
       },
     },
     { title: t('col.outcome'), dataIndex: 'outcome', width: 120, render: (v: string | null) => (v ? t(`outcomes.${v}`) : t('detail.none')) },
