@@ -25,7 +25,6 @@ function openTasks(f: Record<string, unknown>) {
 
 export function TodoCard({ roundId }: { roundId: string }) {
   const { t } = useTranslation('home');
-  const { t: tp } = useTranslation('problems');
   const s = useSession();
   const warnDays = useWarnDays();
   const dueBy = dayjs(s.today).add(warnDays, 'day').format('YYYY-MM-DD');
@@ -56,7 +55,7 @@ export function TodoCard({ roundId }: { roundId: string }) {
         />
       )}
       {due.data && due.data.total !== undefined && due.data.total > TODO_ROWS && (
-        <Button size="small" type="link" onClick={() => openTasks({ overdue: true })}>{t('todo.more', { n: due.data.total, status: tp('filter.overdueYes') })}</Button>
+        <Button size="small" type="link" onClick={() => openTasks({ overdue: true })}>{t('todo.more', { n: due.data.total })}</Button>
       )}
     </Card>
   );

@@ -18,7 +18,7 @@ const en: Catalogue<typeof zh> = {
     repeated_returns: 'Close-out returned several times',
   },
   todo: {
-    title: 'To do: overdue and due-soon tasks', review: '{{n}} close-outs to review', none: 'No task overdue or due within {{n}} days.', more: '{{n}} in all: see them ({{status}})',
+    title: 'To do: overdue and due-soon tasks', review: '{{n}} close-outs to review', none: 'No task overdue or due within {{n}} days.', more: '{{n}} in all: see every overdue task',
   },
   recent: {
     title: 'Recent activity', none: 'The ledger has not changed yet.', system: 'System',
