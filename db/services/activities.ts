@@ -57,12 +57,27 @@ function replaceLinks(ctx: ServiceContext, activityId: string, wanted: string[])
 }
 
 function detail(ctx: ServiceContext, a: Activity): ActivityDetail {
+  return withLinks(ctx, [a])[0]!;
+}
+
+/** The activities with the problems each concerns, read in one query for the lot (a list page). */
+function withLinks(ctx: ServiceContext, items: Activity[]): ActivityDetail[] {
+  if (items.length === 0) return [];
   const rows = ctx.ledger.orm
-    .select({ id: problems.id, seq: problems.seq, description: problems.description, deletedAt: problems.deletedAt })
+    .select({ activityId: activityProblems.activityId, id: problems.id, seq: problems.seq, description: problems.description, deletedAt: problems.deletedAt })
     .from(activityProblems).innerJoin(problems, eq(problems.id, activityProblems.problemId))
-    .where(and(eq(activityProblems.activityId, a.id), isNull(activityProblems.deletedAt)))
+    .where(and(inArray(activityProblems.activityId, items.map((a) => a.id)), isNull(activityProblems.deletedAt)))
     .orderBy(asc(problems.seq), asc(problems.id)).all();
-  return { ...a, problemIds: rows.map((r) => r.id), problems: rows };
+  const by = new Map<string, LinkedProblem[]>();
+  for (const { activityId, ...p } of rows) {
+    const list = by.get(activityId) ?? [];
+    list.push(p);
+    by.set(activityId, list);
+  }
+  return items.map((a) => {
+    const linked = by.get(a.id) ?? [];
+    return { ...a, problemIds: linked.map((p) => p.id), problems: linked };
+  });
 }
 
 /** {roundId?, unitId?, kind, activityDate, title, participants?, findings?, problemIds?}. */
@@ -106,7 +121,8 @@ export function updateActivity(ctx: ServiceContext, raw: unknown): ActivityDetai
 }
 
 /** Filters: roundId, unitId, kind, problemId, from/to (dates, inclusive), includeDeleted; by date. */
-export function listActivities(ctx: ServiceContext, raw: unknown = {}): ListResult<Activity> {
+/** A page of activities, each with the problems it concerns. */
+export function listActivities(ctx: ServiceContext, raw: unknown = {}): ListResult<ActivityDetail> {
   requirePermission(ctx, 'ledger.read');
   const i = v.object(raw);
   const s = scopeFilter(i);
@@ -117,10 +133,11 @@ export function listActivities(ctx: ServiceContext, raw: unknown = {}): ListResu
   const a = supervisionActivities;
   const linked = problemId === null ? undefined : inArray(a.id, ctx.ledger.orm.select({ id: activityProblems.activityId })
     .from(activityProblems).where(and(eq(activityProblems.problemId, problemId), isNull(activityProblems.deletedAt))));
-  return page(ctx, a, [
+  const result = page(ctx, a, [
     eqIf(a.roundId, s.roundId), eqIf(a.unitId, s.unitId), eqIf(a.kind, kind), linked,
     from === null ? undefined : gte(a.activityDate, from), to === null ? undefined : lte(a.activityDate, to),
   ], [asc(a.activityDate), asc(a.id)], listArgs(i));
+  return { ...result, items: withLinks(ctx, result.items) };
 }
 
 export function getActivity(ctx: ServiceContext, raw: unknown): ActivityDetail {

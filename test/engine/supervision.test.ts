@@ -130,6 +130,12 @@ describe('监督举措 supervision activities', () => {
     expect(back.problemIds.sort()).toEqual([w.problem.id, w.problem2.id].sort());
     expect(links()).toHaveLength(2); // the earlier link came back rather than a duplicate
     expect(listActivities(w.readonly, { problemId: w.problem2.id }).items.map((x) => x.id)).toEqual([a.id]);
+    // The list carries each activity's problems (one query for the page), as the detail does.
+    const other = newActivity(w.sup, { problemIds: [w.problem2.id] });
+    const listed = new Map(listActivities(w.readonly, {}).items.map((x) => [x.id, x.problems.map((p) => p.id).sort()]));
+    expect(listed.get(a.id)).toEqual([w.problem.id, w.problem2.id].sort());
+    expect(listed.get(other.id)).toEqual([w.problem2.id]);
+    deleteActivity(w.sup, { id: other.id, reason: '重复录入' });
     updateActivity(w.sup, { id: a.id, problemIds: [] });
     expect(getActivity(w.readonly, { id: a.id }).problemIds).toEqual([]);
     expect(listActivities(w.readonly, { problemId: w.problem2.id }).total).toBe(0);

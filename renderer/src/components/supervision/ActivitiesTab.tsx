@@ -1,7 +1,7 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Col, Form, Input, Row, Select, Space, Table, Tag, Tooltip } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import type { ResultOf } from '../../../../db/contract.js';
@@ -41,12 +41,6 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
     () => call('activities:list', { roundId: p.roundId, kind: kind ?? undefined, limit: PAGE, offset: (page - 1) * PAGE }),
     [p.roundId, kind, page, tick],
   );
-  // The list carries no problem links; one small read per visible row brings them (a page at most).
-  const details = useQuery(
-    () => Promise.all((list.data?.items ?? []).map((a) => call('activities:get', { id: a.id }))),
-    [list.data],
-  );
-  const detailOf = useMemo(() => new Map((details.data ?? []).map((d) => [d.id, d])), [details.data]);
   const unitName = (id: string | null) => (id ? p.units.find((u) => u.id === id)?.name ?? t('none') : t('none'));
 
   useWindowEvent('xz:new', () => {
@@ -65,27 +59,22 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
     {
       title: t('activities.col.problems'), key: 'problems', width: 120,
       render: (_v, r) => {
-        const d = detailOf.get(r.id);
-        if (!d) return null;
-        if (d.problems.length === 0) return t('none');
+        if (r.problems.length === 0) return t('none');
         return (
           <Space size={2} wrap>
-            {d.problems.map((x) => <Tooltip key={x.id} title={x.description}><Tag style={{ marginInlineEnd: 0 }}>{t('activities.problemNo', { n: x.seq })}</Tag></Tooltip>)}
+            {r.problems.map((x) => <Tooltip key={x.id} title={x.description}><Tag style={{ marginInlineEnd: 0 }}>{t('activities.problemNo', { n: x.seq })}</Tag></Tooltip>)}
           </Space>
         );
       },
     },
     ...(p.canWrite ? [{
       title: '', key: 'actions', width: 110, fixed: 'right' as const,
-      render: (_v: unknown, r: ActivityRow) => {
-        const d = detailOf.get(r.id);
-        return d ? (
-          <Space size={0}>
-            <Button size="small" type="link" onClick={() => show({ kind: 'edit', row: d })}>{tc('actions.edit')}</Button>
-            <Button size="small" type="link" danger onClick={() => show({ kind: 'delete', row: d })}>{tc('actions.delete')}</Button>
-          </Space>
-        ) : null;
-      },
+      render: (_v: unknown, r: ActivityRow) => (
+        <Space size={0}>
+          <Button size="small" type="link" onClick={() => show({ kind: 'edit', row: r })}>{tc('actions.edit')}</Button>
+          <Button size="small" type="link" danger onClick={() => show({ kind: 'delete', row: r })}>{tc('actions.delete')}</Button>
+        </Space>
+      ),
     }] : []),
   ];
 
