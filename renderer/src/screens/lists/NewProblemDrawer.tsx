@@ -10,8 +10,8 @@ import { useSession } from '../../app/session.js';
 import { FormShell } from '../../components/forms/FormShell.js';
 import { useQuery } from '../../components/hooks.js';
 import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
+import { SOURCES } from './list-filter.js';
 
-const SOURCES = ['inspection_feedback', 'personnel_check', 'transferred_suggestion', 'petition', 'lookback', 'daily_supervision'] as const;
 
 interface Values {
   roundId: string | null;
