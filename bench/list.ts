@@ -170,6 +170,9 @@ export function benchList(outDir: string, p: ScaleParams, log: (s: string) => vo
     const dept = repeat("tasks: dept '审计部' + overdue", { responsibleDepartment: '审计部', overdue: true, limit: 50 }, 3, tasksRun);
     dept.plan = explainTaskList(ctx, dept.input);
     repeat("count tasks: dept '审计部' + overdue", { responsibleDepartment: '审计部', overdue: true }, 3, (i) => ({ rows: [], total: countTasks(ctx, i).total }));
+    const pd = repeat("problems with a task of '审计部', deadline", { responsibleDepartment: '审计部', limit: 50 }, 3);
+    pd.plan = explainProblemList(ctx, pd.input);
+    repeat("count problems with a task of '审计部'", { responsibleDepartment: '审计部' }, 3, countRun);
     return {
       file: built.path, params: p, built: built.built, buildSeconds, fileMB, openMs: round(opened.ms, 0), units: sample.length, cases,
     };

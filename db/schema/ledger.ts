@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { dateCol, flag, syncColumns } from './common.js';
 import { inspections, rounds, units, feedbacks } from './org.js';
@@ -93,6 +94,9 @@ export const tasks = sqliteTable('tasks', {
   index('tasks_unit_status_idx').on(t.unitId, t.status, t.currentDeadline, t.id),
   index('tasks_round_status_idx').on(t.roundId, t.status),
   index('tasks_dept_idx').on(t.responsibleDepartment, t.status, t.currentDeadline),
+  // The problem list filtered by a department or leader of the problem's tasks reads only these.
+  index('tasks_dept_problem_idx').on(t.responsibleDepartment, t.problemId).where(sql`deleted_at IS NULL`),
+  index('tasks_leader_problem_idx').on(t.responsibleLeader, t.problemId).where(sql`deleted_at IS NULL`),
   index('tasks_deadline_idx').on(t.currentDeadline, t.id),
   index('tasks_version_idx').on(t.version),
 ]);

@@ -98,12 +98,16 @@ export function recentActivity(ctx: ServiceContext, raw: unknown = {}): RecentEn
     SELECT a.seq, a.at, u.display_name, a.action, a.entity, a.entity_id, a.before, a.after
     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
     WHERE a.entity IN (${RECENT_ENTITIES.map(() => '?').join(', ')}) AND a.seq < ?
-      AND NOT (a.entity = 'evidence' AND EXISTS (SELECT 1 FROM evidence e WHERE e.id = a.entity_id AND e.owner_type = 'clue'))
+      AND NOT (a.entity = 'evidence' AND (coalesce(json_extract(a.after, '$.ownerType'), '') = 'clue'
+        OR coalesce(json_extract(a.before, '$.ownerType'), '') = 'clue'
+        OR EXISTS (SELECT 1 FROM evidence e WHERE e.id = a.entity_id AND e.owner_type = 'clue')))
     ORDER BY a.seq DESC LIMIT ?`);
   type Raw = { seq: number; at: string; display_name: string | null; action: string; entity: string; entity_id: string; before: string | null; after: string | null };
   const out: RecentEntry[] = [];
   let below = Number.MAX_SAFE_INTEGER;
-  while (out.length < limit) {
+  // Bounded: after a large bulk change the newest rows may be mostly bookkeeping; the feed then
+  // shows what it found within the last few thousand rows.
+  for (let round = 0; round < 50 && out.length < limit; round++) {
     const rows = stmt.all(...RECENT_ENTITIES, below, limit * 2) as Raw[];
     if (rows.length === 0) break;
     for (const r of rows) {

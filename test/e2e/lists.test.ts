@@ -128,8 +128,13 @@ async function openProblems(p: Page) {
 }
 
 async function pick(p: Page, label: string, option: string) {
+  // A dropdown still closing from the previous pick is visible for a moment: wait until only the
+  // one just opened is, so the option clicked is this select's.
+  const open = p.locator('.ant-select-dropdown:visible, .ant-select-tree-dropdown:visible');
+  await expect.poll(() => open.count(), { timeout: 5000 }).toBe(0);
   await p.getByTestId('filter-panel').getByLabel(label).click();
-  await p.locator('.ant-select-dropdown:visible, .ant-select-tree-dropdown:visible').getByTitle(option, { exact: true }).first().click();
+  await expect.poll(() => open.count(), { timeout: 5000 }).toBe(1);
+  await open.getByTitle(option, { exact: true }).first().click();
 }
 
 describe('问题清单', () => {

@@ -2,8 +2,9 @@
  * Every main screen of the demo ledger in Chromium, in zh-CN and in English, at 1366×768 (the
  * usual office workstation) and at 1920×1080: a screenshot of each (test-output/screens/review-*),
  * and on each screen no message key missing from the catalogue, no "{{…}}" left uninterpolated,
- * no page-wide horizontal scroll, and no text cut off by its box outside the tables (which cut
- * long cells on purpose and show them whole in a tooltip).
+ * no page-wide horizontal scroll, the app filling the window on the page's own background, and no
+ * text cut off by its box outside the tables (which cut long cells on purpose and show them whole
+ * in a tooltip).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ const SCREENS: [string, () => string, string][] = [
   ['ratings', () => '#/ratings', '[data-testid="evaluations"]'],
 ];
 
-interface Findings { missing: string[]; raw: string[]; pageScroll: boolean; cut: string[] }
+interface Findings { missing: string[]; raw: string[]; pageScroll: boolean; squeezed: boolean; cut: string[] }
 
 /** What is wrong on the screen now (browser-side code as text: this file is type-checked for Node). */
 async function inspect(p: Page): Promise<Findings> {
@@ -70,6 +71,9 @@ async function inspect(p: Page): Promise<Findings> {
     const raw = (text.match(/\\{\\{[^}]*\\}\\}/g) ?? []);
     const doc = document.documentElement;
     const pageScroll = doc.scrollWidth > doc.clientWidth + 1;
+    // The shell fills the window: no screen restyles the page around it.
+    const shell = document.querySelector('.xz-shell');
+    const squeezed = !shell || shell.getBoundingClientRect().width < window.innerWidth - 1 || getComputedStyle(document.body).backgroundColor !== 'rgb(245, 245, 245)';
     const cut = [];
     for (const el of document.querySelectorAll('.xz-content button, .xz-content .ant-tag, .xz-content .ant-card-head-title, .xz-content .ant-statistic-title, .xz-content label, .xz-content .ant-tabs-tab-btn, .xz-content .ant-descriptions-item-label, .xz-top .ant-btn, .xz-side .ant-menu-title-content')) {
       if (el.closest('.ant-table-tbody, .ant-table-thead, .ant-select-selector')) continue;
@@ -77,7 +81,7 @@ async function inspect(p: Page): Promise<Findings> {
       if (s.overflow === 'visible' && s.textOverflow !== 'ellipsis') continue;
       if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) cut.push(el.textContent.trim().slice(0, 40));
     }
-    return { missing, raw, pageScroll, cut };
+    return { missing, raw, pageScroll, squeezed, cut };
   })()`) as Promise<Findings>;
 }
 
@@ -92,6 +96,7 @@ async function review(p: Page, tag: string) {
     if (f.missing.length) problems.push(`${name}: missing keys ${f.missing.join(', ')}`);
     if (f.raw.length) problems.push(`${name}: uninterpolated ${f.raw.join(', ')}`);
     if (f.pageScroll) problems.push(`${name}: the page scrolls sideways`);
+    if (f.squeezed) problems.push(`${name}: the page around the app is restyled or the app does not fill the window`);
     if (f.cut.length) problems.push(`${name}: text cut off: ${f.cut.join(' | ')}`);
   }
   return problems;
@@ -124,6 +129,6 @@ describe('every main screen, both languages, two screen sizes', () => {
     await p.waitForTimeout(400);
     await p.screenshot({ path: `${process.cwd()}/test-output/screens/review-zh-1920-settings.png` });
     const f = await inspect(p);
-    expect([...found, ...f.missing, ...f.raw, ...f.cut, ...(f.pageScroll ? ['settings scrolls sideways'] : [])]).toEqual([]);
+    expect([...found, ...f.missing, ...f.raw, ...f.cut, ...(f.pageScroll ? ['settings scrolls sideways'] : []), ...(f.squeezed ? ['settings restyled'] : [])]).toEqual([]);
   }, 120_000);
 });

@@ -33,7 +33,8 @@ export function TodoCard({ roundId }: { roundId: string }) {
   const pending = useQuery(() => (review ? call('tasks:count', { roundId, status: 'pending_review' }) : Promise.resolve(null)), [roundId, review]);
   return (
     <Card
-      size="small" title={t('todo.title')} data-testid="home-todo"
+      size="small" data-testid="home-todo"
+      title={due.data?.total !== undefined ? t('todo.titleCount', { n: due.data.total }) : t('todo.title')}
       extra={review && pending.data && pending.data.total > 0 && (
         <Button size="small" type="primary" onClick={() => openTasks({ status: 'pending_review' })} data-testid="todo-review">
           {t('todo.review', { n: pending.data.total })}
@@ -55,7 +56,7 @@ export function TodoCard({ roundId }: { roundId: string }) {
         />
       )}
       {due.data && due.data.total !== undefined && due.data.total > TODO_ROWS && (
-        <Button size="small" type="link" onClick={() => openTasks({ overdue: true })}>{t('todo.more', { n: due.data.total })}</Button>
+        <Button size="small" type="link" onClick={() => openTasks({ overdue: true })}>{t('todo.more')}</Button>
       )}
     </Card>
   );

@@ -107,6 +107,8 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
   const [reloadTick, setReloadTick] = useState(0);
   /** The key (and reload) whose first page is awaited, while older rows stay on screen. */
   const [pending, setPending] = useState<string | null>(null);
+  /** The same, readable from callbacks: while it is set, no other page is fetched (its cursor would be of the old rows). */
+  const awaitingFresh = useRef(false);
   const inFlight = useRef(new Set<string>());
   const gen = useRef(0);
   const scrollTop = useRef(cached && cached.state.key === o.key ? cached.scrollTop : 0);
@@ -126,6 +128,7 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
         if (g !== gen.current) return;
         setError(null);
         if (fresh) {
+          awaitingFresh.current = false;
           setPending(null);
           setState((s) => ({ key, initial: false, epoch: s.epoch + 1, pages: [{ start, rows: page.rows, size: page.rows.length, next: page.nextCursor }] }));
           return;
@@ -150,6 +153,7 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
         setError(toApiError(e));
         if (fresh) {
           // The old rows do not answer the new filters: show none, with the error.
+          awaitingFresh.current = false;
           setPending(null);
           setState((s) => ({ key, initial: false, epoch: s.epoch + 1, pages: [] }));
           return;
@@ -173,6 +177,7 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
     scrollTop.current = 0;
     setError(null);
     setPending(`${o.key}#${reloadTick}`);
+    awaitingFresh.current = true;
     fetchInto(0, null, o.key, gen.current, true);
   }, [o.key, reloadTick, fetchInto]);
 
@@ -191,7 +196,7 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
 
   const loadMore = useCallback(() => {
     const s = stateRef.current;
-    if (s.key !== keyRef.current) return; // the rows on screen are about to be replaced
+    if (awaitingFresh.current || s.key !== keyRef.current) return; // the rows on screen are about to be replaced
     const last = s.pages[s.pages.length - 1];
     if (!last || last.rows === null && last.size === 0) return;
     if (!last.next) return;
@@ -204,7 +209,7 @@ export function useKeysetPages<R>(o: KeysetOptions<R>): KeysetList<R> {
 
   const loadPage = useCallback((index: number) => {
     const s = stateRef.current;
-    if (s.key !== keyRef.current) return;
+    if (awaitingFresh.current || s.key !== keyRef.current) return;
     const p = s.pages[index];
     if (!p || p.rows) return;
     fetchInto(index, p.start, s.key, gen.current);

@@ -41,7 +41,8 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
   const [form] = Form.useForm<{ title: string }>();
   const [phase, setPhase] = useState<Phase>({ step: 'setup' });
   const [doc, setDoc] = useState<PrintDoc<R> | null>(null);
-  const cancelled = useRef(false);
+  /** Counts print runs; a run whose number is no longer current (closed, or started again) stops. */
+  const run = useRef(0);
 
   useEffect(() => {
     if (!open) return;
@@ -67,21 +68,21 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
 
   async function build() {
     const { title } = await form.validateFields();
-    cancelled.current = false;
+    const mine = ++run.current;
     setPhase({ step: 'fetching', got: 0 });
     const rows: R[] = [];
     try {
       let cursor: string | null = null;
       do {
         const page: KeysetPage<R> = await job.fetchPage(cursor, PAGE);
-        if (cancelled.current) return;
+        if (mine !== run.current) return;
         rows.push(...page.rows);
         cursor = page.nextCursor;
         setPhase({ step: 'fetching', got: rows.length });
         if (rows.length > MAX_PRINT_ROWS) throw new Error(t('print.tooMany', { max: MAX_PRINT_ROWS.toLocaleString('zh-CN'), n: rows.length.toLocaleString('zh-CN') }));
       } while (cursor);
     } catch (e) {
-      if (!cancelled.current) setPhase({ step: 'failed', error: toApiError(e) });
+      if (mine === run.current) setPhase({ step: 'failed', error: toApiError(e) });
       return;
     }
     setDoc({
@@ -96,7 +97,7 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
   }
 
   function close() {
-    cancelled.current = true;
+    run.current += 1;
     setDoc(null);
     onClose();
   }

@@ -18,7 +18,7 @@ const en: Catalogue<typeof zh> = {
     repeated_returns: 'Close-out returned several times',
   },
   todo: {
-    title: 'To do: overdue and due-soon tasks', review: '{{n}} close-outs to review', none: 'No task overdue or due within {{n}} days.', more: '{{n}} in all: see every overdue task',
+    title: 'To do: overdue and due-soon tasks', review: '{{n}} close-outs to review', none: 'No task overdue or due within {{n}} days.', more: 'See every overdue task', titleCount: 'To do: overdue and due-soon tasks ({{n}})',
   },
   recent: {
     title: 'Recent activity', none: 'The ledger has not changed yet.', system: 'System',

@@ -15,7 +15,7 @@ export default {
     rebound: '问题反弹（后续巡视再次出现）', repeated_returns: '销号多次被退回',
   },
   todo: {
-    title: '待办：逾期与临期任务', review: '待审核销号 {{n}} 项', none: '没有逾期或 {{n}} 天内到期的任务。', more: '共 {{n}} 项，查看全部逾期任务',
+    title: '待办：逾期与临期任务', review: '待审核销号 {{n}} 项', none: '没有逾期或 {{n}} 天内到期的任务。', more: '查看全部逾期任务', titleCount: '待办：逾期与临期任务（{{n}}）',
   },
   recent: {
     title: '最近动态', none: '台账还没有变动。', system: '系统',

@@ -4,7 +4,7 @@
  * table and bulk actions on selected rows.
  */
 import { App, Typography } from 'antd';
-import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TaskListRow } from '../../../../db/queries/task-list.js';
 import { call } from '../../api/client.js';
@@ -71,6 +71,8 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   });
   const [tick, setTick] = useState(0);
   const count = useQuery(() => call('tasks:count', args), [argsKey, tick]);
+  // Rows ticked while the previous filter's rows were still on screen are not the new list's.
+  useEffect(() => setSelected([]), [list.epoch]);
 
   const printColumns = useMemo(() => taskPrintColumns(t), [t]);
   const allColumns = useMemo(() => taskColumns(t, warnDays, s.today), [t, warnDays, s.today]);

@@ -47,8 +47,8 @@ function ClueLedger() {
     void message.warning(t('noPrint'));
   });
   useEffect(() => {
-    document.body.classList.add('xz-sensitive');
-    return () => document.body.classList.remove('xz-sensitive');
+    document.body.classList.add('xz-no-print');
+    return () => document.body.classList.remove('xz-no-print');
   }, []);
   const s = useSession();
   const route = useRoute();

@@ -1,0 +1,2 @@
+CREATE INDEX `tasks_dept_problem_idx` ON `tasks` (`responsible_department`,`problem_id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `tasks_leader_problem_idx` ON `tasks` (`responsible_leader`,`problem_id`) WHERE deleted_at IS NULL;
