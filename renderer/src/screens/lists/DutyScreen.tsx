@@ -14,7 +14,8 @@ import '../../components/lists/lists.css';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { EmptyState, ErrorState } from '../../components/states.js';
 import { remember, remembered } from './filters.js';
-import { ListTitle, TaskList, type Pinned } from './TaskList.js';
+import type { Pinned } from './list-filter.js';
+import { ListTitle, TaskList } from './TaskList.js';
 
 type Group = Awaited<ResultOf<'tasks:dutyGroups'>>['rows'][number];
 

@@ -25,8 +25,6 @@ import { taskColumns, taskPrintColumns } from './columns.js';
 import { FilterPanel, filterArgs, filterSummary, useListFilter, type Pinned } from './list-filter.js';
 import { ListStatus } from './ListStatus.js';
 
-export type { Pinned } from './list-filter.js';
-
 const MAX_SELECT = 1000;
 const LOCKED = ['seq', 'measures'];
 const openTask = (r: TaskListRow) => navigate('task', r.id);
