@@ -25,11 +25,11 @@ const DB_MSG = {
 };
 
 const RENDERER_MSG = {
-  node: 'The renderer is a browser page: no Node built-ins. Ask the engine through window.api (a channel in db/contract.ts) instead.',
+  node: 'The renderer is a browser page: no Node built-ins. Ask the engine through window.api (a channel in db/bridge/contract.ts) instead.',
   engine:
-    'The renderer never opens the database. Call the engine through window.api; add a channel to db/contract.ts if one is missing.',
+    'The renderer never opens the database. Call the engine through window.api; add a channel to db/bridge/contract.ts if one is missing.',
   electron: "The renderer knows nothing of Electron: use window.api (the preload exposes it) instead of importing 'electron'.",
-  db: "The renderer may only `import type` from db/ (e.g. `import type { WindowApi } from '../../db/bridge-api.js'`). Runtime engine code stays in the main process; reach it through window.api.",
+  db: "The renderer may only `import type` from db/ (e.g. `import type { WindowApi } from '../../db/bridge/api.js'`). Runtime engine code stays in the main process; reach it through window.api.",
 };
 
 const ELECTRON_MSG =
@@ -112,7 +112,7 @@ export default defineConfig(
   },
 
   // The renderer's type-check sees Node's types anyway once it imports result types from
-  // db/contract.ts (@types/better-sqlite3 pulls them in), so Node's globals are refused here.
+  // db/bridge/contract.ts (@types/better-sqlite3 pulls them in), so Node's globals are refused here.
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {

@@ -6,11 +6,11 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixedClock } from '../db/clock.js';
-import type { ActingUser, ServiceContext } from '../db/context.js';
-import { inTransaction } from '../db/context.js';
-import { seededRandom, uuidv7Source } from '../db/ids.js';
-import { openLedger } from '../db/open.js';
+import { fixedClock } from '../db/core/clock.js';
+import type { ActingUser, ServiceContext } from '../db/core/context.js';
+import { inTransaction } from '../db/core/context.js';
+import { seededRandom, uuidv7Source } from '../db/core/ids.js';
+import { openLedger } from '../db/core/open.js';
 import { feedbacks, inspections, problemCategories, rounds, clockRuleSets, units, users } from '../db/schema/index.js';
 import { setupLedger } from '../db/services/office.js';
 import { createProblem } from '../db/services/problems.js';
@@ -18,7 +18,7 @@ import { createTask } from '../db/services/tasks.js';
 import {
   DEPARTMENTS, leaderWithPost, makeRng, measureText, personName, pick, problemDescription, taskTerm, unitName,
 } from '../db/seed/vocabulary.js';
-import { insertRow } from '../db/write.js';
+import { insertRow } from '../db/core/write.js';
 import { round, timeMs } from './stats.js';
 
 export interface BulkResult {

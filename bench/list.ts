@@ -1,18 +1,18 @@
 /**
  * Bench (b): the problem list on a 1,000,000-problem / 2,000,000-task ledger written by
- * db/seed/scale.ts. The file is built once and cached under bench/out/ (reused while its
+ * bench/scale.ts. The file is built once and cached under bench/out/ (reused while its
  * parameters and the generator's format are unchanged).
  */
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixedClock } from '../db/clock.js';
-import type { ServiceContext } from '../db/context.js';
-import { uuidv7Source } from '../db/ids.js';
-import { openLedger, type Ledger } from '../db/open.js';
+import { fixedClock } from '../db/core/clock.js';
+import type { ServiceContext } from '../db/core/context.js';
+import { uuidv7Source } from '../db/core/ids.js';
+import { openLedger, type Ledger } from '../db/core/open.js';
 import { countProblems, explainProblemList, listProblems } from '../db/queries/problem-list.js';
 import { countTasks, explainTaskList, listTasks } from '../db/queries/task-list.js';
 import { users } from '../db/schema/index.js';
-import { SCALE_AS_OF, SCALE_FORMAT, writeScaleLedger, type ScaleSummary } from '../db/seed/scale.js';
+import { SCALE_AS_OF, SCALE_FORMAT, writeScaleLedger, type ScaleSummary } from './scale.js';
 import { round, summarize, timeMs, type Summary } from './stats.js';
 
 export interface ScaleParams {

@@ -9,9 +9,9 @@
 import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fixedClock } from '../db/clock.js';
-import { openLedger } from '../db/open.js';
-import { SCALE_AS_OF, SCALE_PASSWORD } from '../db/seed/scale.js';
+import { fixedClock } from '../db/core/clock.js';
+import { openLedger } from '../db/core/open.js';
+import { SCALE_AS_OF, SCALE_PASSWORD } from './scale.js';
 import { startPreviewServer } from '../scripts/preview-server.js';
 
 

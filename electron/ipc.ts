@@ -4,9 +4,9 @@
  * parameter, so this is unit-tested with a fake.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { ServiceContext } from '../db/context.js';
-import type { BridgeLogger, BridgeResult, Handlers } from '../db/bridge.js';
-import { dispatch } from '../db/bridge.js';
+import type { ServiceContext } from '../db/core/context.js';
+import type { BridgeLogger, BridgeResult, Handlers } from '../db/bridge/dispatch.js';
+import { dispatch } from '../db/bridge/dispatch.js';
 
 export interface RegisterIpcOptions {
   /** The runtime channel list: exactly these channels are registered. */

@@ -8,12 +8,12 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession }
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Session } from '../db/bridge.js';
-import { systemClock } from '../db/clock.js';
-import { uuidv7Source } from '../db/ids.js';
-import { CHANNELS } from '../db/channels.js';
-import { makeHandlers } from '../db/handlers.js';
-import { openLedger, type Ledger } from '../db/open.js';
+import type { Session } from '../db/bridge/dispatch.js';
+import { systemClock } from '../db/core/clock.js';
+import { uuidv7Source } from '../db/core/ids.js';
+import { CHANNELS } from '../db/bridge/channels.js';
+import { makeHandlers } from '../db/bridge/handlers.js';
+import { openLedger, type Ledger } from '../db/core/open.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
 import { MENU_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';

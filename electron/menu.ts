@@ -3,7 +3,7 @@
  * menu commands: the page knows what is on screen and owns the dialogs that follow.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../db/bridge-api.js';
+import type { MenuCommand } from '../db/bridge/api.js';
 
 export interface MenuInput {
   /** Deliver a command to the focused window's page. */

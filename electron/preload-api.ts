@@ -4,8 +4,8 @@
  * events never do (an IpcRendererEvent carries `sender`, i.e. the ipcRenderer itself).
  */
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
-import type { BridgeResult, MenuCommand, WindowApi } from '../db/bridge-api.js';
-import { isMenuCommand, unavailable } from '../db/bridge-api.js';
+import type { BridgeResult, MenuCommand, WindowApi } from '../db/bridge/api.js';
+import { isMenuCommand, unavailable } from '../db/bridge/api.js';
 import { MENU_CHANNEL } from './channels.js';
 
 type Ipc = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;

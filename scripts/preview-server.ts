@@ -12,15 +12,15 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { dispatch, sessionContext, type Session } from '../db/bridge.js';
-import { CHANNELS } from '../db/channels.js';
-import { systemClock, type Clock } from '../db/clock.js';
-import { makeHandlers, type ShellHooks } from '../db/handlers.js';
-import { DomainError } from '../db/errors.js';
-import { openLedger } from '../db/open.js';
+import { dispatch, sessionContext, type Session } from '../db/bridge/dispatch.js';
+import { CHANNELS } from '../db/bridge/channels.js';
+import { systemClock, type Clock } from '../db/core/clock.js';
+import { makeHandlers, type ShellHooks } from '../db/bridge/handlers.js';
+import { DomainError } from '../db/domain/errors.js';
+import { openLedger } from '../db/core/open.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
-import { uuidv7Source, type IdSource } from '../db/ids.js';
-import type { Ledger } from '../db/open.js';
+import { uuidv7Source, type IdSource } from '../db/core/ids.js';
+import type { Ledger } from '../db/core/open.js';
 import { CSP } from '../electron/window-options.js';
 
 export interface PreviewOptions {

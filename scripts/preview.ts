@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openLedger } from '../db/open.js';
+import { openLedger } from '../db/core/open.js';
 import { generateDemoLedger } from '../db/seed/demo.js';
 import { startPreviewServer } from './preview-server.js';
 

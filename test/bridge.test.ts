@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BridgeLogger, Handlers, Session } from '../db/bridge.js';
-import { createTestTransport, dispatch, sessionContext, UNEXPECTED_MESSAGE } from '../db/bridge.js';
-import type { ServiceContext } from '../db/context.js';
+import type { BridgeLogger, Handlers, Session } from '../db/bridge/dispatch.js';
+import { createTestTransport, dispatch, sessionContext, UNEXPECTED_MESSAGE } from '../db/bridge/dispatch.js';
+import type { ServiceContext } from '../db/core/context.js';
 import { createUser, listUsers, login } from '../db/services/office.js';
 import { makeTestLedger, PASSWORD, type TestLedger } from './helpers/ledger.js';
 

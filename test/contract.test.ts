@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestTransport, sessionContext, type Session, type TestTransport } from '../db/bridge.js';
-import { CHANNELS } from '../db/channels.js';
-import { makeHandlers } from '../db/handlers.js';
+import { createTestTransport, sessionContext, type Session, type TestTransport } from '../db/bridge/dispatch.js';
+import { CHANNELS } from '../db/bridge/channels.js';
+import { makeHandlers } from '../db/bridge/handlers.js';
 import { auditCount } from './helpers/expect.js';
 import { makeTestLedger, PASSWORD, type TestLedger } from './helpers/ledger.js';
 import { stage } from './helpers/workflow.js';

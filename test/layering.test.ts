@@ -86,12 +86,12 @@ describe('renderer/ (a browser page) reaches the engine only through window.api'
 
   it('refuses runtime code from db/ and explains that only `import type` is allowed', async () => {
     await expectRefused('renderer/src/probe.ts', "import { dispatch } from '../../db/bridge.js';\nexport const d = dispatch;", /may only `import type` from db\//);
-    await expectRefused('renderer/src/pages/probe.tsx', "import { MENU_COMMANDS } from '../../../db/bridge-api.js';\nexport const m = MENU_COMMANDS;", /through window\.api/);
+    await expectRefused('renderer/src/pages/probe.tsx', "import { MENU_COMMANDS } from '../../../db/bridge/api.js';\nexport const m = MENU_COMMANDS;", /through window\.api/);
   });
 
   it('allows type-only imports from db/', async () => {
-    await expectAllowed('renderer/src/probe.ts', "import type { WindowApi } from '../../db/bridge-api.js';\nexport type A = WindowApi;");
-    await expectAllowed('renderer/src/probe.ts', "import { type ErrorPayload } from '../../db/errors.js';\nexport type E = ErrorPayload;");
+    await expectAllowed('renderer/src/probe.ts', "import type { WindowApi } from '../../db/bridge/api.js';\nexport type A = WindowApi;");
+    await expectAllowed('renderer/src/probe.ts', "import { type ErrorPayload } from '../../db/domain/errors.js';\nexport type E = ErrorPayload;");
   });
 });
 

@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger, type Ledger } from '../db/open.js';
-import { fixedClock } from '../db/clock.js';
+import { openLedger, type Ledger } from '../db/core/open.js';
+import { fixedClock } from '../db/core/clock.js';
 import { startPreviewServer, type PreviewServer } from '../scripts/preview-server.js';
 
 let dir: string;

@@ -1,11 +1,11 @@
-import type { ActingUser, ServiceContext } from '../context.js';
+import type { ActingUser, ServiceContext } from '../core/context.js';
 import {
   ACCOUNTABILITY_FORMS, CLUE_DISPOSITIONS, GRADES, SECTORS,
 } from '../domain/enums.js';
-import { can, requirePermission, type Permission } from '../permissions.js';
+import { can, requirePermission, type Permission } from '../core/permissions.js';
 import { rounds, units } from '../schema/index.js';
-import * as v from '../validate.js';
-import { requireRow } from '../write.js';
+import * as v from '../core/validate.js';
+import { requireRow } from '../core/write.js';
 
 /**
  * 汇总分析 (DOMAIN.md "Aggregate figures people ask for"). Every figure is counted by SQLite

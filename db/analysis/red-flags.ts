@@ -1,9 +1,9 @@
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
 import { addMonths } from '../clocks/months.js';
 import { readRules } from '../clocks/statutory.js';
-import { invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
-import * as v from '../validate.js';
+import { invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
+import * as v from '../core/validate.js';
 import { checkScope, LIVE_TASK, readScope, scopeWhere, type Scope } from './aggregates.js';
 
 /**

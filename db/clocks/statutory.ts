@@ -1,7 +1,7 @@
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
 import type { ClueDisposition, ReportKind } from '../domain/enums.js';
-import { DomainError, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { LIGHT_WORDS, trafficLight, worstLight, type Light, type LightState } from './lights.js';
 import { addDays, addMonths, compare } from './months.js';
 import { RULES_2022, type ClockRules } from './rules.js';

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
 import { addDays, compare, isValidDate, isWeekend } from './months.js';
 
 /**

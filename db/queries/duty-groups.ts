@@ -8,9 +8,9 @@
  * reach JS. The counting rules are those of db/analysis/aggregates.ts (逾期: not closed and the
  * deadline in force before today).
  */
-import type { ServiceContext } from '../context.js';
-import { requirePermission } from '../permissions.js';
-import * as v from '../validate.js';
+import type { ServiceContext } from '../core/context.js';
+import { requirePermission } from '../core/permissions.js';
+import * as v from '../core/validate.js';
 import { likePattern } from './problem-list.js';
 
 export const DUTY_GROUPINGS = ['department', 'leader'] as const;

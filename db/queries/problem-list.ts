@@ -10,13 +10,13 @@
  *
  * The cursor is opaque to the UI: base64url JSON of {sort, order, phase, key, id} of the last row.
  */
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
 import { PROBLEM_SOURCES } from '../domain/enums.js';
-import { invalid } from '../errors.js';
-import { UUID_RE } from '../ids.js';
-import { requirePermission } from '../permissions.js';
+import { invalid } from '../domain/errors.js';
+import { UUID_RE } from '../core/ids.js';
+import { requirePermission } from '../core/permissions.js';
 import { PROBLEM_STATUSES } from '../schema/ledger.js';
-import * as v from '../validate.js';
+import * as v from '../core/validate.js';
 
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 export const PROBLEM_SORTS = ['deadline', 'seq', 'updatedAt'] as const;

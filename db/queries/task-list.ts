@@ -3,10 +3,10 @@
  * (db/queries/problem-list.ts): keyset on (sort key, id), opaque cursor, optional total, FTS5
  * trigram search over measures with a LIKE fallback for 1–2 character terms.
  */
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
 import { TASK_STATUSES, TASK_TERMS, type TaskStatus, type TaskTerm } from '../domain/enums.js';
-import { requirePermission } from '../permissions.js';
-import * as v from '../validate.js';
+import { requirePermission } from '../core/permissions.js';
+import * as v from '../core/validate.js';
 import {
   decodeCursor, optFlag, phaseSql, readPaging, runPage, searchClauses, type ListPage, type SortSpec,
 } from './problem-list.js';

@@ -1,5 +1,5 @@
 import { addDays, addMonths, dayOfWeek, diffDays } from '../clocks/months.js';
-import type { ActingUser } from '../context.js';
+import type { ActingUser } from '../core/context.js';
 import type { PROBLEM_SOURCES, TaskTerm } from '../domain/enums.js';
 import { reviewCloseout, submitCloseout } from '../services/closeout.js';
 import { addEvidence } from '../services/evidence.js';

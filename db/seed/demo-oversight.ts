@@ -1,5 +1,5 @@
 import { addDays, addMonths } from '../clocks/months.js';
-import type { ActingUser } from '../context.js';
+import type { ActingUser } from '../core/context.js';
 import type { GRADES } from '../domain/enums.js';
 import { createAccountability } from '../services/accountability.js';
 import { createActivity } from '../services/activities.js';

@@ -1,4 +1,4 @@
-import type { fixedClock } from '../clock.js';
+import type { fixedClock } from '../core/clock.js';
 
 /**
  * The demo generator replays months of office work in date order: every event is scheduled for

@@ -1,8 +1,8 @@
 import { addDays, addMonths, dayOfWeek, diffDays } from '../clocks/months.js';
-import type { ActingUser, ServiceContext } from '../context.js';
+import type { ActingUser, ServiceContext } from '../core/context.js';
 import type { SECTORS } from '../domain/enums.js';
-import type { IdSource } from '../ids.js';
-import type { Ledger } from '../open.js';
+import type { IdSource } from '../core/ids.js';
+import type { Ledger } from '../core/open.js';
 import { createCategory, listCategories, type CategoryNode } from '../services/categories.js';
 import { addFeedback, createInspection } from '../services/inspections.js';
 import { createUser, setupLedger } from '../services/office.js';

@@ -31,10 +31,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { addDays } from '../clocks/months.js';
-import { fixedClock } from '../clock.js';
-import { isDate } from '../validate.js';
-import { seededRandom, uuidv7Source } from '../ids.js';
-import { openLedger, type Ledger } from '../open.js';
+import { fixedClock } from '../core/clock.js';
+import { isDate } from '../core/validate.js';
+import { seededRandom, uuidv7Source } from '../core/ids.js';
+import { openLedger, type Ledger } from '../core/open.js';
 import { planCases } from './demo-cases.js';
 import { planOversight } from './demo-oversight.js';
 import { createWorld, DEMO_ACCOUNTS } from './demo-world.js';

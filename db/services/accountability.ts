@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { ACCOUNTABILITY_FORMS, ACCOUNTABILITY_REASONS } from '../domain/enums.js';
-import { invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { accountabilityLinks, accountabilityRecords, problems, tasks } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
   deletedRow, deleteReason, eqIf, idList, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
 } from './supervision-common.js';

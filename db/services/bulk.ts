@@ -4,13 +4,13 @@
  * so a batch can do nothing a clerk could not do task by task; a task the rules refuse is
  * reported with the rule's reason and the others still change. One call is one transaction.
  */
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { DomainError, invalid, type ErrorCode } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { DomainError, invalid, type ErrorCode } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { tasks } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow } from '../core/write.js';
 import { updateTask } from './tasks.js';
 
 /** Most a single call takes: one confirmation should not rewrite a whole ledger. */

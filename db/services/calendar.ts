@@ -1,14 +1,14 @@
 import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { dayOfWeek, isWeekend } from '../clocks/months.js';
 import type { ClockRules } from '../clocks/rules.js';
 import { readRules, RULE_FIELDS, RULE_KEYS } from '../clocks/statutory.js';
-import { invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { calendarDays, clockRuleSets, rounds } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow } from '../core/write.js';
 
 /**
  * 设置 → 节假日日历 and 时限规则: the holiday calendar (with 调休) and the versioned clock rule

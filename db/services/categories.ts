@@ -1,10 +1,10 @@
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { conflict, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { problemCategories } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 /**
  * Configurable problem categories (DOMAIN.md: "Categories are configurable, not hard-coded"): a

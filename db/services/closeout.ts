@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { conflict, forbidden, illegal, invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { conflict, forbidden, illegal, invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { closeouts, taskStages, tasks } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, updateRow } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, updateRow } from '../core/write.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { taskEvidence } from './evidence.js';
 import { refreshProblemRollup } from './problems.js';

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { CLUE_DISPOSITIONS, CLUE_OUTCOMES, RECEIVING_ORGANS, type ClueDisposition } from '../domain/enums.js';
-import { conflict, illegal, invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, illegal, invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { clueDispositions, clues } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
   deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, scope, scopeFilter, scopePatch,
   type ListResult,

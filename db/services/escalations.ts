@@ -1,12 +1,12 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/enums.js';
-import { conflict, invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { escalationNotices, tasks, units } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import { deletedRow, deleteReason, eqIf, listArgs, page, rowForRead, type ListResult } from './supervision-common.js';
 
 /**

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { EVIDENCE_OWNERS, type EvidenceOwner } from '../domain/enums.js';
-import { DomainError, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { DomainError, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { evidence, evidenceBlobs, problems, progressEntries, tasks } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 export type Evidence = Row<typeof evidence>;
 

@@ -1,6 +1,6 @@
-import type { ServiceContext } from '../context.js';
-import { requirePermission } from '../permissions.js';
-import * as v from '../validate.js';
+import type { ServiceContext } from '../core/context.js';
+import { requirePermission } from '../core/permissions.js';
+import * as v from '../core/validate.js';
 
 export interface HistoryEntry {
   seq: number;

@@ -1,11 +1,11 @@
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { FEEDBACK_KINDS } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { feedbacks, inspections, rounds, teams, units } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 /**
  * 巡视对象: one unit inspected in one round by one team, and the 反馈意见 it received. The

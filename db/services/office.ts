@@ -1,13 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
-import type { ActingUser, ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ActingUser, ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { LEVELS, OFFICE_KINDS, ROLES, type Role } from '../domain/enums.js';
-import { conflict, DomainError, forbidden, invalid } from '../errors.js';
-import { hashPassword, verifyPassword } from '../passwords.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, DomainError, forbidden, invalid } from '../domain/errors.js';
+import { hashPassword, verifyPassword } from '../core/passwords.js';
+import { requirePermission } from '../core/permissions.js';
 import { offices, users, meta } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, requireRow, updateRow } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, requireRow, updateRow } from '../core/write.js';
 import { seedReferenceData } from './reference-data.js';
 
 export interface SetupInput {

@@ -1,12 +1,12 @@
 import { asc } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { PETITION_STATUSES } from '../domain/enums.js';
-import { invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { petitions } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
   deletedRow, deleteReason, eqIf, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
 } from './supervision-common.js';

@@ -1,12 +1,12 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { PROBLEM_SOURCES } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { feedbacks, problems, rounds, tasks, units } from '../schema/index.js';
-import * as v from '../validate.js';
-import { assertLive, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { assertLive, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 export type Problem = Row<typeof problems>;
 

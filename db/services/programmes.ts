@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { conflict, invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { conflict, invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { programmeMeasures, programmeStages, supervisionProgrammes } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
   deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
 } from './supervision-common.js';

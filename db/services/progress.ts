@@ -1,11 +1,11 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { progressEntries, tasks } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 import { assertTaskEditable } from './evidence.js';
 
 export type ProgressEntry = Row<typeof progressEntries>;

@@ -1,8 +1,8 @@
-import type { ServiceContext } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
 import { DEFAULT_RULE_SETS } from '../clocks/rules.js';
 import { OFFICIAL_CALENDAR } from '../clocks/calendar-data.js';
 import { calendarDays, clockRuleSets, problemCategories } from '../schema/index.js';
-import { insertRow } from '../write.js';
+import { insertRow } from '../core/write.js';
 
 /** Problem categories seen in feedback (DOMAIN.md); offices edit them in 设置. */
 export const DEFAULT_CATEGORIES: readonly { name: string; children: readonly string[] }[] = [

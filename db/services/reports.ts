@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { REPORT_KINDS, type ReportKind } from '../domain/enums.js';
-import { conflict, invalid } from '../errors.js';
-import { can, requirePermission, type Permission } from '../permissions.js';
+import { conflict, invalid } from '../domain/errors.js';
+import { can, requirePermission, type Permission } from '../core/permissions.js';
 import { feedbacks, inspections, reports } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import { deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, type ListResult } from './supervision-common.js';
 
 /**

@@ -1,11 +1,11 @@
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { INSPECTION_FORMS, LEVELS, ROUND_KINDS, type Level } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { clockRuleSets, rounds, teams } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 /**
  * 巡视轮次 and 巡视组, recorded by the inspection office. A round picks the statutory-clock rule

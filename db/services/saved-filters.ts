@@ -4,13 +4,13 @@
  * list's own filter object (validated as flat JSON here; the list query validates its values
  * again whenever the filter is applied, so a stale saved filter fails there with a field error).
  */
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { conflict, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { savedFilters } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 export const FILTER_LISTS = ['problems', 'tasks', 'duty'] as const;
 export type FilterList = (typeof FILTER_LISTS)[number];

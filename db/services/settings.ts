@@ -1,10 +1,10 @@
-import { appendAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import { invalid } from '../errors.js';
-import { requirePermission } from '../permissions.js';
-import * as v from '../validate.js';
-import { stamp } from '../write.js';
+import { appendAudit } from '../core/audit.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { invalid } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
+import * as v from '../core/validate.js';
+import { stamp } from '../core/write.js';
 
 /**
  * Ledger-wide settings of this office, kept as JSON in `meta` under 'settings'. They are local

@@ -1,10 +1,10 @@
 import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { ServiceContext } from '../context.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import type { ServiceContext } from '../core/context.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
 import { rounds, units } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, requireRow, type Row, type SyncTable } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, requireRow, type Row, type SyncTable } from '../core/write.js';
 
 /**
  * Small pieces shared by the supervision-side services (clues, suggestions, petitions, activities,

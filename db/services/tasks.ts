@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { TASK_TERMS, type TaskStatus } from '../domain/enums.js';
-import { DomainError, illegal, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { DomainError, illegal, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import {
   closeouts, evidence, extensionRequests, progressEntries, taskStages, tasks,
 } from '../schema/index.js';
-import * as v from '../validate.js';
-import { insertRow, requireRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 import { refreshProblemRollup, rollupNewTask } from './problems.js';
 
 export type Task = Row<typeof tasks>;

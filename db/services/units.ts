@@ -1,11 +1,11 @@
-import type { ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
 import { SECTORS } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../errors.js';
-import { requirePermission } from '../permissions.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { handovers, unitLeaders, units } from '../schema/index.js';
-import * as v from '../validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../write.js';
+import * as v from '../core/validate.js';
+import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 /**
  * 被巡视党组织/单位, its principal leaders (主要负责人) over time, and the 整改责任交接 recorded

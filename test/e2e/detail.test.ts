@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActingUser } from '../../db/context.js';
+import type { ActingUser } from '../../db/core/context.js';
 import { listEvidence } from '../../db/services/evidence.js';
 import { createUser, login, setupLedger } from '../../db/services/office.js';
 import { getProblem, createProblem } from '../../db/services/problems.js';

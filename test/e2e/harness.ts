@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { fixedClock } from '../../db/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/context.js';
-import { seededRandom, uuidv7Source } from '../../db/ids.js';
-import { openLedger, type Ledger } from '../../db/open.js';
+import { fixedClock } from '../../db/core/clock.js';
+import type { ActingUser, ServiceContext } from '../../db/core/context.js';
+import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
+import { openLedger, type Ledger } from '../../db/core/open.js';
 import { startPreviewServer, type PreviewServer } from '../../scripts/preview-server.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

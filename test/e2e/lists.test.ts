@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActingUser, ServiceContext } from '../../db/context.js';
+import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { listDutyGroups } from '../../db/queries/duty-groups.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';

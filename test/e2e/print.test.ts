@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActingUser, ServiceContext } from '../../db/context.js';
+import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
 import { createClue } from '../../db/services/clues.js';

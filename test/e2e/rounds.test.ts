@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectionClocks } from '../../db/clocks/statutory.js';
-import type { ActingUser } from '../../db/context.js';
+import type { ActingUser } from '../../db/core/context.js';
 import { listInspections } from '../../db/services/inspections.js';
 import { createUser, login, setupLedger } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActingUser } from '../../db/context.js';
+import type { ActingUser } from '../../db/core/context.js';
 import { createAccountability } from '../../db/services/accountability.js';
 import { listCalendarDays, listRuleSets } from '../../db/services/calendar.js';
 import { listCategories } from '../../db/services/categories.js';

@@ -6,8 +6,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActingUser } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
+import type { ActingUser } from '../../db/core/context.js';
+import { DomainError } from '../../db/domain/errors.js';
 import { createActivity, getActivity, listActivities } from '../../db/services/activities.js';
 import { createClue, disposeClue, getClue, listClues } from '../../db/services/clues.js';
 import { createUser, login, setupLedger } from '../../db/services/office.js';

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../../db/analysis/aggregates.js';
 import { inspectionClocks } from '../../db/clocks/statutory.js';
-import type { ActingUser, ServiceContext } from '../../db/context.js';
+import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
 import { recentActivity } from '../../db/services/history.js';

@@ -6,7 +6,7 @@ import {
   deleteEscalation, getEscalationLadder, issueEscalation, listEscalations, restoreEscalation, updateEscalation,
 } from '../../db/services/escalations.js';
 import { problems } from '../../db/schema/index.js';
-import { softDelete } from '../../db/write.js';
+import { softDelete } from '../../db/core/write.js';
 import { expectRefused } from '../helpers/expect.js';
 import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';
 

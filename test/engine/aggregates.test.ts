@@ -3,9 +3,9 @@ import {
   accountabilityByForm, aggregateOverview, cluesByDisposition, evaluationsByGrade, moneyRecovered, summarize,
   suggestionsAnswered, type SummaryFigures,
 } from '../../db/analysis/aggregates.js';
-import { DomainError } from '../../db/errors.js';
+import { DomainError } from '../../db/domain/errors.js';
 import { clues, problems, tasks } from '../../db/schema/index.js';
-import { restoreRow } from '../../db/write.js';
+import { restoreRow } from '../../db/core/write.js';
 import { buildAnalysisFixture, TODAY, type AnalysisFixture } from '../helpers/analysis-fixture.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
+import { verifyAudit } from '../../db/core/audit.js';
 import { startTask, updateTask } from '../../db/services/tasks.js';
-import { openLedger } from '../../db/open.js';
+import { openLedger } from '../../db/core/open.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 import { newProblemAndTask, stage } from '../helpers/workflow.js';
 

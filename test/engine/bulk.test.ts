@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
-import type { ServiceContext } from '../../db/context.js';
+import { verifyAudit } from '../../db/core/audit.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { listDutyGroups } from '../../db/queries/duty-groups.js';
 import { bulkAssignDepartment, bulkSetDeadline, MAX_BULK } from '../../db/services/bulk.js';
 import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
-import type { ServiceContext } from '../../db/context.js';
-import { uuidv7Source } from '../../db/ids.js';
-import { openLedger } from '../../db/open.js';
+import { verifyAudit } from '../../db/core/audit.js';
+import type { ServiceContext } from '../../db/core/context.js';
+import { uuidv7Source } from '../../db/core/ids.js';
+import { openLedger } from '../../db/core/open.js';
 import {
   activateCategory, createCategory, deactivateCategory, deleteCategory, listCategories, renameCategory,
   reorderCategories, restoreCategory, type CategoryNode,
 } from '../../db/services/categories.js';
 import { DEFAULT_SETTINGS, getSettings, readSettings, updateSettings } from '../../db/services/settings.js';
 import { DEFAULT_CATEGORIES } from '../../db/services/reference-data.js';
-import { LEN } from '../../db/validate.js';
+import { LEN } from '../../db/core/validate.js';
 import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxProblem, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

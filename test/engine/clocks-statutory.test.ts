@@ -3,13 +3,13 @@ import { trafficLight, worstLight } from '../../db/clocks/lights.js';
 import {
   clueClocks, inspectionClocks, readRules, roundClocks, roundClueClocks, taskLight, type ClockKind, type ClockView,
 } from '../../db/clocks/statutory.js';
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { REPORT_KINDS, type ClueDisposition, type ReportKind } from '../../db/domain/enums.js';
-import { DomainError } from '../../db/errors.js';
-import type { Ledger } from '../../db/open.js';
+import { DomainError } from '../../db/domain/errors.js';
+import type { Ledger } from '../../db/core/open.js';
 import { createRuleSetVersion, setCalendarDay, setRoundRuleSet } from '../../db/services/calendar.js';
 import { clockRuleSets, clueDispositions, clues, feedbacks, inspections, reports, tasks } from '../../db/schema/index.js';
-import { insertRow, softDelete, updateRow } from '../../db/write.js';
+import { insertRow, softDelete, updateRow } from '../../db/core/write.js';
 import { expectError, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit, ruleSetId } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

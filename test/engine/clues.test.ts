@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
+import { verifyAudit } from '../../db/core/audit.js';
 import type { ClueDisposition } from '../../db/domain/enums.js';
 import {
   createClue, deleteClue, disposeClue, getClue, listClues, reactivateClue, recordClueOutcome, recordInquiryReply,
   restoreClue, updateClue,
 } from '../../db/services/clues.js';
 import { fxUnit } from '../helpers/fixtures.js';
-import { softDelete } from '../../db/write.js';
+import { softDelete } from '../../db/core/write.js';
 import { units } from '../../db/schema/index.js';
 import { auditCount, expectError, expectRefused } from '../helpers/expect.js';
 import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
+import { verifyAudit } from '../../db/core/audit.js';
 import { ESCALATION_LEVELS } from '../../db/domain/enums.js';
-import { openLedger, type Ledger } from '../../db/open.js';
+import { openLedger, type Ledger } from '../../db/core/open.js';
 import { DEMO_PASSWORD, generateDemoLedger, tableDigests, type DemoSummary } from '../../db/seed/demo.js';
 
 /**

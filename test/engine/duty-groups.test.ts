@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { listDutyGroups } from '../../db/queries/duty-groups.js';
 import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';
 import { dropTask, startTask } from '../../db/services/tasks.js';

@@ -3,7 +3,7 @@ import {
   createEvaluation, deleteEvaluation, getEvaluation, listEvaluations, restoreEvaluation, updateEvaluation,
 } from '../../db/services/evaluations.js';
 import { closeouts, inspections, tasks } from '../../db/schema/index.js';
-import { getRow, insertRow, softDelete } from '../../db/write.js';
+import { getRow, insertRow, softDelete } from '../../db/core/write.js';
 import { fxSet } from '../helpers/fixtures.js';
 import { expectError, expectRefused } from '../helpers/expect.js';
 import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';

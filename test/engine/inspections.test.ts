@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import {
   addFeedback, createInspection, deleteFeedback, deleteInspection, getInspection, listFeedback, listInspections,
   restoreFeedback, restoreInspection, updateFeedback, updateInspection,
 } from '../../db/services/inspections.js';
 import { createRound, createTeam, deleteTeam } from '../../db/services/rounds.js';
 import { createUnit, deleteUnit, restoreUnit } from '../../db/services/units.js';
-import { LEN } from '../../db/validate.js';
+import { LEN } from '../../db/core/validate.js';
 import { expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxProblem } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

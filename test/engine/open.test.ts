@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../../db/errors.js';
-import { openLedger } from '../../db/open.js';
+import { DomainError } from '../../db/domain/errors.js';
+import { openLedger } from '../../db/core/open.js';
 import { makeTestLedger } from '../helpers/ledger.js';
 import { newProblemAndTask, stage } from '../helpers/workflow.js';
 

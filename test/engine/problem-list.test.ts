@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../db/clock.js';
-import type { ServiceContext } from '../../db/context.js';
+import { fixedClock } from '../../db/core/clock.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { makeRng, pick } from '../../db/seed/vocabulary.js';
 import { countProblems, explainProblemList, listProblems, type ProblemListRow } from '../../db/queries/problem-list.js';
 import { countTasks, explainTaskList, listTasks, type TaskListRow } from '../../db/queries/task-list.js';
 import { problems, tasks } from '../../db/schema/index.js';
-import { softDelete } from '../../db/write.js';
+import { softDelete } from '../../db/core/write.js';
 import { expectError } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

@@ -6,7 +6,7 @@ import { updateProblem } from '../../db/services/problems.js';
 import { addProgress } from '../../db/services/progress.js';
 import { startTask } from '../../db/services/tasks.js';
 import { evidence, evidenceBlobs } from '../../db/schema/index.js';
-import { insertRow } from '../../db/write.js';
+import { insertRow } from '../../db/core/write.js';
 import { expectError } from '../helpers/expect.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 import { attach, newProblemAndTask, pdfBytes, stage } from '../helpers/workflow.js';

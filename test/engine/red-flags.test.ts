@@ -4,10 +4,10 @@ import {
   closedWithoutEvidence, evidenceAfterDeadline, evidenceReused, lateButOnTime, listRedFlags, massClosure, RED_FLAG_KINDS,
   rebound, repeatedReturns, similarPairs, textSimilarity, type HistoryText, type RedFlagKind,
 } from '../../db/analysis/red-flags.js';
-import type { ServiceContext } from '../../db/context.js';
-import { DomainError } from '../../db/errors.js';
+import type { ServiceContext } from '../../db/core/context.js';
+import { DomainError } from '../../db/domain/errors.js';
 import { evidence, problems, progressEntries, tasks } from '../../db/schema/index.js';
-import { softDelete, updateRow } from '../../db/write.js';
+import { softDelete, updateRow } from '../../db/core/write.js';
 import {
   buildAnalysisFixture, closedAtOn, fxEvidence, fxProgress, fxReturn, sha, TEXTS, TODAY, type AnalysisFixture,
 } from '../helpers/analysis-fixture.js';

@@ -4,7 +4,7 @@ import {
   createReport, deleteReport, getReport, listReports, restoreReport, updateReport,
 } from '../../db/services/reports.js';
 import { feedbacks } from '../../db/schema/index.js';
-import { insertRow } from '../../db/write.js';
+import { insertRow } from '../../db/core/write.js';
 import { fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
 import { inspections } from '../../db/schema/index.js';
 import { expectError, expectRefused } from '../helpers/expect.js';

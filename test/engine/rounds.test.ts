@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
-import type { ServiceContext } from '../../db/context.js';
+import { verifyAudit } from '../../db/core/audit.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { clockRuleSets, inspections } from '../../db/schema/index.js';
 import {
   createRound, createTeam, deleteRound, deleteTeam, getRound, listRounds, listTeams, restoreRound, restoreTeam,
   updateRound, updateTeam,
 } from '../../db/services/rounds.js';
-import { LEN } from '../../db/validate.js';
-import { getRow, insertRow, softDelete } from '../../db/write.js';
+import { LEN } from '../../db/core/validate.js';
+import { getRow, insertRow, softDelete } from '../../db/core/write.js';
 import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxUnit, ruleSetId } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

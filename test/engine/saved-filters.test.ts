@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
+import { verifyAudit } from '../../db/core/audit.js';
 import {
   deleteFilter, listSavedFilters, MAX_PER_LIST, renameFilter, saveFilter,
 } from '../../db/services/saved-filters.js';

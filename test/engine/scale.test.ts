@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
-import { fixedClock } from '../../db/clock.js';
-import type { ServiceContext } from '../../db/context.js';
-import { seededRandom, uuidv7Source, UUID_RE } from '../../db/ids.js';
-import { openLedger, type Ledger } from '../../db/open.js';
+import { verifyAudit } from '../../db/core/audit.js';
+import { fixedClock } from '../../db/core/clock.js';
+import type { ServiceContext } from '../../db/core/context.js';
+import { seededRandom, uuidv7Source, UUID_RE } from '../../db/core/ids.js';
+import { openLedger, type Ledger } from '../../db/core/open.js';
 import { countProblems, listProblems } from '../../db/queries/problem-list.js';
 import { units, users } from '../../db/schema/index.js';
-import { SCALE_AS_OF, writeScaleLedger, type ScaleSummary } from '../../db/seed/scale.js';
-import { insertRow } from '../../db/write.js';
+import { SCALE_AS_OF, writeScaleLedger, type ScaleSummary } from '../../bench/scale.js';
+import { insertRow } from '../../db/core/write.js';
 
 const OPTS = { problems: 2000, tasksPerProblem: 2, seed: 5, rounds: 4, unitsPerRound: 6 };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
+import { verifyAudit } from '../../db/core/audit.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 
 let t: TestLedger;

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 

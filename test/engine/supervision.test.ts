@@ -11,7 +11,7 @@ import {
   createSuggestion, deleteSuggestion, getSuggestion, listSuggestions, recordSuggestionReply, restoreSuggestion, updateSuggestion,
 } from '../../db/services/suggestions.js';
 import { problems } from '../../db/schema/index.js';
-import { softDelete } from '../../db/write.js';
+import { softDelete } from '../../db/core/write.js';
 import { fxProblem } from '../helpers/fixtures.js';
 import { expectError, expectRefused } from '../helpers/expect.js';
 import { makeWorld, rowCount, type Ctx, type World } from './supervision-world.js';

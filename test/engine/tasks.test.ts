@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';
 import { decideExtension, requestExtension } from '../../db/services/extensions.js';
 import { addEvidence, getEvidenceContent } from '../../db/services/evidence.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../db/context.js';
+import { inTransaction } from '../../db/core/context.js';
 import { createProblem } from '../../db/services/problems.js';
 import { auditCount } from '../helpers/expect.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/audit.js';
-import type { ServiceContext } from '../../db/context.js';
+import { verifyAudit } from '../../db/core/audit.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { inspections, problems, tasks } from '../../db/schema/index.js';
 import {
   createUnit, deleteUnit, getUnit, handoverLeader, listUnits, restoreUnit, setInitialLeader, setOverhaul,
   updateLeader, updateUnit,
 } from '../../db/services/units.js';
-import { LEN } from '../../db/validate.js';
-import { softDelete } from '../../db/write.js';
+import { LEN } from '../../db/core/validate.js';
+import { softDelete } from '../../db/core/write.js';
 import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

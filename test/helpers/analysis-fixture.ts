@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import {
   accountabilityRecords, closeouts, clues, evaluations, evidence, progressEntries, suggestions,
   problems as problemsTable, tasks as tasksTable,
 } from '../../db/schema/index.js';
-import { insertRow, softDelete } from '../../db/write.js';
+import { insertRow, softDelete } from '../../db/core/write.js';
 import type { TestLedger } from './ledger.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit, ruleSetId } from './fixtures.js';
 

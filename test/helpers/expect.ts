@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DomainError, type ErrorCode } from '../../db/errors.js';
+import { DomainError, type ErrorCode } from '../../db/domain/errors.js';
 import type { TestLedger } from './ledger.js';
 
 /** A well-formed UUIDv7 that no row in a test ledger has: for NOT_FOUND cases. */

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import {
   clockRuleSets, feedbacks, inspections, problemCategories, problems, rounds, tasks, teams, units,
 } from '../../db/schema/index.js';
-import { insertRow, updateRow } from '../../db/write.js';
+import { insertRow, updateRow } from '../../db/core/write.js';
 
 /**
  * Direct fixtures for tests of read-side code (clocks, aggregates, red flags): rows written

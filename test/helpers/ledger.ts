@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixedClock } from '../../db/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/context.js';
-import { seededRandom, uuidv7Source } from '../../db/ids.js';
-import { openLedger, type Ledger } from '../../db/open.js';
+import { fixedClock } from '../../db/core/clock.js';
+import type { ActingUser, ServiceContext } from '../../db/core/context.js';
+import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
+import { openLedger, type Ledger } from '../../db/core/open.js';
 import { createUser, login, setupLedger } from '../../db/services/office.js';
 
 export const PASSWORD = 'ceshi-mima-2024';

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../../db/context.js';
+import type { ServiceContext } from '../../db/core/context.js';
 import { addEvidence } from '../../db/services/evidence.js';
 import { createProblem } from '../../db/services/problems.js';
 import { createTask } from '../../db/services/tasks.js';

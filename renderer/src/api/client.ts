@@ -3,8 +3,8 @@
  * or, in the browser preview, installed here over the loopback HTTP server; both resolve to an
  * envelope, which `call` turns back into a value or an ApiError carrying the engine's code/field.
  */
-import type { BridgeResult, ErrorPayload, MenuCommand, WindowApi } from '../../../db/bridge-api.js';
-import type { Channel, Contract, ResultOf } from '../../../db/contract.js';
+import type { BridgeResult, ErrorPayload, MenuCommand, WindowApi } from '../../../db/bridge/api.js';
+import type { Channel, Contract, ResultOf } from '../../../db/bridge/contract.js';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ResultOf } from '../../../db/contract.js';
+import type { ResultOf } from '../../../db/bridge/contract.js';
 
 export type SessionUser = NonNullable<Awaited<ResultOf<'session:current'>>>;
 export type Office = NonNullable<Awaited<ResultOf<'office:get'>>>;

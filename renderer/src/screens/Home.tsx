@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.js';
 import { useSession } from '../app/session.js';
 import { useQuery } from '../components/hooks.js';
-import type { ResultOf } from '../../../db/contract.js';
+import type { ResultOf } from '../../../db/bridge/contract.js';
 
 type UnitRow = NonNullable<Awaited<ResultOf<'clocks:round'>>>['units'][number];
 import { EmptyState, ErrorState, Light, Loading } from '../components/states.js';

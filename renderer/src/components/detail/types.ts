@@ -1,5 +1,5 @@
 /** Engine result shapes used by the detail views (types only: the renderer never imports db/ code). */
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 
 export type TaskBundle = Awaited<ResultOf<'tasks:get'>>;
 export type Task = TaskBundle['task'];

@@ -6,7 +6,7 @@ import { AutoComplete, Select, TreeSelect } from 'antd';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { call } from '../../api/client.js';
 import { useQuery } from '../hooks.js';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 
 type CategoryNode = Awaited<ResultOf<'categories:list'>>[number];
 

@@ -3,7 +3,7 @@ import { App, Button, DatePicker, Form, Input, InputNumber, Radio, Space, Table,
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { DAY, toDay } from '../forms/dates.js';
 import { useErrorReport } from '../forms/engine-error.js';

@@ -2,7 +2,7 @@ import { ArrowDownOutlined, ArrowUpOutlined, PlusOutlined } from '@ant-design/ic
 import { App, Button, Form, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { useErrorReport } from '../forms/engine-error.js';
 import { FormShell } from '../forms/FormShell.js';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { Light } from '../states.js';
 
 export type ClockRow = Awaited<ResultOf<'clocks:inspection'>>[number];

@@ -1,6 +1,6 @@
 import { Select, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { navigate, useRoute } from '../../app/router.js';
 import { useQuery, type Query } from '../hooks.js';

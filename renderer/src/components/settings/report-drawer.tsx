@@ -1,7 +1,7 @@
 import { Col, DatePicker, Form, Input, Row, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { DAY, fromDay, toDay } from '../forms/dates.js';
 import { FormShell } from '../forms/FormShell.js';

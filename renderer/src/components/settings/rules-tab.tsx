@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import type { ClockRules } from '../../../../db/clocks/rules.js';
 import { call } from '../../api/client.js';
 import { useErrorReport } from '../forms/engine-error.js';

@@ -2,7 +2,7 @@ import { KeyOutlined, PlusOutlined, EditOutlined } from '@ant-design/icons';
 import { App, Button, Col, Form, Input, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { useErrorReport } from '../forms/engine-error.js';

@@ -4,7 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { useQuery, useWindowEvent } from '../hooks.js';
 import { EmptyState, ErrorState } from '../states.js';
 import { today } from '../forms/dates.js';

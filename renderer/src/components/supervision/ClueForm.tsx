@@ -1,7 +1,7 @@
 import { Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { DateInput } from '../forms/DateInput.js';
 import { FormShell } from '../forms/FormShell.js';
 import { RECEIVING_ORGANS } from './clue-rules.js';

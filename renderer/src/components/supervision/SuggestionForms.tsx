@@ -1,7 +1,7 @@
 import { AutoComplete, Checkbox, Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { today } from '../forms/dates.js';
 import { DateInput } from '../forms/DateInput.js';
 import { FormShell } from '../forms/FormShell.js';

@@ -6,7 +6,7 @@
 import { Alert, Input, Segmented, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { useQuery } from '../../components/hooks.js';

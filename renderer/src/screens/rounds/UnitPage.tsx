@@ -7,7 +7,7 @@ import { navigate } from '../../app/router.js';
 import { useSession } from '../../app/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Loading } from '../../components/states.js';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { ClockCell } from './ClockCell.js';
 import type { ClockRow } from './shared.js';
 import { FeedbackForm, HandoverForm, LeaderForm, OverhaulForm } from './UnitForms.js';

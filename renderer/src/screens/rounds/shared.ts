@@ -2,7 +2,7 @@
  * Pieces shared by the rounds screens: vocabularies (codes only; words come from the catalogue),
  * the rows the engine returns, and the words of the clocks.
  */
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 
 export const LEVELS = ['central', 'province', 'city', 'county'] as const;
 export const FORMS = ['xunshi', 'xuncha'] as const;

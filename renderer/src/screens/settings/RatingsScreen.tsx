@@ -2,7 +2,7 @@ import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Row, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { useReasonPrompt } from '../../components/forms/ReasonPrompt.js';

@@ -2,7 +2,7 @@ import { DeleteOutlined, DownOutlined, EditOutlined, PlusOutlined } from '@ant-d
 import { Button, Card, Dropdown, Select, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../app/session.js';
 import { useReasonPrompt } from '../../components/forms/ReasonPrompt.js';

@@ -16,7 +16,7 @@ import { EmptyWithNew } from '../../components/supervision/EmptyWithNew.js';
 import { fenToYuan } from '../../components/supervision/money.js';
 import { SensitiveBanner } from '../../components/supervision/SensitiveBanner.js';
 import '../../components/supervision/supervision.css';
-import type { ResultOf } from '../../../../db/contract.js';
+import type { ResultOf } from '../../../../db/bridge/contract.js';
 
 type ClueRow = Awaited<ResultOf<'clues:list'>>['items'][number];
 type ClueClock = Awaited<ResultOf<'clocks:roundClues'>>[number];

@@ -3,7 +3,7 @@
  *
  * `Contract` maps every channel '<domain>:<verb>' to `(arg) => Promise<result>`. Results are the
  * engine's own return types (derived from the handler map, so they cannot drift); arguments are
- * the JSON objects the services validate. The runtime channel list (db/channels.ts) is checked
+ * the JSON objects the services validate. The runtime channel list (db/bridge/channels.ts) is checked
  * against this map in both directions at compile time.
  *
  * The renderer imports this file with `import type` only.

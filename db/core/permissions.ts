@@ -1,6 +1,6 @@
 import type { ServiceContext, ActingUser } from './context.js';
-import type { Role } from './domain/enums.js';
-import { forbidden } from './errors.js';
+import type { Role } from '../domain/enums.js';
+import { forbidden } from '../domain/errors.js';
 
 export type Permission =
   | 'ledger.read' // see the ledger (everything except clues)

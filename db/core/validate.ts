@@ -1,4 +1,4 @@
-import { invalid } from './errors.js';
+import { invalid } from '../domain/errors.js';
 import { UUID_RE } from './ids.js';
 
 /**

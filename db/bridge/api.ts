@@ -2,7 +2,7 @@
  * The renderer-facing half of the bridge: types, the menu vocabulary and the refusal for an
  * unknown channel. It imports nothing at run time, so the sandboxed preload bundles it as is.
  */
-import type { ErrorPayload } from './errors.js';
+import type { ErrorPayload } from '../domain/errors.js';
 
 export type { ErrorPayload };
 
@@ -31,7 +31,7 @@ export type ContractShape = { [channel: string]: (arg: never) => Promise<unknown
 export type UntypedContract = Record<string, (arg?: unknown) => Promise<unknown>>;
 
 /**
- * What the renderer sees as `window.api` (`WindowApi<Contract>`, db/contract.ts), whatever the
+ * What the renderer sees as `window.api` (`WindowApi<Contract>`, db/bridge/contract.ts), whatever the
  * transport. `invoke` resolves to an envelope and never rejects for a refused or failed call.
  */
 export interface WindowApi<C extends ContractShape = UntypedContract> {

@@ -1,45 +1,45 @@
 /**
  * Every call the UI can make, channel → service. Both transports (Electron IPC, the loopback
- * harness) dispatch through this one map via db/bridge.ts; db/contract.ts derives the typed
- * contract from it and db/channels.ts lists the channels at run time.
+ * harness) dispatch through this one map via db/bridge/dispatch.ts; db/bridge/contract.ts derives the typed
+ * contract from it and db/bridge/channels.ts lists the channels at run time.
  */
-import type { Session } from './bridge.js';
-import type { ServiceContext } from './context.js';
-import { DomainError } from './errors.js';
-import { requirePermission } from './permissions.js';
-import * as v from './validate.js';
-import { aggregateOverview, accountabilityByForm, cluesByDisposition, evaluationsByGrade, moneyRecovered, suggestionsAnswered, summarize } from './analysis/aggregates.js';
-import { listRedFlags } from './analysis/red-flags.js';
-import { clueClocks, inspectionClocks, roundClocks, roundClueClocks, taskLight } from './clocks/statutory.js';
-import * as accountability from './services/accountability.js';
-import * as activities from './services/activities.js';
-import * as calendar from './services/calendar.js';
-import * as categories from './services/categories.js';
-import * as closeout from './services/closeout.js';
-import * as clues from './services/clues.js';
-import * as escalations from './services/escalations.js';
-import * as evaluations from './services/evaluations.js';
-import * as evidence from './services/evidence.js';
-import * as extensions from './services/extensions.js';
-import * as inspections from './services/inspections.js';
-import * as office from './services/office.js';
-import * as petitions from './services/petitions.js';
-import * as problems from './services/problems.js';
-import * as programmes from './services/programmes.js';
-import * as progress from './services/progress.js';
-import * as reports from './services/reports.js';
-import * as rounds from './services/rounds.js';
-import * as settings from './services/settings.js';
-import * as suggestions from './services/suggestions.js';
-import * as tasks from './services/tasks.js';
-import * as units from './services/units.js';
-import { history, recentActivity } from './services/history.js';
-import { countProblems, listProblems } from './queries/problem-list.js';
-import { countTasks, listTasks } from './queries/task-list.js';
-import { listDutyGroups } from './queries/duty-groups.js';
-import * as bulk from './services/bulk.js';
-import * as savedFilters from './services/saved-filters.js';
-import { permissionsOf } from './permissions.js';
+import type { Session } from './dispatch.js';
+import type { ServiceContext } from '../core/context.js';
+import { DomainError } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
+import * as v from '../core/validate.js';
+import { aggregateOverview, accountabilityByForm, cluesByDisposition, evaluationsByGrade, moneyRecovered, suggestionsAnswered, summarize } from '../analysis/aggregates.js';
+import { listRedFlags } from '../analysis/red-flags.js';
+import { clueClocks, inspectionClocks, roundClocks, roundClueClocks, taskLight } from '../clocks/statutory.js';
+import * as accountability from '../services/accountability.js';
+import * as activities from '../services/activities.js';
+import * as calendar from '../services/calendar.js';
+import * as categories from '../services/categories.js';
+import * as closeout from '../services/closeout.js';
+import * as clues from '../services/clues.js';
+import * as escalations from '../services/escalations.js';
+import * as evaluations from '../services/evaluations.js';
+import * as evidence from '../services/evidence.js';
+import * as extensions from '../services/extensions.js';
+import * as inspections from '../services/inspections.js';
+import * as office from '../services/office.js';
+import * as petitions from '../services/petitions.js';
+import * as problems from '../services/problems.js';
+import * as programmes from '../services/programmes.js';
+import * as progress from '../services/progress.js';
+import * as reports from '../services/reports.js';
+import * as rounds from '../services/rounds.js';
+import * as settings from '../services/settings.js';
+import * as suggestions from '../services/suggestions.js';
+import * as tasks from '../services/tasks.js';
+import * as units from '../services/units.js';
+import { history, recentActivity } from '../services/history.js';
+import { countProblems, listProblems } from '../queries/problem-list.js';
+import { countTasks, listTasks } from '../queries/task-list.js';
+import { listDutyGroups } from '../queries/duty-groups.js';
+import * as bulk from '../services/bulk.js';
+import * as savedFilters from '../services/saved-filters.js';
+import { permissionsOf } from '../core/permissions.js';
 
 /** Read `{ [key]: id }` from an argument, for wrappers of functions that take plain ids. */
 function idArg(raw: unknown, key: string, label: string): string {

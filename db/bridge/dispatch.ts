@@ -10,14 +10,14 @@
  * objects (code, field) and `ipcMain.handle` flattens thrown errors into a message string, so
  * errors travel as data and the renderer's client turns them back into exceptions.
  */
-import type { ServiceContext } from './context.js';
-import { inTransaction } from './context.js';
-import { DomainError } from './errors.js';
-import type { BridgeResult } from './bridge-api.js';
-import { unavailable } from './bridge-api.js';
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { DomainError } from '../domain/errors.js';
+import type { BridgeResult } from './api.js';
+import { unavailable } from './api.js';
 
-export type { BridgeResult, ContractShape, MenuCommand, WindowApi } from './bridge-api.js';
-export { MENU_COMMANDS, isMenuCommand, unavailable } from './bridge-api.js';
+export type { BridgeResult, ContractShape, MenuCommand, WindowApi } from './api.js';
+export { MENU_COMMANDS, isMenuCommand, unavailable } from './api.js';
 
 /** One handler per channel: a service call with the session's context and the raw argument. */
 export type Handler = (ctx: ServiceContext, arg: unknown) => unknown;

@@ -2,9 +2,9 @@ import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core';
 import { appendAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
-import { DomainError, notFound } from './errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { encodeHlc, tickHlc } from './hlc.js';
-import { SYNC_KEYS, type SyncKey } from './schema/common.js';
+import { SYNC_KEYS, type SyncKey } from '../schema/common.js';
 
 /**
  * The one path by which services change replicated records: every write gets a fresh ledger

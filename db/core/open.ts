@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
-import * as schema from './schema/index.js';
-import { DomainError } from './errors.js';
+import * as schema from '../schema/index.js';
+import { DomainError } from '../domain/errors.js';
 import type { HlcState } from './hlc.js';
 import { decodeHlc } from './hlc.js';
 
@@ -32,7 +32,7 @@ export interface Ledger {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export const DEFAULT_MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+export const DEFAULT_MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface OpenOptions {
   /** Folder with drizzle's migrations (comes in as an argument: the shell and tests know where). */

@@ -4,7 +4,7 @@
  * through the audited write layer, then problems and tasks bulk-inserted with raw prepared
  * statements.
  *
- * The bulk part is the ONE place allowed to bypass db/write.ts, because the data is synthetic and
+ * The bulk part is the ONE place allowed to bypass db/core/write.ts, because the data is synthetic and
  * the audited path would triple the time and the file size (one audit row with JSON per change).
  * It still keeps every invariant the engine relies on:
  * - every sync column is filled: UUIDv7 ids (db/ids.ts, seeded), origin office, created/updated
@@ -18,24 +18,24 @@
  *   reason.
  * Deterministic for a seed: same ids, same rows (password hashes excepted: scrypt salts are random).
  *
- * CLI: npx tsx db/seed/scale.ts <file> [problems] [seed]
+ * CLI: npx tsx bench/scale.ts <file> [problems] [seed]
  */
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../clock.js';
-import type { ActingUser, ServiceContext } from '../context.js';
-import { inTransaction } from '../context.js';
-import type { SECTORS } from '../domain/enums.js';
-import { encodeHlc } from '../hlc.js';
-import { seededRandom, uuidv7Source } from '../ids.js';
-import { openLedger, type Ledger } from '../open.js';
-import { clockRuleSets, feedbacks, inspections, problemCategories, rounds, teams, units, users } from '../schema/index.js';
-import { setupLedger } from '../services/office.js';
-import { insertRow } from '../write.js';
+import type { Clock } from '../db/core/clock.js';
+import type { ActingUser, ServiceContext } from '../db/core/context.js';
+import { inTransaction } from '../db/core/context.js';
+import type { SECTORS } from '../db/domain/enums.js';
+import { encodeHlc } from '../db/core/hlc.js';
+import { seededRandom, uuidv7Source } from '../db/core/ids.js';
+import { openLedger, type Ledger } from '../db/core/open.js';
+import { clockRuleSets, feedbacks, inspections, problemCategories, rounds, teams, units, users } from '../db/schema/index.js';
+import { setupLedger } from '../db/services/office.js';
+import { insertRow } from '../db/core/write.js';
 import {
   DELETE_REASONS, DEPARTMENTS, SECTOR_WEIGHTS, docNumber, intBetween, leaderWithPost, makeRng, measureText, personName,
   pick, problemDescription, roundName, taskTerm, teamName, unitName, type Rng,
-} from './vocabulary.js';
+} from '../db/seed/vocabulary.js';
 
 type Sector = (typeof SECTORS.codes)[number];
 
@@ -494,7 +494,7 @@ function taskStatus(rng: Rng, current: number, createdMs: number, asOfDay: numbe
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [file, n, s] = process.argv.slice(2);
   if (!file) {
-    console.error('用法：npx tsx db/seed/scale.ts <台账文件> [问题数，默认 1000000] [随机种子，默认 1]');
+    console.error('用法：npx tsx bench/scale.ts <台账文件> [问题数，默认 1000000] [随机种子，默认 1]');
     process.exit(2);
   }
   const problems = n ? Number(n) : 1_000_000;

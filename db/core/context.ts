@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { IdSource } from './ids.js';
 import type { Ledger } from './open.js';
-import type { Role } from './domain/enums.js';
+import type { Role } from '../domain/enums.js';
 
 /** The user on whose behalf a service acts. */
 export interface ActingUser {
