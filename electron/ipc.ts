@@ -7,10 +7,9 @@ import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { ServiceContext } from '../db/core/context.js';
 import type { BridgeLogger, BridgeResult, Handlers } from '../db/bridge/dispatch.js';
 import { dispatch } from '../db/bridge/dispatch.js';
+import { CALL_CHANNEL } from './channels.js';
 
 export interface RegisterIpcOptions {
-  /** The runtime channel list: exactly these channels are registered. */
-  channels: readonly string[];
   handlers: Handlers;
   /** The context for one call (the window's session user, the open ledger, the clock). */
   makeCtx: () => ServiceContext;
@@ -24,30 +23,18 @@ type InvokeEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
 
 export const UNTRUSTED_MESSAGE = '调用来源不是本程序的页面，已拒绝。';
 
-/**
- * Registers every channel and returns a function that removes them again. A channel in the list
- * without a handler is a programming error and fails at start-up, not on first use; a channel
- * name in the reserved 'shell:' space is refused for the same reason.
- */
+/** Registers the call channel and returns a function that removes it again. */
 export function registerIpc(ipcMain: IpcRegistrar, o: RegisterIpcOptions): () => void {
-  for (const channel of o.channels) {
-    if (!Object.hasOwn(o.handlers, channel)) throw new Error(`registerIpc: no handler for channel ${channel}`);
-    if (channel.startsWith('shell:')) throw new Error(`registerIpc: ${channel} is in the shell's reserved space`);
-  }
-  for (const channel of o.channels) {
-    ipcMain.handle(channel, (event: InvokeEvent, arg: unknown) => handleCall(o, channel, event, arg));
-  }
-  return () => {
-    for (const channel of o.channels) ipcMain.removeHandler(channel);
-  };
+  ipcMain.handle(CALL_CHANNEL, (event: InvokeEvent, channel: unknown, arg: unknown) => handleCall(o, channel, event, arg));
+  return () => ipcMain.removeHandler(CALL_CHANNEL);
 }
 
 /** One call: refuse untrusted senders (a frame that navigated away, an injected iframe), then dispatch. */
-export async function handleCall(o: RegisterIpcOptions, channel: string, event: InvokeEvent, arg: unknown): Promise<BridgeResult> {
+export async function handleCall(o: RegisterIpcOptions, channel: unknown, event: InvokeEvent, arg: unknown): Promise<BridgeResult> {
   // senderFrame is null when the frame has navigated or been destroyed since sending.
   const url = event.senderFrame?.url;
   if (typeof url !== 'string' || !o.isTrustedSender(url)) {
     return { ok: false, error: { code: 'FORBIDDEN', message: UNTRUSTED_MESSAGE, reason: 'untrusted_sender' } };
   }
-  return dispatch(o.handlers, o.channels, channel, arg, o.makeCtx, o.logger ? { logger: o.logger } : {});
+  return dispatch(o.handlers, channel, arg, o.makeCtx, o.logger ? { logger: o.logger } : {});
 }

@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import type { Session } from '../db/bridge/dispatch.js';
 import { systemClock } from '../db/core/clock.js';
 import { uuidv7Source } from '../db/core/ids.js';
-import { CHANNELS } from '../db/bridge/channels.js';
 import { makeHandlers } from '../db/bridge/handlers.js';
 import { openLedger, type Ledger } from '../db/core/open.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
@@ -73,7 +72,6 @@ function start(): void {
   const userSession: Session = { user: null };
   const ids = uuidv7Source();
   registerIpc(ipcMain, {
-    channels: CHANNELS,
     handlers: makeHandlers(userSession, {
       // 打开演示台账 (first run only): switch to a demo ledger file beside the real one.
       openDemo() {

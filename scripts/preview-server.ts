@@ -13,7 +13,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { dispatch, sessionContext, type Session } from '../db/bridge/dispatch.js';
-import { CHANNELS } from '../db/bridge/channels.js';
 import { systemClock, type Clock } from '../db/core/clock.js';
 import { makeHandlers, type ShellHooks } from '../db/bridge/handlers.js';
 import { DomainError } from '../db/domain/errors.js';
@@ -129,7 +128,7 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
     }
     const session = sessions.get(sid)!;
     const handlers = handlersFor.get(sid)!;
-    const result = await dispatch(handlers, CHANNELS, msg.channel, msg.arg, sessionContext({ ledger, clock, ids }, session));
+    const result = await dispatch(handlers, msg.channel, msg.arg, sessionContext({ ledger, clock, ids }, session));
     send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
   }
 

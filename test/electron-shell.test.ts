@@ -12,9 +12,8 @@ import type { BridgeLogger, BridgeResult, Handlers } from '../db/bridge/dispatch
 import { MENU_COMMANDS } from '../db/bridge/dispatch.js';
 import { invalid } from '../db/domain/errors.js';
 import type { Session } from '../db/bridge/dispatch.js';
-import { CHANNELS } from '../db/bridge/channels.js';
 import { makeHandlers } from '../db/bridge/handlers.js';
-import { MENU_CHANNEL } from '../electron/channels.js';
+import { CALL_CHANNEL, MENU_CHANNEL } from '../electron/channels.js';
 import { registerIpc, type RegisterIpcOptions } from '../electron/ipc.js';
 import { buildMenuTemplate } from '../electron/menu.js';
 import { appUrlCheck, shellPaths } from '../electron/paths.js';
@@ -54,12 +53,11 @@ function fakeIpcMain() {
 
 const fromFrame = (url: string | null) => ({ senderFrame: url === null ? null : { url } });
 
-function setup(handlers: Handlers, channels: readonly string[], logger?: BridgeLogger) {
+function setup(handlers: Handlers, logger?: BridgeLogger) {
   t = makeTestLedger();
   const ledger = t;
   const ipc = fakeIpcMain();
   const opts: RegisterIpcOptions = {
-    channels,
     handlers,
     makeCtx: () => ledger.as(ledger.users.admin),
     isTrustedSender: appUrlCheck({ rendererDir }),
@@ -67,10 +65,10 @@ function setup(handlers: Handlers, channels: readonly string[], logger?: BridgeL
   };
   // The fake satisfies the two methods registerIpc uses; Electron's overloads are wider.
   const unregister = registerIpc(ipc as unknown as Parameters<typeof registerIpc>[0], opts);
-  const call = (channel: string, arg: unknown, url: string | null = appPage) => {
-    const h = ipc.handlers.get(channel);
-    if (!h) throw new Error(`no handler registered for ${channel}`);
-    return h(fromFrame(url), arg) as Promise<BridgeResult>;
+  const call = (channel: unknown, arg: unknown, url: string | null = appPage) => {
+    const h = ipc.handlers.get(CALL_CHANNEL);
+    if (!h) throw new Error(`no handler registered for ${CALL_CHANNEL}`);
+    return h(fromFrame(url), channel, arg) as Promise<BridgeResult>;
   };
   return { ipc, call, unregister };
 }
@@ -86,43 +84,31 @@ describe('IPC registration', () => {
     'x:boom': () => {
       throw new Error('disk I/O error at /var/secret');
     },
-    'x:unlisted': () => 'should never run',
   };
-  const channels = ['x:ok', 'x:invalid', 'x:boom'];
 
-  it('registers exactly the listed channels and nothing else', () => {
-    const { ipc } = setup(handlers, channels);
-    expect([...ipc.handlers.keys()].sort()).toEqual([...channels].sort());
-    expect(ipc.handlers.has('x:unlisted')).toBe(false);
-  });
-
-  it('removes every handler it registered when asked', () => {
-    const { ipc, unregister } = setup(handlers, channels);
+  it('registers the one call channel and nothing else, and removes it when asked', () => {
+    const { ipc, unregister } = setup(handlers);
+    expect([...ipc.handlers.keys()]).toEqual([CALL_CHANNEL]);
     unregister();
     expect(ipc.handlers.size).toBe(0);
   });
 
-  it('fails at start-up when a listed channel has no handler', () => {
-    expect(() => registerIpc(fakeIpcMain() as never, {
-      channels: ['x:ok', 'x:missing'], handlers, makeCtx: () => { throw new Error('unused'); }, isTrustedSender: () => true,
-    })).toThrow(/x:missing/);
-  });
-
-  it("refuses a channel in the shell's reserved space", () => {
-    expect(() => registerIpc(fakeIpcMain() as never, {
-      channels: [MENU_CHANNEL], handlers: { [MENU_CHANNEL]: () => null }, makeCtx: () => { throw new Error('unused'); }, isTrustedSender: () => true,
-    })).toThrow(/reserved/);
+  it('refuses a channel the handler map does not declare, and names inherited from Object', async () => {
+    const { call } = setup(handlers);
+    for (const c of ['x:missing', 'hasOwnProperty', '__proto__', 42, null]) {
+      expect(await call(c, {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    }
   });
 
   it('returns the value of a good call from the app page', async () => {
-    const { call } = setup(handlers, channels);
+    const { call } = setup(handlers);
     expect(await call('x:ok', { n: 1 })).toEqual({ ok: true, value: { echoed: { n: 1 } } });
     expect(await call('x:ok', 2, `${appPage}#/problems?round=1`)).toEqual({ ok: true, value: { echoed: 2 } });
   });
 
   it('refuses calls from any page that is not the app', async () => {
     let ran = 0;
-    const { call } = setup({ 'x:ok': () => ++ran }, ['x:ok']);
+    const { call } = setup({ 'x:ok': () => ++ran });
     for (const url of ['https://evil.example/', 'file:///tmp/downloaded.html', `${pathToFileURL(rendererDir).href}/../../x.html`, 'about:blank', 'not a url', null]) {
       const r = await call('x:ok', {}, url);
       expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'untrusted_sender' } });
@@ -131,7 +117,7 @@ describe('IPC registration', () => {
   });
 
   it('passes domain error codes through with their field and reason', async () => {
-    const { call } = setup(handlers, channels);
+    const { call } = setup(handlers);
     expect(await call('x:invalid', {})).toEqual({
       ok: false,
       error: { code: 'VALIDATION', field: 'deadline', reason: 'before_feedback', message: '整改时限不能早于反馈日期。' },
@@ -140,7 +126,7 @@ describe('IPC registration', () => {
 
   it('turns an unexpected error into CORRUPT without leaking its text', async () => {
     const logged: unknown[] = [];
-    const { call } = setup(handlers, channels, { error: (_m, d) => logged.push(d) });
+    const { call } = setup(handlers, { error: (_m, d) => logged.push(d) });
     const r = await call('x:boom', {});
     expect(r).toMatchObject({ ok: false, error: { code: 'CORRUPT' } });
     expect(JSON.stringify(r)).not.toMatch(/secret|disk I\/O/);
@@ -149,8 +135,8 @@ describe('IPC registration', () => {
 
   it('serves every contract channel, and a login over IPC sets the window session', async () => {
     const session: Session = { user: null };
-    const { ipc, call } = setup(makeHandlers(session), CHANNELS);
-    expect(ipc.handlers.size).toBe(CHANNELS.length);
+    const { call } = setup(makeHandlers(session));
+    expect((await call('office:get', undefined)).ok).toBe(true);
     const bad = await call('session:login', { username: 'admin', password: 'wrong-password' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'bad_credentials' } });
     expect(session.user).toBeNull();
@@ -163,13 +149,13 @@ describe('IPC registration', () => {
 // ---- preload --------------------------------------------------------------------------------
 
 function fakeIpcRenderer() {
-  const calls: [string, unknown][] = [];
+  const calls: unknown[][] = [];
   const listeners = new Map<string, Set<Listener>>();
   return {
     calls,
     listeners,
-    invoke(channel: string, arg: unknown) {
-      calls.push([channel, arg]);
+    invoke(channel: string, ...args: unknown[]) {
+      calls.push([channel, ...args]);
       return Promise.resolve({ ok: true, value: `reply:${channel}` });
     },
     on(channel: string, l: Listener) {
@@ -189,19 +175,20 @@ function fakeIpcRenderer() {
 }
 
 describe('window.api (preload)', () => {
-  it('forwards a listed channel and refuses any other without touching IPC', async () => {
+  it('forwards a contract channel over the call channel and refuses shell channels and odd names without touching IPC', async () => {
     const ipc = fakeIpcRenderer();
-    const api = createWindowApi(ipc as never, ['office:get']);
-    expect(await api.invoke('office:get', { a: 1 })).toEqual({ ok: true, value: 'reply:office:get' });
+    const api = createWindowApi(ipc as never);
+    expect(await api.invoke('office:get', { a: 1 })).toEqual({ ok: true, value: `reply:${CALL_CHANNEL}` });
     const refused = await api.invoke('shell:menu', {});
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
     expect(await api.invoke('users:delete-everything', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-    expect(ipc.calls).toEqual([['office:get', { a: 1 }]]);
+    expect(await api.invoke(42 as never, {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(ipc.calls).toEqual([[CALL_CHANNEL, 'office:get', { a: 1 }]]);
   });
 
   it('delivers only known menu commands, never the IPC event, and unsubscribes', () => {
     const ipc = fakeIpcRenderer();
-    const api = createWindowApi(ipc as never, []);
+    const api = createWindowApi(ipc as never);
     const got: unknown[][] = [];
     const off = api.onMenu((...args: unknown[]) => got.push(args));
     ipc.emit(MENU_CHANNEL, 'print');

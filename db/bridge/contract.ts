@@ -1,23 +1,26 @@
 /**
- * The typed contract between the UI and the engine, declared once.
+ * The typed contract between the UI and the engine, derived from the one declaration of each call.
  *
- * `Contract` maps every channel '<domain>:<verb>' to `(arg) => Promise<result>`. Results are the
- * engine's own return types (derived from the handler map, so they cannot drift); arguments are
- * the JSON objects the services validate. The runtime channel list (db/bridge/channels.ts) is checked
- * against this map in both directions at compile time.
+ * `Contract` maps every channel '<domain>:<verb>' to `(arg) => Promise<result>`: the argument type
+ * is the input type of the call's schema (db/core/call.ts), the result its return type, both read
+ * from the handler map (db/bridge/handlers.ts), so neither can drift from what runs. A misspelled,
+ * missing or mistyped key fails to compile in the renderer (test/contract-types.test.ts).
  *
  * The renderer imports this file with `import type` only.
  */
+import type * as v from 'valibot';
 import type { HandlerMap } from './handlers.js';
 
 export type Channel = keyof HandlerMap & string;
 
-/**
- * Service arguments are validated at run time from untrusted JSON; at compile time the UI passes
- * a plain object (channels without an argument accept `undefined`).
- */
-export type Arg = Record<string, unknown> | undefined;
+/** The argument a channel takes, as the caller writes it (before defaults and trimming). */
+export type ArgOf<C extends Channel> = HandlerMap[C] extends { arg: infer S extends v.GenericSchema }
+  ? v.InferInput<S>
+  : Record<string, unknown> | undefined;
 
 export type ResultOf<C extends Channel> = ReturnType<HandlerMap[C]>;
 
-export type Contract = { [C in Channel]: (arg: Arg) => Promise<ResultOf<C>> };
+export type Contract = { [C in Channel]: (arg: ArgOf<C>) => Promise<ResultOf<C>> };
+
+/** Channels whose argument may be left out. */
+export type OptionalArg<C extends Channel> = undefined extends ArgOf<C> ? true : false;

@@ -34,9 +34,9 @@ const consoleLogger: BridgeLogger = {
 
 export const UNEXPECTED_MESSAGE = '台账引擎发生意外错误，操作未执行。请重试；如果反复出现，请联系管理员。';
 
-/** True for a channel in the list that has a handler of its own (not one inherited from Object). */
-export function isKnownChannel(handlers: Handlers, channels: readonly string[], channel: unknown): channel is string {
-  return typeof channel === 'string' && channels.includes(channel) && Object.hasOwn(handlers, channel);
+/** True for a channel that has a handler of its own (not one inherited from Object). */
+export function isKnownChannel(handlers: Handlers, channel: unknown): channel is string {
+  return typeof channel === 'string' && Object.hasOwn(handlers, channel);
 }
 
 export interface DispatchOptions {
@@ -51,13 +51,12 @@ export interface DispatchOptions {
  */
 export async function dispatch(
   handlers: Handlers,
-  channels: readonly string[],
   channel: unknown,
   arg: unknown,
   makeCtx: () => ServiceContext,
   opts: DispatchOptions = {},
 ): Promise<BridgeResult> {
-  if (!isKnownChannel(handlers, channels, channel)) return { ok: false, error: unavailable(channel) };
+  if (!isKnownChannel(handlers, channel)) return { ok: false, error: unavailable(channel) };
   const handler = handlers[channel]!;
   try {
     const ctx = makeCtx();
@@ -90,14 +89,13 @@ export interface TestTransport {
  */
 export function createTestTransport(
   handlers: Handlers,
-  channels: readonly string[],
   makeCtx: () => ServiceContext,
   opts: DispatchOptions = {},
 ): TestTransport {
   const wire = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
   return {
     async invoke(channel, arg) {
-      return wire(await dispatch(handlers, channels, channel, wire(arg), makeCtx, opts));
+      return wire(await dispatch(handlers, channel, wire(arg), makeCtx, opts));
     },
   };
 }

@@ -3,11 +3,11 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { TASK_TERMS, type TaskStatus } from '../domain/enums.js';
 import { DomainError, illegal, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
 import {
   closeouts, evidence, extensionRequests, progressEntries, taskStages, tasks,
 } from '../schema/index.js';
-import * as v from '../core/validate.js';
+import { defineCall } from '../core/call.js';
+import * as f from '../domain/fields.js';
 import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 import { refreshProblemRollup, rollupNewTask } from './problems.js';
 
@@ -39,8 +39,16 @@ export const MATERIAL_FIELDS = [
   'measures', 'responsibleLeader', 'responsibleDepartment', 'responsiblePerson', 'term', 'deadline', 'completedOn',
 ] as const;
 
-const responsible = (i: v.Input, key: 'responsibleLeader' | 'responsibleDepartment' | 'responsiblePerson', label: string) =>
-  v.optText(i[key], key, { max: v.LEN.name, label });
+const measuresField = f.text('整改措施');
+const termField = f.oneOf(TASK_TERMS.codes, '整改类型');
+const deadlineField = f.date('整改时限');
+const responsibleFields = {
+  responsibleLeader: f.optText('责任领导', f.LEN.name),
+  responsibleDepartment: f.optText('责任部门', f.LEN.name),
+  responsiblePerson: f.optText('责任人', f.LEN.name),
+};
+const remarkField = f.optText('备注');
+const taskId = f.args({ id: f.id('整改任务') });
 
 /** What a task needs of its problem (read narrowly: this runs for every task created). */
 interface ProblemRef { id: string; unitId: string; roundId: string | null; inspectionId: string | null }
@@ -65,37 +73,29 @@ function checkDeadline(ctx: ServiceContext, problem: ProblemRef, deadline: strin
   if (floor && deadline < floor) throw invalid(field, `整改时限不能早于反馈日期（${floor}）。`, 'before_feedback');
 }
 
-interface StageInput { goal: string; dueDate: string }
+const stageField = f.args({ goal: f.text('阶段目标', f.LEN.short * 5), dueDate: f.date('阶段完成时间') });
 
-function readStages(raw: unknown, deadline: string): StageInput[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw invalid('stages', '分阶段目标格式不正确。', 'type');
-  if (raw.length > 50) throw invalid('stages', '分阶段目标不能超过50项。', 'too_many');
+/** Stages run in date order and end by the task's deadline. */
+function checkStages(stages: readonly { dueDate: string }[], deadline: string): void {
   let prev = '';
-  return raw.map((s: unknown, k) => {
-    const o = v.object(s, `stages.${k}`);
-    const goal = v.text(o.goal, `stages.${k}.goal`, { max: v.LEN.short * 5, label: `第${k + 1}阶段目标` });
-    const dueDate = v.date(o.dueDate, `stages.${k}.dueDate`, `第${k + 1}阶段完成时间`);
-    if (dueDate < prev) throw invalid(`stages.${k}.dueDate`, '各阶段完成时间应按先后顺序排列。', 'order');
-    if (dueDate > deadline) throw invalid(`stages.${k}.dueDate`, '阶段完成时间不能晚于整改时限。', 'after_deadline');
-    prev = dueDate;
-    return { goal, dueDate };
+  stages.forEach((s, k) => {
+    if (s.dueDate < prev) throw invalid(`stages[${k}].dueDate`, '各阶段完成时间应按先后顺序排列。', 'order');
+    if (s.dueDate > deadline) throw invalid(`stages[${k}].dueDate`, '阶段完成时间不能晚于整改时限。', 'after_deadline');
+    prev = s.dueDate;
   });
 }
 
 /** Create a task (整改任务) under a problem; it starts as a draft. */
-export function createTask(ctx: ServiceContext, raw: unknown): Task {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const problem = problemRef(ctx, v.id(i.problemId, 'problemId', '问题'));
-  const measures = v.text(i.measures, 'measures', { max: v.LEN.text, label: '整改措施' });
-  const term = v.oneOf(i.term, 'term', TASK_TERMS.codes, '整改类型');
-  const deadline = v.date(i.deadline, 'deadline', '整改时限');
-  const responsibleLeader = responsible(i, 'responsibleLeader', '责任领导');
-  const responsibleDepartment = responsible(i, 'responsibleDepartment', '责任部门');
-  const responsiblePerson = responsible(i, 'responsiblePerson', '责任人');
-  const remark = v.optText(i.remark, 'remark', { max: v.LEN.text, label: '备注' });
-  const stages = readStages(i.stages, deadline);
+export const createTask = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    problemId: f.id('问题'), measures: measuresField, term: termField, deadline: deadlineField,
+    ...responsibleFields, remark: remarkField, stages: f.list(stageField, '分阶段目标', 50),
+  }),
+}, (ctx, a): Task => {
+  const problem = problemRef(ctx, a.problemId);
+  const { measures, term, deadline, responsibleLeader, responsibleDepartment, responsiblePerson, remark, stages } = a;
+  checkStages(stages, deadline);
   if (stages.length > 0 && term !== 'long_term') throw invalid('stages', '只有“长期坚持”的任务才设分阶段目标。', 'not_long_term');
   checkDeadline(ctx, problem, deadline, 'deadline');
   return inTransaction(ctx, () => {
@@ -109,7 +109,7 @@ export function createTask(ctx: ServiceContext, raw: unknown): Task {
     rollupNewTask(ctx, problem.id, deadline);
     return task;
   });
-}
+});
 
 /** The live accepted close-out of a task, if any. */
 function acceptedCloseout(ctx: ServiceContext, taskId: string) {
@@ -143,28 +143,40 @@ export function pendingCloseout(ctx: ServiceContext, taskId: string) {
  * needs a reason and re-opens the task: the approval covered the old content, not the new one.
  * The deadline itself only changes before the task starts; afterwards through a 延期申请.
  */
-export function updateTask(ctx: ServiceContext, raw: unknown): Task {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, tasks, v.id(i.id, 'id', '整改任务'), '整改任务');
+export const updateTask = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    id: f.id('整改任务'),
+    measures: f.patch(measuresField),
+    term: f.patch(termField),
+    deadline: f.patch(deadlineField),
+    responsibleLeader: f.patch(responsibleFields.responsibleLeader),
+    responsibleDepartment: f.patch(responsibleFields.responsibleDepartment),
+    responsiblePerson: f.patch(responsibleFields.responsiblePerson),
+    remark: f.patch(remarkField),
+    notForDisclosure: f.patch(f.bool('不予公开')),
+    notForDisclosureReason: f.patch(f.optText('不予公开的理由', f.LEN.short)),
+    reason: f.optText('修改理由', f.LEN.short),
+  }),
+}, (ctx, i): Task => {
+  const cur = requireRow(ctx, tasks, i.id, '整改任务');
   if (cur.status === 'pending_review') throw new DomainError('LOCKED', '任务正在审核中，审核完成前不能修改。', { reason: 'under_review' });
   const patch: Partial<Task> = {};
-  if (i.measures !== undefined) patch.measures = v.text(i.measures, 'measures', { max: v.LEN.text, label: '整改措施' });
-  if (i.term !== undefined) patch.term = v.oneOf(i.term, 'term', TASK_TERMS.codes, '整改类型');
-  if (i.responsibleLeader !== undefined) patch.responsibleLeader = responsible(i, 'responsibleLeader', '责任领导');
-  if (i.responsibleDepartment !== undefined) patch.responsibleDepartment = responsible(i, 'responsibleDepartment', '责任部门');
-  if (i.responsiblePerson !== undefined) patch.responsiblePerson = responsible(i, 'responsiblePerson', '责任人');
-  if (i.remark !== undefined) patch.remark = v.optText(i.remark, 'remark', { max: v.LEN.text, label: '备注' });
+  if (i.measures !== undefined) patch.measures = i.measures;
+  if (i.term !== undefined) patch.term = i.term;
+  if (i.responsibleLeader !== undefined) patch.responsibleLeader = i.responsibleLeader;
+  if (i.responsibleDepartment !== undefined) patch.responsibleDepartment = i.responsibleDepartment;
+  if (i.responsiblePerson !== undefined) patch.responsiblePerson = i.responsiblePerson;
+  if (i.remark !== undefined) patch.remark = i.remark;
   if (i.notForDisclosure !== undefined || i.notForDisclosureReason !== undefined) {
-    const flagged = i.notForDisclosure === undefined ? cur.notForDisclosure : v.bool(i.notForDisclosure, 'notForDisclosure', '不予公开');
-    const why = i.notForDisclosureReason === undefined ? cur.notForDisclosureReason
-      : v.optText(i.notForDisclosureReason, 'notForDisclosureReason', { max: v.LEN.short, label: '不予公开的理由' });
+    const flagged = i.notForDisclosure ?? cur.notForDisclosure;
+    const why = i.notForDisclosureReason === undefined ? cur.notForDisclosureReason : i.notForDisclosureReason;
     if (flagged && !why) throw invalid('notForDisclosureReason', '标记为不予公开时，请填写不予公开的理由。', 'required');
     patch.notForDisclosure = flagged;
     patch.notForDisclosureReason = flagged ? why : null;
   }
   if (i.deadline !== undefined) {
-    const d = v.date(i.deadline, 'deadline', '整改时限');
+    const d = i.deadline;
     if (d !== cur.deadline) {
       if (cur.status !== 'draft') throw invalid('deadline', '任务已开始推进，调整整改时限请提出延期申请。', 'use_extension');
       checkDeadline(ctx, problemRef(ctx, cur.problemId), d, 'deadline');
@@ -173,7 +185,7 @@ export function updateTask(ctx: ServiceContext, raw: unknown): Task {
     }
   }
   const material = MATERIAL_FIELDS.some((k) => patch[k] !== undefined && patch[k] !== cur[k]);
-  const reason = v.optText(i.reason, 'reason', { max: v.LEN.short, label: '修改理由' });
+  const reason = i.reason;
   if (material && cur.status === 'closed' && !reason) {
     throw invalid('reason', '任务已销号，修改整改内容须说明理由，修改后需重新审核销号。', 'reopen_reason_required');
   }
@@ -184,34 +196,33 @@ export function updateTask(ctx: ServiceContext, raw: unknown): Task {
     refreshProblemRollup(ctx, cur.problemId);
     return next;
   });
-}
+});
 
 /** 草稿 → 推进中 */
-export function startTask(ctx: ServiceContext, raw: unknown): Task {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, tasks, v.id(i.id, 'id', '整改任务'), '整改任务');
+export const startTask = defineCall({ permission: 'ledger.write', arg: taskId }, (ctx, i): Task => {
+  const cur = requireRow(ctx, tasks, i.id, '整改任务');
   if (cur.status !== 'draft') throw illegal('只有草稿状态的任务可以开始推进。', `${cur.status}->in_progress`);
   return inTransaction(ctx, () => {
     const next = updateRow(ctx, tasks, cur, { status: 'in_progress' }, { action: 'start' });
     refreshProblemRollup(ctx, cur.problemId);
     return next;
   });
-}
+});
 
 /** Explicit re-opening of a closed task (e.g. the problem rebounded), by a reviewer, with a reason. */
-export function reopenTask(ctx: ServiceContext, raw: unknown): Task {
-  requirePermission(ctx, 'task.review');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, tasks, v.id(i.id, 'id', '整改任务'), '整改任务');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '重新打开的理由' });
+export const reopenTask = defineCall({
+  permission: 'task.review',
+  arg: f.args({ id: f.id('整改任务'), reason: f.text('重新打开的理由', f.LEN.short) }),
+}, (ctx, i): Task => {
+  const cur = requireRow(ctx, tasks, i.id, '整改任务');
+  const reason = i.reason;
   if (cur.status !== 'closed') throw illegal('只有已销号的任务可以重新打开。', `${cur.status}->in_progress`);
   return inTransaction(ctx, () => {
     const next = reopen(ctx, cur, reason, { materialRevision: cur.materialRevision + 1 });
     refreshProblemRollup(ctx, cur.problemId);
     return next;
   });
-}
+});
 
 /**
  * 二次整改: a poor rating sends the task back to 推进中, flagged as second-round rectification.
@@ -229,12 +240,12 @@ export function reopenTaskForSecondRound(ctx: ServiceContext, taskId: string, re
 }
 
 /** Drop a task (撤销) or merge it into another, always with a reason; it stays on record. */
-export function dropTask(ctx: ServiceContext, raw: unknown): Task {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, tasks, v.id(i.id, 'id', '整改任务'), '整改任务');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '撤销或合并的理由' });
-  const mergedIntoId = v.optId(i.mergedIntoId, 'mergedIntoId', '合并到的任务');
+export const dropTask = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ id: f.id('整改任务'), reason: f.text('撤销或合并的理由', f.LEN.short), mergedIntoId: f.optId('合并到的任务') }),
+}, (ctx, i): Task => {
+  const cur = requireRow(ctx, tasks, i.id, '整改任务');
+  const { reason, mergedIntoId } = i;
   if (mergedIntoId) {
     if (mergedIntoId === cur.id) throw invalid('mergedIntoId', '任务不能合并到自身。', 'self');
     requireRow(ctx, tasks, mergedIntoId, '合并到的任务', 'mergedIntoId');
@@ -246,13 +257,11 @@ export function dropTask(ctx: ServiceContext, raw: unknown): Task {
     refreshProblemRollup(ctx, cur.problemId);
     return next;
   });
-}
+});
 
 /** Everything about one task for its detail view. */
-export function getTask(ctx: ServiceContext, raw: unknown) {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const t = requireRow(ctx, tasks, v.id(i.id, 'id', '整改任务'), '整改任务');
+export const getTask = defineCall({ permission: 'ledger.read', arg: taskId }, (ctx, i) => {
+  const t = requireRow(ctx, tasks, i.id, '整改任务');
   const orm = ctx.ledger.orm;
   const progress = orm.select().from(progressEntries).where(and(eq(progressEntries.taskId, t.id), isNull(progressEntries.deletedAt)))
     .orderBy(asc(progressEntries.entryDate), asc(progressEntries.id)).all();
@@ -267,18 +276,19 @@ export function getTask(ctx: ServiceContext, raw: unknown) {
     extensions: orm.select().from(extensionRequests).where(eq(extensionRequests.taskId, t.id)).orderBy(desc(extensionRequests.createdAt)).all(),
     closeouts: orm.select().from(closeouts).where(eq(closeouts.taskId, t.id)).orderBy(desc(closeouts.createdAt)).all(),
   };
-}
+});
 
 /** Mark a stage of a long-term task done (or not). */
-export function setStageDone(ctx: ServiceContext, raw: unknown) {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const stage = requireRow(ctx, taskStages, v.id(i.id, 'id', '阶段目标'), '阶段目标');
-  const doneOn = v.optDate(i.doneOn, 'doneOn', '完成日期');
+export const setStageDone = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ id: f.id('阶段目标'), doneOn: f.optDate('完成日期') }),
+}, (ctx, i) => {
+  const stage = requireRow(ctx, taskStages, i.id, '阶段目标');
+  const doneOn = i.doneOn;
   if (doneOn && doneOn > ctx.clock.today()) throw invalid('doneOn', '完成日期不能晚于今天。', 'future');
   const task = requireRow(ctx, tasks, stage.taskId, '整改任务');
   if (task.status === 'pending_review' || task.status === 'closed') {
     throw new DomainError('LOCKED', '任务已提交审核或已销号，不能修改阶段目标。', { reason: 'locked' });
   }
   return inTransaction(ctx, () => updateRow(ctx, taskStages, stage, { doneOn }));
-}
+});

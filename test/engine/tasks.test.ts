@@ -228,8 +228,8 @@ describe('bad input to task services changes nothing', () => {
   it('accepts staged goals only for long-term tasks, in order and before the deadline', () => {
     const { problem } = newProblemAndTask(entry, s);
     const base = { problemId: problem.id, measures: '建立长效机制', term: 'long_term', deadline: '2025-12-31' };
-    expectRefused(t, () => createTask(entry, { ...base, stages: [{ goal: '二', dueDate: '2024-12-31' }, { goal: '一', dueDate: '2024-06-30' }] }), 'VALIDATION', 'stages.1.dueDate');
-    expectRefused(t, () => createTask(entry, { ...base, stages: [{ goal: '超期', dueDate: '2026-01-31' }] }), 'VALIDATION', 'stages.0.dueDate');
+    expectRefused(t, () => createTask(entry, { ...base, stages: [{ goal: '二', dueDate: '2024-12-31' }, { goal: '一', dueDate: '2024-06-30' }] }), 'VALIDATION', 'stages[1].dueDate');
+    expectRefused(t, () => createTask(entry, { ...base, stages: [{ goal: '超期', dueDate: '2026-01-31' }] }), 'VALIDATION', 'stages[0].dueDate');
     const ok = createTask(entry, { ...base, stages: [{ goal: '建章立制', dueDate: '2024-06-30' }, { goal: '评估完善', dueDate: '2025-06-30' }] });
     expect(getTask(entry, { id: ok.id }).stages.map((x) => x.goal)).toEqual(['建章立制', '评估完善']);
   });

@@ -7,10 +7,10 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.js';
 import { useQuery } from '../components/hooks.js';
-import { ErrorState, Loading } from '../components/states.js';
+import { ErrorState, Loading } from '../components/States.js';
 import { FirstRun } from './FirstRun.js';
 import { Login } from './Login.js';
-import { SessionContext, type SessionState } from './session.js';
+import { SessionContext, type SessionState } from '../core/session.js';
 import { Shell } from './Shell.js';
 
 /** Boot: not set up → 首次设置; not logged in → 登录; else the shell. */

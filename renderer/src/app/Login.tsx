@@ -2,7 +2,7 @@ import { Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../api/client.js';
-import { errorText } from '../components/states.js';
+import { errorText } from '../components/States.js';
 
 export function Login({ officeName, onLogin }: { officeName: string | null; onLogin(): void }) {
   const { t } = useTranslation('auth');

@@ -9,9 +9,9 @@ import { useTranslation } from 'react-i18next';
 import { call, emitMenu, onMenu } from '../api/client.js';
 import { useQuery, useWindowEvent } from '../components/hooks.js';
 import { setLang } from '../i18n/index.js';
-import { navigate, useRoute } from './router.js';
-import { useSession } from './session.js';
-import { screenFor } from './screens.js';
+import { navigate, useRoute } from '../core/router.js';
+import { useSession } from '../core/session.js';
+import { screenFor } from './Screens.js';
 
 /** Left navigation (UI.md order); `perm` hides what the role cannot use. */
 const NAV: { key: string; icon: ReactNode; perm?: string }[] = [

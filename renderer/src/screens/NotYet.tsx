@@ -1,6 +1,6 @@
 import { Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useRoute } from '../app/router.js';
+import { useRoute } from '../core/router.js';
 
 export function NotYet() {
   const { t } = useTranslation();

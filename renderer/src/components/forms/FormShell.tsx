@@ -13,7 +13,7 @@ import { Alert, App, Button, Drawer, Form, Modal, Space, type FormInstance } fro
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toApiError, useWindowEvent } from '../hooks.js';
-import { errorText } from '../states.js';
+import { errorText } from '../States.js';
 import { placeError } from './engine-error.js';
 
 export interface FormShellProps<V> {

@@ -7,7 +7,7 @@ import { Alert, Form, Input } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormShell } from './FormShell.js';
-import { useDialog } from './use-dialog.js';
+import { useDialog } from './useDialog.js';
 
 export interface ReasonAsk {
   title: string;

@@ -11,8 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { toApiError } from '../hooks.js';
-import { errorText } from '../states.js';
-import { DutyNameInput } from './pickers.js';
+import { errorText } from '../States.js';
+import { DutyNameInput } from './Pickers.js';
 
 type BulkResult = Awaited<ResultOf<'tasks:bulkAssignDepartment'>>;
 

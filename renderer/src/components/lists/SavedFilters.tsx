@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../../api/client.js';
 import { toApiError, useQuery } from '../hooks.js';
-import { errorText } from '../states.js';
+import { errorText } from '../States.js';
 
 export type FilterValue = Record<string, string | number | boolean | null>;
 

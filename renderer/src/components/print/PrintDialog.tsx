@@ -11,10 +11,10 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client.js';
 import { call } from '../../api/client.js';
-import { useSession } from '../../app/session.js';
+import { useSession } from '../../core/session.js';
 import { toApiError, useQuery } from '../hooks.js';
 import type { KeysetPage } from '../lists/useKeysetPages.js';
-import { ErrorState } from '../states.js';
+import { ErrorState } from '../States.js';
 import { PrintLedger, type PrintColumn, type PrintDoc } from './PrintLedger.js';
 
 export const MAX_PRINT_ROWS = 5000;

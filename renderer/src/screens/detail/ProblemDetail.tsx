@@ -7,14 +7,14 @@ import { Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { navigate, useRoute } from '../../app/router.js';
-import { useSession } from '../../app/session.js';
+import { navigate, useRoute } from '../../core/router.js';
+import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
-import { EmptyState, ErrorState, Light, Loading } from '../../components/states.js';
-import { ProblemForm } from '../../components/detail/ProblemForm.js';
-import { TaskForm } from '../../components/detail/TaskForm.js';
+import { EmptyState, ErrorState, Light, Loading } from '../../components/States.js';
+import { ProblemForm } from './ProblemForm.js';
+import { TaskForm } from './TaskForm.js';
 import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
-import { STATUS_COLOURS, type ProblemTask, type TaskClock } from '../../components/detail/types.js';
+import { STATUS_COLOURS, type ProblemTask, type TaskClock } from './types.js';
 
 const PROBLEM_STATUS_COLOURS: Record<string, string> = { open: 'processing', pending_review: 'warning', closed: 'success' };
 

@@ -8,13 +8,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
-import { useSession } from '../../app/session.js';
+import { useSession } from '../../core/session.js';
 import { useQuery } from '../../components/hooks.js';
 import '../../components/lists/lists.css';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
-import { EmptyState, ErrorState } from '../../components/states.js';
+import { EmptyState, ErrorState } from '../../components/States.js';
 import { remember, remembered } from './filters.js';
-import type { Pinned } from './list-filter.js';
+import type { Pinned } from './ListFilter.js';
 import { ListTitle, TaskList } from './TaskList.js';
 
 type Group = Awaited<ResultOf<'tasks:dutyGroups'>>['rows'][number];

@@ -6,11 +6,11 @@
 import { App, Col, Form, Input, Row, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { useSession } from '../../app/session.js';
+import { useSession } from '../../core/session.js';
 import { FormShell } from '../../components/forms/FormShell.js';
 import { useQuery } from '../../components/hooks.js';
-import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/pickers.js';
-import { SOURCES } from './list-filter.js';
+import { CategoryPicker, RoundPicker, UnitPicker } from '../../components/lists/Pickers.js';
+import { SOURCES } from './ListFilter.js';
 
 
 interface Values {

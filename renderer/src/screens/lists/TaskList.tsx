@@ -8,21 +8,21 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { useTranslation } from 'react-i18next';
 import type { TaskListRow } from '../../../../db/queries/task-list.js';
 import { call } from '../../api/client.js';
-import { navigate } from '../../app/router.js';
-import { useSession } from '../../app/session.js';
+import { navigate } from '../../core/router.js';
+import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { BulkBar } from '../../components/lists/BulkBar.js';
 import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
 import { FilterSummary } from '../../components/lists/FilterSummary.js';
-import { useWarnDays } from '../../components/lists/lights.js';
+import { useWarnDays } from '../../components/lists/Lights.js';
 import { ListHead } from '../../components/lists/ListHead.js';
 import { ListTable, rowId } from '../../components/lists/ListTable.js';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
 import { PrintDialog } from '../../components/print/PrintDialog.js';
-import { ErrorState, EmptyState } from '../../components/states.js';
-import { taskColumns, taskPrintColumns } from './columns.js';
-import { FilterPanel, filterArgs, filterSummary, useListFilter, type Pinned } from './list-filter.js';
+import { ErrorState, EmptyState } from '../../components/States.js';
+import { taskColumns, taskPrintColumns } from './Columns.js';
+import { FilterPanel, filterArgs, filterSummary, useListFilter, type Pinned } from './ListFilter.js';
 import { ListStatus } from './ListStatus.js';
 
 const MAX_SELECT = 1000;

@@ -1,6 +1,6 @@
 import { Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Light } from '../../components/states.js';
+import { Light } from '../../components/States.js';
 import { wordKey, type ClockRow } from './shared.js';
 
 /** One statutory clock: the light with its word (and days), the due or done date below. */

@@ -1,7 +1,7 @@
 import { Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { useSession } from '../../app/session.js';
+import { useSession } from '../../core/session.js';
 import { DateInput } from '../../components/forms/DateInput.js';
 import { FormShell } from '../../components/forms/FormShell.js';
 import { useQuery } from '../../components/hooks.js';

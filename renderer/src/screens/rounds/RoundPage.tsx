@@ -3,10 +3,10 @@ import { App, Breadcrumb, Button, Card, Dropdown, Space, Table, Tag, Typography 
 import { useMemo, useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { navigate } from '../../app/router.js';
-import { useSession } from '../../app/session.js';
+import { navigate } from '../../core/router.js';
+import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
-import { EmptyState, ErrorState, Light, Loading } from '../../components/states.js';
+import { EmptyState, ErrorState, Light, Loading } from '../../components/States.js';
 import { ClockCell } from './ClockCell.js';
 import { DeletePrompt } from './DeletePrompt.js';
 import { RoundForm } from './RoundForm.js';

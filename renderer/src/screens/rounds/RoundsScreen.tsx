@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router.js';
+import { useRoute } from '../../core/router.js';
 import { RoundList } from './RoundList.js';
 import { RoundPage } from './RoundPage.js';
 import { UnitPage } from './UnitPage.js';

@@ -3,10 +3,10 @@ import { App, Breadcrumb, Button, Card, Col, Row, Space, Table, Tag, Timeline, T
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { navigate } from '../../app/router.js';
-import { useSession } from '../../app/session.js';
+import { navigate } from '../../core/router.js';
+import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
-import { EmptyState, ErrorState, Loading } from '../../components/states.js';
+import { EmptyState, ErrorState, Loading } from '../../components/States.js';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { ClockCell } from './ClockCell.js';
 import type { ClockRow } from './shared.js';

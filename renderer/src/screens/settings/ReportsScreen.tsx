@@ -4,15 +4,15 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { call } from '../../api/client.js';
-import { useSession } from '../../app/session.js';
+import { useSession } from '../../core/session.js';
 import { useReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
-import { ClockLight, type ClockRow } from '../../components/settings/clock-light.js';
-import { CARD_GAP, PageHead } from '../../components/settings/page-head.js';
-import { InspectionPicker, useInspectionChoice } from '../../components/settings/inspection-picker.js';
-import { ReportDrawer } from '../../components/settings/report-drawer.js';
-import { CLOCK_OF_REPORT, REPORT_KIND_CODES, REPORT_WRITER, type ReportKind } from '../../components/settings/vocab.js';
-import { EmptyState, ErrorState, Loading } from '../../components/states.js';
+import { ClockLight, type ClockRow } from './ClockLight.js';
+import { CARD_GAP, PageHead } from './PageHead.js';
+import { InspectionPicker, useInspectionChoice } from './InspectionPicker.js';
+import { ReportDrawer } from './ReportDrawer.js';
+import { CLOCK_OF_REPORT, REPORT_KIND_CODES, REPORT_WRITER, type ReportKind } from './vocab.js';
+import { EmptyState, ErrorState, Loading } from '../../components/States.js';
 
 type Report = Awaited<ResultOf<'reports:list'>>['items'][number];
 

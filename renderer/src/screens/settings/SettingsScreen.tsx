@@ -1,15 +1,15 @@
 import { App, Card, Result, Tabs } from 'antd';
 import { useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { navigate, useRoute } from '../../app/router.js';
-import { useSession } from '../../app/session.js';
-import { CalendarTab } from '../../components/settings/calendar-tab.js';
-import { CategoriesTab } from '../../components/settings/categories-tab.js';
-import { LedgerSettingsTab } from '../../components/settings/ledger-settings-tab.js';
-import { OfficeTab } from '../../components/settings/office-tab.js';
-import { PageHead } from '../../components/settings/page-head.js';
-import { RulesTab } from '../../components/settings/rules-tab.js';
-import { UsersTab } from '../../components/settings/users-tab.js';
+import { navigate, useRoute } from '../../core/router.js';
+import { useSession } from '../../core/session.js';
+import { CalendarTab } from './CalendarTab.js';
+import { CategoriesTab } from './CategoriesTab.js';
+import { LedgerSettingsTab } from './LedgerSettingsTab.js';
+import { OfficeTab } from './OfficeTab.js';
+import { PageHead } from './PageHead.js';
+import { RulesTab } from './RulesTab.js';
+import { UsersTab } from './UsersTab.js';
 
 const TABS = ['office', 'users', 'categories', 'rules', 'calendar', 'ledger'] as const;
 type TabKey = (typeof TABS)[number];

@@ -4,13 +4,13 @@ import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { useSession } from '../../app/session.js';
+import { useSession } from '../../core/session.js';
 import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
-import { useDialog } from '../../components/forms/use-dialog.js';
+import { useDialog } from '../../components/forms/useDialog.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
-import { EmptyState, ErrorState } from '../../components/states.js';
-import { EmptyWithNew } from '../../components/supervision/EmptyWithNew.js';
-import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from '../../components/supervision/SuggestionForms.js';
+import { EmptyState, ErrorState } from '../../components/States.js';
+import { EmptyWithNew } from './EmptyWithNew.js';
+import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from './SuggestionForms.js';
 import '../../components/supervision/supervision.css';
 
 const PAGE = 50;

@@ -2,12 +2,12 @@ import { Tabs, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
-import { navigate, useRoute } from '../../app/router.js';
-import { useSession } from '../../app/session.js';
+import { navigate, useRoute } from '../../core/router.js';
+import { useSession } from '../../core/session.js';
 import { useQuery } from '../../components/hooks.js';
-import { EmptyState } from '../../components/states.js';
-import { ActivitiesTab } from '../../components/supervision/ActivitiesTab.js';
-import { ProgrammesTab } from '../../components/supervision/ProgrammesTab.js';
+import { EmptyState } from '../../components/States.js';
+import { ActivitiesTab } from './ActivitiesTab.js';
+import { ProgrammesTab } from './ProgrammesTab.js';
 import '../../components/supervision/supervision.css';
 
 /**

@@ -1,0 +1,40 @@
+import type { ComponentType } from 'react';
+import { Home } from '../screens/home/Home.js';
+import { NotYet } from '../screens/NotYet.js';
+import { ProblemDetail } from '../screens/detail/ProblemDetail.js';
+import { TaskDetail } from '../screens/detail/TaskDetail.js';
+import { DutyScreen } from '../screens/lists/DutyScreen.js';
+import { ProblemsScreen } from '../screens/lists/ProblemsScreen.js';
+import { TasksScreen } from '../screens/lists/TasksScreen.js';
+import { RoundsScreen } from '../screens/rounds/RoundsScreen.js';
+import { RatingsScreen } from '../screens/settings/RatingsScreen.js';
+import { ReportsScreen } from '../screens/settings/ReportsScreen.js';
+import { SettingsScreen } from '../screens/settings/SettingsScreen.js';
+import { CluesScreen } from '../screens/supervision/CluesScreen.js';
+import { SuggestionsScreen } from '../screens/supervision/SuggestionsScreen.js';
+import { SupervisionScreen } from '../screens/supervision/SupervisionScreen.js';
+
+/**
+ * Section (first part of the hash route) → screen. Routes:
+ *   #/home · #/rounds[/<roundId>[/<unitId>]] · #/problems[/search/<q>] · #/problem/<id> · #/tasks ·
+ *   #/task/<id> · #/duty · #/clues[/<id>] · #/suggestions · #/supervision · #/reports · #/ratings · #/settings[/<tab>]
+ */
+const SCREENS: Record<string, ComponentType> = {
+  home: Home,
+  rounds: RoundsScreen,
+  problems: ProblemsScreen,
+  problem: ProblemDetail,
+  tasks: TasksScreen,
+  task: TaskDetail,
+  duty: DutyScreen,
+  clues: CluesScreen,
+  suggestions: SuggestionsScreen,
+  supervision: SupervisionScreen,
+  reports: ReportsScreen,
+  ratings: RatingsScreen,
+  settings: SettingsScreen,
+};
+
+export function screenFor(section: string): ComponentType {
+  return SCREENS[section] ?? NotYet;
+}
