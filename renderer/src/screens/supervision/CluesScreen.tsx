@@ -15,7 +15,7 @@ import { ClueForm } from './ClueForm.js';
 import { EmptyWithNew } from './EmptyWithNew.js';
 import { fenToYuan } from './money.js';
 import { SensitiveBanner } from './SensitiveBanner.js';
-import '../../components/supervision/supervision.css';
+import './supervision.css';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 
 type ClueRow = Awaited<ResultOf<'clues:list'>>['items'][number];

@@ -11,7 +11,7 @@ import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState } from '../../components/States.js';
 import { EmptyWithNew } from './EmptyWithNew.js';
 import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from './SuggestionForms.js';
-import '../../components/supervision/supervision.css';
+import './supervision.css';
 
 const PAGE = 50;
 const STATUS_COLOURS: Record<string, string> = { pending: 'warning', replied: 'processing', adopted: 'success' };

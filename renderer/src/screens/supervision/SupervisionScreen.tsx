@@ -8,7 +8,7 @@ import { useQuery } from '../../components/hooks.js';
 import { EmptyState } from '../../components/States.js';
 import { ActivitiesTab } from './ActivitiesTab.js';
 import { ProgrammesTab } from './ProgrammesTab.js';
-import '../../components/supervision/supervision.css';
+import './supervision.css';
 
 /**
  * 监督举措 (#/supervision): the activities list, and (#/supervision/programmes[/<id>]) the staged
