@@ -29,7 +29,14 @@ const RENDERER_MSG = {
   engine:
     'The renderer never opens the database. Call the engine through window.api; add a channel to db/bridge/contract.ts if one is missing.',
   electron: "The renderer knows nothing of Electron: use window.api (the preload exposes it) instead of importing 'electron'.",
-  db: "The renderer may only `import type` from db/ (e.g. `import type { WindowApi } from '../../db/bridge/api.js'`). Runtime engine code stays in the main process; reach it through window.api.",
+  db: "The renderer may only `import type` from db/ (e.g. `import type { WindowApi } from '../../db/bridge/api.js'`), and import values only from the shared pure layer db/domain/. Runtime engine code stays in the main process; reach it through window.api, or move a pure rule (no SQL, no Node) into db/domain/.",
+};
+
+const DOMAIN_MSG = {
+  node: 'db/domain/ is the shared pure layer the renderer also runs: no Node built-ins. Pass the value in as an argument from a service.',
+  sql: 'db/domain/ holds no SQL and opens nothing: read the ledger in db/services or db/queries and hand plain values to the rule here.',
+  outside:
+    'db/domain/ imports nothing outside itself (only valibot): the renderer bundles it. Move the pure piece you need into db/domain/, or keep the code that needs the engine in db/services.',
 };
 
 const ELECTRON_MSG =
@@ -85,6 +92,36 @@ export default defineConfig(
     },
   },
 
+  // db/domain/: the shared pure layer (engine and renderer). No Node, no SQL, nothing from outside it.
+  {
+    files: ['db/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: DOMAIN_MSG.node })),
+            ...['better-sqlite3', 'drizzle-orm'].map((name) => ({ name, message: DOMAIN_MSG.sql })),
+            { name: 'electron', message: DB_MSG.electron },
+            ...['react', 'react-dom', 'antd', 'echarts', 'echarts-for-react'].map((name) => ({ name, message: DB_MSG.ui })),
+          ],
+          patterns: [
+            { regex: '^node:', message: DOMAIN_MSG.node },
+            { regex: '^(better-sqlite3|drizzle-orm)/', message: DOMAIN_MSG.sql },
+            { regex: '^\\.\\./', message: DOMAIN_MSG.outside },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'window', 'document', 'localStorage', '__dirname'].map((name) => ({
+          name,
+          message: `db/domain/ runs in the engine and in the page alike, where \`${name}\` may not exist. Take the value as an argument.`,
+        })),
+      ],
+    },
+  },
+
   // renderer/: a browser page. Reaches the engine only through window.api.
   {
     files: ['renderer/**/*.{ts,tsx}'],
@@ -104,7 +141,7 @@ export default defineConfig(
             { regex: '^(better-sqlite3|drizzle-orm)/', message: RENDERER_MSG.engine },
             { regex: '^electron/', message: RENDERER_MSG.electron },
             { regex: '^(\\.{1,2}/)+(.*/)?electron(/|$)', message: RENDERER_MSG.electron },
-            { regex: '^(\\.{1,2}/)+(.*/)?db(/|$)', message: RENDERER_MSG.db, allowTypeImports: true },
+            { regex: '^(\\.{1,2}/)+(.*/)?db(/(?!domain/)|$)', message: RENDERER_MSG.db, allowTypeImports: true },
           ],
         },
       ],

@@ -89,9 +89,38 @@ describe('renderer/ (a browser page) reaches the engine only through window.api'
     await expectRefused('renderer/src/pages/probe.tsx', "import { MENU_COMMANDS } from '../../../db/bridge/api.js';\nexport const m = MENU_COMMANDS;", /through window\.api/);
   });
 
+  it('allows value imports from the shared pure layer db/domain/', async () => {
+    await expectAllowed('renderer/src/screens/probe.ts', "import { CLUE_TRANSITIONS } from '../../../db/domain/clue-rules.js';\nexport const c = CLUE_TRANSITIONS;");
+    await expectRefused('renderer/src/screens/probe.ts', "import { requireRow } from '../../../db/core/write.js';\nexport const r = requireRow;", /only from the shared pure layer db\/domain\//);
+  });
+
   it('allows type-only imports from db/', async () => {
     await expectAllowed('renderer/src/probe.ts', "import type { WindowApi } from '../../db/bridge/api.js';\nexport type A = WindowApi;");
     await expectAllowed('renderer/src/probe.ts', "import { type ErrorPayload } from '../../db/domain/errors.js';\nexport type E = ErrorPayload;");
+  });
+});
+
+describe('db/domain/ (the shared pure layer) stays pure', () => {
+  it('refuses Node built-ins and says to pass the value in', async () => {
+    await expectRefused('db/domain/probe.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;", /no Node built-ins/);
+  });
+
+  it('refuses SQL and the driver', async () => {
+    await expectRefused('db/domain/probe.ts', "import { eq } from 'drizzle-orm';\nexport const e = eq;", /holds no SQL/);
+    await expectRefused('db/domain/probe.ts', "import Database from 'better-sqlite3';\nexport const d = Database;", /holds no SQL/);
+  });
+
+  it('refuses imports from the rest of the engine, type-only ones too', async () => {
+    await expectRefused('db/domain/probe.ts', "import { requireRow } from '../core/write.js';\nexport const r = requireRow;", /imports nothing outside itself/);
+    await expectRefused('db/domain/probe.ts', "import type { Ledger } from '../core/open.js';\nexport type L = Ledger;", /imports nothing outside itself/);
+  });
+
+  it('refuses the globals of Node and of the page', async () => {
+    await expectRefused('db/domain/probe.ts', 'export const e = process.env.HOME;', /may not exist/);
+  });
+
+  it('allows its own modules and valibot', async () => {
+    await expectAllowed('db/domain/probe.ts', "import * as v from 'valibot';\nimport { ROLES } from './enums.js';\nexport const x = [v, ROLES];");
   });
 });
 

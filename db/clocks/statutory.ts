@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { requirePermission } from '../core/permissions.js';
 import { LIGHT_WORDS, trafficLight, worstLight, type Light, type LightState } from './lights.js';
 import { addDays, addMonths, compare } from './months.js';
-import { RULES_2022, type ClockRules } from './rules.js';
+import { DEFAULT_WARN_DAYS, RULE_FIELDS, RULE_KEYS, RULES_2022, type ClockRules } from '../domain/clock-rules.js';
 import { loadCalendar, type WorkCalendar } from './working-days.js';
 
 /**
@@ -47,21 +47,6 @@ export interface ClockView extends LightState {
 
 // ---------------------------------------------------------------------------------------------
 // Rule sets
-
-/** Sane bounds of each rule field: used to validate new rule-set versions and stored JSON. */
-export const RULE_FIELDS: Record<keyof ClockRules, { label: string; min: number; max: number }> = {
-  concentratedMonths: { label: '集中整改期（月）', min: 1, max: 24 },
-  progressReportMonths: { label: '集中整改进展情况报告期限（月）', min: 1, max: 24 },
-  disclosureMonths: { label: '整改情况公开期限（月）', min: 1, max: 12 },
-  supervisionReportMonths: { label: '整改监督情况报告期限（月）', min: 1, max: 24 },
-  clueFeedbackMonths: { label: '线索处置情况反馈期限（月）', min: 1, max: 24 },
-  inquiryReplyWorkingDays: { label: '函询回复期限（工作日）', min: 1, max: 90 },
-  warnDays: { label: '提前预警天数', min: 0, max: 90 },
-};
-export const RULE_KEYS = Object.keys(RULE_FIELDS) as (keyof ClockRules)[];
-
-/** Amber warning when a rule set does not say (DOMAIN.md: task deadline "warn 7 days before"). */
-export const DEFAULT_WARN_DAYS = 7;
 
 /**
  * Parse a stored rule set. A missing warnDays falls back to 7 days; any other missing or

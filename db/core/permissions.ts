@@ -1,60 +1,12 @@
 import type { ServiceContext, ActingUser } from './context.js';
-import type { Role } from '../domain/enums.js';
 import { forbidden } from '../domain/errors.js';
+import { can, PERMISSION_LABELS, type Permission } from '../domain/permissions.js';
 
-export type Permission =
-  | 'ledger.read' // see the ledger (everything except clues)
-  | 'ledger.write' // record problems, tasks, progress, evidence; submit close-outs; request extensions
-  | 'task.review' // accept or return close-outs (审核)
-  | 'extension.decide' // approve or refuse deadline extensions
-  | 'supervision.write' // supervision activities, programmes, reports, suggestions, petitions
-  | 'rating.write' // evaluations, escalation notices, accountability
-  | 'clue.read' // 问题线索: also needs the user's separate clue permission
-  | 'clue.write'
-  | 'settings.write' // categories, clock rule sets, holiday calendar, office
-  | 'users.manage'
-  | 'audit.read';
-
-/**
- * Role → rights. Separation of duties: the 管理员 manages the ledger's settings and accounts but
- * does not review; the 审核员 and 负责人 review; the 录入员 records; 只读 only reads.
- * Clue rights additionally require the user's own `canViewClues` (need-to-know).
- */
-const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  entry: ['ledger.read', 'ledger.write', 'clue.read', 'clue.write'],
-  reviewer: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
-  leader: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
-  admin: ['ledger.read', 'ledger.write', 'supervision.write', 'settings.write', 'users.manage', 'audit.read', 'clue.read'],
-  readonly: ['ledger.read', 'clue.read'],
-};
-
-const LABELS: Record<Permission, string> = {
-  'ledger.read': '查看台账',
-  'ledger.write': '录入台账',
-  'task.review': '审核销号',
-  'extension.decide': '审批延期',
-  'supervision.write': '记录监督工作',
-  'rating.write': '评估与问责',
-  'clue.read': '查看问题线索',
-  'clue.write': '处置问题线索',
-  'settings.write': '修改设置',
-  'users.manage': '管理用户',
-  'audit.read': '查看审计记录',
-};
-
-export function can(user: ActingUser | null, p: Permission): boolean {
-  if (!user) return false;
-  if ((p === 'clue.read' || p === 'clue.write') && !user.canViewClues) return false;
-  return ROLE_PERMISSIONS[user.role].includes(p);
-}
-
-export function permissionsOf(user: ActingUser): Permission[] {
-  return (Object.keys(LABELS) as Permission[]).filter((p) => can(user, p));
-}
+export { can, permissionsOf, type Permission } from '../domain/permissions.js';
 
 /** Refuse with FORBIDDEN unless the acting user holds `p`; returns the user. */
 export function requirePermission(ctx: ServiceContext, p: Permission): ActingUser {
   if (!ctx.user) throw forbidden('请先登录。', 'not_logged_in');
-  if (!can(ctx.user, p)) throw forbidden(`当前用户没有“${LABELS[p]}”的权限。`, p);
+  if (!can(ctx.user, p)) throw forbidden(`当前用户没有“${PERMISSION_LABELS[p]}”的权限。`, p);
   return ctx.user;
 }

@@ -97,6 +97,7 @@ export const CLUE_OUTCOMES = vocab({
   judicial_transfer: '移送司法机关',
   cleared: '了结澄清',
 });
+export type ClueOutcome = (typeof CLUE_OUTCOMES.codes)[number];
 
 export const RECEIVING_ORGANS = vocab({
   ccdi: '中央纪委国家监委机关',
@@ -153,6 +154,7 @@ export const ACCOUNTABILITY_REASONS = vocab({
   ineffective: '整改不力',
   other: '其他',
 });
+export type AccountabilityReason = (typeof ACCOUNTABILITY_REASONS.codes)[number];
 
 export const ACCOUNTABILITY_FORMS = vocab({
   talk_reminder: '约谈提醒',
@@ -162,6 +164,7 @@ export const ACCOUNTABILITY_FORMS = vocab({
   party_discipline: '党纪处分',
   government_sanction: '政务处分',
 });
+export type AccountabilityForm = (typeof ACCOUNTABILITY_FORMS.codes)[number];
 
 export const EVIDENCE_OWNERS = vocab({
   task: '整改任务',

@@ -59,10 +59,23 @@ function textChecks(label: string, max: number) {
   ] as const;
 }
 
+/**
+ * A required field whose caller may still pass null: an empty form field arrives as null and gets
+ * the field's own 请填写/请选择 message (the key itself must be there, so a forgotten key still
+ * fails to compile).
+ */
+function filled<S extends v.GenericSchema>(inner: S, requiredMessage: string) {
+  return v.pipe(
+    v.nullable(inner),
+    v.check(reasoned('required', (x: unknown) => x !== null), requiredMessage),
+    v.transform((x) => x as NonNullable<v.InferOutput<S>>),
+  );
+}
+
 /** Required text: trimmed, non-empty, at most `max` characters, no control characters. */
 export function text(label: string, max: number = LEN.text) {
   return v.pipe(
-    v.string((i) => (blank(i.input) ? `请填写${label}。` : `${label}应为文字。`)),
+    filled(v.string((i) => (blank(i.input) ? `请填写${label}。` : `${label}应为文字。`)), `请填写${label}。`),
     v.trim(),
     v.minLength(1, `请填写${label}。`),
     ...textChecks(label, max),
@@ -84,7 +97,7 @@ const dateMsg = (label: string) => `${label}不是有效日期（格式如 2024-
 /** Required calendar date 'YYYY-MM-DD' that exists. */
 export function date(label: string) {
   return v.pipe(
-    v.string(need(label)),
+    filled(v.string(need(label)), `请填写${label}。`),
     v.minLength(1, `请填写${label}。`),
     v.check(reasoned('bad_date', isDate), dateMsg(label)),
   );
@@ -101,7 +114,7 @@ export function optDate(label: string) {
 
 /** Required choice among codes. */
 export function oneOf<const T extends readonly [string, ...string[]]>(codes: T, label: string) {
-  return v.picklist(codes, (i) => (blank(i.input) ? `请选择${label}。` : `${label}的取值无效。`));
+  return filled(v.picklist(codes, (i) => (blank(i.input) ? `请选择${label}。` : `${label}的取值无效。`)), `请选择${label}。`);
 }
 
 /** Optional choice: absent, null or '' gives null. */
@@ -115,7 +128,7 @@ export function optOneOf<const T extends readonly [string, ...string[]]>(codes: 
 /** Required record id (UUID). */
 export function id(label: string) {
   return v.pipe(
-    v.string(need(label, '选择')),
+    filled(v.string(need(label, '选择')), `请选择${label}。`),
     v.minLength(1, `请选择${label}。`),
     v.check(reasoned('bad_id', (s: string) => UUID_RE.test(s)), `${label}的编号无效。`),
   );

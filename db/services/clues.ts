@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { CLUE_REACTIVATION_TARGETS, CLUE_TRANSITIONS } from '../domain/clue-rules.js';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { CLUE_DISPOSITIONS, CLUE_OUTCOMES, RECEIVING_ORGANS, type ClueDisposition } from '../domain/enums.js';
@@ -21,23 +22,6 @@ import {
 
 export type Clue = Row<typeof clues>;
 export type ClueStep = Row<typeof clueDispositions>;
-
-/**
- * Disposition state machine over 四种处置方式 (谈话函询、初步核实、暂存待查、予以了结) and 立案审查调查.
- * 暂存待查 leaves only by re-activation when new facts come (reactivateClue); 予以了结 and 立案 are
- * terminal for dispositions (an outcome is then recorded with recordClueOutcome).
- */
-export const CLUE_TRANSITIONS: Record<ClueDisposition, readonly ClueDisposition[]> = {
-  received: ['talk_inquiry', 'preliminary_verification', 'shelved', 'closed_out', 'case_filed'],
-  talk_inquiry: ['preliminary_verification', 'closed_out', 'case_filed', 'shelved'],
-  preliminary_verification: ['case_filed', 'closed_out', 'shelved', 'talk_inquiry'],
-  shelved: [],
-  closed_out: [],
-  case_filed: [],
-};
-
-/** Where a 暂存待查 clue may go when re-activated. */
-export const CLUE_REACTIVATION_TARGETS: readonly ClueDisposition[] = ['talk_inquiry', 'preliminary_verification', 'case_filed'];
 
 const L = CLUE_DISPOSITIONS.labels;
 

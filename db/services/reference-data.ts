@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../core/context.js';
-import { DEFAULT_RULE_SETS } from '../clocks/rules.js';
+import { DEFAULT_RULE_SETS } from '../domain/clock-rules.js';
 import { OFFICIAL_CALENDAR } from '../clocks/calendar-data.js';
 import { calendarDays, clockRuleSets, problemCategories } from '../schema/index.js';
 import { insertRow } from '../core/write.js';

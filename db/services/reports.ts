@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { REPORT_WRITER } from '../domain/report-rules.js';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
-import { REPORT_KINDS, type ReportKind } from '../domain/enums.js';
+import { REPORT_KINDS } from '../domain/enums.js';
 import { conflict, invalid } from '../domain/errors.js';
-import { can, requirePermission, type Permission } from '../core/permissions.js';
+import { can, requirePermission } from '../core/permissions.js';
 import { feedbacks, inspections, reports } from '../schema/index.js';
 import * as v from '../core/validate.js';
 import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
@@ -16,22 +17,6 @@ import { deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, 
  */
 export type Report = Row<typeof reports>;
 
-/**
- * Who writes which report (EXCHANGE.md 4, field authority). The inspected unit owns its own
- * reports: 整改方案, 专题民主生活会, 集中整改进展情况报告, 整改情况公开 and 后续整改情况报告 →
- * 'ledger.write'. The supervising offices own 审核意见 (纪检监察机关) and the two 整改监督情况报告
- * (纪检监察机关; 组织部门) → 'supervision.write'.
- */
-export const REPORT_WRITER: Record<ReportKind, Permission> = {
-  plan: 'ledger.write',
-  dlm: 'ledger.write',
-  progress: 'ledger.write',
-  disclosure: 'ledger.write',
-  follow_up: 'ledger.write',
-  review_opinion: 'supervision.write',
-  supervision_discipline: 'supervision.write',
-  supervision_organisation: 'supervision.write',
-};
 
 const read = {
   title: (x: unknown) => v.text(x, 'title', { max: v.LEN.short, label: '报告标题' }),

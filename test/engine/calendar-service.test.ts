@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/core/audit.js';
 import { CALENDAR_2026 } from '../../db/clocks/calendar-data.js';
-import { RULES_2017, RULES_2022 } from '../../db/clocks/rules.js';
+import { RULES_2017, RULES_2022 } from '../../db/domain/clock-rules.js';
 import { loadCalendar } from '../../db/clocks/working-days.js';
 import type { ServiceContext } from '../../db/core/context.js';
 import type { ErrorCode } from '../../db/domain/errors.js';

@@ -4,7 +4,7 @@
  * envelope, which `call` turns back into a value or an ApiError carrying the engine's code/field.
  */
 import type { BridgeResult, ErrorPayload, MenuCommand, WindowApi } from '../../../db/bridge/api.js';
-import type { Channel, Contract, ResultOf } from '../../../db/bridge/contract.js';
+import type { ArgOf, Channel, Contract, ResultOf } from '../../../db/bridge/contract.js';
 
 declare global {
   interface Window {
@@ -65,10 +65,11 @@ export function installApi(): void {
   if (!('api' in window)) (window as { api: WindowApi<Contract> }).api = httpApi();
 }
 
-export type Arg = Record<string, unknown> | undefined;
+/** A channel's argument, optional when its schema accepts none (db/bridge/contract.ts). */
+export type ArgsOf<C extends Channel> = undefined extends ArgOf<C> ? [arg?: ArgOf<C>] : [arg: ArgOf<C>];
 
-export async function call<C extends Channel>(channel: C, arg?: Arg): Promise<Awaited<ResultOf<C>>> {
-  const r = await window.api.invoke(channel, arg as never);
+export async function call<C extends Channel>(channel: C, ...args: ArgsOf<C>): Promise<Awaited<ResultOf<C>>> {
+  const r = await window.api.invoke(channel, args[0] as never);
   if (!r.ok) throw new ApiError(r.error);
   return r.value as Awaited<ResultOf<C>>;
 }

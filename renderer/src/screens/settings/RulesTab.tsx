@@ -3,7 +3,7 @@ import { App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, T
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
-import type { ClockRules } from '../../../../db/clocks/rules.js';
+import type { ClockRules } from '../../../../db/domain/clock-rules.js';
 import { call } from '../../api/client.js';
 import { useErrorReport } from '../../components/forms/engine-error.js';
 import { FormShell } from '../../components/forms/FormShell.js';

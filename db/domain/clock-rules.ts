@@ -62,3 +62,18 @@ export const RULES_2017: RuleSetDefinition = {
 };
 
 export const DEFAULT_RULE_SETS: readonly RuleSetDefinition[] = [RULES_2022, RULES_2017];
+
+/** Sane bounds of each rule field: used to validate new rule-set versions and stored JSON. */
+export const RULE_FIELDS: Record<keyof ClockRules, { label: string; min: number; max: number }> = {
+  concentratedMonths: { label: '集中整改期（月）', min: 1, max: 24 },
+  progressReportMonths: { label: '集中整改进展情况报告期限（月）', min: 1, max: 24 },
+  disclosureMonths: { label: '整改情况公开期限（月）', min: 1, max: 12 },
+  supervisionReportMonths: { label: '整改监督情况报告期限（月）', min: 1, max: 24 },
+  clueFeedbackMonths: { label: '线索处置情况反馈期限（月）', min: 1, max: 24 },
+  inquiryReplyWorkingDays: { label: '函询回复期限（工作日）', min: 1, max: 90 },
+  warnDays: { label: '提前预警天数', min: 0, max: 90 },
+};
+export const RULE_KEYS = Object.keys(RULE_FIELDS) as (keyof ClockRules)[];
+
+/** Amber warning when a rule set does not say (DOMAIN.md: task deadline "warn 7 days before"). */
+export const DEFAULT_WARN_DAYS = 7;

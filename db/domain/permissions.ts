@@ -1,0 +1,61 @@
+/**
+ * Who may do what: the rights of each role. Pure, so the renderer decides what to show from the
+ * same table the engine enforces (db/core/permissions.ts `requirePermission`).
+ */
+import type { Role } from './enums.js';
+
+export type Permission =
+  | 'ledger.read' // see the ledger (everything except clues)
+  | 'ledger.write' // record problems, tasks, progress, evidence; submit close-outs; request extensions
+  | 'task.review' // accept or return close-outs (审核)
+  | 'extension.decide' // approve or refuse deadline extensions
+  | 'supervision.write' // supervision activities, programmes, reports, suggestions, petitions
+  | 'rating.write' // evaluations, escalation notices, accountability
+  | 'clue.read' // 问题线索: also needs the user's separate clue permission
+  | 'clue.write'
+  | 'settings.write' // categories, clock rule sets, holiday calendar, office
+  | 'users.manage'
+  | 'audit.read';
+
+/**
+ * Role → rights. Separation of duties: the 管理员 manages the ledger's settings and accounts but
+ * does not review; the 审核员 and 负责人 review; the 录入员 records; 只读 only reads.
+ * Clue rights additionally require the user's own `canViewClues` (need-to-know).
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  entry: ['ledger.read', 'ledger.write', 'clue.read', 'clue.write'],
+  reviewer: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
+  leader: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
+  admin: ['ledger.read', 'ledger.write', 'supervision.write', 'settings.write', 'users.manage', 'audit.read', 'clue.read'],
+  readonly: ['ledger.read', 'clue.read'],
+};
+
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  'ledger.read': '查看台账',
+  'ledger.write': '录入台账',
+  'task.review': '审核销号',
+  'extension.decide': '审批延期',
+  'supervision.write': '记录监督工作',
+  'rating.write': '评估与问责',
+  'clue.read': '查看问题线索',
+  'clue.write': '处置问题线索',
+  'settings.write': '修改设置',
+  'users.manage': '管理用户',
+  'audit.read': '查看审计记录',
+};
+
+/** What the rights depend on: the user's role and their own need-to-know for clues. */
+export interface RightsHolder {
+  role: Role;
+  canViewClues: boolean;
+}
+
+export function can(user: RightsHolder | null, p: Permission): boolean {
+  if (!user) return false;
+  if ((p === 'clue.read' || p === 'clue.write') && !user.canViewClues) return false;
+  return ROLE_PERMISSIONS[user.role].includes(p);
+}
+
+export function permissionsOf(user: RightsHolder): Permission[] {
+  return (Object.keys(PERMISSION_LABELS) as Permission[]).filter((p) => can(user, p));
+}
