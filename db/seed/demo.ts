@@ -32,7 +32,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { addDays } from '../clocks/months.js';
 import { fixedClock } from '../core/clock.js';
-import { isDate } from '../core/validate.js';
+import { isDate } from '../domain/fields.js';
 import { seededRandom, uuidv7Source } from '../core/ids.js';
 import { openLedger, type Ledger } from '../core/open.js';
 import { planCases } from './demo-cases.js';
