@@ -1,14 +1,16 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { ACCOUNTABILITY_FORMS, ACCOUNTABILITY_REASONS } from '../domain/enums.js';
 import { invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { accountabilityLinks, accountabilityRecords, problems, tasks } from '../schema/index.js';
-import * as v from '../core/validate.js';
 import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
-  deletedRow, deleteReason, eqIf, idList, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
+  eqIf, idListField, listFields, page, readArg, rowForRead, scope, scopeFields, scopePatch, scopePatchFields, uniqueIds,
+  type ListResult,
 } from './supervision-common.js';
 
 /**
@@ -23,23 +25,25 @@ export type AccountabilityDetail = Accountability & {
   tasks: { id: string; seq: number; measures: string; deletedAt: string | null }[];
 };
 
-const read = {
-  personName: (x: unknown) => v.text(x, 'personName', { max: v.LEN.name, label: '被问责人姓名' }),
-  post: (x: unknown) => v.text(x, 'post', { max: v.LEN.short, label: '职务' }),
-  reason: (x: unknown) => v.oneOf(x, 'reason', ACCOUNTABILITY_REASONS.codes, '问责事由'),
-  form: (x: unknown) => v.oneOf(x, 'form', ACCOUNTABILITY_FORMS.codes, '问责方式'),
-  decidedOn: (x: unknown) => v.date(x, 'decidedOn', '问责决定日期'),
-  note: (x: unknown) => v.optText(x, 'note', { max: v.LEN.text, label: '备注' }),
+const fields = {
+  personName: f.text('被问责人姓名', f.LEN.name),
+  post: f.text('职务', f.LEN.short),
+  reason: f.oneOf(ACCOUNTABILITY_REASONS.codes, '问责事由'),
+  form: f.oneOf(ACCOUNTABILITY_FORMS.codes, '问责方式'),
+  decidedOn: f.date('问责决定日期'),
+  note: f.optText('备注', f.LEN.text),
 };
+const problemIdsField = idListField('关联问题');
+const taskIdsField = idListField('关联任务');
 
 type Kind = 'problemId' | 'taskId';
 
 /** Linked ids of one kind: each a live row, of the record's unit when it names one. */
-function readLinks(ctx: ServiceContext, raw: unknown, kind: Kind, unitId: string | null): string[] {
+function readLinks(ctx: ServiceContext, ids: readonly string[], kind: Kind, unitId: string | null): string[] {
   const [field, label, table] = kind === 'problemId' ? ['problemIds', '关联问题', problems] as const : ['taskIds', '关联任务', tasks] as const;
-  return idList(raw, field, label).map(({ id, field: f }) => {
-    const row = requireRow(ctx, table, id, label, f);
-    if (unitId !== null && row.unitId !== unitId) throw invalid(f, `${label}不属于该被巡视单位。`, 'other_unit');
+  return uniqueIds(ids, field).map(({ id, field: at }) => {
+    const row = requireRow(ctx, table, id, label, at);
+    if (unitId !== null && row.unitId !== unitId) throw invalid(at, `${label}不属于该被巡视单位。`, 'other_unit');
     return id;
   });
 }
@@ -72,36 +76,45 @@ function detail(ctx: ServiceContext, a: Accountability): AccountabilityDetail {
 }
 
 /** {roundId?, unitId?, personName, post, reason, form, decidedOn, note?, problemIds?, taskIds?}. */
-export function createAccountability(ctx: ServiceContext, raw: unknown): AccountabilityDetail {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const sc = scope(ctx, i);
-  const values = {
-    personName: read.personName(i.personName), post: read.post(i.post), reason: read.reason(i.reason),
-    form: read.form(i.form), decidedOn: read.decidedOn(i.decidedOn), note: read.note(i.note),
-  };
-  const problemIds = readLinks(ctx, i.problemIds, 'problemId', sc.unitId);
-  const taskIds = readLinks(ctx, i.taskIds, 'taskId', sc.unitId);
+export const createAccountability = defineCall({
+  permission: 'rating.write',
+  arg: f.args({ ...scopeFields, ...fields, problemIds: problemIdsField, taskIds: taskIdsField }),
+}, (ctx, a): AccountabilityDetail => {
+  const sc = scope(ctx, a);
+  const { personName, post, reason, form, decidedOn, note } = a;
+  const problemIds = readLinks(ctx, a.problemIds, 'problemId', sc.unitId);
+  const taskIds = readLinks(ctx, a.taskIds, 'taskId', sc.unitId);
   return inTransaction(ctx, () => {
-    const a = insertRow(ctx, accountabilityRecords, { ...sc, ...values });
-    replaceLinks(ctx, a.id, 'problemId', problemIds);
-    replaceLinks(ctx, a.id, 'taskId', taskIds);
-    return detail(ctx, a);
+    const row = insertRow(ctx, accountabilityRecords, { ...sc, personName, post, reason, form, decidedOn, note });
+    replaceLinks(ctx, row.id, 'problemId', problemIds);
+    replaceLinks(ctx, row.id, 'taskId', taskIds);
+    return detail(ctx, row);
   });
-}
+});
 
 /** Edit a record; `problemIds` / `taskIds`, when given, replace that set of links. */
-export function updateAccountability(ctx: ServiceContext, raw: unknown): AccountabilityDetail {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, accountabilityRecords, v.id(i.id, 'id', '问责记录'), '问责记录');
-  const patch: Partial<Accountability> = { ...scopePatch(ctx, i) };
+export const updateAccountability = defineCall({
+  permission: 'rating.write',
+  arg: f.args({
+    id: f.id('问责记录'), ...scopePatchFields,
+    personName: f.patch(fields.personName),
+    post: f.patch(fields.post),
+    reason: f.patch(fields.reason),
+    form: f.patch(fields.form),
+    decidedOn: f.patch(fields.decidedOn),
+    note: f.patch(fields.note),
+    problemIds: f.patch(problemIdsField),
+    taskIds: f.patch(taskIdsField),
+  }),
+}, (ctx, a): AccountabilityDetail => {
+  const cur = requireRow(ctx, accountabilityRecords, a.id, '问责记录');
+  const patch: Partial<Accountability> = { ...scopePatch(ctx, a) };
   for (const k of ['personName', 'post', 'reason', 'form', 'decidedOn', 'note'] as const) {
-    if (i[k] !== undefined) (patch as Record<string, unknown>)[k] = read[k](i[k]);
+    if (a[k] !== undefined) (patch as Record<string, unknown>)[k] = a[k];
   }
   const unitId = patch.unitId === undefined ? cur.unitId : patch.unitId;
-  const problemIds = i.problemIds === undefined ? null : readLinks(ctx, i.problemIds, 'problemId', unitId);
-  const taskIds = i.taskIds === undefined ? null : readLinks(ctx, i.taskIds, 'taskId', unitId);
+  const problemIds = a.problemIds === undefined ? null : readLinks(ctx, a.problemIds, 'problemId', unitId);
+  const taskIds = a.taskIds === undefined ? null : readLinks(ctx, a.taskIds, 'taskId', unitId);
   if (unitId !== null && unitId !== cur.unitId) {
     // The unit changed: links kept as they are must still belong to it.
     const d = detail(ctx, cur);
@@ -115,45 +128,33 @@ export function updateAccountability(ctx: ServiceContext, raw: unknown): Account
     if (taskIds !== null) replaceLinks(ctx, cur.id, 'taskId', taskIds);
     return detail(ctx, next);
   });
-}
+});
 
 /** Filters: roundId, unitId, reason, form, problemId, taskId; by decision date. */
-export function listAccountability(ctx: ServiceContext, raw: unknown = {}): ListResult<Accountability> {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const s = scopeFilter(i);
-  const reason = v.optOneOf(i.reason, 'reason', ACCOUNTABILITY_REASONS.codes, '问责事由');
-  const form = v.optOneOf(i.form, 'form', ACCOUNTABILITY_FORMS.codes, '问责方式');
-  const problemId = v.optId(i.problemId, 'problemId', '关联问题');
-  const taskId = v.optId(i.taskId, 'taskId', '关联任务');
+export const listAccountability = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({
+    ...scopeFields,
+    reason: f.optOneOf(ACCOUNTABILITY_REASONS.codes, '问责事由'),
+    form: f.optOneOf(ACCOUNTABILITY_FORMS.codes, '问责方式'),
+    problemId: f.optId('关联问题'),
+    taskId: f.optId('关联任务'),
+    ...listFields,
+  }),
+}, (ctx, i): ListResult<Accountability> => {
   const a = accountabilityRecords;
   const l = accountabilityLinks;
   const linked = (col: typeof l.problemId | typeof l.taskId, id: string | null) => (id === null ? undefined
     : inArray(a.id, ctx.ledger.orm.select({ id: l.accountabilityId }).from(l).where(and(eq(col, id), isNull(l.deletedAt)))));
   return page(ctx, a, [
-    eqIf(a.roundId, s.roundId), eqIf(a.unitId, s.unitId), eqIf(a.reason, reason), eqIf(a.form, form),
-    linked(l.problemId, problemId), linked(l.taskId, taskId),
-  ], [asc(a.decidedOn), asc(a.id)], listArgs(i));
-}
+    eqIf(a.roundId, i.roundId), eqIf(a.unitId, i.unitId), eqIf(a.reason, i.reason), eqIf(a.form, i.form),
+    linked(l.problemId, i.problemId), linked(l.taskId, i.taskId),
+  ], [asc(a.decidedOn), asc(a.id)], i);
+});
 
-export function getAccountability(ctx: ServiceContext, raw: unknown): AccountabilityDetail {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
-  return detail(ctx, rowForRead(ctx, accountabilityRecords, v.id(i.id, 'id', '问责记录'), '问责记录', incl));
-}
+export const getAccountability = defineCall({ permission: 'ledger.read', arg: readArg('问责记录') }, (ctx, a): AccountabilityDetail =>
+  detail(ctx, rowForRead(ctx, accountabilityRecords, a.id, '问责记录', a.includeDeleted)));
 
-export function deleteAccountability(ctx: ServiceContext, raw: unknown): Accountability {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, accountabilityRecords, v.id(i.id, 'id', '问责记录'), '问责记录');
-  const reason = deleteReason(i);
-  return inTransaction(ctx, () => softDelete(ctx, accountabilityRecords, cur, reason));
-}
-
-export function restoreAccountability(ctx: ServiceContext, raw: unknown): AccountabilityDetail {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const cur = deletedRow(ctx, accountabilityRecords, v.id(i.id, 'id', '问责记录'), '问责记录');
-  return inTransaction(ctx, () => detail(ctx, restoreRow(ctx, accountabilityRecords, cur)));
-}
+export const { remove: deleteAccountability, restore: restoreAccountability } = defineLifecycle({
+  table: accountabilityRecords, label: '问责记录', permission: 'rating.write', strictRestore: true, view: detail,
+});

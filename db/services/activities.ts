@@ -1,14 +1,16 @@
 import { and, asc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { ACTIVITY_KINDS } from '../domain/enums.js';
 import { invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { activityProblems, problems, supervisionActivities } from '../schema/index.js';
-import * as v from '../core/validate.js';
 import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
-  deletedRow, deleteReason, eqIf, idList, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
+  eqIf, idListField, listFields, page, readArg, rowForRead, scope, scopeFields, scopePatch, scopePatchFields, uniqueIds,
+  type ListResult,
 } from './supervision-common.js';
 
 /**
@@ -20,17 +22,18 @@ export type Activity = Row<typeof supervisionActivities>;
 export interface LinkedProblem { id: string; seq: number; description: string; deletedAt: string | null }
 export type ActivityDetail = Activity & { problemIds: string[]; problems: LinkedProblem[] };
 
-const read = {
-  kind: (x: unknown) => v.oneOf(x, 'kind', ACTIVITY_KINDS.codes, '监督举措类型'),
-  activityDate: (x: unknown) => v.date(x, 'activityDate', '开展日期'),
-  title: (x: unknown) => v.text(x, 'title', { max: v.LEN.short, label: '标题' }),
-  participants: (x: unknown) => v.optText(x, 'participants', { max: v.LEN.text, label: '参加人员' }),
-  findings: (x: unknown) => v.optText(x, 'findings', { max: v.LEN.text, label: '发现的问题和意见' }),
+const fields = {
+  kind: f.oneOf(ACTIVITY_KINDS.codes, '监督举措类型'),
+  activityDate: f.date('开展日期'),
+  title: f.text('标题', f.LEN.short),
+  participants: f.optText('参加人员', f.LEN.text),
+  findings: f.optText('发现的问题和意见', f.LEN.text),
 };
+const problemIdsField = idListField('关联问题');
 
 /** Problem ids of the request: each must be a live problem of the activity's unit (when it has one). */
-function readProblems(ctx: ServiceContext, raw: unknown, unitId: string | null): string[] {
-  return idList(raw, 'problemIds', '关联问题').map(({ id, field }) => {
+function readProblems(ctx: ServiceContext, ids: readonly string[], unitId: string | null): string[] {
+  return uniqueIds(ids, 'problemIds').map(({ id, field }) => {
     const p = requireRow(ctx, problems, id, '关联问题', field);
     if (unitId !== null && p.unitId !== unitId) throw invalid(field, '关联问题不属于该被巡视单位。', 'other_unit');
     return id;
@@ -81,33 +84,40 @@ function withLinks(ctx: ServiceContext, items: Activity[]): ActivityDetail[] {
 }
 
 /** {roundId?, unitId?, kind, activityDate, title, participants?, findings?, problemIds?}. */
-export function createActivity(ctx: ServiceContext, raw: unknown): ActivityDetail {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const sc = scope(ctx, i);
-  const values = {
-    kind: read.kind(i.kind), activityDate: read.activityDate(i.activityDate), title: read.title(i.title),
-    participants: read.participants(i.participants), findings: read.findings(i.findings),
-  };
-  const problemIds = readProblems(ctx, i.problemIds, sc.unitId);
+export const createActivity = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ ...scopeFields, ...fields, problemIds: problemIdsField }),
+}, (ctx, a): ActivityDetail => {
+  const sc = scope(ctx, a);
+  const { kind, activityDate, title, participants, findings } = a;
+  const problemIds = readProblems(ctx, a.problemIds, sc.unitId);
   return inTransaction(ctx, () => {
-    const a = insertRow(ctx, supervisionActivities, { ...sc, ...values });
-    replaceLinks(ctx, a.id, problemIds);
-    return detail(ctx, a);
+    const row = insertRow(ctx, supervisionActivities, { ...sc, kind, activityDate, title, participants, findings });
+    replaceLinks(ctx, row.id, problemIds);
+    return detail(ctx, row);
   });
-}
+});
 
 /** Edit an activity; `problemIds`, when given, replaces the whole set of linked problems. */
-export function updateActivity(ctx: ServiceContext, raw: unknown): ActivityDetail {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, supervisionActivities, v.id(i.id, 'id', '监督举措'), '监督举措');
-  const patch: Partial<Activity> = { ...scopePatch(ctx, i) };
+export const updateActivity = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({
+    id: f.id('监督举措'), ...scopePatchFields,
+    kind: f.patch(fields.kind),
+    activityDate: f.patch(fields.activityDate),
+    title: f.patch(fields.title),
+    participants: f.patch(fields.participants),
+    findings: f.patch(fields.findings),
+    problemIds: f.patch(problemIdsField),
+  }),
+}, (ctx, a): ActivityDetail => {
+  const cur = requireRow(ctx, supervisionActivities, a.id, '监督举措');
+  const patch: Partial<Activity> = { ...scopePatch(ctx, a) };
   for (const k of ['kind', 'activityDate', 'title', 'participants', 'findings'] as const) {
-    if (i[k] !== undefined) (patch as Record<string, unknown>)[k] = read[k](i[k]);
+    if (a[k] !== undefined) (patch as Record<string, unknown>)[k] = a[k];
   }
   const unitId = patch.unitId === undefined ? cur.unitId : patch.unitId;
-  const wanted = i.problemIds === undefined ? null : readProblems(ctx, i.problemIds, unitId);
+  const wanted = a.problemIds === undefined ? null : readProblems(ctx, a.problemIds, unitId);
   if (wanted === null && unitId !== null && unitId !== cur.unitId) {
     // The unit changed but the links did not: they must still belong to it.
     const other = detail(ctx, cur).problems.some((p) => getRow(ctx, problems, p.id)?.unitId !== unitId);
@@ -118,47 +128,35 @@ export function updateActivity(ctx: ServiceContext, raw: unknown): ActivityDetai
     if (wanted !== null) replaceLinks(ctx, cur.id, wanted);
     return detail(ctx, next);
   });
-}
+});
 
-/** Filters: roundId, unitId, kind, problemId, from/to (dates, inclusive), includeDeleted; by date. */
-/** A page of activities, each with the problems it concerns. */
-export function listActivities(ctx: ServiceContext, raw: unknown = {}): ListResult<ActivityDetail> {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const s = scopeFilter(i);
-  const kind = v.optOneOf(i.kind, 'kind', ACTIVITY_KINDS.codes, '监督举措类型');
-  const problemId = v.optId(i.problemId, 'problemId', '关联问题');
-  const from = v.optDate(i.from, 'from', '起始日期');
-  const to = v.optDate(i.to, 'to', '截止日期');
+/** A page of activities, each with the problems it concerns; by date. Filters: from/to are inclusive. */
+export const listActivities = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({
+    ...scopeFields,
+    kind: f.optOneOf(ACTIVITY_KINDS.codes, '监督举措类型'),
+    problemId: f.optId('关联问题'),
+    from: f.optDate('起始日期'),
+    to: f.optDate('截止日期'),
+    ...listFields,
+  }),
+}, (ctx, i): ListResult<ActivityDetail> => {
+  const { problemId, from, to } = i;
   const a = supervisionActivities;
   const linked = problemId === null ? undefined : inArray(a.id, ctx.ledger.orm.select({ id: activityProblems.activityId })
     .from(activityProblems).where(and(eq(activityProblems.problemId, problemId), isNull(activityProblems.deletedAt))));
   const result = page(ctx, a, [
-    eqIf(a.roundId, s.roundId), eqIf(a.unitId, s.unitId), eqIf(a.kind, kind), linked,
+    eqIf(a.roundId, i.roundId), eqIf(a.unitId, i.unitId), eqIf(a.kind, i.kind), linked,
     from === null ? undefined : gte(a.activityDate, from), to === null ? undefined : lte(a.activityDate, to),
-  ], [asc(a.activityDate), asc(a.id)], listArgs(i));
+  ], [asc(a.activityDate), asc(a.id)], i);
   return { ...result, items: withLinks(ctx, result.items) };
-}
+});
 
-export function getActivity(ctx: ServiceContext, raw: unknown): ActivityDetail {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
-  return detail(ctx, rowForRead(ctx, supervisionActivities, v.id(i.id, 'id', '监督举措'), '监督举措', incl));
-}
+export const getActivity = defineCall({ permission: 'ledger.read', arg: readArg('监督举措') }, (ctx, a): ActivityDetail =>
+  detail(ctx, rowForRead(ctx, supervisionActivities, a.id, '监督举措', a.includeDeleted)));
 
 /** The activity's tombstone hides it; its links stay as they were so a restore brings them back. */
-export function deleteActivity(ctx: ServiceContext, raw: unknown): Activity {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, supervisionActivities, v.id(i.id, 'id', '监督举措'), '监督举措');
-  const reason = deleteReason(i);
-  return inTransaction(ctx, () => softDelete(ctx, supervisionActivities, cur, reason));
-}
-
-export function restoreActivity(ctx: ServiceContext, raw: unknown): ActivityDetail {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = deletedRow(ctx, supervisionActivities, v.id(i.id, 'id', '监督举措'), '监督举措');
-  return inTransaction(ctx, () => detail(ctx, restoreRow(ctx, supervisionActivities, cur)));
-}
+export const { remove: deleteActivity, restore: restoreActivity } = defineLifecycle({
+  table: supervisionActivities, label: '监督举措', permission: 'supervision.write', strictRestore: true, view: detail,
+});

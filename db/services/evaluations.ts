@@ -1,13 +1,14 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { GRADES } from '../domain/enums.js';
 import { conflict, invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { evaluations, feedbacks, inspections, tasks } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
-import { deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, type ListResult } from './supervision-common.js';
+import { insertRow, requireRow, updateRow, type Row } from '../core/write.js';
+import { eqIf, listFields, notBefore, page, readArg, rowForRead, scopeFields, type ListResult } from './supervision-common.js';
 import { reopenTaskForSecondRound } from './tasks.js';
 
 /**
@@ -22,13 +23,14 @@ export type Evaluation = Row<typeof evaluations>;
 
 const TARGET_TYPES = ['unit', 'task'] as const;
 
-const read = {
-  grade: (x: unknown) => v.oneOf(x, 'grade', GRADES.codes, '评估等次'),
-  score: (x: unknown) => v.optNumber(x, 'score', '评估分数', 0, 100),
-  findings: (x: unknown) => v.optText(x, 'findings', { max: v.LEN.text, label: '评估意见' }),
-  evaluatedOn: (x: unknown) => v.date(x, 'evaluatedOn', '评估日期'),
-  isLookback: (x: unknown) => v.bool(x, 'isLookback', '回头看'),
+const fields = {
+  grade: f.oneOf(GRADES.codes, '评估等次'),
+  score: f.optNumber('评估分数', 0, 100),
+  findings: f.optText('评估意见', f.LEN.text),
+  evaluatedOn: f.date('评估日期'),
+  isLookback: f.bool('回头看'),
 };
+const targetTypeField = f.oneOf(TARGET_TYPES, '评估对象类型');
 
 /** Rectification is rated after feedback started it, never before. */
 function checkAfterFeedback(ctx: ServiceContext, inspectionId: string, evaluatedOn: string): void {
@@ -57,27 +59,26 @@ function openSecondRound(ctx: ServiceContext, e: Pick<Evaluation, 'inspectionId'
  * For a unit, targetId is the inspection's unit (it may be omitted); for a task, a live task of
  * that unit.
  */
-export function createEvaluation(ctx: ServiceContext, raw: unknown): Evaluation {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const insp = requireRow(ctx, inspections, v.id(i.inspectionId, 'inspectionId', '巡视对象'), '巡视对象', 'inspectionId');
-  const targetType = v.oneOf(i.targetType, 'targetType', TARGET_TYPES, '评估对象类型');
+export const createEvaluation = defineCall({
+  permission: 'rating.write',
+  arg: f.args({ inspectionId: f.id('巡视对象'), targetType: targetTypeField, targetId: f.optId('评估对象'), ...fields }),
+}, (ctx, a): Evaluation => {
+  const insp = requireRow(ctx, inspections, a.inspectionId, '巡视对象', 'inspectionId');
+  const { targetType } = a;
   let targetId: string;
   if (targetType === 'unit') {
-    targetId = v.optId(i.targetId, 'targetId', '被评估单位') ?? insp.unitId;
+    targetId = a.targetId ?? insp.unitId;
     if (targetId !== insp.unitId) throw invalid('targetId', '被评估单位与巡视对象不一致。', 'mismatch');
   } else {
-    const task = requireRow(ctx, tasks, v.id(i.targetId, 'targetId', '整改任务'), '整改任务', 'targetId');
+    if (a.targetId === null) throw invalid('targetId', '请选择整改任务。', 'required');
+    const task = requireRow(ctx, tasks, a.targetId, '整改任务', 'targetId');
     if (task.unitId !== insp.unitId || (task.roundId !== null && task.roundId !== insp.roundId)) {
       throw invalid('targetId', '该整改任务不属于此巡视对象。', 'mismatch');
     }
     targetId = task.id;
   }
-  const values = {
-    inspectionId: insp.id, targetType, targetId,
-    grade: read.grade(i.grade), score: read.score(i.score), findings: read.findings(i.findings),
-    evaluatedOn: read.evaluatedOn(i.evaluatedOn), isLookback: read.isLookback(i.isLookback),
-  };
+  const { grade, score, findings, evaluatedOn, isLookback } = a;
+  const values = { inspectionId: insp.id, targetType, targetId, grade, score, findings, evaluatedOn, isLookback };
   checkAfterFeedback(ctx, insp.id, values.evaluatedOn);
   const opens = values.grade === 'poor';
   return inTransaction(ctx, () => {
@@ -85,22 +86,33 @@ export function createEvaluation(ctx: ServiceContext, raw: unknown): Evaluation 
     if (opens) openSecondRound(ctx, e);
     return e;
   });
-}
+});
 
 /**
  * {id, grade?, score?, findings?, evaluatedOn?, isLookback?}. Target and inspection are fixed.
  * Raising to 差 opens the second round; an evaluation that opened one keeps grade and date.
  */
-export function updateEvaluation(ctx: ServiceContext, raw: unknown): Evaluation {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, evaluations, v.id(i.id, 'id', '评估'), '评估');
+export const updateEvaluation = defineCall({
+  permission: 'rating.write',
+  arg: f.args({
+    id: f.id('评估'),
+    inspectionId: f.patch(f.id('巡视对象')),
+    targetType: f.patch(targetTypeField),
+    targetId: f.patch(f.id('评估对象')),
+    grade: f.patch(fields.grade),
+    score: f.patch(fields.score),
+    findings: f.patch(fields.findings),
+    evaluatedOn: f.patch(fields.evaluatedOn),
+    isLookback: f.patch(fields.isLookback),
+  }),
+}, (ctx, a): Evaluation => {
+  const cur = requireRow(ctx, evaluations, a.id, '评估');
   for (const k of ['inspectionId', 'targetType', 'targetId'] as const) {
-    if (i[k] !== undefined && i[k] !== cur[k]) throw invalid(k, '评估对象不能修改；如有误，请删除后重新录入。', 'immutable');
+    if (a[k] !== undefined && a[k] !== cur[k]) throw invalid(k, '评估对象不能修改；如有误，请删除后重新录入。', 'immutable');
   }
   const patch: Partial<Evaluation> = {};
   for (const k of ['grade', 'score', 'findings', 'evaluatedOn', 'isLookback'] as const) {
-    if (i[k] !== undefined) (patch as Record<string, unknown>)[k] = read[k](i[k]);
+    if (a[k] !== undefined) (patch as Record<string, unknown>)[k] = a[k];
   }
   if (cur.opensSecondRound) {
     if (patch.grade !== undefined && patch.grade !== cur.grade) {
@@ -119,50 +131,46 @@ export function updateEvaluation(ctx: ServiceContext, raw: unknown): Evaluation 
     if (opens) openSecondRound(ctx, e);
     return e;
   });
-}
+});
 
 /** Filters: inspectionId, roundId/unitId (through the inspection), targetType, targetId, grade, isLookback. */
-export function listEvaluations(ctx: ServiceContext, raw: unknown = {}): ListResult<Evaluation> {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const inspectionId = v.optId(i.inspectionId, 'inspectionId', '巡视对象');
-  const roundId = v.optId(i.roundId, 'roundId', '巡视轮次');
-  const unitId = v.optId(i.unitId, 'unitId', '被巡视单位');
-  const targetType = v.optOneOf(i.targetType, 'targetType', TARGET_TYPES, '评估对象类型');
-  const targetId = v.optId(i.targetId, 'targetId', '评估对象');
-  const grade = v.optOneOf(i.grade, 'grade', GRADES.codes, '评估等次');
-  const lookback = i.isLookback === undefined || i.isLookback === null ? null : v.bool(i.isLookback, 'isLookback', '回头看');
+export const listEvaluations = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({
+    inspectionId: f.optId('巡视对象'),
+    ...scopeFields,
+    targetType: f.optOneOf(TARGET_TYPES, '评估对象类型'),
+    targetId: f.optId('评估对象'),
+    grade: f.optOneOf(GRADES.codes, '评估等次'),
+    // Absent or null: both kinds (unlike f.bool, which would default to false).
+    isLookback: f.v.nullish(f.v.boolean('回头看应为是或否。'), null),
+    ...listFields,
+  }),
+}, (ctx, a): ListResult<Evaluation> => {
+  const { roundId, unitId, isLookback } = a;
   const e = evaluations;
   const scoped = roundId === null && unitId === null ? undefined : inArray(e.inspectionId, ctx.ledger.orm
     .select({ id: inspections.id }).from(inspections)
     .where(and(eqIf(inspections.roundId, roundId), eqIf(inspections.unitId, unitId))));
   return page(ctx, e, [
-    eqIf(e.inspectionId, inspectionId), scoped, eqIf(e.targetType, targetType), eqIf(e.targetId, targetId),
-    eqIf(e.grade, grade), lookback === null ? undefined : eq(e.isLookback, lookback),
-  ], [asc(e.evaluatedOn), asc(e.id)], listArgs(i));
-}
+    eqIf(e.inspectionId, a.inspectionId), scoped, eqIf(e.targetType, a.targetType), eqIf(e.targetId, a.targetId),
+    eqIf(e.grade, a.grade), isLookback === null ? undefined : eq(e.isLookback, isLookback),
+  ], [asc(e.evaluatedOn), asc(e.id)], a);
+});
 
-export function getEvaluation(ctx: ServiceContext, raw: unknown): Evaluation {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
-  return rowForRead(ctx, evaluations, v.id(i.id, 'id', '评估'), '评估', incl);
-}
+export const getEvaluation = defineCall({ permission: 'ledger.read', arg: readArg('评估') }, (ctx, a): Evaluation =>
+  rowForRead(ctx, evaluations, a.id, '评估', a.includeDeleted));
 
 /** Withdraw a mistaken evaluation; one that opened 二次整改 is refused (CONFLICT). */
-export function deleteEvaluation(ctx: ServiceContext, raw: unknown): Evaluation {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, evaluations, v.id(i.id, 'id', '评估'), '评估');
-  const reason = deleteReason(i);
-  if (cur.opensSecondRound) throw conflict('该评估已启动二次整改，不能删除；如评估有误，请录入新的评估并说明。', 'opened_second_round');
-  return inTransaction(ctx, () => softDelete(ctx, evaluations, cur, reason));
-}
-
-export function restoreEvaluation(ctx: ServiceContext, raw: unknown): Evaluation {
-  requirePermission(ctx, 'rating.write');
-  const i = v.object(raw);
-  const cur = deletedRow(ctx, evaluations, v.id(i.id, 'id', '评估'), '评估');
-  requireRow(ctx, inspections, cur.inspectionId, '巡视对象', 'inspectionId');
-  return inTransaction(ctx, () => restoreRow(ctx, evaluations, cur));
-}
+export const { remove: deleteEvaluation, restore: restoreEvaluation } = defineLifecycle({
+  table: evaluations,
+  label: '评估',
+  permission: 'rating.write',
+  strictRestore: true,
+  beforeDelete(_ctx, cur) {
+    if (cur.opensSecondRound) throw conflict('该评估已启动二次整改，不能删除；如评估有误，请录入新的评估并说明。', 'opened_second_round');
+  },
+  beforeRestore(ctx, cur) {
+    requireRow(ctx, inspections, cur.inspectionId, '巡视对象', 'inspectionId');
+  },
+});

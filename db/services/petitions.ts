@@ -1,26 +1,26 @@
 import { asc } from 'drizzle-orm';
-import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { PETITION_STATUSES } from '../domain/enums.js';
 import { invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { petitions } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 import {
-  deletedRow, deleteReason, eqIf, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
+  eqIf, givenKeys, listFields, page, readArg, rowForRead, scope, scopeFields, scopePatch, scopePatchFields, type ListResult,
 } from './supervision-common.js';
 
 /** 信访事项 received during the inspection and handed over (移交) for handling. */
 export type Petition = Row<typeof petitions>;
 
-const read = {
-  receivedOn: (x: unknown) => v.date(x, 'receivedOn', '受理日期'),
-  summary: (x: unknown) => v.text(x, 'summary', { max: v.LEN.text, label: '信访事项摘要' }),
-  handedTo: (x: unknown) => v.optText(x, 'handedTo', { max: v.LEN.short, label: '移交单位' }),
-  handedOn: (x: unknown) => v.optDate(x, 'handedOn', '移交日期'),
-  result: (x: unknown) => v.optText(x, 'result', { max: v.LEN.text, label: '办理结果' }),
-  status: (x: unknown) => v.oneOf(x, 'status', PETITION_STATUSES.codes, '办理状态'),
+const fields = {
+  receivedOn: f.date('受理日期'),
+  summary: f.text('信访事项摘要', f.LEN.text),
+  handedTo: f.optText('移交单位', f.LEN.short),
+  handedOn: f.optDate('移交日期'),
+  result: f.optText('办理结果', f.LEN.text),
+  status: f.oneOf(PETITION_STATUSES.codes, '办理状态'),
 };
 
 type Fields = Pick<Petition, 'receivedOn' | 'summary' | 'handedTo' | 'handedOn' | 'result' | 'status'>;
@@ -53,64 +53,52 @@ function checkState(s: Fields, changed: Set<string>): void {
   }
 }
 
-export function createPetition(ctx: ServiceContext, raw: unknown): Petition {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const sc = scope(ctx, i);
-  const base = {
-    receivedOn: read.receivedOn(i.receivedOn),
-    summary: read.summary(i.summary),
-    handedTo: read.handedTo(i.handedTo),
-    handedOn: read.handedOn(i.handedOn),
-    result: read.result(i.result),
-  };
-  const f: Fields = { ...base, status: i.status === undefined ? derivedStatus(base) : read.status(i.status) };
-  checkState(f, new Set(Object.keys(i)));
-  return inTransaction(ctx, () => insertRow(ctx, petitions, { ...sc, ...f }));
-}
+export const createPetition = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ ...scopeFields, ...fields, status: f.patch(fields.status) }),
+}, (ctx, a): Petition => {
+  const sc = scope(ctx, a);
+  const { receivedOn, summary, handedTo, handedOn, result } = a;
+  const base = { receivedOn, summary, handedTo, handedOn, result };
+  const s: Fields = { ...base, status: a.status === undefined ? derivedStatus(base) : a.status };
+  checkState(s, givenKeys(a));
+  return inTransaction(ctx, () => insertRow(ctx, petitions, { ...sc, ...s }));
+});
 
 /** Edit a petition; without an explicit status it follows what is filled in. */
-export function updatePetition(ctx: ServiceContext, raw: unknown): Petition {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, petitions, v.id(i.id, 'id', '信访事项'), '信访事项');
-  const patch: Partial<Petition> = { ...scopePatch(ctx, i) };
+export const updatePetition = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({
+    id: f.id('信访事项'), ...scopePatchFields,
+    receivedOn: f.patch(fields.receivedOn),
+    summary: f.patch(fields.summary),
+    handedTo: f.patch(fields.handedTo),
+    handedOn: f.patch(fields.handedOn),
+    result: f.patch(fields.result),
+    status: f.patch(fields.status),
+  }),
+}, (ctx, a): Petition => {
+  const cur = requireRow(ctx, petitions, a.id, '信访事项');
+  const patch: Partial<Petition> = { ...scopePatch(ctx, a) };
   for (const k of ['receivedOn', 'summary', 'handedTo', 'handedOn', 'result', 'status'] as const) {
-    if (i[k] !== undefined) (patch as Record<string, unknown>)[k] = read[k](i[k]);
+    if (a[k] !== undefined) (patch as Record<string, unknown>)[k] = a[k];
   }
   const next = { ...cur, ...patch } as Fields;
-  if (i.status === undefined) patch.status = next.status = derivedStatus(next);
-  checkState(next, new Set(Object.keys(i)));
+  if (a.status === undefined) patch.status = next.status = derivedStatus(next);
+  checkState(next, givenKeys(a));
   return inTransaction(ctx, () => updateRow(ctx, petitions, cur, patch));
-}
+});
 
-export function listPetitions(ctx: ServiceContext, raw: unknown = {}): ListResult<Petition> {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const s = scopeFilter(i);
-  const status = v.optOneOf(i.status, 'status', PETITION_STATUSES.codes, '办理状态');
-  return page(ctx, petitions, [eqIf(petitions.roundId, s.roundId), eqIf(petitions.unitId, s.unitId), eqIf(petitions.status, status)],
-    [asc(petitions.receivedOn), asc(petitions.id)], listArgs(i));
-}
+export const listPetitions = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ ...scopeFields, status: f.optOneOf(PETITION_STATUSES.codes, '办理状态'), ...listFields }),
+}, (ctx, a): ListResult<Petition> => page(ctx, petitions,
+  [eqIf(petitions.roundId, a.roundId), eqIf(petitions.unitId, a.unitId), eqIf(petitions.status, a.status)],
+  [asc(petitions.receivedOn), asc(petitions.id)], a));
 
-export function getPetition(ctx: ServiceContext, raw: unknown): Petition {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
-  return rowForRead(ctx, petitions, v.id(i.id, 'id', '信访事项'), '信访事项', incl);
-}
+export const getPetition = defineCall({ permission: 'ledger.read', arg: readArg('信访事项') }, (ctx, a): Petition =>
+  rowForRead(ctx, petitions, a.id, '信访事项', a.includeDeleted));
 
-export function deletePetition(ctx: ServiceContext, raw: unknown): Petition {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, petitions, v.id(i.id, 'id', '信访事项'), '信访事项');
-  const reason = deleteReason(i);
-  return inTransaction(ctx, () => softDelete(ctx, petitions, cur, reason));
-}
-
-export function restorePetition(ctx: ServiceContext, raw: unknown): Petition {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = deletedRow(ctx, petitions, v.id(i.id, 'id', '信访事项'), '信访事项');
-  return inTransaction(ctx, () => restoreRow(ctx, petitions, cur));
-}
+export const { remove: deletePetition, restore: restorePetition } = defineLifecycle({
+  table: petitions, label: '信访事项', permission: 'supervision.write', strictRestore: true,
+});

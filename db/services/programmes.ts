@@ -1,13 +1,14 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { conflict, invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { programmeMeasures, programmeStages, supervisionProgrammes } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 import {
-  deletedRow, deleteReason, eqIf, listArgs, notBefore, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
+  eqIf, listFields, notBefore, page, readArg, rowForRead, scope, scopeFields, scopePatch, scopePatchFields, type ListResult,
 } from './supervision-common.js';
 
 /**
@@ -32,14 +33,32 @@ export type ProgrammeChecklist = Programme & { stages: ChecklistStage[]; doneCou
 const MAX_STAGES = 20;
 const MAX_MEASURES = 100;
 
-const nameOf = (x: unknown, field: string, label: string) => v.text(x, field, { max: v.LEN.short, label });
-const contentOf = (x: unknown, field: string) => v.text(x, field, { max: v.LEN.text, label: '措施内容' });
-const ownerOf = (x: unknown, field: string) => v.optText(x, field, { max: v.LEN.short, label: '责任人或部门' });
+const contentField = f.text('措施内容', f.LEN.text);
+const ownerField = f.optText('责任人或部门', f.LEN.short);
+const measureField = f.args({ content: contentField, owner: ownerField });
+const stageField = f.args({
+  name: f.text('阶段名称', f.LEN.short),
+  startOn: f.date('阶段开始日期'),
+  endOn: f.date('阶段结束日期'),
+  measures: f.v.nullish(f.v.pipe(
+    f.v.array(measureField, '阶段措施格式不正确。'),
+    f.v.maxLength(MAX_MEASURES, `每个阶段的措施不能超过${MAX_MEASURES}项。`),
+  ), () => []),
+});
+/** At least one stage, at most MAX_STAGES, in order. */
+const stagesField = f.v.pipe(
+  f.v.array(stageField, (i) => (i.input == null ? '请至少设置一个阶段。' : '阶段格式不正确。')),
+  f.v.minLength(1, '请至少设置一个阶段。'),
+  f.v.maxLength(MAX_STAGES, `阶段不能超过${MAX_STAGES}个。`),
+);
+const programmeName = f.text('方案名称', f.LEN.short);
+const programmeStart = f.date('方案开始日期');
+const programmeEnd = f.date('方案结束日期');
 
 interface Span { startOn: string; endOn: string }
 
 /** Stages in order: each ends on or after its start, inside the programme, after the previous one. */
-function checkStages(prog: Span, stages: Span[], fieldOf: (k: number, f: 'startOn' | 'endOn') => string): void {
+function checkStages(prog: Span, stages: Span[], fieldOf: (k: number, field: 'startOn' | 'endOn') => string): void {
   stages.forEach((s, k) => {
     notBefore(s.endOn, s.startOn, fieldOf(k, 'endOn'), '阶段结束日期不能早于开始日期。', 'end_before_start');
     if (s.startOn < prog.startOn) throw invalid(fieldOf(k, 'startOn'), `阶段不能早于方案开始日期（${prog.startOn}）。`, 'outside_programme');
@@ -51,7 +70,7 @@ function checkStages(prog: Span, stages: Span[], fieldOf: (k: number, f: 'startO
   });
 }
 
-const stageField = (k: number, f: string) => `stages.${k}.${f}`;
+const stagePath = (k: number, field: string) => `stages[${k}].${field}`;
 
 function liveStages(ctx: ServiceContext, programmeId: string): Stage[] {
   return ctx.ledger.orm.select().from(programmeStages)
@@ -82,37 +101,16 @@ function checklist(ctx: ServiceContext, p: Programme): ProgrammeChecklist {
 
 /**
  * {roundId?, unitId?, name, startOn, endOn, stages: [{name, startOn, endOn, measures: [{content, owner?}]}]}.
- * Stage order is the array order. Errors name the field as `stages.1.endOn`, `stages.0.measures.2.content`.
+ * Stage order is the array order. Errors name the field as `stages[1].endOn`, `stages[0].measures[2].content`.
  */
-export function createProgramme(ctx: ServiceContext, raw: unknown): ProgrammeChecklist {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const sc = scope(ctx, i);
-  const name = nameOf(i.name, 'name', '方案名称');
-  const startOn = v.date(i.startOn, 'startOn', '方案开始日期');
-  const endOn = v.date(i.endOn, 'endOn', '方案结束日期');
+export const createProgramme = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ ...scopeFields, name: programmeName, startOn: programmeStart, endOn: programmeEnd, stages: stagesField }),
+}, (ctx, a): ProgrammeChecklist => {
+  const sc = scope(ctx, a);
+  const { name, startOn, endOn, stages } = a;
   notBefore(endOn, startOn, 'endOn', '方案结束日期不能早于开始日期。', 'end_before_start');
-  if (!Array.isArray(i.stages) || i.stages.length === 0) throw invalid('stages', '请至少设置一个阶段。', 'required');
-  if (i.stages.length > MAX_STAGES) throw invalid('stages', `阶段不能超过${MAX_STAGES}个。`, 'too_many');
-  const stages = i.stages.map((rs: unknown, k) => {
-    const s = v.object(rs, `stages.${k}`);
-    const ms = s.measures ?? [];
-    if (!Array.isArray(ms)) throw invalid(stageField(k, 'measures'), '阶段措施格式不正确。', 'type');
-    if (ms.length > MAX_MEASURES) throw invalid(stageField(k, 'measures'), `每个阶段的措施不能超过${MAX_MEASURES}项。`, 'too_many');
-    return {
-      name: nameOf(s.name, stageField(k, 'name'), `第${k + 1}阶段名称`),
-      startOn: v.date(s.startOn, stageField(k, 'startOn'), `第${k + 1}阶段开始日期`),
-      endOn: v.date(s.endOn, stageField(k, 'endOn'), `第${k + 1}阶段结束日期`),
-      measures: ms.map((rm: unknown, m) => {
-        const o = v.object(rm, `stages.${k}.measures.${m}`);
-        return {
-          content: contentOf(o.content, `stages.${k}.measures.${m}.content`),
-          owner: ownerOf(o.owner, `stages.${k}.measures.${m}.owner`),
-        };
-      }),
-    };
-  });
-  checkStages({ startOn, endOn }, stages, stageField);
+  checkStages({ startOn, endOn }, stages, stagePath);
   return inTransaction(ctx, () => {
     const p = insertRow(ctx, supervisionProgrammes, { ...sc, name, startOn, endOn });
     stages.forEach((s, k) => {
@@ -123,7 +121,7 @@ export function createProgramme(ctx: ServiceContext, raw: unknown): ProgrammeChe
     });
     return checklist(ctx, p);
   });
-}
+});
 
 /** The earliest day a measure of the programme was ticked off (the programme cannot start later). */
 function firstDone(ctx: ServiceContext, programmeId: string): string | null {
@@ -132,119 +130,130 @@ function firstDone(ctx: ServiceContext, programmeId: string): string | null {
 }
 
 /** {id, name?, startOn?, endOn?, roundId?, unitId?}: the dates must still contain every stage. */
-export function updateProgramme(ctx: ServiceContext, raw: unknown): ProgrammeChecklist {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, supervisionProgrammes, v.id(i.id, 'id', '监督方案'), '监督方案');
-  const patch: Partial<Programme> = { ...scopePatch(ctx, i) };
-  if (i.name !== undefined) patch.name = nameOf(i.name, 'name', '方案名称');
-  if (i.startOn !== undefined) patch.startOn = v.date(i.startOn, 'startOn', '方案开始日期');
-  if (i.endOn !== undefined) patch.endOn = v.date(i.endOn, 'endOn', '方案结束日期');
+export const updateProgramme = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({
+    id: f.id('监督方案'), ...scopePatchFields,
+    name: f.patch(programmeName), startOn: f.patch(programmeStart), endOn: f.patch(programmeEnd),
+  }),
+}, (ctx, a): ProgrammeChecklist => {
+  const cur = requireRow(ctx, supervisionProgrammes, a.id, '监督方案');
+  const patch: Partial<Programme> = { ...scopePatch(ctx, a) };
+  if (a.name !== undefined) patch.name = a.name;
+  if (a.startOn !== undefined) patch.startOn = a.startOn;
+  if (a.endOn !== undefined) patch.endOn = a.endOn;
   const span = { startOn: patch.startOn ?? cur.startOn, endOn: patch.endOn ?? cur.endOn };
   notBefore(span.endOn, span.startOn, patch.endOn !== undefined ? 'endOn' : 'startOn', '方案结束日期不能早于开始日期。', 'end_before_start');
-  checkStages(span, liveStages(ctx, cur.id), (_k, f) => f);
+  checkStages(span, liveStages(ctx, cur.id), (_k, field) => field);
   const done = firstDone(ctx, cur.id);
   notBefore(done, span.startOn, 'startOn', `已有措施在${done}完成，方案开始日期不能晚于该日。`, 'measure_done_before');
   return inTransaction(ctx, () => checklist(ctx, updateRow(ctx, supervisionProgrammes, cur, patch)));
-}
+});
 
 /** {stageId, name?, startOn?, endOn?}: stages stay ordered, apart and inside the programme. */
-export function updateProgrammeStage(ctx: ServiceContext, raw: unknown): ProgrammeChecklist {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, programmeStages, v.id(i.stageId, 'stageId', '方案阶段'), '方案阶段', 'stageId');
+export const updateProgrammeStage = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({
+    stageId: f.id('方案阶段'),
+    name: f.patch(f.text('阶段名称', f.LEN.short)),
+    startOn: f.patch(f.date('阶段开始日期')),
+    endOn: f.patch(f.date('阶段结束日期')),
+  }),
+}, (ctx, a): ProgrammeChecklist => {
+  const cur = requireRow(ctx, programmeStages, a.stageId, '方案阶段', 'stageId');
   const prog = requireRow(ctx, supervisionProgrammes, cur.programmeId, '监督方案', 'stageId');
   const patch: Partial<Stage> = {};
-  if (i.name !== undefined) patch.name = nameOf(i.name, 'name', '阶段名称');
-  if (i.startOn !== undefined) patch.startOn = v.date(i.startOn, 'startOn', '阶段开始日期');
-  if (i.endOn !== undefined) patch.endOn = v.date(i.endOn, 'endOn', '阶段结束日期');
+  if (a.name !== undefined) patch.name = a.name;
+  if (a.startOn !== undefined) patch.startOn = a.startOn;
+  if (a.endOn !== undefined) patch.endOn = a.endOn;
   const all = liveStages(ctx, prog.id).map((s) => (s.id === cur.id ? { ...s, ...patch } : s));
   const mine = all.findIndex((s) => s.id === cur.id);
   // Only this stage's own fields can be at fault for the caller; a neighbour's clash names this one.
-  checkStages(prog, all, (k, f) => (k === mine ? f : f === 'startOn' ? 'endOn' : 'startOn'));
+  checkStages(prog, all, (k, field) => (k === mine ? field : field === 'startOn' ? 'endOn' : 'startOn'));
   return inTransaction(ctx, () => {
     updateRow(ctx, programmeStages, cur, patch);
     return checklist(ctx, prog);
   });
-}
+});
 
-function measureWithProgramme(ctx: ServiceContext, raw: unknown) {
-  const m = requireRow(ctx, programmeMeasures, v.id(raw, 'measureId', '方案措施'), '方案措施', 'measureId');
+function measureWithProgramme(ctx: ServiceContext, measureId: string) {
+  const m = requireRow(ctx, programmeMeasures, measureId, '方案措施', 'measureId');
   const prog = requireRow(ctx, supervisionProgrammes, m.programmeId, '监督方案', 'measureId');
   requireRow(ctx, programmeStages, m.stageId, '方案阶段', 'measureId');
   return { m, prog };
 }
 
+const measureRef = f.id('方案措施');
+
 /** {stageId, content, owner?}: appended at the end of the stage. */
-export function addProgrammeMeasure(ctx: ServiceContext, raw: unknown): Measure {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const stage = requireRow(ctx, programmeStages, v.id(i.stageId, 'stageId', '方案阶段'), '方案阶段', 'stageId');
+export const addProgrammeMeasure = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ stageId: f.id('方案阶段'), content: contentField, owner: ownerField }),
+}, (ctx, a): Measure => {
+  const stage = requireRow(ctx, programmeStages, a.stageId, '方案阶段', 'stageId');
   requireRow(ctx, supervisionProgrammes, stage.programmeId, '监督方案', 'stageId');
-  const content = contentOf(i.content, 'content');
-  const owner = ownerOf(i.owner, 'owner');
+  const { content, owner } = a;
   const n = liveMeasures(ctx, stage.programmeId).filter((m) => m.stageId === stage.id);
   if (n.length >= MAX_MEASURES) throw invalid('stageId', `每个阶段的措施不能超过${MAX_MEASURES}项。`, 'too_many');
   const seq = n.reduce((mx, m) => Math.max(mx, m.seq), 0) + 1;
   return inTransaction(ctx, () => insertRow(ctx, programmeMeasures, {
     programmeId: stage.programmeId, stageId: stage.id, seq, content, owner, doneOn: null,
   }));
-}
+});
 
 /** {measureId, content?, owner?}. */
-export function updateProgrammeMeasure(ctx: ServiceContext, raw: unknown): Measure {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const { m } = measureWithProgramme(ctx, i.measureId);
+export const updateProgrammeMeasure = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ measureId: measureRef, content: f.patch(contentField), owner: f.patch(ownerField) }),
+}, (ctx, a): Measure => {
+  const { m } = measureWithProgramme(ctx, a.measureId);
   const patch: Partial<Measure> = {};
-  if (i.content !== undefined) patch.content = contentOf(i.content, 'content');
-  if (i.owner !== undefined) patch.owner = ownerOf(i.owner, 'owner');
+  if (a.content !== undefined) patch.content = a.content;
+  if (a.owner !== undefined) patch.owner = a.owner;
   return inTransaction(ctx, () => updateRow(ctx, programmeMeasures, m, patch));
-}
+});
 
 /** {measureId, reason}. */
-export function deleteProgrammeMeasure(ctx: ServiceContext, raw: unknown): Measure {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const { m } = measureWithProgramme(ctx, i.measureId);
-  const reason = deleteReason(i);
-  return inTransaction(ctx, () => softDelete(ctx, programmeMeasures, m, reason));
-}
+export const deleteProgrammeMeasure = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ measureId: measureRef, reason: f.text('删除原因', f.LEN.short) }),
+}, (ctx, a): Measure => {
+  const { m } = measureWithProgramme(ctx, a.measureId);
+  return inTransaction(ctx, () => softDelete(ctx, programmeMeasures, m, a.reason));
+});
 
 /** Tick a measure off: {measureId, doneOn}; not before the programme started. */
-export function markMeasureDone(ctx: ServiceContext, raw: unknown): Measure {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const { m, prog } = measureWithProgramme(ctx, i.measureId);
-  const doneOn = v.date(i.doneOn, 'doneOn', '完成日期');
+export const markMeasureDone = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ measureId: measureRef, doneOn: f.date('完成日期') }),
+}, (ctx, a): Measure => {
+  const { m, prog } = measureWithProgramme(ctx, a.measureId);
+  const { doneOn } = a;
   notBefore(doneOn, prog.startOn, 'doneOn', `完成日期不能早于方案开始日期（${prog.startOn}）。`, 'before_programme');
   if (m.doneOn !== null) throw conflict(`该措施已于${m.doneOn}标记完成。`, 'already_done');
   return inTransaction(ctx, () => updateRow(ctx, programmeMeasures, m, { doneOn }, { action: 'measure_done' }));
-}
+});
 
 /** Undo a tick (the audit trail keeps the earlier date). */
-export function undoMeasureDone(ctx: ServiceContext, raw: unknown): Measure {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const { m } = measureWithProgramme(ctx, i.measureId);
+export const undoMeasureDone = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ measureId: measureRef }),
+}, (ctx, a): Measure => {
+  const { m } = measureWithProgramme(ctx, a.measureId);
   if (m.doneOn === null) throw conflict('该措施尚未标记完成。', 'not_done');
   return inTransaction(ctx, () => updateRow(ctx, programmeMeasures, m, { doneOn: null }, { action: 'measure_undone' }));
-}
+});
 
-export function getProgramme(ctx: ServiceContext, raw: unknown): ProgrammeChecklist {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
-  return checklist(ctx, rowForRead(ctx, supervisionProgrammes, v.id(i.id, 'id', '监督方案'), '监督方案', incl));
-}
+export const getProgramme = defineCall({ permission: 'ledger.read', arg: readArg('监督方案') }, (ctx, a): ProgrammeChecklist =>
+  checklist(ctx, rowForRead(ctx, supervisionProgrammes, a.id, '监督方案', a.includeDeleted)));
 
 /** Programmes by start date, each with its measure counts. */
-export function listProgrammes(ctx: ServiceContext, raw: unknown = {}): ListResult<Programme & { doneCount: number; measureCount: number }> {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const s = scopeFilter(i);
+export const listProgrammes = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ ...scopeFields, ...listFields }),
+}, (ctx, a): ListResult<Programme & { doneCount: number; measureCount: number }> => {
   const p = supervisionProgrammes;
-  const res = page(ctx, p, [eqIf(p.roundId, s.roundId), eqIf(p.unitId, s.unitId)], [asc(p.startOn), asc(p.id)], listArgs(i));
+  const res = page(ctx, p, [eqIf(p.roundId, a.roundId), eqIf(p.unitId, a.unitId)], [asc(p.startOn), asc(p.id)], a);
   const ids = res.items.map((x) => x.id);
   const ms = ids.length === 0 ? [] : ctx.ledger.orm.select({ programmeId: programmeMeasures.programmeId, doneOn: programmeMeasures.doneOn })
     .from(programmeMeasures).where(and(inArray(programmeMeasures.programmeId, ids), isNull(programmeMeasures.deletedAt))).all();
@@ -255,19 +264,8 @@ export function listProgrammes(ctx: ServiceContext, raw: unknown = {}): ListResu
       return { ...x, measureCount: mine.length, doneCount: mine.filter((m) => m.doneOn !== null).length };
     }),
   };
-}
+});
 
-export function deleteProgramme(ctx: ServiceContext, raw: unknown): Programme {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, supervisionProgrammes, v.id(i.id, 'id', '监督方案'), '监督方案');
-  const reason = deleteReason(i);
-  return inTransaction(ctx, () => softDelete(ctx, supervisionProgrammes, cur, reason));
-}
-
-export function restoreProgramme(ctx: ServiceContext, raw: unknown): ProgrammeChecklist {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = deletedRow(ctx, supervisionProgrammes, v.id(i.id, 'id', '监督方案'), '监督方案');
-  return inTransaction(ctx, () => checklist(ctx, restoreRow(ctx, supervisionProgrammes, cur)));
-}
+export const { remove: deleteProgramme, restore: restoreProgramme } = defineLifecycle({
+  table: supervisionProgrammes, label: '监督方案', permission: 'supervision.write', strictRestore: true, view: checklist,
+});

@@ -1,26 +1,27 @@
 import { asc } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { SUGGESTION_STATUSES } from '../domain/enums.js';
 import { invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { suggestions } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 import {
-  deletedRow, deleteReason, eqIf, listArgs, page, rowForRead, scope, scopeFilter, scopePatch, type ListResult,
+  eqIf, givenKeys, listFields, page, readArg, rowForRead, scope, scopeFields, scopePatch, scopePatchFields, type ListResult,
 } from './supervision-common.js';
 
 /** 移交建议/通报 to a functional department and its reply (e.g. 72 suggestions to 26 departments). */
 export type Suggestion = Row<typeof suggestions>;
 
-const read = {
-  department: (x: unknown) => v.text(x, 'department', { max: v.LEN.short, label: '承办部门' }),
-  content: (x: unknown) => v.text(x, 'content', { max: v.LEN.text, label: '建议内容' }),
-  issuedOn: (x: unknown) => v.date(x, 'issuedOn', '移交日期'),
-  reply: (x: unknown) => v.optText(x, 'reply', { max: v.LEN.text, label: '回复内容' }),
-  repliedOn: (x: unknown) => v.optDate(x, 'repliedOn', '回复日期'),
-  status: (x: unknown) => v.oneOf(x, 'status', SUGGESTION_STATUSES.codes, '办理状态'),
+const fields = {
+  department: f.text('承办部门', f.LEN.short),
+  content: f.text('建议内容', f.LEN.text),
+  issuedOn: f.date('移交日期'),
+  reply: f.optText('回复内容', f.LEN.text),
+  repliedOn: f.optDate('回复日期'),
+  status: f.oneOf(SUGGESTION_STATUSES.codes, '办理状态'),
 };
 
 type Fields = Pick<Suggestion, 'department' | 'content' | 'issuedOn' | 'reply' | 'repliedOn' | 'status'>;
@@ -43,82 +44,73 @@ function checkState(s: Fields, changed: Set<string>): void {
   }
 }
 
-export function createSuggestion(ctx: ServiceContext, raw: unknown): Suggestion {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const sc = scope(ctx, i);
-  const reply = read.reply(i.reply);
-  const f: Fields = {
-    department: read.department(i.department),
-    content: read.content(i.content),
-    issuedOn: read.issuedOn(i.issuedOn),
-    reply,
-    repliedOn: read.repliedOn(i.repliedOn),
-    status: i.status === undefined ? (reply === null ? 'pending' : 'replied') : read.status(i.status),
+export const createSuggestion = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ ...scopeFields, ...fields, status: f.patch(fields.status) }),
+}, (ctx, a): Suggestion => {
+  const sc = scope(ctx, a);
+  const { department, content, issuedOn, reply, repliedOn } = a;
+  const s: Fields = {
+    department, content, issuedOn, reply, repliedOn,
+    status: a.status === undefined ? (reply === null ? 'pending' : 'replied') : a.status,
   };
-  checkState(f, new Set(Object.keys(i)));
-  return inTransaction(ctx, () => insertRow(ctx, suggestions, { ...sc, ...f }));
-}
+  checkState(s, givenKeys(a));
+  return inTransaction(ctx, () => insertRow(ctx, suggestions, { ...sc, ...s }));
+});
 
-/** Edit a suggestion; giving a reply to a 待回复 one makes it 已回复 unless a status is given. */
-export function updateSuggestion(ctx: ServiceContext, raw: unknown): Suggestion {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, suggestions, v.id(i.id, 'id', '移交建议'), '移交建议');
-  const patch: Partial<Suggestion> = { ...scopePatch(ctx, i) };
+const updateArg = f.args({
+  id: f.id('移交建议'), ...scopePatchFields,
+  department: f.patch(fields.department),
+  content: f.patch(fields.content),
+  issuedOn: f.patch(fields.issuedOn),
+  reply: f.patch(fields.reply),
+  repliedOn: f.patch(fields.repliedOn),
+  status: f.patch(fields.status),
+});
+
+function patchSuggestion(ctx: ServiceContext, a: f.Out<typeof updateArg>): Suggestion {
+  const cur = requireRow(ctx, suggestions, a.id, '移交建议');
+  const patch: Partial<Suggestion> = { ...scopePatch(ctx, a) };
   for (const k of ['department', 'content', 'issuedOn', 'reply', 'repliedOn', 'status'] as const) {
-    if (i[k] !== undefined) (patch as Record<string, unknown>)[k] = read[k](i[k]);
+    if (a[k] !== undefined) (patch as Record<string, unknown>)[k] = a[k];
   }
   const next: Fields = { ...cur, ...patch } as Fields;
-  if (i.status === undefined && patch.reply !== undefined) {
+  if (a.status === undefined && patch.reply !== undefined) {
     if (next.reply === null) next.status = 'pending';
     else if (cur.status === 'pending') next.status = 'replied';
     patch.status = next.status;
   }
-  checkState(next, new Set(Object.keys(i)));
+  checkState(next, givenKeys(a));
   return inTransaction(ctx, () => updateRow(ctx, suggestions, cur, patch));
 }
 
+/** Edit a suggestion; giving a reply to a 待回复 one makes it 已回复 unless a status is given. */
+export const updateSuggestion = defineCall({ permission: 'supervision.write', arg: updateArg }, patchSuggestion);
+
 /** The department's reply: {id, reply, repliedOn, adopted?}. */
-export function recordSuggestionReply(ctx: ServiceContext, raw: unknown): Suggestion {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const adopted = v.bool(i.adopted, 'adopted', '已采纳办结');
-  const reply = v.text(i.reply, 'reply', { max: v.LEN.text, label: '回复内容' });
-  const repliedOn = v.date(i.repliedOn, 'repliedOn', '回复日期');
-  return updateSuggestion(ctx, { id: i.id, reply, repliedOn, status: adopted ? 'adopted' : 'replied' });
-}
+export const recordSuggestionReply = defineCall({
+  permission: 'supervision.write',
+  arg: f.args({ id: f.id('移交建议'), reply: f.text('回复内容', f.LEN.text), repliedOn: f.date('回复日期'), adopted: f.bool('已采纳办结') }),
+}, (ctx, a): Suggestion => patchSuggestion(ctx, {
+  id: a.id, reply: a.reply, repliedOn: a.repliedOn, status: a.adopted ? 'adopted' : 'replied',
+}));
 
-export function listSuggestions(ctx: ServiceContext, raw: unknown = {}): ListResult<Suggestion> {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const s = scopeFilter(i);
-  const status = v.optOneOf(i.status, 'status', SUGGESTION_STATUSES.codes, '办理状态');
-  const department = v.optText(i.department, 'department', { max: v.LEN.short, label: '承办部门' });
-  return page(ctx, suggestions, [
-    eqIf(suggestions.roundId, s.roundId), eqIf(suggestions.unitId, s.unitId), eqIf(suggestions.status, status),
-    eqIf(suggestions.department, department),
-  ], [asc(suggestions.issuedOn), asc(suggestions.id)], listArgs(i));
-}
+export const listSuggestions = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({
+    ...scopeFields,
+    status: f.optOneOf(SUGGESTION_STATUSES.codes, '办理状态'),
+    department: f.optText('承办部门', f.LEN.short),
+    ...listFields,
+  }),
+}, (ctx, a): ListResult<Suggestion> => page(ctx, suggestions, [
+  eqIf(suggestions.roundId, a.roundId), eqIf(suggestions.unitId, a.unitId), eqIf(suggestions.status, a.status),
+  eqIf(suggestions.department, a.department),
+], [asc(suggestions.issuedOn), asc(suggestions.id)], a));
 
-export function getSuggestion(ctx: ServiceContext, raw: unknown): Suggestion {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const incl = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除记录');
-  return rowForRead(ctx, suggestions, v.id(i.id, 'id', '移交建议'), '移交建议', incl);
-}
+export const getSuggestion = defineCall({ permission: 'ledger.read', arg: readArg('移交建议') }, (ctx, a): Suggestion =>
+  rowForRead(ctx, suggestions, a.id, '移交建议', a.includeDeleted));
 
-export function deleteSuggestion(ctx: ServiceContext, raw: unknown): Suggestion {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, suggestions, v.id(i.id, 'id', '移交建议'), '移交建议');
-  const reason = deleteReason(i);
-  return inTransaction(ctx, () => softDelete(ctx, suggestions, cur, reason));
-}
-
-export function restoreSuggestion(ctx: ServiceContext, raw: unknown): Suggestion {
-  requirePermission(ctx, 'supervision.write');
-  const i = v.object(raw);
-  const cur = deletedRow(ctx, suggestions, v.id(i.id, 'id', '移交建议'), '移交建议');
-  return inTransaction(ctx, () => restoreRow(ctx, suggestions, cur));
-}
+export const { remove: deleteSuggestion, restore: restoreSuggestion } = defineLifecycle({
+  table: suggestions, label: '移交建议', permission: 'supervision.write', strictRestore: true,
+});

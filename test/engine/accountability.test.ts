@@ -98,12 +98,12 @@ describe('问责 accountability', () => {
 
   it('refuses links to unknown, deleted or foreign problems and tasks, naming the position, and writes nothing', () => {
     w = makeWorld();
-    expectRefused(w.t, () => hold(w.sup, { problemIds: [w.problem.id, w.unit.id] }), 'NOT_FOUND', 'problemIds.1');
-    expectRefused(w.t, () => hold(w.sup, { taskIds: [w.problem.id] }), 'NOT_FOUND', 'taskIds.0');
-    expectRefused(w.t, () => hold(w.sup, { taskIds: [w.otherTask.id] }), 'VALIDATION', 'taskIds.0', 'other_unit');
+    expectRefused(w.t, () => hold(w.sup, { problemIds: [w.problem.id, w.unit.id] }), 'NOT_FOUND', 'problemIds[1]');
+    expectRefused(w.t, () => hold(w.sup, { taskIds: [w.problem.id] }), 'NOT_FOUND', 'taskIds[0]');
+    expectRefused(w.t, () => hold(w.sup, { taskIds: [w.otherTask.id] }), 'VALIDATION', 'taskIds[0]', 'other_unit');
     expectRefused(w.t, () => hold(w.sup, { problemIds: 'abc' }), 'VALIDATION', 'problemIds');
     softDelete(w.fx, problems, w.problem2, '合并到问题1。');
-    expectRefused(w.t, () => hold(w.sup, { problemIds: [w.problem2.id] }), 'NOT_FOUND', 'problemIds.0');
+    expectRefused(w.t, () => hold(w.sup, { problemIds: [w.problem2.id] }), 'NOT_FOUND', 'problemIds[0]');
     expect(rowCount(w.t, 'accountability') + rowCount(w.t, 'accountability_links')).toBe(0);
   });
 
