@@ -18,24 +18,27 @@
  *   reason.
  * Deterministic for a seed: same ids, same rows (password hashes excepted: scrypt salts are random).
  *
- * CLI: npx tsx bench/scale.ts <file> [problems] [seed]
+ * The rows come from bench/scale-rows.ts and are written by bench/scale-bulk.ts; this module sets
+ * the ledger up (office, accounts, rounds, units, inspections) and is the CLI:
+ * npx tsx bench/scale.ts <file> [problems] [seed]
  */
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Clock } from '../db/core/clock.js';
 import type { ActingUser, ServiceContext } from '../db/core/context.js';
 import { inTransaction } from '../db/core/context.js';
 import type { SECTORS } from '../db/domain/enums.js';
-import { encodeHlc } from '../db/core/hlc.js';
 import { seededRandom, uuidv7Source } from '../db/core/ids.js';
 import { openLedger, type Ledger } from '../db/core/open.js';
 import { clockRuleSets, feedbacks, inspections, problemCategories, rounds, teams, units, users } from '../db/schema/index.js';
 import { setupLedger } from '../db/services/office.js';
 import { insertRow } from '../db/core/write.js';
 import {
-  DELETE_REASONS, DEPARTMENTS, SECTOR_WEIGHTS, docNumber, intBetween, leaderWithPost, makeRng, measureText, personName,
-  pick, problemDescription, roundName, taskTerm, teamName, unitName, type Rng,
+  docNumber, intBetween, makeRng, personName, roundName, SECTOR_WEIGHTS, teamName, unitName,
 } from '../db/seed/vocabulary.js';
+import { bulkProblems } from './scale-bulk.js';
+import {
+  addMonths, DAY, dayOf, generatorClock, iso, msAt, spread, weighted, type Category, type InspectionPlan,
+} from './scale-rows.js';
 
 type Sector = (typeof SECTORS.codes)[number];
 
@@ -71,106 +74,6 @@ export interface ScaleSummary {
   officeId: string;
   asOf: string;
   ms: number;
-}
-
-// ---------------------------------------------------------------- dates (UTC day numbers)
-
-const DAY = 86_400_000;
-const dayOf = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY);
-const isoCache = new Map<number, string>();
-function iso(day: number): string {
-  let s = isoCache.get(day);
-  if (!s) {
-    s = new Date(day * DAY).toISOString().slice(0, 10);
-    isoCache.set(day, s);
-  }
-  return s;
-}
-/** Calendar month arithmetic, clamped to the month's last day (2024-01-31 + 1 month = 2024-02-29). */
-function addMonths(day: number, months: number): number {
-  const d = new Date(day * DAY);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + months;
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Math.floor(Date.UTC(y, m, Math.min(d.getUTCDate(), last)) / DAY);
-}
-/** 09:00 Beijing time of a day, plus `offsetMs`. */
-const msAt = (day: number, offsetMs = 0) => day * DAY + 3600_000 + offsetMs;
-
-// ---------------------------------------------------------------- SQL
-
-const PROBLEM_COLS = [
-  'id', 'origin_office_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'hlc',
-  'deleted_at', 'deleted_by', 'deleted_reason', 'round_id', 'unit_id', 'inspection_id', 'feedback_id', 'seq',
-  'category_id', 'description', 'is_key', 'lead_leader', 'source', 'not_for_disclosure', 'not_for_disclosure_reason',
-  'rebound_of_id', 'remark', 'status', 'deadline', 'task_count', 'closed_task_count',
-] as const;
-const TASK_COLS = [
-  'id', 'origin_office_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'hlc',
-  'deleted_at', 'deleted_by', 'deleted_reason', 'problem_id', 'unit_id', 'round_id', 'seq', 'measures',
-  'responsible_leader', 'responsible_department', 'responsible_person', 'term', 'deadline', 'current_deadline',
-  'status', 'completed_on', 'reported_on_time', 'submitted_by', 'submitted_at', 'closed_at', 'return_count',
-  'material_revision', 'second_round', 'not_for_disclosure', 'not_for_disclosure_reason', 'remark', 'merged_into_id',
-] as const;
-const insertSql = (table: string, cols: readonly string[]) =>
-  `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-
-// ---------------------------------------------------------------- generation
-
-const SOURCES: readonly (readonly [string, number])[] = [
-  ['inspection_feedback', 80], ['personnel_check', 7], ['transferred_suggestion', 4], ['petition', 4],
-  ['lookback', 2], ['daily_supervision', 3],
-];
-
-function weighted<T>(rng: Rng, items: readonly (readonly [T, number])[]): T {
-  const total = items.reduce((s, [, w]) => s + w, 0);
-  let x = rng() * total;
-  for (const [v, w] of items) {
-    x -= w;
-    if (x < 0) return v;
-  }
-  return items[items.length - 1]![0];
-}
-
-interface Category { id: string; top: string }
-
-interface InspectionPlan {
-  roundId: string;
-  unitId: string;
-  inspectionId: string;
-  feedbackId: string;
-  feedbackDay: number;
-  problems: number;
-}
-
-/** A mutable clock for the generator: time only moves forward. */
-function generatorClock(asOf: string, startMs: number): Clock & { to(ms: number): number; ms: number } {
-  const c = {
-    ms: startMs,
-    now: () => c.ms,
-    today: () => asOf,
-    to(ms: number) {
-      if (ms > c.ms) c.ms = ms;
-      return c.ms;
-    },
-  };
-  return c;
-}
-
-/** Split `total` over `n` parts with random weights in [0.4, 1.6]; parts sum to `total` exactly. */
-function spread(rng: Rng, total: number, n: number): number[] {
-  const w = Array.from({ length: n }, () => 0.4 + rng() * 1.2);
-  const sum = w.reduce((a, b) => a + b, 0);
-  const out: number[] = [];
-  let acc = 0;
-  let prev = 0;
-  for (const x of w) {
-    acc += x;
-    const cut = Math.round((total * acc) / sum);
-    out.push(cut - prev);
-    prev = cut;
-  }
-  return out;
 }
 
 export function writeScaleLedger(path: string, opts: ScaleOptions): ScaleSummary {
@@ -293,200 +196,6 @@ function loadCategories(ledger: Ledger): Category[] {
   const hasChildren = new Set(all.map((c) => c.parentId).filter((x): x is string => !!x));
   // Problems are filed under leaf categories; the description borrows the wording of the top one.
   return all.filter((c) => !hasChildren.has(c.id)).map((c) => ({ id: c.id, top: c.parentId ? byId.get(c.parentId)!.name : c.name }));
-}
-
-interface BulkInput {
-  rng: Rng;
-  ids: ReturnType<typeof uuidv7Source>;
-  clock: ReturnType<typeof generatorClock>;
-  officeId: string;
-  entryId: string;
-  reviewerId: string;
-  categories: Category[];
-  plans: InspectionPlan[][];
-  tpp: number;
-  batch: number;
-  asOfDay: number;
-  total: number;
-  log: (line: string) => void;
-}
-
-type TaskStatus = 'draft' | 'in_progress' | 'pending_review' | 'closed';
-
-function bulkProblems(ledger: Ledger, b: BulkInput): { tasks: number; deleted: number; bulkVersion: number } {
-  const { rng, ids, clock, officeId, asOfDay } = b;
-  const db = ledger.sqlite;
-  const st = ledger.state;
-  // Speed over durability while writing synthetic data: a crash leaves a file to delete anyway.
-  db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -524288');
-  db.pragma('temp_store = MEMORY');
-  // The FTS triggers index row by row, four times slower than one 'rebuild' at the end. The table
-  // starts empty, so drop them for the load and put back exactly the SQL the migrations created.
-  const ftsTriggers = db.prepare(
-    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('problems', 'tasks') AND sql LIKE '%\\_fts%' ESCAPE '\\'",
-  ).all() as { name: string; sql: string }[];
-  for (const t of ftsTriggers) db.exec(`DROP TRIGGER "${t.name}"`);
-  const insP = db.prepare(insertSql('problems', PROBLEM_COLS));
-  const insT = db.prepare(insertSql('tasks', TASK_COLS));
-  const lastDay = asOfDay - 1;
-  // One ledger version per row, from the counter the write layer uses. The HLC stamp is that of
-  // the row's last write (its updated_at), as if the office had typed the changes in over time.
-  const nextVersion = () => ++st.version;
-  const isoMs = (ms: number) => new Date(ms).toISOString();
-
-  let done = 0;
-  let taskTotal = 0;
-  let deleted = 0;
-  let pendingDelta = 0; // pairs task counts so the total is exactly problems × tpp
-  const started = Date.now();
-  const pRow: unknown[] = new Array(PROBLEM_COLS.length);
-
-  const flat = b.plans.flat();
-  let planIdx = 0;
-  let left = flat[0]?.problems ?? 0;
-  let seq = 0;
-  while (done < b.total) {
-    db.transaction(() => {
-      const end = Math.min(b.total, done + b.batch);
-      for (; done < end; done++) {
-        while (left === 0) {
-          planIdx++;
-          left = flat[planIdx]!.problems;
-          seq = 0;
-        }
-        left--;
-        seq++;
-        const plan = flat[planIdx]!;
-        const fb = plan.feedbackDay;
-        const year = new Date(fb * DAY).getUTCFullYear();
-        // Problems are entered from a week after the feedback on, a second apart.
-        const createdMs = clock.to(Math.max(clock.ms + 1000, msAt(fb + 7)));
-        const createdAt = isoMs(createdMs);
-        const cat = pick(rng, b.categories);
-        let k = b.tpp;
-        if (done % 2 === 0) {
-          const d = b.tpp > 1 && done + 1 < b.total ? intBetween(rng, -1, 1) : 0;
-          k += d;
-          pendingDelta = -d;
-        } else {
-          k += pendingDelta;
-          pendingDelta = 0;
-        }
-        const isDeleted = rng() < 0.001;
-        const problemId = ids.next();
-        const pVersion = nextVersion();
-        // Tasks first (in memory): the problem row carries their rollup.
-        let live = 0;
-        let closed = 0;
-        let pending = 0;
-        let nextDeadline: number | null = null;
-        const taskRows: unknown[][] = [];
-        for (let s = 1; s <= k; s++) {
-          const term = taskTerm(rng);
-          const deadline = term === 'immediate' ? addMonths(fb, 1) - intBetween(rng, 0, 10)
-            : term === 'concentrated' ? addMonths(fb, 3) - intBetween(rng, 0, 20)
-              : addMonths(fb, rng() < 0.5 ? 12 : 24);
-          const current = term !== 'immediate' && rng() < 0.08 ? addMonths(deadline, intBetween(rng, 1, 3)) : deadline;
-          const status = taskStatus(rng, current, createdMs, asOfDay);
-          const tCreatedMs = createdMs + s * 10;
-          let completedOn: number | null = null;
-          let submittedMs: number | null = null;
-          let closedMs: number | null = null;
-          let returns = 0;
-          if (status === 'pending_review' || status === 'closed') {
-            const createdDay = Math.floor(tCreatedMs / DAY);
-            completedOn = rng() < 0.12 ? current + intBetween(rng, 1, 40) : current - intBetween(rng, 0, 60);
-            completedOn = Math.min(lastDay - 2, Math.max(createdDay + 1, completedOn));
-            submittedMs = msAt(Math.min(lastDay - 1, completedOn + intBetween(rng, 0, 10)), 3600_000);
-            if (status === 'closed') closedMs = msAt(Math.min(lastDay, Math.floor(submittedMs / DAY) + intBetween(rng, 1, 20)), 5 * 3600_000);
-            const x = rng();
-            returns = x < 0.02 ? 2 : x < 0.1 ? 1 : 0;
-          }
-          const updatedMs = closedMs ?? submittedMs ?? (status === 'in_progress' ? Math.max(tCreatedMs, Math.min(msAt(lastDay), tCreatedMs + 3 * DAY)) : tCreatedMs);
-          const taskId = ids.next();
-          const tVersion = nextVersion();
-          const reportedOnTime = completedOn === null ? null : completedOn <= current ? 1 : rng() < 0.15 ? 1 : 0;
-          taskRows.push([
-            taskId, officeId, isoMs(tCreatedMs), b.entryId, isoMs(updatedMs), status === 'closed' ? b.reviewerId : b.entryId,
-            tVersion, encodeHlc({ wall: updatedMs, counter: 0 }, officeId),
-            null, null, null, problemId, plan.unitId, plan.roundId, s, measureText(rng),
-            leaderWithPost(rng), pick(rng, DEPARTMENTS), personName(rng), term, iso(deadline), iso(current),
-            status, completedOn === null ? null : iso(completedOn), reportedOnTime,
-            submittedMs === null ? null : b.entryId, submittedMs === null ? null : isoMs(submittedMs),
-            closedMs === null ? null : isoMs(closedMs), returns, 1, 0, 0, null, null, null,
-          ]);
-          live++;
-          if (status === 'closed') closed++;
-          else {
-            if (status === 'pending_review') pending++;
-            if (nextDeadline === null || current < nextDeadline) nextDeadline = current;
-          }
-        }
-        let deletedAt: string | null = null;
-        let updatedMs = createdMs;
-        if (isDeleted) {
-          // deleteProblem refuses while tasks are live: its tasks were dropped first, with the reason.
-          updatedMs = createdMs + DAY;
-          deletedAt = isoMs(updatedMs);
-          const reason = pick(rng, DELETE_REASONS);
-          for (const t of taskRows) {
-            t[8] = deletedAt;
-            t[9] = b.entryId;
-            t[10] = reason;
-            t[4] = deletedAt;
-            t[5] = b.entryId;
-            t[7] = encodeHlc({ wall: updatedMs, counter: 1 }, officeId);
-          }
-          live = closed = pending = 0;
-          nextDeadline = null;
-          deleted++;
-        }
-        // Same rule as refreshProblemRollup (db/services/problems.ts).
-        const status = live > 0 && closed === live ? 'closed' : pending > 0 && pending + closed === live ? 'pending_review' : 'open';
-        const isKey = rng() < 0.06;
-        const hidden = rng() < 0.01;
-        const p = pRow;
-        p[0] = problemId; p[1] = officeId; p[2] = createdAt; p[3] = b.entryId; p[4] = isoMs(updatedMs); p[5] = b.entryId;
-        p[6] = pVersion; p[7] = encodeHlc({ wall: updatedMs, counter: isDeleted ? 1 : 0 }, officeId);
-        p[8] = deletedAt; p[9] = deletedAt ? b.entryId : null; p[10] = deletedAt ? '问题重复录入，已撤销其整改任务' : null;
-        p[11] = plan.roundId; p[12] = plan.unitId; p[13] = plan.inspectionId; p[14] = plan.feedbackId; p[15] = seq;
-        p[16] = cat.id; p[17] = problemDescription(rng, cat.top, year); p[18] = isKey ? 1 : 0;
-        p[19] = isKey ? leaderWithPost(rng) : null; p[20] = weighted(rng, SOURCES); p[21] = hidden ? 1 : 0;
-        p[22] = hidden ? '涉及正在审查调查的案件' : null; p[23] = null; p[24] = null; p[25] = status;
-        p[26] = nextDeadline === null ? null : iso(nextDeadline); p[27] = live; p[28] = closed;
-        insP.run(p);
-        for (const t of taskRows) insT.run(t);
-        taskTotal += k;
-      }
-    })();
-    const secs = (Date.now() - started) / 1000;
-    b.log(`[scale] ${done.toLocaleString('en-US')} / ${b.total.toLocaleString('en-US')} 个问题，${taskTotal.toLocaleString('en-US')} 个任务，${secs.toFixed(1)} 秒（${Math.round(done / Math.max(secs, 0.001)).toLocaleString('en-US')} 问题/秒）`);
-  }
-  const bulkVersion = st.version;
-  b.log('[scale] 重建全文索引…');
-  db.transaction(() => {
-    for (const t of ftsTriggers) db.exec(t.sql);
-    db.exec("INSERT INTO problems_fts(problems_fts) VALUES ('rebuild')");
-    db.exec("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')");
-  })();
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  // Back to the settings db/open.ts uses for everyday work.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -2000');
-  return { tasks: taskTotal, deleted, bulkVersion };
-}
-
-/**
- * A task's state as of `asOf`: long past its deadline → almost surely closed; just past → mostly
- * closed, some overdue; still running → mostly in progress (drafts only when freshly entered).
- */
-function taskStatus(rng: Rng, current: number, createdMs: number, asOfDay: number): TaskStatus {
-  const x = rng();
-  if (current < asOfDay - 180) return x < 0.96 ? 'closed' : x < 0.97 ? 'pending_review' : 'in_progress';
-  if (current < asOfDay) return x < 0.75 ? 'closed' : x < 0.83 ? 'pending_review' : 'in_progress';
-  if (createdMs > (asOfDay - 60) * DAY) return x < 0.3 ? 'draft' : x < 0.9 ? 'in_progress' : x < 0.95 ? 'pending_review' : 'closed';
-  return x < 0.25 ? 'closed' : x < 0.35 ? 'pending_review' : 'in_progress';
 }
 
 // ---------------------------------------------------------------- CLI

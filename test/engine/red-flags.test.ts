@@ -359,7 +359,7 @@ describe('listRedFlags', () => {
     expect(r.flags.map((f) => [f.kind, f.count, f.items.length])).toEqual([['late_but_on_time', 2, 1], ['repeated_returns', 0, 0]]);
     expect((r.flags[0]!.items[0] as { taskId: string }).taskId).toBe(fx.T.T7!.id);
     expect(r.total).toBe(2);
-    expect(failure(() => listRedFlags(ctx, { kinds: ['fake'] }))).toMatchObject({ code: 'VALIDATION', field: 'kinds' });
+    expect(failure(() => listRedFlags(ctx, { kinds: ['fake'] }))).toMatchObject({ code: 'VALIDATION', field: 'kinds[0]' });
     expect(failure(() => listRedFlags(ctx, { kinds: 'rebound' }))).toMatchObject({ code: 'VALIDATION', field: 'kinds' });
     expect(failure(() => listRedFlags(ctx, { limit: 0 }))).toMatchObject({ code: 'VALIDATION', field: 'limit' });
     expect(failure(() => massClosure(ctx, { minTasks: 1 }))).toMatchObject({ code: 'VALIDATION', field: 'minTasks' });
