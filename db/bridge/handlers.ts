@@ -45,8 +45,6 @@ const dayOf = f.optDate('基准日期');
 const clockArg = <K extends string>(key: K, label: string) => f.args({ [key]: f.id(label), today: dayOf } as { [P in K]: ReturnType<typeof f.id> } & { today: typeof dayOf });
 const day = (a: { today: string | null }) => a.today ?? undefined;
 
-const loginArg = f.args({ username: f.v.string('请填写用户名。'), password: f.v.string('请填写密码。') });
-
 /** What only the transport can do (it owns which ledger file is open). */
 export interface ShellHooks {
   /** Switch to the demo ledger (generated on first use); returns the demo accounts' password. */
@@ -65,7 +63,7 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
       session.user = null;
       return shell.openDemo();
     }),
-    'session:login': defineCall({ arg: loginArg }, (ctx, a) => {
+    'session:login': defineCall({ arg: office.login.arg }, (ctx, a) => {
       const user = office.login(ctx, a);
       session.user = user;
       return { ...user, permissions: permissionsOf(user) };

@@ -11,6 +11,7 @@
 import type * as v from 'valibot';
 import type { ServiceContext } from './context.js';
 import { requirePermission, type Permission } from './permissions.js';
+import { DomainError } from '../domain/errors.js';
 import { NO_ARGS, parse } from '../domain/fields.js';
 
 export interface CallOptions<S extends v.GenericSchema> {
@@ -32,6 +33,8 @@ export function defineCall<S extends v.GenericSchema, R>(
 ): Call<S, R> {
   const call = (ctx: ServiceContext, raw?: unknown): R => {
     if (o.permission) requirePermission(ctx, o.permission);
+    // Every argument is an object (or nothing); valibot's object schema would take an array for one.
+    if (Array.isArray(raw)) throw new DomainError('VALIDATION', '请求内容不完整。', { field: 'input', reason: 'not_object' });
     return run(ctx, parse(o.arg, raw));
   };
   return Object.assign(call, { arg: o.arg, permission: o.permission });

@@ -8,10 +8,9 @@
  * reach JS. The counting rules are those of db/analysis/aggregates.ts (逾期: not closed and the
  * deadline in force before today).
  */
-import type { ServiceContext } from '../core/context.js';
-import { requirePermission } from '../core/permissions.js';
-import * as v from '../core/validate.js';
-import { likePattern } from './problem-list.js';
+import { defineCall } from '../core/call.js';
+import * as f from '../domain/fields.js';
+import { choiceFilter, idFilter, likePattern, textFilter } from './filters.js';
 
 export const DUTY_GROUPINGS = ['department', 'leader'] as const;
 export type DutyGrouping = (typeof DUTY_GROUPINGS)[number];
@@ -35,15 +34,20 @@ export interface DutyGroups {
 
 const COLUMN: Record<DutyGrouping, string> = { department: 't.responsible_department', leader: 't.responsible_leader' };
 
-/** Input: { by, roundId?, unitId?, q? (part of the name), limit? (1..1000, default 300) }. Largest groups first. */
-export function listDutyGroups(ctx: ServiceContext, raw: unknown): DutyGroups {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw ?? {});
-  const by = v.optOneOf(i.by, 'by', DUTY_GROUPINGS, '分组方式') ?? 'department';
-  const roundId = v.optId(i.roundId, 'roundId', '巡视轮次');
-  const unitId = v.optId(i.unitId, 'unitId', '被巡视单位');
-  const q = v.optText(i.q, 'q', { max: v.LEN.name, label: '查询内容' });
-  const limit = i.limit === undefined || i.limit === null ? 300 : v.int(i.limit, 'limit', '条数', 1, 1000);
+/** Every key optional: by (default department), roundId, unitId, q (part of the name), limit (1..1000, default 300). */
+const dutyGroupsArg = f.v.nullish(f.args({
+  by: choiceFilter(DUTY_GROUPINGS, '分组方式'),
+  roundId: idFilter('巡视轮次'),
+  unitId: idFilter('被巡视单位'),
+  q: textFilter('查询内容'),
+  limit: f.optInt('条数', 1, 1000),
+}), {});
+
+/** The groups, largest first. */
+export const listDutyGroups = defineCall({ permission: 'ledger.read', arg: dutyGroupsArg }, (ctx, a): DutyGroups => {
+  const { roundId, unitId, q } = a;
+  const by = a.by ?? 'department';
+  const limit = a.limit ?? 300;
   const col = COLUMN[by];
   // A task under a tombstoned problem is hidden with it; the few deleted problems are listed once.
   const where = ['t.deleted_at IS NULL', 't.problem_id NOT IN (SELECT id FROM problems WHERE deleted_at IS NOT NULL)'];
@@ -68,4 +72,4 @@ export function listDutyGroups(ctx: ServiceContext, raw: unknown): DutyGroups {
     FROM tasks t WHERE ${where.join(' AND ')}
     GROUP BY ${col} ORDER BY tasks DESC, key IS NULL, key LIMIT ?`).all(today, ...params, limit + 1) as DutyGroup[];
   return { by, rows: rows.slice(0, limit), truncated: rows.length > limit };
-}
+});

@@ -1,15 +1,14 @@
 /**
  * 任务清单 / 责任清单: the paged, filtered task list. Same paging contract as the problem list
- * (db/queries/problem-list.ts): keyset on (sort key, id), opaque cursor, optional total, FTS5
+ * (db/queries/keyset.ts): keyset on (sort key, id), opaque cursor, optional total, FTS5
  * trigram search over measures with a LIKE fallback for 1–2 character terms.
  */
 import type { ServiceContext } from '../core/context.js';
+import { defineCall } from '../core/call.js';
 import { TASK_STATUSES, TASK_TERMS, type TaskStatus, type TaskTerm } from '../domain/enums.js';
-import { requirePermission } from '../core/permissions.js';
-import * as v from '../core/validate.js';
-import {
-  decodeCursor, optFlag, phaseSql, readPaging, runPage, searchClauses, type ListPage, type SortSpec,
-} from './problem-list.js';
+import * as f from '../domain/fields.js';
+import { choiceFilter, dateFilter, flagFilter, idFilter, searchClauses, searchFilter, textFilter } from './filters.js';
+import { explainPage, pagingFields, readPaging, runPage, type ListPage, type PageQuery, type SortSpec } from './keyset.js';
 
 export const TASK_SORTS = ['currentDeadline', 'updatedAt'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
@@ -39,23 +38,34 @@ export interface TaskListRow {
   updatedAt: string;
 }
 
-export interface TaskFilters {
-  unitId: string | null;
-  roundId: string | null;
-  problemId: string | null;
-  status: TaskStatus | null;
-  term: TaskTerm | null;
+/**
+ * The filters of the task list, shared by tasks:list and tasks:count. Every key may be left out
+ * (absent, null or '' = no filter).
+ */
+const taskFilters = {
+  unitId: idFilter('被巡视单位'),
+  roundId: idFilter('巡视轮次'),
+  problemId: idFilter('问题'),
+  status: choiceFilter(TASK_STATUSES.codes, '任务状态'),
+  term: choiceFilter(TASK_TERMS.codes, '整改类型'),
   /** Exact match (the 责任清单 picks from the values in use). */
-  responsibleDepartment: string | null;
-  responsibleLeader: string | null;
-  overdue: boolean | null;
+  responsibleDepartment: textFilter('责任部门'),
+  responsibleLeader: textFilter('责任领导'),
+  overdue: flagFilter('逾期'),
   /** Of the task's problem: its category (a top-level one includes its sub-categories) and key flag. */
-  categoryId: string | null;
-  isKey: boolean | null;
+  categoryId: idFilter('问题类别'),
+  isKey: flagFilter('重点难点问题'),
   /** Unfinished and due on or before this day (overdue or due soon: the home page's to-do list). */
-  dueBy: string | null;
-  q: string | null;
-}
+  dueBy: dateFilter('到期日'),
+  q: searchFilter,
+};
+
+/** tasks:count's argument; absent = every task. */
+export const taskFilterArg = f.v.nullish(f.args(taskFilters), {});
+/** tasks:list's argument: the same filters and the paging keys. */
+export const taskListArg = f.v.nullish(f.args({ ...taskFilters, ...pagingFields(TASK_SORTS) }), {});
+
+export type TaskFilters = f.Out<typeof taskFilterArg>;
 
 const SORT_SPECS: Record<TaskSort, SortSpec> = {
   currentDeadline: { column: 't.current_deadline', field: 'currentDeadline', nullable: false, kind: 'date' },
@@ -64,35 +74,18 @@ const SORT_SPECS: Record<TaskSort, SortSpec> = {
 
 const OPEN_STATUSES = TASK_STATUSES.codes.filter((s) => s !== 'closed');
 
-export function readTaskFilters(i: v.Input): TaskFilters {
-  return {
-    unitId: v.optId(i.unitId, 'unitId', '被巡视单位'),
-    roundId: v.optId(i.roundId, 'roundId', '巡视轮次'),
-    problemId: v.optId(i.problemId, 'problemId', '问题'),
-    status: v.optOneOf(i.status, 'status', TASK_STATUSES.codes, '任务状态'),
-    term: v.optOneOf(i.term, 'term', TASK_TERMS.codes, '整改类型'),
-    responsibleDepartment: v.optText(i.responsibleDepartment, 'responsibleDepartment', { max: v.LEN.name, label: '责任部门' }),
-    responsibleLeader: v.optText(i.responsibleLeader, 'responsibleLeader', { max: v.LEN.name, label: '责任领导' }),
-    overdue: optFlag(i.overdue, 'overdue', '逾期'),
-    categoryId: v.optId(i.categoryId, 'categoryId', '问题类别'),
-    isKey: optFlag(i.isKey, 'isKey', '重点难点问题'),
-    dueBy: v.optDate(i.dueBy, 'dueBy', '到期日'),
-    q: v.optText(i.q, 'q', { max: 100, label: '搜索词' }),
-  };
-}
-
-function taskWhere(f: TaskFilters, today: string): { where: string[]; params: unknown[] } {
+function taskWhere(flt: TaskFilters, today: string): { where: string[]; params: unknown[] } {
   // A task of a deleted problem is hidden with it (deleteProblem requires its tasks dropped first,
   // but a package from another office may tombstone the problem alone).
   const onProblem = ['p.id = t.problem_id', 'p.deleted_at IS NULL'];
   const params: unknown[] = [];
-  if (f.categoryId) {
+  if (flt.categoryId) {
     onProblem.push('p.category_id IN (SELECT id FROM problem_categories WHERE id = ? OR parent_id = ?)');
-    params.push(f.categoryId, f.categoryId);
+    params.push(flt.categoryId, flt.categoryId);
   }
-  if (f.isKey !== null) {
+  if (flt.isKey !== null) {
     onProblem.push('p.is_key = ?');
-    params.push(f.isKey ? 1 : 0);
+    params.push(flt.isKey ? 1 : 0);
   }
   const where = ['t.deleted_at IS NULL', `EXISTS (SELECT 1 FROM problems p WHERE ${onProblem.join(' AND ')})`];
   const eq = (col: string, val: unknown) => {
@@ -100,31 +93,31 @@ function taskWhere(f: TaskFilters, today: string): { where: string[]; params: un
     where.push(`${col} = ?`);
     params.push(val);
   };
-  eq('t.unit_id', f.unitId);
-  eq('t.round_id', f.roundId);
-  eq('t.problem_id', f.problemId);
-  if (f.overdue === true) {
+  eq('t.unit_id', flt.unitId);
+  eq('t.round_id', flt.roundId);
+  eq('t.problem_id', flt.problemId);
+  if (flt.overdue === true) {
     // Equality on status where possible keeps the (unit_id, status, current_deadline) index usable.
-    if (f.status === 'closed') where.push('0');
-    else if (f.status) eq('t.status', f.status);
+    if (flt.status === 'closed') where.push('0');
+    else if (flt.status) eq('t.status', flt.status);
     else where.push(`t.status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
     where.push('t.current_deadline < ?');
     params.push(today);
   } else {
-    eq('t.status', f.status);
-    if (f.overdue === false) {
+    eq('t.status', flt.status);
+    if (flt.overdue === false) {
       where.push("(t.status = 'closed' OR t.current_deadline >= ?)");
       params.push(today);
     }
   }
-  if (f.dueBy !== null) {
+  if (flt.dueBy !== null) {
     where.push(`t.status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`, 't.current_deadline <= ?');
-    params.push(f.dueBy);
+    params.push(flt.dueBy);
   }
-  eq('t.term', f.term);
-  eq('t.responsible_department', f.responsibleDepartment);
-  eq('t.responsible_leader', f.responsibleLeader);
-  const s = searchClauses(f.q, 'tasks_fts', 't.rowid', 't.measures', f.unitId !== null || f.problemId !== null);
+  eq('t.term', flt.term);
+  eq('t.responsible_department', flt.responsibleDepartment);
+  eq('t.responsible_leader', flt.responsibleLeader);
+  const s = searchClauses(flt.q, 'tasks_fts', 't.rowid', 't.measures', flt.unitId !== null || flt.problemId !== null);
   return { where: [...where, ...s.where], params: [...params, ...s.params] };
 }
 
@@ -142,50 +135,37 @@ ORDER BY ${orderBy}`;
 
 type RawTask = Omit<TaskListRow, 'overdue' | 'extended'>;
 
-function readTaskList(raw: unknown) {
-  const i = v.object(raw ?? {});
-  const filters = readTaskFilters(i);
-  const paging = readPaging(i, TASK_SORTS, 'currentDeadline');
-  const cursor = decodeCursor(i.cursor, paging.sort, paging.order, SORT_SPECS[paging.sort]);
-  return { ...paging, filters, cursor };
-}
-
-function taskQuery(f: TaskFilters, today: string) {
-  const { where, params } = taskWhere(f, today);
+function taskQuery(flt: TaskFilters, today: string): PageQuery {
+  const { where, params } = taskWhere(flt, today);
   return { select: TASK_SELECT, idColumn: 't.id', where, params, wrap: wrapTasks };
 }
 
 /** One page of the task list. Input: filters, sort ('currentDeadline' | 'updatedAt'), order, limit, cursor, withTotal. */
-export function listTasks(ctx: ServiceContext, raw: unknown): ListPage<TaskListRow> {
-  requirePermission(ctx, 'ledger.read');
-  const inp = readTaskList(raw);
+export const listTasks = defineCall({ permission: 'ledger.read', arg: taskListArg }, (ctx, a): ListPage<TaskListRow> => {
+  const paging = readPaging(a, SORT_SPECS, 'currentDeadline');
   const today = ctx.clock.today();
-  const page = runPage<RawTask>(ctx, taskQuery(inp.filters, today), SORT_SPECS[inp.sort], inp.sort, inp.order, inp.limit, inp.cursor, false);
+  const page = runPage<RawTask>(ctx, taskQuery(a, today), SORT_SPECS[paging.sort], paging, false);
   const rows = page.rows.map((r) => ({
     ...r,
     extended: r.currentDeadline !== r.deadline,
     overdue: r.status !== 'closed' && r.currentDeadline < today,
   }));
   const out: ListPage<TaskListRow> = { rows, nextCursor: page.nextCursor };
-  if (inp.withTotal) out.total = countWhere(ctx, inp.filters, today);
+  if (paging.withTotal) out.total = countWhere(ctx, a, today);
   return out;
-}
+});
 
-function countWhere(ctx: ServiceContext, f: TaskFilters, today: string): number {
-  const { where, params } = taskWhere(f, today);
+function countWhere(ctx: ServiceContext, flt: TaskFilters, today: string): number {
+  const { where, params } = taskWhere(flt, today);
   return (ctx.ledger.prepare(`SELECT count(*) AS n FROM tasks t WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
 }
 
-/** How many tasks match the filters (same input as listTasks; paging fields are ignored). */
-export function countTasks(ctx: ServiceContext, raw: unknown): { total: number } {
-  requirePermission(ctx, 'ledger.read');
-  return { total: countWhere(ctx, readTaskFilters(v.object(raw ?? {})), ctx.clock.today()) };
-}
+/** How many tasks match the filters (the list's filters; paging keys are ignored). */
+export const countTasks = defineCall({ permission: 'ledger.read', arg: taskFilterArg }, (ctx, a): { total: number } =>
+  ({ total: countWhere(ctx, a, ctx.clock.today()) }));
 
 /** EXPLAIN QUERY PLAN of the first page's query (tests, bench notes). */
-export function explainTaskList(ctx: ServiceContext, raw: unknown): string[] {
-  requirePermission(ctx, 'ledger.read');
-  const inp = readTaskList(raw);
-  const { sql, params } = phaseSql(taskQuery(inp.filters, ctx.clock.today()), SORT_SPECS[inp.sort], inp.order, 0, inp.cursor, inp.limit + 1);
-  return (ctx.ledger.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
-}
+export const explainTaskList = defineCall({ permission: 'ledger.read', arg: taskListArg }, (ctx, a): string[] => {
+  const paging = readPaging(a, SORT_SPECS, 'currentDeadline');
+  return explainPage(ctx, taskQuery(a, ctx.clock.today()), SORT_SPECS[paging.sort], paging);
+});

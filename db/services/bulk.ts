@@ -6,10 +6,10 @@
  */
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
-import { DomainError, invalid, type ErrorCode } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import { defineCall } from '../core/call.js';
+import { DomainError, type ErrorCode } from '../domain/errors.js';
+import * as f from '../domain/fields.js';
 import { tasks } from '../schema/index.js';
-import * as v from '../core/validate.js';
 import { getRow } from '../core/write.js';
 import { updateTask } from './tasks.js';
 
@@ -35,19 +35,20 @@ export interface BulkResult {
   refused: BulkRefusal[];
 }
 
-function readIds(raw: unknown): string[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw invalid('taskIds', '请先选择要批量修改的任务。', 'required');
-  if (raw.length > MAX_BULK) throw invalid('taskIds', `一次最多批量修改${MAX_BULK}项任务，请分批进行。`, 'too_many');
-  const ids = raw.map((x, k) => v.id(x, `taskIds.${k}`, '整改任务'));
-  return [...new Set(ids)];
-}
+/** The selected tasks: 1 to MAX_BULK ids (a repeated id counts once). */
+const taskIds = f.v.pipe(
+  f.v.array(f.id('整改任务'), '请先选择要批量修改的任务。'),
+  f.v.minLength(1, '请先选择要批量修改的任务。'),
+  f.v.maxLength(MAX_BULK, `一次最多批量修改${MAX_BULK}项任务，请分批进行。`),
+);
 
 /**
  * Apply `patch` to each task through updateTask, collecting per-task outcomes. Refusals come
  * from checks updateTask makes before it writes, so catching them leaves the shared transaction
  * clean; a failure inside a write step aborts the whole call (inTransaction's rule).
  */
-function applyEach(ctx: ServiceContext, ids: string[], patch: Record<string, unknown>, preCheck?: (id: string) => BulkRefusal | null): BulkResult {
+function applyEach(ctx: ServiceContext, taskIds: readonly string[], patch: Record<string, unknown>, preCheck?: (id: string) => BulkRefusal | null): BulkResult {
+  const ids = [...new Set(taskIds)];
   const out: BulkResult = { total: ids.length, changed: [], unchanged: [], refused: [] };
   return inTransaction(ctx, () => {
     for (const id of ids) {
@@ -85,22 +86,17 @@ function closedRefusal(ctx: ServiceContext, id: string): BulkRefusal | null {
 }
 
 /** 批量指定责任部门. Input: { taskIds: string[], responsibleDepartment: string }. */
-export function bulkAssignDepartment(ctx: ServiceContext, raw: unknown): BulkResult {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const ids = readIds(i.taskIds);
-  const responsibleDepartment = v.text(i.responsibleDepartment, 'responsibleDepartment', { max: v.LEN.name, label: '责任部门' });
-  return applyEach(ctx, ids, { responsibleDepartment }, (id) => closedRefusal(ctx, id));
-}
+export const bulkAssignDepartment = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ taskIds, responsibleDepartment: f.text('责任部门', f.LEN.name) }),
+}, (ctx, a): BulkResult =>
+  applyEach(ctx, a.taskIds, { responsibleDepartment: a.responsibleDepartment }, (id) => closedRefusal(ctx, id)));
 
 /**
  * 批量设定整改时限. Only draft tasks take a new deadline: once a task has started, its deadline
  * moves only through a 延期申请 (updateTask refuses with field 'deadline', reason 'use_extension').
  */
-export function bulkSetDeadline(ctx: ServiceContext, raw: unknown): BulkResult {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const ids = readIds(i.taskIds);
-  const deadline = v.date(i.deadline, 'deadline', '整改时限');
-  return applyEach(ctx, ids, { deadline }, (id) => closedRefusal(ctx, id));
-}
+export const bulkSetDeadline = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ taskIds, deadline: f.date('整改时限') }),
+}, (ctx, a): BulkResult => applyEach(ctx, a.taskIds, { deadline: a.deadline }, (id) => closedRefusal(ctx, id)));

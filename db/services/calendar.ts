@@ -1,14 +1,13 @@
 import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
-import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { dayOfWeek, isWeekend } from '../clocks/months.js';
 import type { ClockRules } from '../domain/clock-rules.js';
 import { readRules } from '../clocks/statutory.js';
 import { RULE_FIELDS, RULE_KEYS } from '../domain/clock-rules.js';
 import { invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
 import { calendarDays, clockRuleSets, rounds } from '../schema/index.js';
-import * as v from '../core/validate.js';
+import { defineCall, defineQuery } from '../core/call.js';
+import * as f from '../domain/fields.js';
 import { insertRow, requireRow, restoreRow, softDelete, updateRow } from '../core/write.js';
 
 /**
@@ -33,16 +32,18 @@ const toDayView = (r: typeof calendarDays.$inferSelect): CalendarDayView => ({
   id: r.id, day: r.day, kind: r.kind, name: r.name, weekday: dayOfWeek(r.day),
 });
 
-export function listCalendarDays(ctx: ServiceContext, raw: unknown): CalendarDayView[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const year = v.int(i.year, 'year', '年份', 1949, 2200);
+const dayField = f.date('日期');
+
+export const listCalendarDays = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ year: f.int('年份', 1949, 2200) }),
+}, (ctx, { year }): CalendarDayView[] => {
   return ctx.ledger.orm.select().from(calendarDays)
     .where(and(isNull(calendarDays.deletedAt), gte(calendarDays.day, `${year}-01-01`), lte(calendarDays.day, `${year}-12-31`)))
     .orderBy(asc(calendarDays.day))
     .all()
     .map(toDayView);
-}
+});
 
 /**
  * Mark one day. A 'workday' (调休上班) must fall on a Saturday or Sunday: a weekday is a
@@ -53,12 +54,10 @@ export function listCalendarDays(ctx: ServiceContext, raw: unknown): CalendarDay
  * the row is restored and changed, never duplicated).
  */
 /** `created`: the day was not on the calendar before (a new row, or a removed one restored). */
-export function setCalendarDay(ctx: ServiceContext, raw: unknown): CalendarDayView & { created: boolean } {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const day = v.date(i.day, 'day', '日期');
-  const kind = v.oneOf(i.kind, 'kind', CALENDAR_KINDS, '日期类型');
-  const name = v.text(i.name, 'name', { max: 50, label: '名称' });
+export const setCalendarDay = defineCall({
+  permission: 'settings.write',
+  arg: f.args({ day: dayField, kind: f.oneOf(CALENDAR_KINDS, '日期类型'), name: f.text('名称', 50) }),
+}, (ctx, { day, kind, name }): CalendarDayView & { created: boolean } => {
   if (kind === 'workday' && !isWeekend(day)) {
     throw invalid('day', '调休上班日应为周六或周日；工作日本来就要上班。', 'workday_not_weekend');
   }
@@ -68,19 +67,21 @@ export function setCalendarDay(ctx: ServiceContext, raw: unknown): CalendarDayVi
     const live = existing.deletedAt ? restoreRow(ctx, calendarDays, existing) : existing;
     return { ...toDayView(updateRow(ctx, calendarDays, live, { kind, name })), created: existing.deletedAt !== null };
   });
-}
+});
 
-/** Take a day off the calendar (soft delete with a reason): it becomes an ordinary day again. */
-export function removeCalendarDay(ctx: ServiceContext, raw: unknown): { id: string; day: string } {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const day = v.date(i.day, 'day', '日期');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
+/**
+ * Take a day off the calendar (soft delete with a reason): it becomes an ordinary day again. The
+ * day, not the row id, names it (setCalendarDay brings the same row back).
+ */
+export const removeCalendarDay = defineCall({
+  permission: 'settings.write',
+  arg: f.args({ day: dayField, reason: f.text('删除原因', f.LEN.short) }),
+}, (ctx, { day, reason }): { id: string; day: string } => {
   const row = ctx.ledger.orm.select().from(calendarDays).where(eq(calendarDays.day, day)).get();
   if (!row || row.deletedAt) throw notFound('节假日日历中的日期', day, 'day');
   inTransaction(ctx, () => softDelete(ctx, calendarDays, row, reason));
   return { id: row.id, day };
-}
+});
 
 export interface RuleSetView {
   id: string;
@@ -94,8 +95,7 @@ export interface RuleSetView {
 }
 
 /** Every live rule-set version, newest version of each code first. */
-export function listRuleSets(ctx: ServiceContext): RuleSetView[] {
-  requirePermission(ctx, 'ledger.read');
+export const listRuleSets = defineQuery({ permission: 'ledger.read' }, (ctx): RuleSetView[] => {
   const rows = ctx.ledger.prepare(`
     SELECT s.id, s.code, s.name, s.rule_version, s.basis, s.rules,
       (SELECT COUNT(*) FROM rounds r WHERE r.rule_set_id = s.id AND r.deleted_at IS NULL) AS round_count
@@ -107,37 +107,44 @@ export function listRuleSets(ctx: ServiceContext): RuleSetView[] {
     id: r.id, code: r.code, name: r.name, ruleVersion: r.rule_version, basis: r.basis,
     rules: readRules(r.rules, r.code), roundCount: r.round_count,
   }));
-}
+});
 
 const CODE_RE = /^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,39}$/;
 
-function checkRules(raw: unknown): ClockRules {
-  const o = v.object(raw, 'rules');
-  for (const k of Object.keys(o)) {
-    if (!(RULE_KEYS as string[]).includes(k)) throw invalid(`rules.${k}`, `不认识的时限规则项：${k}。`, 'unknown_field');
-  }
-  const out = {} as ClockRules;
-  for (const k of RULE_KEYS) {
-    const f = RULE_FIELDS[k];
-    if (o[k] === undefined || o[k] === null) throw invalid(`rules.${k}`, `请填写${f.label}。`, 'required');
-    out[k] = v.int(o[k], `rules.${k}`, f.label, f.min, f.max);
-  }
-  return out;
-}
+const ruleField = (k: keyof ClockRules) => f.int(RULE_FIELDS[k].label, RULE_FIELDS[k].min, RULE_FIELDS[k].max);
+
+/**
+ * Every rule of a version, each a whole number within its bounds; a rule this version does not
+ * know is refused by name. A list is not a set of rules (valibot's objects would take one).
+ */
+const rulesObject = f.v.strictObject(
+  Object.fromEntries(RULE_KEYS.map((k) => [k, ruleField(k)])) as { [K in keyof ClockRules]: ReturnType<typeof ruleField> },
+  (issue) => {
+    const key = issue.path?.[issue.path.length - 1]?.key;
+    if (issue.expected === 'never') return `不认识的时限规则项：${String(key)}。`;
+    if (issue.input === undefined && typeof key === 'string') return `请填写${RULE_FIELDS[key as keyof ClockRules]?.label ?? '时限规则'}。`;
+    return '请填写时限规则。';
+  },
+);
+const rulesField = f.v.pipe(
+  f.v.custom<f.In<typeof rulesObject>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), '请填写时限规则。'),
+  rulesObject,
+);
 
 /**
  * A new version of a rule set (or the first version of a new code). Rule sets are never edited:
  * rounds already counted with a version must keep their deadlines, so a change is a new row with
  * ruleVersion + 1, and each round is moved to it explicitly (setRoundRuleSet).
  */
-export function createRuleSetVersion(ctx: ServiceContext, raw: unknown): RuleSetView {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const code = v.text(i.code, 'code', { max: 40, label: '规则代码' });
-  if (!CODE_RE.test(code)) throw invalid('code', '规则代码只能包含中文、字母、数字、点、下划线和连字符。', 'bad_code');
-  const name = v.text(i.name, 'name', { max: v.LEN.name, label: '规则名称' });
-  const basis = v.optText(i.basis, 'basis', { max: v.LEN.text, label: '依据' });
-  const rules = checkRules(i.rules);
+export const createRuleSetVersion = defineCall({
+  permission: 'settings.write',
+  arg: f.args({
+    code: f.v.pipe(f.text('规则代码', 40), f.rule('bad_code', (s: string) => CODE_RE.test(s), '规则代码只能包含中文、字母、数字、点、下划线和连字符。')),
+    name: f.text('规则名称', f.LEN.name),
+    basis: f.optText('依据', f.LEN.text),
+    rules: rulesField,
+  }),
+}, (ctx, { code, name, basis, rules }): RuleSetView => {
   // Deleted versions keep their number (the unique index covers them): count them too.
   const last = ctx.ledger.prepare('SELECT MAX(rule_version) AS n FROM clock_rule_sets WHERE code = ?').get(code) as { n: number | null };
   const ruleVersion = (last.n ?? 0) + 1;
@@ -145,18 +152,17 @@ export function createRuleSetVersion(ctx: ServiceContext, raw: unknown): RuleSet
     const row = insertRow(ctx, clockRuleSets, { code, name, ruleVersion, basis, rules: JSON.stringify(rules) }, { action: 'create_version' });
     return { id: row.id, code, name, ruleVersion, basis, rules, roundCount: 0 };
   });
-}
+});
 
 /** Choose the rule set a round's clocks follow (e.g. the 2017 two-month rules for an old round). */
-export function setRoundRuleSet(ctx: ServiceContext, raw: unknown): { roundId: string; ruleSetId: string } {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const roundId = v.id(i.roundId, 'roundId', '巡视轮次');
-  const ruleSetId = v.id(i.ruleSetId, 'ruleSetId', '时限规则');
+export const setRoundRuleSet = defineCall({
+  permission: 'settings.write',
+  arg: f.args({ roundId: f.id('巡视轮次'), ruleSetId: f.id('时限规则') }),
+}, (ctx, { roundId, ruleSetId }): { roundId: string; ruleSetId: string } => {
   const round = requireRow(ctx, rounds, roundId, '巡视轮次', 'roundId');
   const rs = requireRow(ctx, clockRuleSets, ruleSetId, '时限规则', 'ruleSetId');
   readRules(rs.rules, rs.code); // a damaged rule set is refused here (CORRUPT), not on the home page
   // Choosing the set already in use writes nothing (updateRow skips unchanged fields).
   inTransaction(ctx, () => updateRow(ctx, rounds, round, { ruleSetId }));
   return { roundId, ruleSetId };
-}
+});

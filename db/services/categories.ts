@@ -1,10 +1,11 @@
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
 import { problemCategories } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { defineCall } from '../core/call.js';
+import { count, defineLifecycle, type LifecycleOptions } from '../core/lifecycle.js';
+import * as f from '../domain/fields.js';
+import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 
 /**
  * Configurable problem categories (DOMAIN.md: "Categories are configurable, not hard-coded"): a
@@ -29,11 +30,8 @@ const LIST_SQL = `SELECT c.id, c.name, c.parent_id AS parentId, c.sort_order AS 
   (SELECT count(*) FROM problems p WHERE p.category_id = c.id AND p.deleted_at IS NULL) AS problemCount
 FROM problem_categories c WHERE c.deleted_at IS NULL ORDER BY c.sort_order, c.name, c.id`;
 
-const categoryName = (x: unknown) => v.text(x, 'name', { max: v.LEN.name, label: '类别名称' });
-
-function count(ctx: ServiceContext, sql: string, ...params: unknown[]): number {
-  return (ctx.ledger.prepare(sql).get(...params) as { n: number }).n;
-}
+const categoryName = f.text('类别名称', f.LEN.name);
+const categoryId = f.args({ id: f.id('问题类别') });
 
 /** The live categories (active or not) directly under `parentId` (null: top level), in display order. */
 function levelOf(ctx: ServiceContext, parentId: string | null): { id: string; name: string; sortOrder: number }[] {
@@ -81,17 +79,16 @@ function listTree(ctx: ServiceContext, activeOnly: boolean): CategoryNode[] {
 }
 
 /** The category tree in display order; `activeOnly` for pickers (a problem needs an active one). */
-export function listCategories(ctx: ServiceContext, raw: unknown = {}): CategoryNode[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  return listTree(ctx, v.bool(i.activeOnly, 'activeOnly', '仅显示启用的类别'));
-}
+export const listCategories = defineCall({
+  permission: 'ledger.read',
+  arg: f.v.optional(f.args({ activeOnly: f.bool('仅显示启用的类别') }), {}),
+}, (ctx, i): CategoryNode[] => listTree(ctx, i.activeOnly));
 
-export function createCategory(ctx: ServiceContext, raw: unknown): CategoryNode {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const name = categoryName(i.name);
-  const parentId = v.optId(i.parentId, 'parentId', '上级类别');
+export const createCategory = defineCall({
+  permission: 'settings.write',
+  arg: f.args({ name: categoryName, parentId: f.optId('上级类别') }),
+}, (ctx, i): CategoryNode => {
+  const { name, parentId } = i;
   if (parentId) {
     const parent = requireRow(ctx, problemCategories, parentId, '上级类别', 'parentId');
     if (parent.parentId) throw invalid('parentId', '问题类别最多两级，不能在小类下再建类别。', 'too_deep');
@@ -103,25 +100,24 @@ export function createCategory(ctx: ServiceContext, raw: unknown): CategoryNode 
     const c = insertRow(ctx, problemCategories, { name, parentId, sortOrder, active: true });
     return node(ctx, c.id);
   });
-}
+});
 
-export function renameCategory(ctx: ServiceContext, raw: unknown): CategoryNode {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, problemCategories, v.id(i.id, 'id', '问题类别'), '问题类别');
-  const name = categoryName(i.name);
+export const renameCategory = defineCall({
+  permission: 'settings.write',
+  arg: f.args({ id: f.id('问题类别'), name: categoryName }),
+}, (ctx, i): CategoryNode => {
+  const cur = requireRow(ctx, problemCategories, i.id, '问题类别');
+  const name = i.name;
   checkNameFree(ctx, cur.parentId, name, cur.id);
   return inTransaction(ctx, () => {
     updateRow(ctx, problemCategories, cur, { name }, { action: 'rename' });
     return node(ctx, cur.id);
   });
-}
+});
 
 /** Deactivate: no new problems may use it (or its 小类); existing problems keep it. */
-export function deactivateCategory(ctx: ServiceContext, raw: unknown): CategoryNode {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, problemCategories, v.id(i.id, 'id', '问题类别'), '问题类别');
+export const deactivateCategory = defineCall({ permission: 'settings.write', arg: categoryId }, (ctx, i): CategoryNode => {
+  const cur = requireRow(ctx, problemCategories, i.id, '问题类别');
   return inTransaction(ctx, () => {
     updateRow(ctx, problemCategories, cur, { active: false }, { action: 'deactivate' });
     for (const s of levelOf(ctx, cur.id)) {
@@ -130,13 +126,11 @@ export function deactivateCategory(ctx: ServiceContext, raw: unknown): CategoryN
     }
     return node(ctx, cur.id);
   });
-}
+});
 
 /** Reactivate one category; a 小类 needs its 大类 active first. Children stay as they are. */
-export function activateCategory(ctx: ServiceContext, raw: unknown): CategoryNode {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, problemCategories, v.id(i.id, 'id', '问题类别'), '问题类别');
+export const activateCategory = defineCall({ permission: 'settings.write', arg: categoryId }, (ctx, i): CategoryNode => {
+  const cur = requireRow(ctx, problemCategories, i.id, '问题类别');
   if (cur.parentId) {
     const parent = getRow(ctx, problemCategories, cur.parentId);
     if (parent && !parent.deletedAt && !parent.active) throw conflict('上级类别已停用，请先启用上级类别。', 'parent_inactive');
@@ -145,33 +139,22 @@ export function activateCategory(ctx: ServiceContext, raw: unknown): CategoryNod
     updateRow(ctx, problemCategories, cur, { active: true }, { action: 'activate' });
     return node(ctx, cur.id);
   });
-}
+});
 
 /**
  * Remove a category entered by mistake. One that live problems cite (or that still has 小类) is in
- * use and can only be deactivated.
+ * use and can only be deactivated. A restore needs its 大类 live and its name still free.
  */
-export function deleteCategory(ctx: ServiceContext, raw: unknown): { id: string; deleted: true } {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, problemCategories, v.id(i.id, 'id', '问题类别'), '问题类别');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
-  const used = count(ctx, 'SELECT count(*) AS n FROM problems WHERE category_id = ? AND deleted_at IS NULL', cur.id);
-  if (used > 0) throw conflict(`已有${used}个问题使用该类别，不能删除，只能停用。`, 'in_use');
-  if (levelOf(ctx, cur.id).length > 0) throw conflict('该类别下还有小类，请先删除或移走小类。', 'has_children');
-  return inTransaction(ctx, () => {
-    softDelete(ctx, problemCategories, cur, reason);
-    return { id: cur.id, deleted: true as const };
-  });
-}
-
-export function restoreCategory(ctx: ServiceContext, raw: unknown): CategoryNode {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '问题类别');
-  const cur = getRow(ctx, problemCategories, id);
-  if (!cur) throw notFound('问题类别', id, 'id');
-  if (cur.deletedAt) {
+const categoryLifecycle: Omit<LifecycleOptions<typeof problemCategories, unknown>, 'view'> = {
+  table: problemCategories,
+  label: '问题类别',
+  permission: 'settings.write',
+  beforeDelete(ctx, cur) {
+    const used = count(ctx, 'SELECT count(*) AS n FROM problems WHERE category_id = ? AND deleted_at IS NULL', cur.id);
+    if (used > 0) throw conflict(`已有${used}个问题使用该类别，不能删除，只能停用。`, 'in_use');
+    if (levelOf(ctx, cur.id).length > 0) throw conflict('该类别下还有小类，请先删除或移走小类。', 'has_children');
+  },
+  beforeRestore(ctx, cur) {
     if (cur.parentId) {
       const parent = getRow(ctx, problemCategories, cur.parentId);
       if (!parent || parent.deletedAt) throw conflict('上级类别已被删除，请先恢复上级类别。', 'parent_deleted');
@@ -179,24 +162,25 @@ export function restoreCategory(ctx: ServiceContext, raw: unknown): CategoryNode
     if (levelOf(ctx, cur.parentId).some((s) => s.name === cur.name)) {
       throw conflict(`同一级下已有名为“${cur.name}”的类别，不能恢复。`, 'duplicate');
     }
-  }
-  return inTransaction(ctx, () => {
-    restoreRow(ctx, problemCategories, cur);
-    return node(ctx, id);
-  });
-}
+  },
+};
+// A deleted category is no longer in the tree: its delete answers with the id only.
+export const { remove: deleteCategory } = defineLifecycle({ ...categoryLifecycle, view: (_ctx, row) => ({ id: row.id, deleted: true as const }) });
+export const { restore: restoreCategory } = defineLifecycle({ ...categoryLifecycle, view: (ctx, row): CategoryNode => node(ctx, row.id) });
 
 /**
  * Put the categories under one parent (null: the top level) in the given order. `orderedIds`
  * must list every live category of that level exactly once, so a stale screen cannot lose one.
  */
-export function reorderCategories(ctx: ServiceContext, raw: unknown): CategoryNode[] {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
-  const parentId = v.optId(i.parentId, 'parentId', '上级类别');
+export const reorderCategories = defineCall({
+  permission: 'settings.write',
+  arg: f.args({
+    parentId: f.optId('上级类别'),
+    orderedIds: f.v.pipe(f.v.array(f.id('问题类别'), '请提供类别的新顺序。'), f.v.maxLength(1000, '类别不能超过1000项。')),
+  }),
+}, (ctx, i): CategoryNode[] => {
+  const { parentId, orderedIds: ordered } = i;
   if (parentId) requireRow(ctx, problemCategories, parentId, '上级类别', 'parentId');
-  if (!Array.isArray(i.orderedIds)) throw invalid('orderedIds', '请提供类别的新顺序。', 'required');
-  const ordered = i.orderedIds.map((x) => v.id(x, 'orderedIds', '问题类别'));
   const current = levelOf(ctx, parentId);
   const same = ordered.length === current.length && new Set(ordered).size === ordered.length
     && current.every((c) => ordered.includes(c.id));
@@ -208,4 +192,4 @@ export function reorderCategories(ctx: ServiceContext, raw: unknown): CategoryNo
     });
     return listTree(ctx, false);
   });
-}
+});

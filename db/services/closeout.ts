@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { conflict, forbidden, illegal, invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import { defineCall } from '../core/call.js';
+import * as f from '../domain/fields.js';
 import { closeouts, taskStages, tasks } from '../schema/index.js';
-import * as v from '../core/validate.js';
 import { insertRow, requireRow, updateRow } from '../core/write.js';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { taskEvidence } from './evidence.js';
@@ -17,15 +17,22 @@ import { assertTransition, pendingCloseout, type Task } from './tasks.js';
  * supervising side who is not the submitter (four eyes) accepts it (→ 已销号) or returns it with a
  * reason (→ 推进中). Acceptance freezes a snapshot of what was approved.
  */
-export function submitCloseout(ctx: ServiceContext, raw: unknown): Task {
-  const user = requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const task = requireRow(ctx, tasks, v.id(i.taskId, 'taskId', '整改任务'), '整改任务', 'taskId');
+export const submitCloseout = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    taskId: f.id('整改任务'),
+    completedOn: f.date('完成日期'),
+    // Absent or null: on time when completed by the deadline in force.
+    reportedOnTime: f.v.nullish(f.v.boolean('按期完成应为是或否。')),
+    note: f.optText('销号说明'),
+  }),
+}, (ctx, a): Task => {
+  const user = ctx.user!;
+  const task = requireRow(ctx, tasks, a.taskId, '整改任务', 'taskId');
   assertTransition(task, 'pending_review');
-  const completedOn = v.date(i.completedOn, 'completedOn', '完成日期');
+  const { completedOn, note } = a;
   if (completedOn > ctx.clock.today()) throw invalid('completedOn', '完成日期不能晚于今天。', 'future');
-  const reportedOnTime = v.bool(i.reportedOnTime, 'reportedOnTime', '按期完成', completedOn <= task.currentDeadline);
-  const note = v.optText(i.note, 'note', { max: v.LEN.text, label: '销号说明' });
+  const reportedOnTime = a.reportedOnTime ?? completedOn <= task.currentDeadline;
   const need = readSettings(ctx).closeoutMinEvidence;
   const have = taskEvidence(ctx, task.id).length;
   if (have < need) {
@@ -43,7 +50,7 @@ export function submitCloseout(ctx: ServiceContext, raw: unknown): Task {
     refreshProblemRollup(ctx, task.problemId);
     return next;
   });
-}
+});
 
 /** The canonical frozen record of what a reviewer approved. */
 function snapshotOf(ctx: ServiceContext, task: Task, reviewerId: string, decidedAt: string, comment: string | null) {
@@ -68,12 +75,13 @@ function snapshotOf(ctx: ServiceContext, task: Task, reviewerId: string, decided
   return { text, hash: createHash('sha256').update(text).digest('hex') };
 }
 
-export function reviewCloseout(ctx: ServiceContext, raw: unknown): Task {
-  const reviewer = requirePermission(ctx, 'task.review');
-  const i = v.object(raw);
-  const task = requireRow(ctx, tasks, v.id(i.taskId, 'taskId', '整改任务'), '整改任务', 'taskId');
-  const decision = v.oneOf(i.decision, 'decision', ['accept', 'return'] as const, '审核结论');
-  const comment = v.optText(i.comment, 'comment', { max: v.LEN.text, label: '审核意见' });
+export const reviewCloseout = defineCall({
+  permission: 'task.review',
+  arg: f.args({ taskId: f.id('整改任务'), decision: f.oneOf(['accept', 'return'], '审核结论'), comment: f.optText('审核意见') }),
+}, (ctx, a): Task => {
+  const reviewer = ctx.user!;
+  const task = requireRow(ctx, tasks, a.taskId, '整改任务', 'taskId');
+  const { decision, comment } = a;
   if (decision === 'return' && !comment) throw invalid('comment', '退回时须写明退回理由。', 'required');
   if (task.status !== 'pending_review') throw illegal('该任务不在待审核状态，无法审核。', `${task.status}->review`);
   if (task.submittedBy === reviewer.id) throw forbidden('不能审核自己提交的销号申请，请由其他审核人员审核。', 'four_eyes');
@@ -93,4 +101,4 @@ export function reviewCloseout(ctx: ServiceContext, raw: unknown): Task {
     refreshProblemRollup(ctx, task.problemId);
     return next;
   });
-}
+});

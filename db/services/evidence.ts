@@ -4,9 +4,10 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { EVIDENCE_OWNERS, type EvidenceOwner } from '../domain/enums.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
+import { defineCall } from '../core/call.js';
 import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { evidence, evidenceBlobs, problems, progressEntries, tasks } from '../schema/index.js';
-import * as v from '../core/validate.js';
 import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 export type Evidence = Row<typeof evidence>;
@@ -38,24 +39,30 @@ export function assertTaskEditable(task: Row<typeof tasks>): void {
   if (task.status === 'closed') throw new DomainError('LOCKED', '任务已销号，如需补充或更换佐证材料，请先重新打开任务。', { reason: 'closed' });
 }
 
+const ownerTypeField = f.oneOf(EVIDENCE_OWNERS.codes, '材料所属');
+const ownerIdField = f.id('材料所属记录');
+const evidenceId = f.id('佐证材料');
+
 /**
  * Store the bytes once (content-addressed) and cite them from the owner record. The same file
  * uploaded twice is stored once; each citation is its own record with its own 形成日期.
  */
-export function addEvidence(ctx: ServiceContext, raw: unknown): Evidence {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const ownerType = v.oneOf(i.ownerType, 'ownerType', EVIDENCE_OWNERS.codes, '材料所属');
-  if (ownerType === 'clue') throw invalid('ownerType', '问题线索的材料不在此处上传。', 'bad_choice');
-  const ownerId = v.id(i.ownerId, 'ownerId', '材料所属记录');
-  const fileName = v.text(i.fileName, 'fileName', { max: 255, label: '文件名' });
-  if (/[\\/]/.test(fileName)) throw invalid('fileName', '文件名不能包含路径分隔符。', 'path');
-  const mimeType = typeof i.mimeType === 'string' && MIME_RE.test(i.mimeType) ? i.mimeType : 'application/octet-stream';
-  const formedOn = v.date(i.formedOn, 'formedOn', '形成日期');
+export const addEvidence = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    ownerType: f.v.pipe(ownerTypeField, f.rule('bad_choice', (t: EvidenceOwner) => t !== 'clue', '问题线索的材料不在此处上传。')),
+    ownerId: ownerIdField,
+    fileName: f.v.pipe(f.text('文件名', 255), f.rule('path', (s: string) => !/[\\/]/.test(s), '文件名不能包含路径分隔符。')),
+    // A type the file picker could not tell (or one that is not a MIME type) is stored as plain bytes.
+    mimeType: f.v.optional(f.v.fallback(f.v.pipe(f.v.string(), f.v.regex(MIME_RE)), 'application/octet-stream'), 'application/octet-stream'),
+    formedOn: f.date('形成日期'),
+    description: f.optText('材料说明', f.LEN.short),
+    dataBase64: f.v.pipe(f.v.string('文件内容无法读取。'), f.rule('bad_data', (s: string) => BASE64_RE.test(s), '文件内容无法读取。')),
+  }),
+}, (ctx, a): Evidence => {
+  const { ownerType, ownerId, fileName, mimeType, formedOn, description } = a;
   if (formedOn > ctx.clock.today()) throw invalid('formedOn', '形成日期不能晚于今天。', 'future');
-  const description = v.optText(i.description, 'description', { max: v.LEN.short, label: '材料说明' });
-  if (typeof i.dataBase64 !== 'string' || !BASE64_RE.test(i.dataBase64)) throw invalid('dataBase64', '文件内容无法读取。', 'bad_data');
-  const bytes = Buffer.from(i.dataBase64, 'base64');
+  const bytes = Buffer.from(a.dataBase64, 'base64');
   if (bytes.length === 0) throw invalid('dataBase64', '文件是空的。', 'empty');
   if (bytes.length > MAX_EVIDENCE_BYTES) throw invalid('dataBase64', '单个文件不能超过100MB。', 'too_large');
   const task = owningTask(ctx, ownerType, ownerId);
@@ -68,44 +75,42 @@ export function addEvidence(ctx: ServiceContext, raw: unknown): Evidence {
     if (task) updateRow(ctx, tasks, task, { materialRevision: task.materialRevision + 1 });
     return row;
   });
-}
+});
 
-export function listEvidence(ctx: ServiceContext, raw: unknown): Evidence[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const ownerType = v.oneOf(i.ownerType, 'ownerType', EVIDENCE_OWNERS.codes, '材料所属');
-  if (ownerType === 'clue') requirePermission(ctx, 'clue.read');
-  const ownerId = v.id(i.ownerId, 'ownerId', '材料所属记录');
+/** The live evidence of one owner; a clue's needs the clue right. */
+export const listEvidence = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ ownerType: ownerTypeField, ownerId: ownerIdField }),
+}, (ctx, a): Evidence[] => {
+  if (a.ownerType === 'clue') requirePermission(ctx, 'clue.read');
   return ctx.ledger.orm.select().from(evidence)
-    .where(and(eq(evidence.ownerType, ownerType), eq(evidence.ownerId, ownerId), isNull(evidence.deletedAt)))
+    .where(and(eq(evidence.ownerType, a.ownerType), eq(evidence.ownerId, a.ownerId), isNull(evidence.deletedAt)))
     .orderBy(asc(evidence.createdAt)).all();
-}
+});
 
 /** The file's bytes, re-hashed on the way out: a mismatch means the stored bytes were damaged. */
-export function getEvidenceContent(ctx: ServiceContext, raw: unknown) {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const ev = requireRow(ctx, evidence, v.id(i.id, 'id', '佐证材料'), '佐证材料');
+export const getEvidenceContent = defineCall({ permission: 'ledger.read', arg: f.args({ id: evidenceId }) }, (ctx, a) => {
+  const ev = requireRow(ctx, evidence, a.id, '佐证材料');
   if (ev.ownerType === 'clue') requirePermission(ctx, 'clue.read');
   const blob = ctx.ledger.orm.select().from(evidenceBlobs).where(eq(evidenceBlobs.sha256, ev.sha256)).get();
   if (!blob) throw notFound('文件内容', ev.sha256);
   if (sha256(blob.data) !== ev.sha256) throw new DomainError('CORRUPT', `文件“${ev.fileName}”的内容与登记的SHA-256不一致，可能已损坏。`, { reason: 'hash_mismatch' });
   return { id: ev.id, fileName: ev.fileName, mimeType: ev.mimeType, sha256: ev.sha256, size: ev.size, dataBase64: blob.data.toString('base64') };
-}
+});
 
-export function removeEvidence(ctx: ServiceContext, raw: unknown): Evidence {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const ev = requireRow(ctx, evidence, v.id(i.id, 'id', '佐证材料'), '佐证材料');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除理由' });
+export const removeEvidence = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ id: evidenceId, reason: f.text('删除理由', f.LEN.short) }),
+}, (ctx, a): Evidence => {
+  const ev = requireRow(ctx, evidence, a.id, '佐证材料');
   const task = owningTask(ctx, ev.ownerType, ev.ownerId);
   if (task) assertTaskEditable(task);
   return inTransaction(ctx, () => {
-    const row = softDelete(ctx, evidence, ev, reason);
+    const row = softDelete(ctx, evidence, ev, a.reason);
     if (task) updateRow(ctx, tasks, task, { materialRevision: task.materialRevision + 1 });
     return row;
   });
-}
+});
 
 /** Live evidence citing a task directly or through its progress entries. */
 export function taskEvidence(ctx: ServiceContext, taskId: string): Evidence[] {

@@ -1,6 +1,6 @@
-import type { ServiceContext } from '../core/context.js';
+import { defineCall } from '../core/call.js';
 import { requirePermission } from '../core/permissions.js';
-import * as v from '../core/validate.js';
+import * as f from '../domain/fields.js';
 
 export interface HistoryEntry {
   seq: number;
@@ -17,14 +17,11 @@ export interface HistoryEntry {
 const CLUE_ENTITIES = new Set(['clues', 'clue_dispositions']);
 
 /** The full change history of one record, oldest first, from the audit trail. */
-export function history(ctx: ServiceContext, raw: unknown): HistoryEntry[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const entityId = v.id(i.entityId, 'entityId', '记录');
+export const history = defineCall({ permission: 'ledger.read', arg: f.args({ entityId: f.id('记录') }) }, (ctx, a): HistoryEntry[] => {
   const rows = ctx.ledger.prepare(`
     SELECT a.seq, a.at, a.user_id, u.display_name, a.action, a.entity, a.before, a.after
     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-    WHERE a.entity_id = ? ORDER BY a.seq`).all(entityId) as {
+    WHERE a.entity_id = ? ORDER BY a.seq`).all(a.entityId) as {
     seq: number; at: string; user_id: string | null; display_name: string | null; action: string; entity: string; before: string | null; after: string | null;
   }[];
   if (rows.some((r) => CLUE_ENTITIES.has(r.entity))) requirePermission(ctx, 'clue.read');
@@ -33,7 +30,7 @@ export function history(ctx: ServiceContext, raw: unknown): HistoryEntry[] {
     before: r.before === null ? null : (JSON.parse(r.before) as Record<string, unknown>),
     after: r.after === null ? null : (JSON.parse(r.after) as Record<string, unknown>),
   }));
-}
+});
 
 export interface RecentEntry {
   seq: number;
@@ -90,10 +87,12 @@ function openOf(entity: string, id: string, o: Record<string, unknown> | null): 
  * Clue records and evidence of clues are left out: they are sensitive and have their own screen
  * for those with the right.
  */
-export function recentActivity(ctx: ServiceContext, raw: unknown = {}): RecentEntry[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw ?? {});
-  const limit = i.limit === undefined || i.limit === null ? 20 : v.int(i.limit, 'limit', '条数', 1, 100);
+export const recentActivity = defineCall({
+  permission: 'ledger.read',
+  // Absent: the latest 20.
+  arg: f.v.nullish(f.args({ limit: f.optInt('条数', 1, 100) }), {}),
+}, (ctx, a): RecentEntry[] => {
+  const limit = a.limit ?? 20;
   const stmt = ctx.ledger.prepare(`
     SELECT a.seq, a.at, u.display_name, a.action, a.entity, a.entity_id, a.before, a.after
     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
@@ -128,7 +127,7 @@ export function recentActivity(ctx: ServiceContext, raw: unknown = {}): RecentEn
     }
   }
   return out;
-}
+});
 
 /** Updates the engine makes on its own (roll-ups, revision counters) are not news. */
 const BOOKKEEPING: Record<string, Set<string>> = {

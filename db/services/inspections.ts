@@ -1,11 +1,12 @@
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { FEEDBACK_KINDS } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import { conflict, invalid } from '../domain/errors.js';
 import { feedbacks, inspections, rounds, teams, units } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { defineCall } from '../core/call.js';
+import { count, defineLifecycle } from '../core/lifecycle.js';
+import * as f from '../domain/fields.js';
+import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 
 /**
  * 巡视对象: one unit inspected in one round by one team, and the 反馈意见 it received. The
@@ -81,9 +82,9 @@ function feedbackView(ctx: ServiceContext, id: string): FeedbackView {
   return ctx.ledger.prepare(ONE_FEEDBACK_SQL).get(id) as FeedbackView;
 }
 
-function count(ctx: ServiceContext, sql: string, ...params: unknown[]): number {
-  return (ctx.ledger.prepare(sql).get(...params) as { n: number }).n;
-}
+const includeDeleted = f.bool('包含已删除的记录');
+const inspectionId = f.id('巡视对象');
+const teamIdField = f.optId('巡视组');
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -106,33 +107,32 @@ function usesOf(ctx: ServiceContext, inspectionId: string): number {
 // ---------------------------------------------------------------------------------------------
 // Inspections
 
-export function listInspections(ctx: ServiceContext, raw: unknown): InspectionView[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const round = requireRow(ctx, rounds, v.id(i.roundId, 'roundId', '巡视轮次'), '巡视轮次', 'roundId');
-  const withDeleted = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除的记录');
-  return (ctx.ledger.prepare(LIST_INSPECTIONS_SQL).all(round.id, withDeleted ? 1 : 0) as RawInspection[]).map(toView);
-}
+export const listInspections = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ roundId: f.id('巡视轮次'), includeDeleted }),
+}, (ctx, i): InspectionView[] => {
+  const round = requireRow(ctx, rounds, i.roundId, '巡视轮次', 'roundId');
+  return (ctx.ledger.prepare(LIST_INSPECTIONS_SQL).all(round.id, i.includeDeleted ? 1 : 0) as RawInspection[]).map(toView);
+});
 
-export function getInspection(ctx: ServiceContext, raw: unknown): InspectionDetail {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const insp = requireRow(ctx, inspections, v.id(i.id, 'id', '巡视对象'), '巡视对象');
+export const getInspection = defineCall({ permission: 'ledger.read', arg: f.args({ id: inspectionId }) }, (ctx, i): InspectionDetail => {
+  const insp = requireRow(ctx, inspections, i.id, '巡视对象');
   const round = getRow(ctx, rounds, insp.roundId);
   return {
     ...inspectionView(ctx, insp.id),
     roundName: round?.name ?? '',
     feedbacks: ctx.ledger.prepare(LIST_FEEDBACK_SQL).all(insp.id, 0) as FeedbackView[],
   };
-}
+});
 
 /** Add a unit to a round (optionally with its team). A unit is inspected at most once per round. */
-export function createInspection(ctx: ServiceContext, raw: unknown): InspectionView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const round = requireRow(ctx, rounds, v.id(i.roundId, 'roundId', '巡视轮次'), '巡视轮次', 'roundId');
-  const unit = requireRow(ctx, units, v.id(i.unitId, 'unitId', '被巡视单位'), '被巡视单位', 'unitId');
-  const teamId = v.optId(i.teamId, 'teamId', '巡视组');
+export const createInspection = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ roundId: f.id('巡视轮次'), unitId: f.id('被巡视单位'), teamId: teamIdField }),
+}, (ctx, i): InspectionView => {
+  const round = requireRow(ctx, rounds, i.roundId, '巡视轮次', 'roundId');
+  const unit = requireRow(ctx, units, i.unitId, '被巡视单位', 'unitId');
+  const teamId = i.teamId;
   checkTeam(ctx, teamId, round.id);
   // The unique index inspections_round_unit_uq also covers deleted rows (a tombstone keeps its
   // identity for exchange, EXCHANGE.md 6), so a removed one is brought back, not created again.
@@ -149,7 +149,7 @@ export function createInspection(ctx: ServiceContext, raw: unknown): InspectionV
       throw e;
     }
   });
-}
+});
 
 function duplicate(unitName: string, deleted: boolean) {
   return deleted
@@ -158,56 +158,45 @@ function duplicate(unitName: string, deleted: boolean) {
 }
 
 /** Change or clear the team of an inspection (round and unit are its identity and do not change). */
-export function updateInspection(ctx: ServiceContext, raw: unknown): InspectionView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, inspections, v.id(i.id, 'id', '巡视对象'), '巡视对象');
+export const updateInspection = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ id: inspectionId, teamId: f.patch(teamIdField) }),
+}, (ctx, i): InspectionView => {
+  const cur = requireRow(ctx, inspections, i.id, '巡视对象');
   const patch: Partial<Inspection> = {};
   if (i.teamId !== undefined) {
-    patch.teamId = v.optId(i.teamId, 'teamId', '巡视组');
+    patch.teamId = i.teamId;
     checkTeam(ctx, patch.teamId, cur.roundId);
   }
   return inTransaction(ctx, () => {
     updateRow(ctx, inspections, cur, patch);
     return inspectionView(ctx, cur.id);
   });
-}
+});
 
-export function deleteInspection(ctx: ServiceContext, raw: unknown): InspectionView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, inspections, v.id(i.id, 'id', '巡视对象'), '巡视对象');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
-  const n = usesOf(ctx, cur.id);
-  if (n > 0) throw conflict(`该巡视对象下还有${n}条问题、报告或评估记录，不能删除。`, 'in_use');
-  return inTransaction(ctx, () => {
-    softDelete(ctx, inspections, cur, reason);
-    return inspectionView(ctx, cur.id);
-  });
-}
-
-export function restoreInspection(ctx: ServiceContext, raw: unknown): InspectionView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '巡视对象');
-  const cur = getRow(ctx, inspections, id);
-  if (!cur) throw notFound('巡视对象', id, 'id');
-  if (cur.deletedAt) {
+/** Records that still hang on an inspection keep it; it comes back only under a live round and unit. */
+export const { remove: deleteInspection, restore: restoreInspection } = defineLifecycle({
+  table: inspections,
+  label: '巡视对象',
+  permission: 'ledger.write',
+  beforeDelete(ctx, cur) {
+    const n = usesOf(ctx, cur.id);
+    if (n > 0) throw conflict(`该巡视对象下还有${n}条问题、报告或评估记录，不能删除。`, 'in_use');
+  },
+  beforeRestore(ctx, cur) {
     const round = getRow(ctx, rounds, cur.roundId);
     const unit = getRow(ctx, units, cur.unitId);
     if (!round || round.deletedAt) throw conflict('所属巡视轮次已被删除，请先恢复轮次。', 'parent_deleted');
     if (!unit || unit.deletedAt) throw conflict('被巡视单位已被删除，请先恢复该单位。', 'parent_deleted');
-  }
-  return inTransaction(ctx, () => {
-    const restored = restoreRow(ctx, inspections, cur);
-    // Its team may have been removed meanwhile: keep the inspection, drop the dangling team.
-    if (restored.teamId) {
-      const team = getRow(ctx, teams, restored.teamId);
-      if (!team || team.deletedAt) updateRow(ctx, inspections, restored, { teamId: null });
-    }
-    return inspectionView(ctx, id);
-  });
-}
+  },
+  after(ctx, row) {
+    // Restored, its team may have been removed meanwhile: keep the inspection, drop the dangling team.
+    if (row.deletedAt || !row.teamId) return;
+    const team = getRow(ctx, teams, row.teamId);
+    if (!team || team.deletedAt) updateRow(ctx, inspections, row, { teamId: null });
+  },
+  view: (ctx, row) => inspectionView(ctx, row.id),
+});
 
 // ---------------------------------------------------------------------------------------------
 // 反馈意见
@@ -220,41 +209,44 @@ function checkFeedbackDate(ctx: ServiceContext, inspection: Inspection, date: st
   }
 }
 
-const docNumberOf = (x: unknown) => v.optText(x, 'docNumber', { max: 100, label: '文号' });
-const bodyOf = (x: unknown) => v.text(x, 'body', { max: v.LEN.long, label: '反馈意见正文' });
+const feedbackKind = f.oneOf(FEEDBACK_KINDS.codes, '反馈方式');
+const feedbackDate = f.date('反馈日期');
+const docNumber = f.optText('文号', 100);
+const body = f.text('反馈意见正文', f.LEN.long);
 
-export function listFeedback(ctx: ServiceContext, raw: unknown): FeedbackView[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const insp = requireRow(ctx, inspections, v.id(i.inspectionId, 'inspectionId', '巡视对象'), '巡视对象', 'inspectionId');
-  const withDeleted = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除的记录');
-  return ctx.ledger.prepare(LIST_FEEDBACK_SQL).all(insp.id, withDeleted ? 1 : 0) as FeedbackView[];
-}
+export const listFeedback = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ inspectionId, includeDeleted }),
+}, (ctx, i): FeedbackView[] => {
+  const insp = requireRow(ctx, inspections, i.inspectionId, '巡视对象', 'inspectionId');
+  return ctx.ledger.prepare(LIST_FEEDBACK_SQL).all(insp.id, i.includeDeleted ? 1 : 0) as FeedbackView[];
+});
 
-export function addFeedback(ctx: ServiceContext, raw: unknown): FeedbackView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const insp = requireRow(ctx, inspections, v.id(i.inspectionId, 'inspectionId', '巡视对象'), '巡视对象', 'inspectionId');
-  const kind = v.oneOf(i.kind ?? 'collective', 'kind', FEEDBACK_KINDS.codes, '反馈方式');
-  const feedbackDate = v.date(i.feedbackDate, 'feedbackDate', '反馈日期');
-  const docNumber = docNumberOf(i.docNumber);
-  const body = bodyOf(i.body);
-  checkFeedbackDate(ctx, insp, feedbackDate);
+/** Without a kind, 集体反馈. */
+export const addFeedback = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ inspectionId, kind: f.v.nullish(feedbackKind, 'collective'), feedbackDate, docNumber, body }),
+}, (ctx, i): FeedbackView => {
+  const insp = requireRow(ctx, inspections, i.inspectionId, '巡视对象', 'inspectionId');
+  checkFeedbackDate(ctx, insp, i.feedbackDate);
   return inTransaction(ctx, () => {
-    const f = insertRow(ctx, feedbacks, { inspectionId: insp.id, kind, feedbackDate, docNumber, body });
-    return feedbackView(ctx, f.id);
+    const fb = insertRow(ctx, feedbacks, { inspectionId: insp.id, kind: i.kind, feedbackDate: i.feedbackDate, docNumber: i.docNumber, body: i.body });
+    return feedbackView(ctx, fb.id);
   });
-}
+});
 
-export function updateFeedback(ctx: ServiceContext, raw: unknown): FeedbackView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, feedbacks, v.id(i.id, 'id', '反馈意见'), '反馈意见');
+export const updateFeedback = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    id: f.id('反馈意见'), kind: f.patch(feedbackKind), feedbackDate: f.patch(feedbackDate), docNumber: f.patch(docNumber), body: f.patch(body),
+  }),
+}, (ctx, i): FeedbackView => {
+  const cur = requireRow(ctx, feedbacks, i.id, '反馈意见');
   const patch: Partial<Feedback> = {};
-  if (i.kind !== undefined) patch.kind = v.oneOf(i.kind, 'kind', FEEDBACK_KINDS.codes, '反馈方式');
-  if (i.feedbackDate !== undefined) patch.feedbackDate = v.date(i.feedbackDate, 'feedbackDate', '反馈日期');
-  if (i.docNumber !== undefined) patch.docNumber = docNumberOf(i.docNumber);
-  if (i.body !== undefined) patch.body = bodyOf(i.body);
+  if (i.kind !== undefined) patch.kind = i.kind;
+  if (i.feedbackDate !== undefined) patch.feedbackDate = i.feedbackDate;
+  if (i.docNumber !== undefined) patch.docNumber = i.docNumber;
+  if (i.body !== undefined) patch.body = i.body;
   if (patch.feedbackDate) {
     const insp = requireRow(ctx, inspections, cur.inspectionId, '巡视对象', 'inspectionId');
     checkFeedbackDate(ctx, insp, patch.feedbackDate);
@@ -263,34 +255,20 @@ export function updateFeedback(ctx: ServiceContext, raw: unknown): FeedbackView 
     updateRow(ctx, feedbacks, cur, patch);
     return feedbackView(ctx, cur.id);
   });
-}
+});
 
-/** Feedback cited by live problems is in use. */
-export function deleteFeedback(ctx: ServiceContext, raw: unknown): FeedbackView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, feedbacks, v.id(i.id, 'id', '反馈意见'), '反馈意见');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
-  const n = count(ctx, 'SELECT count(*) AS n FROM problems WHERE feedback_id = ? AND deleted_at IS NULL', cur.id);
-  if (n > 0) throw conflict(`该反馈意见还对应${n}个问题，不能删除。`, 'in_use');
-  return inTransaction(ctx, () => {
-    softDelete(ctx, feedbacks, cur, reason);
-    return feedbackView(ctx, cur.id);
-  });
-}
-
-export function restoreFeedback(ctx: ServiceContext, raw: unknown): FeedbackView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '反馈意见');
-  const cur = getRow(ctx, feedbacks, id);
-  if (!cur) throw notFound('反馈意见', id, 'id');
-  if (cur.deletedAt) {
+/** Feedback cited by live problems is in use; it comes back only while its inspection is live. */
+export const { remove: deleteFeedback, restore: restoreFeedback } = defineLifecycle({
+  table: feedbacks,
+  label: '反馈意见',
+  permission: 'ledger.write',
+  beforeDelete(ctx, cur) {
+    const n = count(ctx, 'SELECT count(*) AS n FROM problems WHERE feedback_id = ? AND deleted_at IS NULL', cur.id);
+    if (n > 0) throw conflict(`该反馈意见还对应${n}个问题，不能删除。`, 'in_use');
+  },
+  beforeRestore(ctx, cur) {
     const insp = getRow(ctx, inspections, cur.inspectionId);
     if (!insp || insp.deletedAt) throw conflict('所属巡视对象已被删除，请先恢复。', 'parent_deleted');
-  }
-  return inTransaction(ctx, () => {
-    restoreRow(ctx, feedbacks, cur);
-    return feedbackView(ctx, id);
-  });
-}
+  },
+  view: (ctx, row) => feedbackView(ctx, row.id),
+});

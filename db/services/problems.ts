@@ -1,33 +1,43 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
+import { defineLifecycle } from '../core/lifecycle.js';
 import { PROBLEM_SOURCES } from '../domain/enums.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { feedbacks, problems, rounds, tasks, units } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { assertLive, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { assertLive, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 
 export type Problem = Row<typeof problems>;
 
-function disclosure(i: v.Input, current?: Problem) {
-  const flagged = i.notForDisclosure === undefined ? (current?.notForDisclosure ?? false) : v.bool(i.notForDisclosure, 'notForDisclosure', '不予公开');
-  const reason = i.notForDisclosureReason === undefined
-    ? (current?.notForDisclosureReason ?? null)
-    : v.optText(i.notForDisclosureReason, 'notForDisclosureReason', { max: v.LEN.short, label: '不予公开的理由' });
-  // 整改情况公开: an item left out of the disclosure must say why (state secret, case under investigation…).
-  if (flagged && !reason) throw invalid('notForDisclosureReason', '标记为不予公开时，请填写不予公开的理由。', 'required');
-  return { notForDisclosure: flagged, notForDisclosureReason: flagged ? reason : null };
+const descriptionField = f.text('问题描述');
+const categoryField = f.id('问题类别');
+const sourceField = f.oneOf(PROBLEM_SOURCES.codes, '问题来源');
+const remarkField = f.optText('备注');
+const isKeyField = f.bool('重点难点问题');
+const leadLeaderField = f.optText('领办领导', f.LEN.name);
+const disclosureField = f.bool('不予公开');
+const disclosureReasonField = f.optText('不予公开的理由', f.LEN.short);
+
+interface Flags {
+  isKey?: boolean;
+  leadLeader?: string | null;
+  notForDisclosure?: boolean;
+  notForDisclosureReason?: string | null;
 }
 
-function keyLeader(i: v.Input, current?: Problem) {
-  const isKey = i.isKey === undefined ? (current?.isKey ?? false) : v.bool(i.isKey, 'isKey', '重点难点问题');
-  const leadLeader = i.leadLeader === undefined
-    ? (current?.leadLeader ?? null)
-    : v.optText(i.leadLeader, 'leadLeader', { max: v.LEN.name, label: '领办领导' });
+/** The key-problem and disclosure flags after a create or an update (absent = the current value). */
+function flags(a: Flags, current?: Problem) {
+  const isKey = a.isKey ?? current?.isKey ?? false;
+  const leadLeader = a.leadLeader === undefined ? (current?.leadLeader ?? null) : a.leadLeader;
   // 重点难点问题由主要负责人等领导带头领办: a key problem names its leading leader.
   if (isKey && !leadLeader) throw invalid('leadLeader', '重点难点问题须填写领办领导。', 'required');
-  return { isKey, leadLeader };
+  const flagged = a.notForDisclosure ?? current?.notForDisclosure ?? false;
+  const reason = a.notForDisclosureReason === undefined ? (current?.notForDisclosureReason ?? null) : a.notForDisclosureReason;
+  // 整改情况公开: an item left out of the disclosure must say why (state secret, case under investigation…).
+  if (flagged && !reason) throw invalid('notForDisclosureReason', '标记为不予公开时，请填写不予公开的理由。', 'required');
+  return { isKey, leadLeader, notForDisclosure: flagged, notForDisclosureReason: flagged ? reason : null };
 }
 
 function checkCategory(ctx: ServiceContext, id: string) {
@@ -37,20 +47,28 @@ function checkCategory(ctx: ServiceContext, id: string) {
 }
 
 /** Record a problem of a unit's problem list (问题清单). */
-export function createProblem(ctx: ServiceContext, raw: unknown): Problem {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  let unitId = v.optId(i.unitId, 'unitId', '被巡视单位');
-  let roundId = v.optId(i.roundId, 'roundId', '巡视轮次');
-  const inspectionId = v.optId(i.inspectionId, 'inspectionId', '巡视对象');
-  const feedbackId = v.optId(i.feedbackId, 'feedbackId', '反馈意见');
-  const categoryId = v.id(i.categoryId, 'categoryId', '问题类别');
-  const description = v.text(i.description, 'description', { max: v.LEN.text, label: '问题描述' });
-  const source = v.oneOf(i.source ?? 'inspection_feedback', 'source', PROBLEM_SOURCES.codes, '问题来源');
-  const remark = v.optText(i.remark, 'remark', { max: v.LEN.text, label: '备注' });
-  const reboundOfId = v.optId(i.reboundOfId, 'reboundOfId', '反弹的原问题');
-  const key = keyLeader(i);
-  const disc = disclosure(i);
+export const createProblem = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    unitId: f.optId('被巡视单位'),
+    roundId: f.optId('巡视轮次'),
+    inspectionId: f.optId('巡视对象'),
+    feedbackId: f.optId('反馈意见'),
+    categoryId: categoryField,
+    description: descriptionField,
+    // Absent or null: a problem found by the inspection's feedback (the usual case).
+    source: f.v.nullish(sourceField, 'inspection_feedback'),
+    remark: remarkField,
+    reboundOfId: f.optId('反弹的原问题'),
+    isKey: isKeyField,
+    leadLeader: leadLeaderField,
+    notForDisclosure: disclosureField,
+    notForDisclosureReason: disclosureReasonField,
+  }),
+}, (ctx, a): Problem => {
+  let { unitId, roundId } = a;
+  const { inspectionId, feedbackId, categoryId, description, source, remark, reboundOfId } = a;
+  const key = flags(a);
   if (inspectionId) {
     const insp = ctx.ledger.prepare('SELECT unit_id AS unitId, round_id AS roundId FROM inspections WHERE id = ? AND deleted_at IS NULL')
       .get(inspectionId) as { unitId: string; roundId: string } | undefined;
@@ -61,7 +79,8 @@ export function createProblem(ctx: ServiceContext, raw: unknown): Problem {
     roundId = insp.roundId;
   }
   if (!unitId) throw invalid('unitId', '请选择被巡视单位。', 'required');
-  assertLive(ctx, units, unitId, '被巡视单位', 'unitId');
+  const unit = unitId;
+  assertLive(ctx, units, unit, '被巡视单位', 'unitId');
   if (roundId) assertLive(ctx, rounds, roundId, '巡视轮次', 'roundId');
   if (feedbackId) {
     const fb = requireRow(ctx, feedbacks, feedbackId, '反馈意见', 'feedbackId');
@@ -70,13 +89,13 @@ export function createProblem(ctx: ServiceContext, raw: unknown): Problem {
   checkCategory(ctx, categoryId);
   if (reboundOfId) assertLive(ctx, problems, reboundOfId, '反弹的原问题', 'reboundOfId');
   return inTransaction(ctx, () => {
-    const seq = nextSeq(ctx, unitId, roundId);
+    const seq = nextSeq(ctx, unit, roundId);
     return insertRow(ctx, problems, {
-      roundId, unitId, inspectionId, feedbackId, seq, categoryId, description, source, remark, reboundOfId,
-      ...key, ...disc, status: 'open', deadline: null, taskCount: 0, closedTaskCount: 0,
+      roundId, unitId: unit, inspectionId, feedbackId, seq, categoryId, description, source, remark, reboundOfId,
+      ...key, status: 'open', deadline: null, taskCount: 0, closedTaskCount: 0,
     });
   });
-}
+});
 
 function nextSeq(ctx: ServiceContext, unitId: string, roundId: string | null): number {
   const r = ctx.ledger
@@ -85,50 +104,52 @@ function nextSeq(ctx: ServiceContext, unitId: string, roundId: string | null): n
   return r.n;
 }
 
-export function updateProblem(ctx: ServiceContext, raw: unknown): Problem {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, problems, v.id(i.id, 'id', '问题'), '问题');
-  const patch: Partial<Problem> = { ...keyLeader(i, cur), ...disclosure(i, cur) };
-  if (i.description !== undefined) patch.description = v.text(i.description, 'description', { max: v.LEN.text, label: '问题描述' });
-  if (i.categoryId !== undefined) {
-    patch.categoryId = v.id(i.categoryId, 'categoryId', '问题类别');
-    if (patch.categoryId !== cur.categoryId) checkCategory(ctx, patch.categoryId);
+/** Edit a problem; absent keys keep their value, null clears an optional one. */
+export const updateProblem = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    id: f.id('问题'),
+    isKey: f.patch(isKeyField),
+    leadLeader: f.patch(leadLeaderField),
+    notForDisclosure: f.patch(disclosureField),
+    notForDisclosureReason: f.patch(disclosureReasonField),
+    description: f.patch(descriptionField),
+    categoryId: f.patch(categoryField),
+    source: f.patch(sourceField),
+    remark: f.patch(remarkField),
+  }),
+}, (ctx, a): Problem => {
+  const cur = requireRow(ctx, problems, a.id, '问题');
+  const patch: Partial<Problem> = { ...flags(a, cur) };
+  if (a.description !== undefined) patch.description = a.description;
+  if (a.categoryId !== undefined) {
+    patch.categoryId = a.categoryId;
+    if (a.categoryId !== cur.categoryId) checkCategory(ctx, a.categoryId);
   }
-  if (i.source !== undefined) patch.source = v.oneOf(i.source, 'source', PROBLEM_SOURCES.codes, '问题来源');
-  if (i.remark !== undefined) patch.remark = v.optText(i.remark, 'remark', { max: v.LEN.text, label: '备注' });
+  if (a.source !== undefined) patch.source = a.source;
+  if (a.remark !== undefined) patch.remark = a.remark;
   return inTransaction(ctx, () => updateRow(ctx, problems, cur, patch));
-}
+});
 
 /** A problem with live tasks is not deleted: drop or merge its tasks first, each with a reason. */
-export function deleteProblem(ctx: ServiceContext, raw: unknown): Problem {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, problems, v.id(i.id, 'id', '问题'), '问题');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除理由' });
-  const live = ctx.ledger.orm.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.problemId, cur.id), isNull(tasks.deletedAt))).get();
-  if (live) throw conflict('该问题下还有整改任务，请先撤销或合并这些任务。', 'has_tasks');
-  return inTransaction(ctx, () => softDelete(ctx, problems, cur, reason));
-}
+export const { remove: deleteProblem, restore: restoreProblem } = defineLifecycle({
+  table: problems,
+  label: '问题',
+  permission: 'ledger.write',
+  strictRestore: true,
+  beforeDelete(ctx, cur) {
+    const live = ctx.ledger.orm.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.problemId, cur.id), isNull(tasks.deletedAt))).get();
+    if (live) throw conflict('该问题下还有整改任务，请先撤销或合并这些任务。', 'has_tasks');
+  },
+});
 
-export function restoreProblem(ctx: ServiceContext, raw: unknown): Problem {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '问题');
-  const cur = ctx.ledger.orm.select().from(problems).where(eq(problems.id, id)).get();
-  if (!cur) throw invalid('id', `问题不存在：${id}`, 'not_found');
-  if (!cur.deletedAt) throw conflict('该问题未被删除。', 'not_deleted');
-  return inTransaction(ctx, () => restoreRow(ctx, problems, cur));
-}
-
-export function getProblem(ctx: ServiceContext, raw: unknown) {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const p = requireRow(ctx, problems, v.id(i.id, 'id', '问题'), '问题');
+/** A problem and its live tasks (the problem's detail view). */
+export const getProblem = defineCall({ permission: 'ledger.read', arg: f.args({ id: f.id('问题') }) }, (ctx, a) => {
+  const p = requireRow(ctx, problems, a.id, '问题');
   const taskRows = ctx.ledger.orm.select().from(tasks)
     .where(and(eq(tasks.problemId, p.id), isNull(tasks.deletedAt))).orderBy(asc(tasks.seq)).all();
   return { ...p, tasks: taskRows };
-}
+});
 
 /**
  * The roll-up after adding one new (draft) task: cheaper than a recount, and exact — a draft

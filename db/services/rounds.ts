@@ -1,11 +1,12 @@
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { INSPECTION_FORMS, LEVELS, ROUND_KINDS, type Level } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import { conflict, invalid } from '../domain/errors.js';
 import { clockRuleSets, rounds, teams } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { defineCall } from '../core/call.js';
+import { count, defineLifecycle } from '../core/lifecycle.js';
+import * as f from '../domain/fields.js';
+import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 
 /**
  * 巡视轮次 and 巡视组, recorded by the inspection office. A round picks the statutory-clock rule
@@ -76,17 +77,19 @@ function teamView(ctx: ServiceContext, id: string): TeamView {
   return ctx.ledger.prepare(ONE_TEAM_SQL).get(id) as TeamView;
 }
 
-function count(ctx: ServiceContext, sql: string, ...params: unknown[]): number {
-  return (ctx.ledger.prepare(sql).get(...params) as { n: number }).n;
-}
-
-function deleteReason(i: v.Input): string {
-  return v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
-}
-
-function includeDeleted(i: v.Input): boolean {
-  return v.bool(i.includeDeleted, 'includeDeleted', '包含已删除的记录');
-}
+const includeDeleted = f.bool('包含已删除的记录');
+const roundIdArg = f.args({ id: f.id('巡视轮次') });
+const roundName = f.text('轮次名称', f.LEN.short);
+const levelField = f.oneOf(LEVELS.codes, '层级');
+const formField = f.oneOf(INSPECTION_FORMS.codes, '巡视或巡察');
+const kindField = f.oneOf(ROUND_KINDS.codes, '巡视类型');
+const roundDates = {
+  mobilisedOn: f.optDate('动员部署日期'),
+  enteredOn: f.optDate('进驻日期'),
+  feedbackOn: f.optDate('反馈日期'),
+};
+const teamNumber = f.int('组号', 1, 999);
+const leaderNameField = f.optText('组长', f.LEN.name);
 
 // ---------------------------------------------------------------------------------------------
 // Rounds
@@ -126,55 +129,63 @@ function formFor(level: Level): Round['form'] {
   return level === 'central' || level === 'province' ? 'xunshi' : 'xuncha';
 }
 
-export function listRounds(ctx: ServiceContext, raw: unknown = {}): RoundView[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  return ctx.ledger.prepare(LIST_ROUNDS_SQL).all(includeDeleted(i) ? 1 : 0) as RoundView[];
-}
+export const listRounds = defineCall({
+  permission: 'ledger.read',
+  arg: f.v.optional(f.args({ includeDeleted }), {}),
+}, (ctx, i): RoundView[] => ctx.ledger.prepare(LIST_ROUNDS_SQL).all(i.includeDeleted ? 1 : 0) as RoundView[]);
 
-export function getRound(ctx: ServiceContext, raw: unknown): RoundView {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const r = requireRow(ctx, rounds, v.id(i.id, 'id', '巡视轮次'), '巡视轮次');
+export const getRound = defineCall({ permission: 'ledger.read', arg: roundIdArg }, (ctx, i): RoundView => {
+  const r = requireRow(ctx, rounds, i.id, '巡视轮次');
   return roundView(ctx, r.id);
-}
+});
 
-export function createRound(ctx: ServiceContext, raw: unknown): RoundView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const name = v.text(i.name, 'name', { max: v.LEN.short, label: '轮次名称' });
-  const level = v.oneOf(i.level, 'level', LEVELS.codes, '层级');
-  const form = i.form === undefined || i.form === null || i.form === ''
-    ? formFor(level)
-    : v.oneOf(i.form, 'form', INSPECTION_FORMS.codes, '巡视或巡察');
-  const kind = v.oneOf(i.kind ?? 'regular', 'kind', ROUND_KINDS.codes, '巡视类型');
-  const dates: RoundDates = {
-    mobilisedOn: v.optDate(i.mobilisedOn, 'mobilisedOn', '动员部署日期'),
-    enteredOn: v.optDate(i.enteredOn, 'enteredOn', '进驻日期'),
-    feedbackOn: v.optDate(i.feedbackOn, 'feedbackOn', '反馈日期'),
-  };
+/** Without a form, the usual one for the level; without a kind, 常规巡视; without a rule set, the default. */
+export const createRound = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    name: roundName,
+    level: levelField,
+    form: f.optOneOf(INSPECTION_FORMS.codes, '巡视或巡察'),
+    kind: f.v.nullish(kindField, 'regular'),
+    ...roundDates,
+    ruleSetId: f.optId('时限规则'),
+  }),
+}, (ctx, i): RoundView => {
+  const { name, level, kind, mobilisedOn, enteredOn, feedbackOn } = i;
+  const form = i.form ?? formFor(level);
+  const dates: RoundDates = { mobilisedOn, enteredOn, feedbackOn };
   checkRoundDates(dates);
-  const ruleSetRaw = v.optId(i.ruleSetId, 'ruleSetId', '时限规则');
-  const ruleSetId = ruleSetRaw ? checkRuleSet(ctx, ruleSetRaw) : defaultRuleSetId(ctx);
+  const ruleSetId = i.ruleSetId ? checkRuleSet(ctx, i.ruleSetId) : defaultRuleSetId(ctx);
   return inTransaction(ctx, () => {
     const r = insertRow(ctx, rounds, { name, level, form, kind, ...dates, ruleSetId });
     return roundView(ctx, r.id);
   });
-}
+});
 
-export function updateRound(ctx: ServiceContext, raw: unknown): RoundView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, rounds, v.id(i.id, 'id', '巡视轮次'), '巡视轮次');
+export const updateRound = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    id: f.id('巡视轮次'),
+    name: f.patch(roundName),
+    level: f.patch(levelField),
+    form: f.patch(formField),
+    kind: f.patch(kindField),
+    mobilisedOn: f.patch(roundDates.mobilisedOn),
+    enteredOn: f.patch(roundDates.enteredOn),
+    feedbackOn: f.patch(roundDates.feedbackOn),
+    ruleSetId: f.patch(f.id('时限规则')),
+  }),
+}, (ctx, i): RoundView => {
+  const cur = requireRow(ctx, rounds, i.id, '巡视轮次');
   const patch: Partial<Round> = {};
-  if (i.name !== undefined) patch.name = v.text(i.name, 'name', { max: v.LEN.short, label: '轮次名称' });
-  if (i.level !== undefined) patch.level = v.oneOf(i.level, 'level', LEVELS.codes, '层级');
-  if (i.form !== undefined) patch.form = v.oneOf(i.form, 'form', INSPECTION_FORMS.codes, '巡视或巡察');
-  if (i.kind !== undefined) patch.kind = v.oneOf(i.kind, 'kind', ROUND_KINDS.codes, '巡视类型');
-  if (i.mobilisedOn !== undefined) patch.mobilisedOn = v.optDate(i.mobilisedOn, 'mobilisedOn', '动员部署日期');
-  if (i.enteredOn !== undefined) patch.enteredOn = v.optDate(i.enteredOn, 'enteredOn', '进驻日期');
-  if (i.feedbackOn !== undefined) patch.feedbackOn = v.optDate(i.feedbackOn, 'feedbackOn', '反馈日期');
-  if (i.ruleSetId !== undefined) patch.ruleSetId = checkRuleSet(ctx, v.id(i.ruleSetId, 'ruleSetId', '时限规则'));
+  if (i.name !== undefined) patch.name = i.name;
+  if (i.level !== undefined) patch.level = i.level;
+  if (i.form !== undefined) patch.form = i.form;
+  if (i.kind !== undefined) patch.kind = i.kind;
+  if (i.mobilisedOn !== undefined) patch.mobilisedOn = i.mobilisedOn;
+  if (i.enteredOn !== undefined) patch.enteredOn = i.enteredOn;
+  if (i.feedbackOn !== undefined) patch.feedbackOn = i.feedbackOn;
+  if (i.ruleSetId !== undefined) patch.ruleSetId = checkRuleSet(ctx, i.ruleSetId);
   const next = { ...cur, ...patch };
   checkRoundDates(next);
   if (patch.enteredOn && patch.enteredOn !== cur.enteredOn) {
@@ -189,35 +200,21 @@ export function updateRound(ctx: ServiceContext, raw: unknown): RoundView {
     updateRow(ctx, rounds, cur, patch);
     return roundView(ctx, cur.id);
   });
-}
+});
 
 /** A round holding live problems or inspected units is in use: remove those first. */
-export function deleteRound(ctx: ServiceContext, raw: unknown): RoundView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, rounds, v.id(i.id, 'id', '巡视轮次'), '巡视轮次');
-  const reason = deleteReason(i);
-  const problemCount = count(ctx, 'SELECT count(*) AS n FROM problems WHERE round_id = ? AND deleted_at IS NULL', cur.id);
-  if (problemCount > 0) throw conflict(`该轮次下还有${problemCount}个问题，不能删除。`, 'in_use');
-  const inspectionCount = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE round_id = ? AND deleted_at IS NULL', cur.id);
-  if (inspectionCount > 0) throw conflict(`该轮次下还有${inspectionCount}个被巡视单位，请先移除。`, 'in_use');
-  return inTransaction(ctx, () => {
-    softDelete(ctx, rounds, cur, reason);
-    return roundView(ctx, cur.id);
-  });
-}
-
-export function restoreRound(ctx: ServiceContext, raw: unknown): RoundView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '巡视轮次');
-  const cur = getRow(ctx, rounds, id);
-  if (!cur) throw notFound('巡视轮次', id, 'id');
-  return inTransaction(ctx, () => {
-    restoreRow(ctx, rounds, cur);
-    return roundView(ctx, id);
-  });
-}
+export const { remove: deleteRound, restore: restoreRound } = defineLifecycle({
+  table: rounds,
+  label: '巡视轮次',
+  permission: 'ledger.write',
+  beforeDelete(ctx, cur) {
+    const problemCount = count(ctx, 'SELECT count(*) AS n FROM problems WHERE round_id = ? AND deleted_at IS NULL', cur.id);
+    if (problemCount > 0) throw conflict(`该轮次下还有${problemCount}个问题，不能删除。`, 'in_use');
+    const inspectionCount = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE round_id = ? AND deleted_at IS NULL', cur.id);
+    if (inspectionCount > 0) throw conflict(`该轮次下还有${inspectionCount}个被巡视单位，请先移除。`, 'in_use');
+  },
+  view: (ctx, row) => roundView(ctx, row.id),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Teams
@@ -236,70 +233,64 @@ function checkTeamNumberFree(ctx: ServiceContext, roundId: string, n: number, ex
   if (clash > 0) throw invalid('number', `本轮次已有第${n}组。`, 'duplicate');
 }
 
-export function listTeams(ctx: ServiceContext, raw: unknown): TeamView[] {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const round = requireRow(ctx, rounds, v.id(i.roundId, 'roundId', '巡视轮次'), '巡视轮次', 'roundId');
-  return ctx.ledger.prepare(LIST_TEAMS_SQL).all(round.id, includeDeleted(i) ? 1 : 0) as TeamView[];
-}
+export const listTeams = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ roundId: f.id('巡视轮次'), includeDeleted }),
+}, (ctx, i): TeamView[] => {
+  const round = requireRow(ctx, rounds, i.roundId, '巡视轮次', 'roundId');
+  return ctx.ledger.prepare(LIST_TEAMS_SQL).all(round.id, i.includeDeleted ? 1 : 0) as TeamView[];
+});
 
-export function createTeam(ctx: ServiceContext, raw: unknown): TeamView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const round = requireRow(ctx, rounds, v.id(i.roundId, 'roundId', '巡视轮次'), '巡视轮次', 'roundId');
-  const number = v.int(i.number, 'number', '组号', 1, 999);
-  const name = v.optText(i.name, 'name', { max: v.LEN.name, label: '巡视组名称' }) ?? defaultTeamName(round, number);
-  const leaderName = v.optText(i.leaderName, 'leaderName', { max: v.LEN.name, label: '组长' });
+/** Without a name, the team is called 第N巡视组 (巡察组). */
+export const createTeam = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ roundId: f.id('巡视轮次'), number: teamNumber, name: f.optText('巡视组名称', f.LEN.name), leaderName: leaderNameField }),
+}, (ctx, i): TeamView => {
+  const round = requireRow(ctx, rounds, i.roundId, '巡视轮次', 'roundId');
+  const { number, leaderName } = i;
+  const name = i.name ?? defaultTeamName(round, number);
   checkTeamNumberFree(ctx, round.id, number, null);
   return inTransaction(ctx, () => {
     const t = insertRow(ctx, teams, { roundId: round.id, number, name, leaderName });
     return teamView(ctx, t.id);
   });
-}
+});
 
-export function updateTeam(ctx: ServiceContext, raw: unknown): TeamView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, teams, v.id(i.id, 'id', '巡视组'), '巡视组');
+export const updateTeam = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    id: f.id('巡视组'), number: f.patch(teamNumber), name: f.patch(f.text('巡视组名称', f.LEN.name)), leaderName: f.patch(leaderNameField),
+  }),
+}, (ctx, i): TeamView => {
+  const cur = requireRow(ctx, teams, i.id, '巡视组');
   const patch: Partial<Team> = {};
-  if (i.number !== undefined) patch.number = v.int(i.number, 'number', '组号', 1, 999);
-  if (i.name !== undefined) patch.name = v.text(i.name, 'name', { max: v.LEN.name, label: '巡视组名称' });
-  if (i.leaderName !== undefined) patch.leaderName = v.optText(i.leaderName, 'leaderName', { max: v.LEN.name, label: '组长' });
+  if (i.number !== undefined) patch.number = i.number;
+  if (i.name !== undefined) patch.name = i.name;
+  if (i.leaderName !== undefined) patch.leaderName = i.leaderName;
   if (patch.number !== undefined && patch.number !== cur.number) checkTeamNumberFree(ctx, cur.roundId, patch.number, cur.id);
   return inTransaction(ctx, () => {
     updateRow(ctx, teams, cur, patch);
     return teamView(ctx, cur.id);
   });
-}
+});
 
-/** A team still assigned to inspected units is in use: reassign them first. */
-export function deleteTeam(ctx: ServiceContext, raw: unknown): TeamView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, teams, v.id(i.id, 'id', '巡视组'), '巡视组');
-  const reason = deleteReason(i);
-  const n = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE team_id = ? AND deleted_at IS NULL', cur.id);
-  if (n > 0) throw conflict(`该巡视组还负责${n}个被巡视单位，不能删除。`, 'in_use');
-  return inTransaction(ctx, () => {
-    softDelete(ctx, teams, cur, reason);
-    return teamView(ctx, cur.id);
-  });
-}
-
-export function restoreTeam(ctx: ServiceContext, raw: unknown): TeamView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '巡视组');
-  const cur = getRow(ctx, teams, id);
-  if (!cur) throw notFound('巡视组', id, 'id');
-  if (cur.deletedAt) {
+/**
+ * A team still assigned to inspected units is in use: reassign them first. A deleted team frees its
+ * number; it comes back only under a live round and while its number is still free.
+ */
+export const { remove: deleteTeam, restore: restoreTeam } = defineLifecycle({
+  table: teams,
+  label: '巡视组',
+  permission: 'ledger.write',
+  beforeDelete(ctx, cur) {
+    const n = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE team_id = ? AND deleted_at IS NULL', cur.id);
+    if (n > 0) throw conflict(`该巡视组还负责${n}个被巡视单位，不能删除。`, 'in_use');
+  },
+  beforeRestore(ctx, cur) {
     const round = getRow(ctx, rounds, cur.roundId);
     if (!round || round.deletedAt) throw conflict('该巡视组所属的轮次已被删除，请先恢复轮次。', 'parent_deleted');
     const clash = count(ctx, 'SELECT count(*) AS n FROM teams WHERE round_id = ? AND number = ? AND deleted_at IS NULL', cur.roundId, cur.number);
     if (clash > 0) throw conflict(`本轮次已有第${cur.number}组，不能恢复。`, 'duplicate');
-  }
-  return inTransaction(ctx, () => {
-    restoreRow(ctx, teams, cur);
-    return teamView(ctx, id);
-  });
-}
+  },
+  view: (ctx, row) => teamView(ctx, row.id),
+});

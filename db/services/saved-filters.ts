@@ -6,10 +6,10 @@
  */
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
+import { defineCall } from '../core/call.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import * as f from '../domain/fields.js';
 import { savedFilters } from '../schema/index.js';
-import * as v from '../core/validate.js';
 import { getRow, insertRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 export const FILTER_LISTS = ['problems', 'tasks', 'duty'] as const;
@@ -33,24 +33,33 @@ const MAX_NAME = 40;
 const MAX_VALUE = 200;
 const KEY_RE = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 
-const readList = (x: unknown) => v.oneOf(x, 'list', FILTER_LISTS, '清单');
-const readName = (x: unknown) => v.text(x, 'name', { max: MAX_NAME, label: '筛选名称' });
+const listField = f.oneOf(FILTER_LISTS, '清单');
+const nameField = f.text('筛选名称', MAX_NAME);
+const filterId = f.id('已保存的筛选');
 
-function readFilter(x: unknown): FilterValue {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw invalid('filter', '筛选条件格式不正确。', 'not_object');
-  const entries = Object.entries(x as Record<string, unknown>);
-  if (entries.length > MAX_KEYS) throw invalid('filter', `筛选条件不能超过${MAX_KEYS}项。`, 'too_many');
-  const out: FilterValue = {};
-  for (const [k, val] of entries) {
-    if (!KEY_RE.test(k)) throw invalid('filter', '筛选条件的名称无效。', 'bad_key');
-    if (val === undefined || val === null || val === '') continue; // an unset filter is not saved
-    if (typeof val === 'boolean') out[k] = val;
-    else if (typeof val === 'number' && Number.isFinite(val)) out[k] = val;
-    else if (typeof val === 'string') out[k] = v.text(val, `filter.${k}`, { max: MAX_VALUE, label: '筛选条件' });
-    else throw invalid('filter', '筛选条件只能是文字、数字或是否。', 'bad_value');
-  }
-  return out;
-}
+/** What a list screen sends: its filter object (an unset filter may be '', null or absent). */
+type FilterInput = Record<string, string | number | boolean | null | undefined>;
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isScalar = (x: unknown) => x === undefined || x === null || typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x));
+
+/**
+ * A flat object of at most MAX_KEYS scalars under plain names; text values are checked like any
+ * text field (named `filter.<key>`), and unset filters ('' or null) are not saved.
+ */
+const filterField = f.v.pipe(
+  f.v.custom<FilterInput>(() => true),
+  f.rule('not_object', (x: FilterInput) => isObject(x), '筛选条件格式不正确。'),
+  f.rule('too_many', (x: FilterInput) => isObject(x) && Object.keys(x).length <= MAX_KEYS, `筛选条件不能超过${MAX_KEYS}项。`),
+  f.rule('bad_key', (x: FilterInput) => isObject(x) && Object.keys(x).every((k) => KEY_RE.test(k)), '筛选条件的名称无效。'),
+  f.rule('bad_value', (x: FilterInput) => isObject(x) && Object.values(x).every(isScalar), '筛选条件只能是文字、数字或是否。'),
+  f.v.record(f.v.string(), f.v.nullish(f.v.union([f.v.literal(''), f.v.boolean(), f.v.number(), f.text('筛选条件', MAX_VALUE)]))),
+  f.v.transform((x): FilterValue => {
+    const out: FilterValue = {};
+    for (const [k, val] of Object.entries(x)) if (val !== undefined && val !== null && val !== '') out[k] = val;
+    return out;
+  }),
+);
 
 function parseFilter(json: string): FilterValue {
   try {
@@ -66,8 +75,7 @@ function view(r: Row<typeof savedFilters>): SavedFilter {
 }
 
 /** A live filter of the acting user; anyone else's is NOT_FOUND (they are private, not forbidden). */
-function ownRow(ctx: ServiceContext, userId: string, raw: unknown): Row<typeof savedFilters> {
-  const id = v.id(v.object(raw).id, 'id', '已保存的筛选');
+function ownRow(ctx: ServiceContext, userId: string, id: string): Row<typeof savedFilters> {
   const r = getRow(ctx, savedFilters, id);
   if (!r || r.deletedAt || r.userId !== userId) throw notFound('已保存的筛选', id, 'id');
   return r;
@@ -79,26 +87,25 @@ function nameTaken(ctx: ServiceContext, userId: string, list: string, name: stri
 }
 
 /** The acting user's saved filters of one list, by name. */
-export function listSavedFilters(ctx: ServiceContext, raw: unknown): SavedFilter[] {
-  const user = requirePermission(ctx, 'ledger.read');
-  const list = readList(v.object(raw).list);
+export const listSavedFilters = defineCall({ permission: 'ledger.read', arg: f.args({ list: listField }) }, (ctx, a): SavedFilter[] => {
+  const user = ctx.user!;
+  const { list } = a;
   const rows = ctx.ledger.prepare(`SELECT id, list, name, filter, updated_at AS updatedAt FROM saved_filters
     WHERE user_id = ? AND list = ? AND deleted_at IS NULL ORDER BY name, id`).all(user.id, list) as (Omit<SavedFilter, 'filter'> & { filter: string })[];
   return rows.map((r) => ({ ...r, filter: parseFilter(r.filter) }));
-}
+});
 
 /**
  * Save the current filters under a name. Saving again under a name already used in that list
  * replaces its filter when `replace` is true, and is refused (CONFLICT) otherwise, so a user does
  * not overwrite a filter by accident.
  */
-export function saveFilter(ctx: ServiceContext, raw: unknown): SavedFilter {
-  const user = requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const list = readList(i.list);
-  const name = readName(i.name);
-  const filter = readFilter(i.filter);
-  const replace = v.bool(i.replace, 'replace', '覆盖同名筛选');
+export const saveFilter = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ list: listField, name: nameField, filter: filterField, replace: f.bool('覆盖同名筛选') }),
+}, (ctx, a): SavedFilter => {
+  const user = ctx.user!;
+  const { list, name, filter, replace } = a;
   const json = JSON.stringify(filter);
   const same = ctx.ledger.prepare(`SELECT id FROM saved_filters WHERE user_id = ? AND list = ? AND name = ? AND deleted_at IS NULL`)
     .get(user.id, list, name) as { id: string } | undefined;
@@ -111,22 +118,21 @@ export function saveFilter(ctx: ServiceContext, raw: unknown): SavedFilter {
     .get(user.id, list) as { n: number }).n;
   if (n >= MAX_PER_LIST) throw conflict(`每个清单最多保存${MAX_PER_LIST}个筛选，请先删除不用的筛选。`, 'too_many');
   return inTransaction(ctx, () => view(insertRow(ctx, savedFilters, { userId: user.id, list, name, filter: json })));
-}
+});
 
-export function renameFilter(ctx: ServiceContext, raw: unknown): SavedFilter {
-  const user = requirePermission(ctx, 'ledger.read');
-  const cur = ownRow(ctx, user.id, raw);
-  const name = readName(v.object(raw).name);
+export const renameFilter = defineCall({ permission: 'ledger.read', arg: f.args({ id: filterId, name: nameField }) }, (ctx, a): SavedFilter => {
+  const user = ctx.user!;
+  const cur = ownRow(ctx, user.id, a.id);
+  const { name } = a;
   if (nameTaken(ctx, user.id, cur.list, name, cur.id)) throw invalid('name', `已有名为“${name}”的筛选，请换一个名称。`, 'duplicate_name');
   return inTransaction(ctx, () => view(updateRow(ctx, savedFilters, cur, { name })));
-}
+});
 
 /** Delete one of the user's own filters (a tombstone, like every record; no reason asked of a UI preference). */
-export function deleteFilter(ctx: ServiceContext, raw: unknown): { id: string } {
-  const user = requirePermission(ctx, 'ledger.read');
-  const cur = ownRow(ctx, user.id, raw);
+export const deleteFilter = defineCall({ permission: 'ledger.read', arg: f.args({ id: filterId }) }, (ctx, a): { id: string } => {
+  const cur = ownRow(ctx, ctx.user!.id, a.id);
   return inTransaction(ctx, () => {
     softDelete(ctx, savedFilters, cur, '用户删除了已保存的筛选');
     return { id: cur.id };
   });
-}
+});

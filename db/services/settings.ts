@@ -2,8 +2,8 @@ import { appendAudit } from '../core/audit.js';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { invalid } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
-import * as v from '../core/validate.js';
+import { defineCall, defineQuery } from '../core/call.js';
+import * as f from '../domain/fields.js';
 import { stamp } from '../core/write.js';
 
 /**
@@ -28,19 +28,29 @@ export const DEFAULT_SETTINGS: Readonly<LedgerSettings> = Object.freeze({
 
 const KEY = 'settings';
 
-type Checker = (x: unknown, field: string) => LedgerSettings[keyof LedgerSettings];
+/** One schema per known key: the closed list of settings. */
+const FIELDS = {
+  closeoutMinEvidence: f.int('销号所需佐证材料份数', 0, 20),
+  warnDaysDefault: f.int('到期提醒天数', 0, 90),
+  disclosureRequiresFlagReason: f.v.boolean('不予公开须说明理由应为是或否。'),
+} satisfies { [K in keyof LedgerSettings]: f.v.GenericSchema<LedgerSettings[K]> };
 
-/** One checker per known key: the closed list of settings. */
-const CHECKERS: { [K in keyof LedgerSettings]: (x: unknown, field: string) => LedgerSettings[K] } = {
-  closeoutMinEvidence: (x, f) => v.int(x, f, '销号所需佐证材料份数', 0, 20),
-  warnDaysDefault: (x, f) => v.int(x, f, '到期提醒天数', 0, 90),
-  disclosureRequiresFlagReason: (x, f) => {
-    if (typeof x !== 'boolean') throw invalid(f, '不予公开须说明理由应为是或否。', 'type');
-    return x;
-  },
-};
+const isKnownKey = (k: string): k is keyof LedgerSettings => Object.prototype.hasOwnProperty.call(FIELDS, k);
 
-const isKnownKey = (k: string): k is keyof LedgerSettings => Object.prototype.hasOwnProperty.call(CHECKERS, k);
+/**
+ * Some settings: each key present is checked, an absent key keeps its value. The object is loose
+ * so that a key this version does not know reaches the body and is refused by name.
+ */
+const settingsObject = f.v.looseObject({
+  closeoutMinEvidence: f.patch(FIELDS.closeoutMinEvidence),
+  warnDaysDefault: f.patch(FIELDS.warnDaysDefault),
+  disclosureRequiresFlagReason: f.patch(FIELDS.disclosureRequiresFlagReason),
+}, '请求内容不完整。');
+// A list is not a set of settings (valibot's objects would take one, its indexes as keys).
+const settingsPatch = f.v.pipe(
+  f.v.custom<f.In<typeof settingsObject>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), '请求内容不完整。'),
+  settingsObject,
+);
 
 function storedValues(ctx: ServiceContext): Record<string, unknown> {
   const row = ctx.ledger.prepare('SELECT value FROM meta WHERE key = ?').get(KEY) as { value: string } | undefined;
@@ -63,34 +73,25 @@ export function readSettings(ctx: ServiceContext): LedgerSettings {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const [k, x] of Object.entries(stored)) {
     if (!isKnownKey(k)) continue;
-    try {
-      out[k] = (CHECKERS[k] as Checker)(x, k);
-    } catch {
-      // keep the default
-    }
+    const r = f.v.safeParse(FIELDS[k], x);
+    if (r.success) out[k] = r.output; // otherwise keep the default
   }
   return out as unknown as LedgerSettings;
 }
 
-export function getSettings(ctx: ServiceContext): LedgerSettings {
-  requirePermission(ctx, 'ledger.read');
-  return readSettings(ctx);
-}
+export const getSettings = defineQuery({ permission: 'ledger.read' }, (ctx): LedgerSettings => readSettings(ctx));
 
 /**
  * Change some settings. Every key must be known and valid, or nothing changes. Only keys whose
  * value actually changes are written and audited; a call that changes nothing writes nothing.
  */
-export function updateSettings(ctx: ServiceContext, raw: unknown): LedgerSettings {
-  requirePermission(ctx, 'settings.write');
-  const i = v.object(raw);
+export const updateSettings = defineCall({ permission: 'settings.write', arg: settingsPatch }, (ctx, i): LedgerSettings => {
   const current = readSettings(ctx);
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(i)) {
+  for (const [k, value] of Object.entries(i)) {
     if (!isKnownKey(k)) throw invalid(k, `未知的设置项：${k}`, 'unknown_key');
-    const value = (CHECKERS[k] as Checker)(x, k);
-    if (value !== current[k]) {
+    if (value !== undefined && value !== current[k]) {
       before[k] = current[k];
       after[k] = value;
     }
@@ -108,4 +109,4 @@ export function updateSettings(ctx: ServiceContext, raw: unknown): LedgerSetting
     appendAudit(ctx, { action: 'update', entity: 'settings', entityId: 'settings', before, after }, stamp(ctx));
     return next;
   });
-}
+});

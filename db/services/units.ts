@@ -1,11 +1,12 @@
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { SECTORS } from '../domain/enums.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
-import { requirePermission } from '../core/permissions.js';
+import { conflict, invalid } from '../domain/errors.js';
 import { handovers, unitLeaders, units } from '../schema/index.js';
-import * as v from '../core/validate.js';
-import { getRow, insertRow, requireRow, restoreRow, softDelete, updateRow, type Row } from '../core/write.js';
+import { defineCall } from '../core/call.js';
+import { count, defineLifecycle } from '../core/lifecycle.js';
+import * as f from '../domain/fields.js';
+import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
 
 /**
  * 被巡视党组织/单位, its principal leaders (主要负责人) over time, and the 整改责任交接 recorded
@@ -115,10 +116,6 @@ function summary(ctx: ServiceContext, id: string): UnitSummary {
   return toSummary(ctx.ledger.prepare(ONE_UNIT_SQL).get(id) as RawSummary);
 }
 
-function count(ctx: ServiceContext, sql: string, ...params: unknown[]): number {
-  return (ctx.ledger.prepare(sql).get(...params) as { n: number }).n;
-}
-
 function currentLeader(ctx: ServiceContext, unitId: string): UnitLeader | undefined {
   const r = ctx.ledger
     .prepare('SELECT id FROM unit_leaders WHERE unit_id = ? AND to_date IS NULL AND deleted_at IS NULL ORDER BY from_date DESC, id DESC LIMIT 1')
@@ -126,9 +123,30 @@ function currentLeader(ctx: ServiceContext, unitId: string): UnitLeader | undefi
   return r ? getRow(ctx, unitLeaders, r.id) : undefined;
 }
 
-const unitName = (x: unknown) => v.text(x, 'name', { max: v.LEN.short, label: '单位名称' });
-const leaderName = (x: unknown, field: string) => v.text(x, field, { max: v.LEN.name, label: '主要负责人姓名' });
-const leaderPost = (x: unknown, field: string) => v.text(x, field, { max: v.LEN.short, label: '职务' });
+const unitName = f.text('单位名称', f.LEN.short);
+const sectorField = f.oneOf(SECTORS.codes, '板块');
+const leaderName = f.text('主要负责人姓名', f.LEN.name);
+const leaderPost = f.text('职务', f.LEN.short);
+const unitIdField = f.id('被巡视单位');
+
+const BAD_CURSOR = '分页位置无效，请从第一页重新查询。';
+
+/** The `nextAfter` of a previous page: JSON `[name, id]`. */
+function decodeCursor(s: string): [string, string] | null {
+  try {
+    const c: unknown = JSON.parse(s);
+    if (Array.isArray(c) && c.length === 2 && typeof c[0] === 'string' && typeof c[1] === 'string') return [c[0], c[1]];
+  } catch {
+    // not JSON
+  }
+  return null;
+}
+
+const cursorField = f.v.pipe(
+  f.v.nullish(f.v.string(BAD_CURSOR), null),
+  f.rule('bad_cursor', (s: string | null) => !s || decodeCursor(s) !== null, BAD_CURSOR),
+  f.v.transform((s) => (s ? decodeCursor(s) : null)),
+);
 
 /** A parent must be a live unit and must not be the unit itself or one of its descendants. */
 function checkParent(ctx: ServiceContext, parentId: string, selfId: string | null): void {
@@ -143,15 +161,18 @@ function checkParent(ctx: ServiceContext, parentId: string, selfId: string | nul
 // ---------------------------------------------------------------------------------------------
 // Units
 
-export function listUnits(ctx: ServiceContext, raw: unknown = {}): UnitPage {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const roundId = v.optId(i.roundId, 'roundId', '巡视轮次');
-  const sector = v.optOneOf(i.sector, 'sector', SECTORS.codes, '板块');
-  const q = v.optText(i.q, 'q', { max: v.LEN.name, label: '查询内容' });
-  const limit = i.limit === undefined ? 200 : v.int(i.limit, 'limit', '每页条数', 1, 1000);
-  const after = decodeCursor(i.after);
-  const includeDeleted = v.bool(i.includeDeleted, 'includeDeleted', '包含已删除的记录');
+export const listUnits = defineCall({
+  permission: 'ledger.read',
+  arg: f.v.optional(f.args({
+    roundId: f.optId('巡视轮次'),
+    sector: f.optOneOf(SECTORS.codes, '板块'),
+    q: f.optText('查询内容', f.LEN.name),
+    limit: f.v.optional(f.int('每页条数', 1, 1000), 200),
+    after: cursorField,
+    includeDeleted: f.bool('包含已删除的记录'),
+  }), {}),
+}, (ctx, i): UnitPage => {
+  const { roundId, sector, q, limit, after, includeDeleted } = i;
   const rows = ctx.ledger.prepare(LIST_UNITS_SQL).all({
     includeDeleted: includeDeleted ? 1 : 0,
     sector,
@@ -164,23 +185,10 @@ export function listUnits(ctx: ServiceContext, raw: unknown = {}): UnitPage {
   const items = rows.slice(0, limit).map(toSummary);
   const last = items[items.length - 1];
   return { items, nextAfter: rows.length > limit && last ? JSON.stringify([last.name, last.id]) : null };
-}
+});
 
-function decodeCursor(x: unknown): [string, string] | null {
-  if (x === undefined || x === null || x === '') return null;
-  try {
-    const c: unknown = typeof x === 'string' ? JSON.parse(x) : null;
-    if (Array.isArray(c) && c.length === 2 && typeof c[0] === 'string' && typeof c[1] === 'string') return [c[0], c[1]];
-  } catch {
-    // fall through to the validation error
-  }
-  throw invalid('after', '分页位置无效，请从第一页重新查询。', 'bad_cursor');
-}
-
-export function getUnit(ctx: ServiceContext, raw: unknown): UnitDetail {
-  requirePermission(ctx, 'ledger.read');
-  const i = v.object(raw);
-  const u = requireRow(ctx, units, v.id(i.id, 'id', '被巡视单位'), '被巡视单位');
+export const getUnit = defineCall({ permission: 'ledger.read', arg: f.args({ id: unitIdField }) }, (ctx, i): UnitDetail => {
+  const u = requireRow(ctx, units, i.id, '被巡视单位');
   const leaders = (ctx.ledger.prepare(LEADERS_SQL).all(u.id) as Omit<LeaderView, 'current'>[])
     .map((l) => ({ ...l, current: l.toDate === null }));
   return {
@@ -189,71 +197,58 @@ export function getUnit(ctx: ServiceContext, raw: unknown): UnitDetail {
     handovers: ctx.ledger.prepare(HANDOVERS_SQL).all(u.id) as HandoverView[],
     inspections: ctx.ledger.prepare(UNIT_INSPECTIONS_SQL).all(u.id) as UnitInspectionView[],
   };
-}
+});
 
-export function createUnit(ctx: ServiceContext, raw: unknown): UnitSummary {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const name = unitName(i.name);
-  const sector = v.oneOf(i.sector, 'sector', SECTORS.codes, '板块');
-  const parentUnitId = v.optId(i.parentUnitId, 'parentUnitId', '上级单位');
+export const createUnit = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ name: unitName, sector: sectorField, parentUnitId: f.optId('上级单位') }),
+}, (ctx, i): UnitSummary => {
+  const { name, sector, parentUnitId } = i;
   if (parentUnitId) checkParent(ctx, parentUnitId, null);
   return inTransaction(ctx, () => {
     const u = insertRow(ctx, units, { name, sector, parentUnitId, underOverhaul: false, overhaulNote: null });
     return summary(ctx, u.id);
   });
-}
+});
 
-export function updateUnit(ctx: ServiceContext, raw: unknown): UnitSummary {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, units, v.id(i.id, 'id', '被巡视单位'), '被巡视单位');
+export const updateUnit = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ id: unitIdField, name: f.patch(unitName), sector: f.patch(sectorField), parentUnitId: f.patch(f.optId('上级单位')) }),
+}, (ctx, i): UnitSummary => {
+  const cur = requireRow(ctx, units, i.id, '被巡视单位');
   const patch: Partial<Unit> = {};
-  if (i.name !== undefined) patch.name = unitName(i.name);
-  if (i.sector !== undefined) patch.sector = v.oneOf(i.sector, 'sector', SECTORS.codes, '板块');
+  if (i.name !== undefined) patch.name = i.name;
+  if (i.sector !== undefined) patch.sector = i.sector;
   if (i.parentUnitId !== undefined) {
-    patch.parentUnitId = v.optId(i.parentUnitId, 'parentUnitId', '上级单位');
+    patch.parentUnitId = i.parentUnitId;
     if (patch.parentUnitId) checkParent(ctx, patch.parentUnitId, cur.id);
   }
   return inTransaction(ctx, () => {
     updateRow(ctx, units, cur, patch);
     return summary(ctx, cur.id);
   });
-}
+});
 
-/** A unit with live problems, inspections or subordinate units is in use. */
-export function deleteUnit(ctx: ServiceContext, raw: unknown): UnitSummary {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, units, v.id(i.id, 'id', '被巡视单位'), '被巡视单位');
-  const reason = v.text(i.reason, 'reason', { max: v.LEN.short, label: '删除原因' });
-  const problemCount = count(ctx, 'SELECT count(*) AS n FROM problems WHERE unit_id = ? AND deleted_at IS NULL', cur.id);
-  if (problemCount > 0) throw conflict(`该单位还有${problemCount}个问题，不能删除。`, 'in_use');
-  const inspectionCount = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE unit_id = ? AND deleted_at IS NULL', cur.id);
-  if (inspectionCount > 0) throw conflict(`该单位还在${inspectionCount}个巡视轮次中，请先从轮次中移除。`, 'in_use');
-  const children = count(ctx, 'SELECT count(*) AS n FROM units WHERE parent_unit_id = ? AND deleted_at IS NULL', cur.id);
-  if (children > 0) throw conflict(`该单位还有${children}个下级单位，不能删除。`, 'has_children');
-  return inTransaction(ctx, () => {
-    softDelete(ctx, units, cur, reason);
-    return summary(ctx, cur.id);
-  });
-}
-
-export function restoreUnit(ctx: ServiceContext, raw: unknown): UnitSummary {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const id = v.id(i.id, 'id', '被巡视单位');
-  const cur = getRow(ctx, units, id);
-  if (!cur) throw notFound('被巡视单位', id, 'id');
-  if (cur.deletedAt && cur.parentUnitId) {
+/** A unit with live problems, inspections or subordinate units is in use; it comes back only under a live parent. */
+export const { remove: deleteUnit, restore: restoreUnit } = defineLifecycle({
+  table: units,
+  label: '被巡视单位',
+  permission: 'ledger.write',
+  beforeDelete(ctx, cur) {
+    const problemCount = count(ctx, 'SELECT count(*) AS n FROM problems WHERE unit_id = ? AND deleted_at IS NULL', cur.id);
+    if (problemCount > 0) throw conflict(`该单位还有${problemCount}个问题，不能删除。`, 'in_use');
+    const inspectionCount = count(ctx, 'SELECT count(*) AS n FROM inspections WHERE unit_id = ? AND deleted_at IS NULL', cur.id);
+    if (inspectionCount > 0) throw conflict(`该单位还在${inspectionCount}个巡视轮次中，请先从轮次中移除。`, 'in_use');
+    const children = count(ctx, 'SELECT count(*) AS n FROM units WHERE parent_unit_id = ? AND deleted_at IS NULL', cur.id);
+    if (children > 0) throw conflict(`该单位还有${children}个下级单位，不能删除。`, 'has_children');
+  },
+  beforeRestore(ctx, cur) {
+    if (!cur.parentUnitId) return;
     const parent = getRow(ctx, units, cur.parentUnitId);
     if (!parent || parent.deletedAt) throw conflict('该单位的上级单位已被删除，请先恢复上级单位。', 'parent_deleted');
-  }
-  return inTransaction(ctx, () => {
-    restoreRow(ctx, units, cur);
-    return summary(ctx, id);
-  });
-}
+  },
+  view: (ctx, row) => summary(ctx, row.id),
+});
 
 // ---------------------------------------------------------------------------------------------
 // 整顿
@@ -262,52 +257,55 @@ export function restoreUnit(ctx: ServiceContext, raw: unknown): UnitSummary {
  * Put a unit under overhaul (整顿, "问题不解决不放手，成效不明显不收兵") or lift it. Setting it
  * needs a note saying why; lifting it may say why.
  */
-export function setOverhaul(ctx: ServiceContext, raw: unknown): UnitSummary {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, units, v.id(i.unitId, 'unitId', '被巡视单位'), '被巡视单位', 'unitId');
-  if (i.underOverhaul === undefined || i.underOverhaul === null) throw invalid('underOverhaul', '请选择是否列为整顿单位。', 'required');
-  const underOverhaul = v.bool(i.underOverhaul, 'underOverhaul', '列为整顿单位');
-  const note = v.optText(i.note, 'note', { max: v.LEN.text, label: '整顿说明' });
+export const setOverhaul = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({
+    unitId: unitIdField,
+    underOverhaul: f.v.boolean((issue) => (issue.input == null ? '请选择是否列为整顿单位。' : '列为整顿单位应为是或否。')),
+    note: f.optText('整顿说明', f.LEN.text),
+  }),
+}, (ctx, i): UnitSummary => {
+  const cur = requireRow(ctx, units, i.unitId, '被巡视单位', 'unitId');
+  const { underOverhaul, note } = i;
   if (underOverhaul && !note) throw invalid('note', '列为整顿单位时，请填写整顿说明。', 'required');
   return inTransaction(ctx, () => {
     updateRow(ctx, units, cur, { underOverhaul, overhaulNote: note }, { action: underOverhaul ? 'overhaul_set' : 'overhaul_lift' });
     return summary(ctx, cur.id);
   });
-}
+});
 
 // ---------------------------------------------------------------------------------------------
 // 主要负责人 and 整改责任交接
 
 /** Record a unit's first principal leader (no handover: there is nobody to hand over from). */
-export function setInitialLeader(ctx: ServiceContext, raw: unknown): LeaderView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const unit = requireRow(ctx, units, v.id(i.unitId, 'unitId', '被巡视单位'), '被巡视单位', 'unitId');
-  const name = leaderName(i.name, 'name');
-  const post = leaderPost(i.post, 'post');
-  const fromDate = v.date(i.fromDate, 'fromDate', '任职日期');
+export const setInitialLeader = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ unitId: unitIdField, name: leaderName, post: leaderPost, fromDate: f.date('任职日期') }),
+}, (ctx, i): LeaderView => {
+  const unit = requireRow(ctx, units, i.unitId, '被巡视单位', 'unitId');
+  const { name, post, fromDate } = i;
   const existing = count(ctx, 'SELECT count(*) AS n FROM unit_leaders WHERE unit_id = ? AND deleted_at IS NULL', unit.id);
   if (existing > 0) throw conflict('该单位已登记主要负责人；负责人变动请办理整改责任交接。', 'has_leader');
   return inTransaction(ctx, () => {
     const l = insertRow(ctx, unitLeaders, { unitId: unit.id, name, post, fromDate, toDate: null });
     return { id: l.id, name, post, fromDate, toDate: null, current: true };
   });
-}
+});
 
 /** Correct a leader's name or post (a typo); terms change only through a handover. */
-export function updateLeader(ctx: ServiceContext, raw: unknown): LeaderView {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const cur = requireRow(ctx, unitLeaders, v.id(i.id, 'id', '主要负责人'), '主要负责人');
+export const updateLeader = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ id: f.id('主要负责人'), name: f.patch(leaderName), post: f.patch(leaderPost) }),
+}, (ctx, i): LeaderView => {
+  const cur = requireRow(ctx, unitLeaders, i.id, '主要负责人');
   const patch: Partial<UnitLeader> = {};
-  if (i.name !== undefined) patch.name = leaderName(i.name, 'name');
-  if (i.post !== undefined) patch.post = leaderPost(i.post, 'post');
+  if (i.name !== undefined) patch.name = i.name;
+  if (i.post !== undefined) patch.post = i.post;
   return inTransaction(ctx, () => {
     const l = updateRow(ctx, unitLeaders, cur, patch);
     return { id: l.id, name: l.name, post: l.post, fromDate: l.fromDate, toDate: l.toDate, current: l.toDate === null };
   });
-}
+});
 
 export interface HandoverResult {
   handover: HandoverView;
@@ -320,14 +318,12 @@ export interface HandoverResult {
  * the incoming leader's starts, and the handover records how many tasks were still open, so the
  * new "第一责任人" cannot later say the open work was not handed over. One transaction.
  */
-export function handoverLeader(ctx: ServiceContext, raw: unknown): HandoverResult {
-  requirePermission(ctx, 'ledger.write');
-  const i = v.object(raw);
-  const unit = requireRow(ctx, units, v.id(i.unitId, 'unitId', '被巡视单位'), '被巡视单位', 'unitId');
-  const toName = leaderName(i.toName, 'toName');
-  const toPost = leaderPost(i.toPost, 'toPost');
-  const date = v.date(i.date, 'date', '交接日期');
-  const notes = v.optText(i.notes, 'notes', { max: v.LEN.text, label: '交接说明' });
+export const handoverLeader = defineCall({
+  permission: 'ledger.write',
+  arg: f.args({ unitId: unitIdField, toName: leaderName, toPost: leaderPost, date: f.date('交接日期'), notes: f.optText('交接说明', f.LEN.text) }),
+}, (ctx, i): HandoverResult => {
+  const unit = requireRow(ctx, units, i.unitId, '被巡视单位', 'unitId');
+  const { toName, toPost, date, notes } = i;
   const from = currentLeader(ctx, unit.id);
   if (!from) throw conflict('该单位尚未登记主要负责人，请先登记。', 'no_leader');
   if (date < from.fromDate) throw invalid('date', `交接日期不能早于现任负责人的任职日期（${from.fromDate}）。`, 'before_term');
@@ -347,4 +343,4 @@ export function handoverLeader(ctx: ServiceContext, raw: unknown): HandoverResul
       toLeader: { id: to.id, name: toName, post: toPost, fromDate: date, toDate: null, current: true },
     };
   });
-}
+});

@@ -463,7 +463,7 @@ describe('a list longer than the rows kept in memory', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const pg = listProblems(ctx, { roundId: round2.id, sort: 'seq', order: 'asc', limit: 100, cursor });
+      const pg: ReturnType<typeof listProblems> = listProblems(ctx, { roundId: round2.id, sort: 'seq', order: 'asc', limit: 100, cursor });
       ids.push(...pg.rows.map((r) => r.id));
       cursor = pg.nextCursor;
     } while (cursor);

@@ -88,7 +88,7 @@ describe('bulk assignment of the responsible department', () => {
     const a = draft();
     expectRefused(t, () => bulkAssignDepartment(entry, { taskIds: [], responsibleDepartment: '财务部' }), 'VALIDATION', 'taskIds', 'required');
     expectRefused(t, () => bulkAssignDepartment(entry, { taskIds: [a.id], responsibleDepartment: ' ' }), 'VALIDATION', 'responsibleDepartment', 'required');
-    expectRefused(t, () => bulkAssignDepartment(entry, { taskIds: [a.id, 'x'], responsibleDepartment: '财务部' }), 'VALIDATION', 'taskIds.1', 'bad_id');
+    expectRefused(t, () => bulkAssignDepartment(entry, { taskIds: [a.id, 'x'], responsibleDepartment: '财务部' }), 'VALIDATION', 'taskIds[1]', 'bad_id');
     expectRefused(t, () => bulkAssignDepartment(entry, { taskIds: Array(MAX_BULK + 1).fill(a.id), responsibleDepartment: '财务部' }), 'VALIDATION', 'taskIds', 'too_many');
     expectRefused(t, () => bulkAssignDepartment(t.as(t.users.readonly), { taskIds: [a.id], responsibleDepartment: '财务部' }), 'FORBIDDEN');
   });

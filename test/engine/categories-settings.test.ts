@@ -9,7 +9,7 @@ import {
 } from '../../db/services/categories.js';
 import { DEFAULT_SETTINGS, getSettings, readSettings, updateSettings } from '../../db/services/settings.js';
 import { DEFAULT_CATEGORIES } from '../../db/services/reference-data.js';
-import { LEN } from '../../db/core/validate.js';
+import { LEN } from '../../db/domain/fields.js';
 import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxProblem, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

@@ -6,7 +6,7 @@ import {
 } from '../../db/services/inspections.js';
 import { createRound, createTeam, deleteTeam } from '../../db/services/rounds.js';
 import { createUnit, deleteUnit, restoreUnit } from '../../db/services/units.js';
-import { LEN } from '../../db/core/validate.js';
+import { LEN } from '../../db/domain/fields.js';
 import { expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxProblem } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

@@ -363,7 +363,7 @@ describe('task list', () => {
     const all: TaskListRow[] = [];
     let cursor: string | null = null;
     do {
-      const page = listTasks(reader, { limit: 200, cursor });
+      const page: ReturnType<typeof listTasks> = listTasks(reader, { limit: 200, cursor });
       all.push(...page.rows);
       cursor = page.nextCursor;
     } while (cursor);

@@ -6,7 +6,7 @@ import {
   createRound, createTeam, deleteRound, deleteTeam, getRound, listRounds, listTeams, restoreRound, restoreTeam,
   updateRound, updateTeam,
 } from '../../db/services/rounds.js';
-import { LEN } from '../../db/core/validate.js';
+import { LEN } from '../../db/domain/fields.js';
 import { getRow, insertRow, softDelete } from '../../db/core/write.js';
 import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxUnit, ruleSetId } from '../helpers/fixtures.js';

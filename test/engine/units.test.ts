@@ -6,7 +6,7 @@ import {
   createUnit, deleteUnit, getUnit, handoverLeader, listUnits, restoreUnit, setInitialLeader, setOverhaul,
   updateLeader, updateUnit,
 } from '../../db/services/units.js';
-import { LEN } from '../../db/core/validate.js';
+import { LEN } from '../../db/domain/fields.js';
 import { softDelete } from '../../db/core/write.js';
 import { auditCount, expectRefused, UNKNOWN_ID } from '../helpers/expect.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask } from '../helpers/fixtures.js';
