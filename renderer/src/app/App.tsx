@@ -52,6 +52,44 @@ function Gate() {
   );
 }
 
+/**
+ * The theme: one deep-red accent, and every colour that carries text at least 4.5:1 against the
+ * white and light-grey surfaces it sits on (WCAG 2.1 AA; test/e2e/screens.test.ts runs axe-core).
+ * antd's defaults are lighter (grey #8c8c8c captions, #bfbfbf placeholders, #52c41a/#faad14/#ff4d4f
+ * status words on tinted tags), so the text tones, the link and the status colours are taken a
+ * step darker and the status tints (tag and alert backgrounds) are kept as antd's light ones.
+ */
+const TOKENS = {
+  colorPrimary: '#a8071a',
+  borderRadius: 4,
+  fontFamily: '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif',
+  // Captions, descriptions, labels of figures, breadcrumbs (5.7:1 on white, 5.3:1 on #f5f5f5).
+  colorTextTertiary: '#666666',
+  colorTextDescription: '#666666',
+  colorTextPlaceholder: '#737373',
+  colorLink: '#0958d9',
+  colorInfo: '#0958d9',
+  // Traffic lights and status words: red overdue, amber due soon, green on track.
+  colorError: '#cf1322',
+  colorSuccess: '#237804',
+  colorSuccessBg: '#f6ffed',
+  colorSuccessBgHover: '#d9f7be',
+  colorSuccessBorder: '#b7eb8f',
+  colorSuccessBorderHover: '#95de64',
+  colorWarning: '#a15c00',
+  colorWarningBg: '#fffbe6',
+  colorWarningBgHover: '#fff1b8',
+  colorWarningBorder: '#ffe58f',
+  colorWarningBorderHover: '#ffd666',
+  // Text of the preset tag colours (antd uses shade 7, too light for green, gold, orange, cyan…).
+  // Both spellings: each becomes the CSS variable --ant-green-7, and the later one wins.
+  ...shade7({ green: '#237804', gold: '#a15c00', orange: '#ad4e00', volcano: '#ad2102', cyan: '#006d75', lime: '#3f6600', yellow: '#876800' }),
+};
+
+function shade7(colours: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(colours).flatMap(([name, c]) => [[`${name}7`, c], [`${name}-7`, c]]));
+}
+
 export function App() {
   const { i18n } = useTranslation();
   const en = i18n.language === 'en';
@@ -62,7 +100,7 @@ export function App() {
       button={{ autoInsertSpace: false }}
       theme={{
         algorithm: theme.compactAlgorithm,
-        token: { colorPrimary: '#a8071a', borderRadius: 4, fontFamily: '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif' },
+        token: TOKENS,
       }}
     >
       <AntApp>

@@ -3,9 +3,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.js';
 import { useErrorReport } from '../components/forms/engine-error.js';
+import { PageTitle } from '../components/PageTitle.js';
 
 const KINDS = ['inspected_unit', 'discipline', 'organisation', 'inspection_office', 'functional_dept'] as const;
 const LEVELS = ['central', 'province', 'city', 'county'] as const;
+interface SetupValues {
+  officeName: string; officeKind: (typeof KINDS)[number]; level: (typeof LEVELS)[number];
+  adminUsername: string; adminDisplayName: string; adminPassword: string;
+}
 
 /** First launch: 建立本单位台账 (office + first administrator) or 打开演示台账. */
 export function FirstRun({ onDone }: { onDone(): void }) {
@@ -16,7 +21,7 @@ export function FirstRun({ onDone }: { onDone(): void }) {
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<string | null>(null);
 
-  async function setup(values: Record<string, string>) {
+  async function setup(values: SetupValues) {
     setBusy(true);
     try {
       await call('ledger:setup', {
@@ -47,13 +52,13 @@ export function FirstRun({ onDone }: { onDone(): void }) {
 
   const req = (field: string) => [{ required: true, message: t('required', { field }) }];
   return (
-    <div className="xz-firstrun">
-      <Typography.Title level={3}>{t('welcome')}</Typography.Title>
+    <main className="xz-firstrun">
+      <PageTitle look={3}>{t('welcome')}</PageTitle>
       <Typography.Paragraph type="secondary">{t('firstRunIntro')}</Typography.Paragraph>
       <Row gutter={24}>
         <Col xs={24} lg={14}>
           <Card title={t('setupTitle')}>
-            <Form form={form} layout="vertical" onFinish={(v) => void setup(v as Record<string, string>)} initialValues={{ officeKind: 'inspected_unit', level: 'province' }}>
+            <Form form={form} layout="vertical" onFinish={(v) => void setup(v as SetupValues)} initialValues={{ officeKind: 'inspected_unit', level: 'province' }}>
               <Form.Item name="officeName" label={t('officeName')} rules={req(t('officeName'))}><Input maxLength={200} /></Form.Item>
               <Row gutter={12}>
                 <Col span={12}>
@@ -96,6 +101,6 @@ export function FirstRun({ onDone }: { onDone(): void }) {
           </Card>
         </Col>
       </Row>
-    </div>
+    </main>
   );
 }

@@ -24,8 +24,8 @@ export function Login({ officeName, onLogin }: { officeName: string | null; onLo
   }
 
   return (
-    <div className="xz-login">
-      <Card title={`${tc('appName')} · ${t('loginTitle')}`} style={{ width: 380 }}>
+    <main className="xz-login">
+      <Card title={<h1 className="xz-card-h1">{`${tc('appName')} · ${t('loginTitle')}`}</h1>} style={{ width: 380 }}>
         {officeName && <Typography.Paragraph type="secondary">{officeName}</Typography.Paragraph>}
         <Form layout="vertical" onFinish={(v) => void submit(v as { username: string; password: string })}>
           <Form.Item name="username" label={t('username')} rules={[{ required: true, message: t('required', { field: t('username') }) }]}>
@@ -38,6 +38,6 @@ export function Login({ officeName, onLogin }: { officeName: string | null; onLo
           <Button type="primary" htmlType="submit" block loading={busy}>{t('login')}</Button>
         </Form>
       </Card>
-    </div>
+    </main>
   );
 }

@@ -91,13 +91,13 @@ export function Shell() {
           />
         </Space>
         <Input.Search
-          ref={search} size="small" className="xz-search" placeholder={t('top.search')} allowClear
+          ref={search} size="small" className="xz-search" placeholder={t('top.search')} aria-label={t('top.search')} allowClear
           onSearch={(q) => q.trim() && navigate('problems', 'search', q.trim())}
         />
         <Space size="middle">
           <Tag color="#a8071a" className="xz-marking" data-testid="marking">{t('marking')}</Tag>
           <Button size="small" type="text" onClick={() => setLang(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('top.language')}</Button>
-          <Dropdown menu={{ items: [{ key: 'logout', label: t('top.switchUser') }], onClick: () => void s.logout() }}>
+          <Dropdown trigger={['hover', 'click']} menu={{ items: [{ key: 'logout', label: t('top.switchUser') }], onClick: () => void s.logout() }}>
             <Button size="small" type="text" icon={<UserOutlined />} data-testid="current-user">
               {s.user.displayName} · {t(`roles.${s.user.role}`)}
             </Button>
@@ -106,7 +106,9 @@ export function Shell() {
       </Layout.Header>
       <Layout>
         <Layout.Sider width={168} theme="light" className="xz-side">
-          <Menu mode="inline" selectedKeys={[route.section]} items={items} onClick={(e) => navigate(e.key)} />
+          <nav aria-label={t('a11y.nav')}>
+            <Menu mode="inline" selectedKeys={[route.section]} items={items} onClick={(e) => navigate(e.key)} />
+          </nav>
         </Layout.Sider>
         <Layout.Content className="xz-content">
           <Screen />

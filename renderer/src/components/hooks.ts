@@ -40,3 +40,27 @@ export function useWindowEvent(name: string, handler: (e: Event) => void): void 
     return () => window.removeEventListener(name, on);
   }, [name]);
 }
+
+/**
+ * Make the scrolling boxes antd draws inside an element (a table's body with `scroll.y`) reachable
+ * by keyboard: Tab stops on the box (tabIndex 0, a region named `label`) and the arrow keys scroll
+ * it. antd gives no prop for that element, so it is found after each change of the table. Returns
+ * the ref callback to put on the element around the table.
+ */
+export function useKeyboardScroll(label: string, selector = '.ant-table-body'): (el: HTMLElement | null) => void {
+  const [root, setRoot] = useState<HTMLElement | null>(null);
+  useEffect(() => {
+    if (!root) return;
+    const apply = () => root.querySelectorAll<HTMLElement>(selector).forEach((el) => {
+      if (el.getAttribute('tabindex') !== '0') el.tabIndex = 0;
+      if (el.getAttribute('role') !== 'region') el.setAttribute('role', 'region');
+      if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+    });
+    apply();
+    // Only added and removed elements are watched, so setting the attributes above does not loop.
+    const watch = new MutationObserver(apply);
+    watch.observe(root, { childList: true, subtree: true });
+    return () => watch.disconnect();
+  }, [root, label, selector]);
+  return setRoot;
+}

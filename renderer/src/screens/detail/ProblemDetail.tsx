@@ -11,6 +11,7 @@ import { navigate, useRoute } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Light, Loading } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ProblemForm } from './ProblemForm.js';
 import { TaskForm } from './TaskForm.js';
 import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
@@ -70,7 +71,7 @@ export function ProblemDetail({ id: idProp }: { id?: string } = {}) {
     <div className="xz-page" data-testid="problem-detail">
       <Space style={{ marginBottom: 8 }} wrap>
         {!idProp && <Button size="small" icon={<ArrowLeftOutlined />} onClick={() => goBack('problems')}>{t('back')}</Button>}
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('problem.title', { seq: p.seq })}</Typography.Title>
+        <PageTitle level={idProp ? 2 : 1} style={{ margin: 0 }}>{t('problem.title', { seq: p.seq })}</PageTitle>
         <Tag color={PROBLEM_STATUS_COLOURS[p.status]} data-testid="problem-status">{t(`problemStatus.${p.status}`)}</Tag>
         {p.isKey && <Tag color="red">{t('problem.keyTag')}</Tag>}
         {p.notForDisclosure && <Tag color="purple">{t('problem.notForDisclosure')}</Tag>}

@@ -9,7 +9,7 @@ import { PROBLEM_SOURCES, type ProblemBundle } from './types.js';
 interface ProblemValues {
   categoryId: string;
   description: string;
-  source: string;
+  source: ProblemBundle['source'];
   isKey: boolean;
   leadLeader?: string;
   notForDisclosure: boolean;

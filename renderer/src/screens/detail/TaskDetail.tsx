@@ -17,6 +17,7 @@ import { navigate, useRoute } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { ErrorState, Light, Loading } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { CloseoutHistory, ReviewDialog, SubmitCloseoutDialog } from './Closeout.js';
 import { EvidencePreview } from './EvidencePreview.js';
 import { EvidenceTable } from './EvidenceTable.js';
@@ -134,9 +135,9 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
     <div className="xz-page" data-testid="task-detail">
       <Space style={{ marginBottom: 8 }} wrap>
         {!idProp && <Button size="small" icon={<ArrowLeftOutlined />} onClick={() => goBack('tasks')}>{t('back')}</Button>}
-        <Typography.Title level={4} style={{ margin: 0 }}>
+        <PageTitle level={idProp ? 2 : 1} style={{ margin: 0 }}>
           {t('task.title', { problem: problemData?.seq ?? '…', seq: task.seq })}
-        </Typography.Title>
+        </PageTitle>
         <Tag color={STATUS_COLOURS[task.status]} data-testid="task-status">{t(`status.${task.status}`)}</Tag>
         {clock.data && <Light light={clock.data.light} daysLeft={clock.data.daysLeft} />}
         {task.secondRound && <Tag color="volcano">{t('task.secondRound')}</Tag>}

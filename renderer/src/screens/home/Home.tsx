@@ -3,7 +3,8 @@ import ReactECharts from 'echarts-for-react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useSession } from '../../core/session.js';
-import { useQuery } from '../../components/hooks.js';
+import { useKeyboardScroll, useQuery } from '../../components/hooks.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 
 type UnitRow = NonNullable<Awaited<ResultOf<'clocks:round'>>>['units'][number];
@@ -36,6 +37,7 @@ export function Home() {
   const { t: tr } = useTranslation('rounds');
   const s = useSession();
   const roundId = s.roundId;
+  const clocksBox = useKeyboardScroll(t('clocksTitle'));
   const byUnit = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'unit', roundId }) : Promise.resolve(null)), [roundId]);
   const byCat = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'category', roundId }) : Promise.resolve(null)), [roundId]);
   const clocks = useQuery(() => (roundId ? call('clocks:round', { roundId }) : Promise.resolve(null)), [roundId]);
@@ -49,7 +51,7 @@ export function Home() {
 
   return (
     <div className="xz-page" data-testid="home">
-      <Typography.Title level={4}>{t('title')}</Typography.Title>
+      <PageTitle>{t('title')}</PageTitle>
       <Row gutter={[12, 12]}>
         {(['problems', 'tasks', 'closed', 'overdue', 'longTermOpen'] as const).map((k) => (
           <Col key={k} xs={12} md={8} xl={4}>
@@ -66,7 +68,7 @@ export function Home() {
       </Row>
       <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} xxl={16}>
-          <Card size="small" title={t('clocksTitle')}>
+          <Card size="small" title={t('clocksTitle')} ref={clocksBox}>
             {clocks.error ? <ErrorState error={clocks.error} /> : (
               <Table<UnitRow>
                 size="small" rowKey="inspectionId" loading={clocks.loading} pagination={false} scroll={{ x: 1000, y: 360 }}

@@ -59,13 +59,18 @@ export function DutyScreen() {
         <Input.Search allowClear placeholder={t('duty.find')} aria-label={t('duty.find')} onSearch={setQ} onChange={(e) => !e.target.value && setQ('')} />
         {groups.error && <ErrorState error={groups.error} onRetry={groups.reload} />}
         {groups.data?.truncated && <Alert type="info" showIcon title={t('duty.truncated', { n: groups.data.rows.length })} />}
-        <div className="xz-duty-groups">
+        <div className="xz-duty-groups" role="region" aria-label={label}>
           <Table<Group>
             size="small" pagination={false} sticky loading={groups.loading} data-testid="duty-groups"
             rowKey={(g) => g.key ?? '__none'} dataSource={groups.data?.rows ?? []}
             locale={{ emptyText: <EmptyState hint={t('duty.empty')} /> }}
             rowClassName={(g) => (g.key !== null && g.key === picked ? 'xz-picked' : '')}
-            onRow={(g) => ({ onClick: () => g.key !== null && setPicked(g.key), title: g.key === null ? t('duty.noneHint') : undefined })}
+            onRow={(g) => ({
+              onClick: () => g.key !== null && setPicked(g.key), title: g.key === null ? t('duty.noneHint') : undefined,
+              // A keyboard user picks a group as a mouse user does: Tab to the row, Enter or Space.
+              tabIndex: g.key === null ? undefined : 0,
+              onKeyDown: (e) => { if ((e.key === 'Enter' || e.key === ' ') && g.key !== null) { e.preventDefault(); setPicked(g.key); } },
+            })}
             columns={[
               { key: 'name', title: label, ellipsis: true, render: (_: unknown, g) => (g.key ?? <Typography.Text type="secondary">{t('duty.none')}</Typography.Text>) },
               { key: 'tasks', title: t('duty.tasks'), dataIndex: 'tasks', width: 56, align: 'right' },
@@ -79,7 +84,7 @@ export function DutyScreen() {
         {pinned ? (
           <TaskList
             key={`${pinned.by}:${pinned.key}`} name="duty" pinned={pinned}
-            title={<ListTitle>{t('duty.heading', { name: pinned.key })}</ListTitle>}
+            title={<ListTitle level={2}>{t('duty.heading', { name: pinned.key })}</ListTitle>}
             savedExtra={{ dutyBy: pinned.by, dutyKey: pinned.key }} onApplySaved={applySaved}
           />
         ) : (

@@ -21,7 +21,7 @@ interface Values {
   description?: string;
   isKey: boolean;
   leadLeader?: string;
-  source: string;
+  source: (typeof SOURCES)[number];
   remark?: string;
 }
 
@@ -36,9 +36,10 @@ export function NewProblemDrawer({ open, onClose, onCreated }: { open: boolean; 
 
   async function submit(v: Values) {
     const created = await call('problems:create', {
-      ...(v.roundId ? { inspectionId: v.inspectionId } : { unitId: v.unitId }),
-      categoryId: v.categoryId, description: v.description, isKey: !!v.isKey,
-      leadLeader: v.isKey ? v.leadLeader : undefined, source: v.source, remark: v.remark,
+      roundId: null, inspectionId: v.roundId ? v.inspectionId ?? null : null, unitId: v.roundId ? null : v.unitId ?? null, feedbackId: null,
+      categoryId: v.categoryId ?? null, description: v.description ?? null, isKey: !!v.isKey,
+      leadLeader: v.isKey ? v.leadLeader ?? null : null, source: v.source, remark: v.remark ?? null, reboundOfId: null,
+      notForDisclosureReason: null,
     });
     void message.success(t('form.created', { seq: created.seq }));
     onCreated();

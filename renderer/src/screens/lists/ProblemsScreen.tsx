@@ -8,6 +8,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ArgOf } from '../../../../db/bridge/contract.js';
 import type { ProblemListRow } from '../../../../db/queries/problem-list.js';
 import { call } from '../../api/client.js';
 import { navigate, useRoute } from '../../core/router.js';
@@ -77,10 +78,10 @@ export function ProblemsScreen() {
   const args = useMemo(() => filterArgs(f, roundId), [roundId, f]);
   const argsKey = JSON.stringify(args);
   const key = JSON.stringify({ args, sort });
-  const fetchPage = (cursor: string | null, limit: number) => call('problems:list', { ...args, sort: sort.field, order: sort.order, cursor, limit });
+  const fetchPage = (cursor: string | null, limit: number) => call('problems:list', { ...args, sort: sort.field, order: sort.order, cursor, limit } as ArgOf<'problems:list'>);
   const list = useKeysetPages<ProblemListRow>({ key, cacheName: 'problems', fetchPage });
   const [tick, setTick] = useState(0);
-  const count = useQuery(() => call('problems:count', args), [argsKey, tick]);
+  const count = useQuery(() => call('problems:count', args as ArgOf<'problems:count'>), [argsKey, tick]);
 
   const printColumns = useMemo(() => problemPrintColumns(t), [t]);
   const allColumns = useMemo(() => problemColumns(t, warnDays, s.today), [t, warnDays, s.today]);

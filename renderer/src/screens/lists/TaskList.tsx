@@ -3,14 +3,16 @@
  * department or leader): search, filters, saved filters, count and filter summary, the virtualised
  * table and bulk actions on selected rows.
  */
-import { App, Typography } from 'antd';
+import { App } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ArgOf } from '../../../../db/bridge/contract.js';
 import type { TaskListRow } from '../../../../db/queries/task-list.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { BulkBar } from '../../components/lists/BulkBar.js';
 import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
 import { FilterSummary } from '../../components/lists/FilterSummary.js';
@@ -61,14 +63,14 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   const args = useMemo(() => filterArgs(f, roundId, pinned), [roundId, f, pinned]);
   const argsKey = JSON.stringify(args);
   const key = JSON.stringify({ args, sort });
-  const fetchPage = (cursor: string | null, limit: number) => call('tasks:list', { ...args, sort: sort.field, order: sort.order, cursor, limit });
+  const fetchPage = (cursor: string | null, limit: number) => call('tasks:list', { ...args, sort: sort.field, order: sort.order, cursor, limit } as ArgOf<'tasks:list'>);
   const list = useKeysetPages<TaskListRow>({
     key,
     cacheName: name === 'duty' ? `duty:${pinned?.by}:${pinned?.key}` : name,
     fetchPage,
   });
   const [tick, setTick] = useState(0);
-  const count = useQuery(() => call('tasks:count', args), [argsKey, tick]);
+  const count = useQuery(() => call('tasks:count', args as ArgOf<'tasks:count'>), [argsKey, tick]);
   // Rows ticked while the previous filter's rows were still on screen are not the new list's.
   useEffect(() => setSelected([]), [list.epoch]);
 
@@ -139,6 +141,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   );
 }
 
-export function ListTitle({ children }: { children: ReactNode }) {
-  return <Typography.Title level={4}>{children}</Typography.Title>;
+/** A list screen's title: the screen's h1 (level 2 for a list shown under the screen's own title). */
+export function ListTitle({ children, level = 1 }: { children: ReactNode; level?: 1 | 2 }) {
+  return <PageTitle level={level}>{children}</PageTitle>;
 }

@@ -9,9 +9,9 @@ import { FORMS, KINDS, LEVELS, type RoundRow } from './shared.js';
 
 interface Values {
   name: string;
-  level: string;
-  form?: string | null;
-  kind: string;
+  level: RoundRow['level'];
+  form?: RoundRow['form'] | null;
+  kind: RoundRow['kind'];
   mobilisedOn?: string | null;
   enteredOn?: string | null;
   feedbackOn?: string | null;

@@ -7,6 +7,7 @@ import { navigate } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Loading } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { RoundForm } from './RoundForm.js';
 import { DeletePrompt } from './DeletePrompt.js';
 import { day, type RoundRow } from './shared.js';
@@ -66,7 +67,7 @@ export function RoundList() {
   if (rows.length === 0) {
     return (
       <div className="xz-page" data-testid="rounds">
-        <Typography.Title level={4}>{t('title')}</Typography.Title>
+        <PageTitle>{t('title')}</PageTitle>
         <EmptyState hint={write ? t('emptyRounds') : t('emptyRoundsReadonly')} action={newButton || undefined} />
         {forms}
       </div>
@@ -76,7 +77,7 @@ export function RoundList() {
   return (
     <div className="xz-page" data-testid="rounds">
       <div className="xz-rounds-head">
-        <Typography.Title level={4}>{t('title')}</Typography.Title>
+        <PageTitle>{t('title')}</PageTitle>
         <Space>
           <Typography.Text type="secondary" data-testid="round-count">{t('rowCount', { n: rows.length })}</Typography.Text>
           {newButton}

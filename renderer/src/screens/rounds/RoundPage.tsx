@@ -7,6 +7,7 @@ import { navigate } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Light, Loading } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ClockCell } from './ClockCell.js';
 import { DeletePrompt } from './DeletePrompt.js';
 import { RoundForm } from './RoundForm.js';
@@ -73,7 +74,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
       <Breadcrumb items={[{ title: <a onClick={() => navigate('rounds')}>{t('round.back')}</a> }, { title: r.name }]} />
       <div className="xz-rounds-head">
         <div className="xz-rounds-title">
-          <Typography.Title level={4} data-testid="round-name">{r.name}</Typography.Title>
+          <PageTitle data-testid="round-name">{r.name}</PageTitle>
           <Space size={12} wrap>
             <span>
               <Tag>{t(`levels.${r.level}`)}</Tag>

@@ -75,7 +75,7 @@ export function AddUnitForm({ roundId, teams, inspections, anyUnits, onClose, on
   const [taken] = useState(() => new Set(inspections.map((i) => i.unitId)));
   const search = useUnitSearch(taken);
   const created = useRef<{ id: string; name: string; sector: string } | null>(null);
-  interface V { mode: 'existing' | 'create'; unitId?: string; name?: string; sector?: string; teamId?: string | null }
+  interface V { mode: 'existing' | 'create'; unitId?: string; name?: string; sector?: (typeof SECTORS)[number]; teamId?: string | null }
   const req = (field: string) => [{ required: true, whitespace: true, message: t('required', { field }) }];
   return (
     <FormShell<V>
@@ -85,9 +85,9 @@ export function AddUnitForm({ roundId, teams, inspections, anyUnits, onClose, on
         // A unit created on an earlier try whose inspection was refused is reused, not created twice.
         const again = created.current && created.current.name === v.name && created.current.sector === v.sector;
         const unitId = v.mode === 'create'
-          ? (again ? created.current!.id : (created.current = await call('units:create', { name: v.name, sector: v.sector })).id)
+          ? (again ? created.current!.id : (created.current = await call('units:create', { name: v.name ?? null, sector: v.sector ?? null })).id)
           : v.unitId;
-        await call('inspections:create', { roundId, unitId, teamId: v.teamId ?? null });
+        await call('inspections:create', { roundId, unitId: unitId ?? null, teamId: v.teamId ?? null });
         onSaved();
       }}
     >

@@ -19,7 +19,7 @@ const useReq = () => {
 export function FeedbackForm({ inspectionId, onClose, onSaved }: { inspectionId: string } & Done) {
   const { t } = useTranslation('rounds');
   const req = useReq();
-  interface V { kind: string; feedbackDate: string; docNumber?: string; body: string }
+  interface V { kind: (typeof FEEDBACK_KINDS)[number]; feedbackDate: string; docNumber?: string; body: string }
   return (
     <FormShell<V>
       title={t('unit.addFeedback')} onClose={onClose} size={640} testId="feedback-form" doneText={null} initialValues={{ kind: 'collective' }}

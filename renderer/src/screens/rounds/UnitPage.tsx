@@ -7,6 +7,7 @@ import { navigate } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Loading } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { ClockCell } from './ClockCell.js';
 import type { ClockRow } from './shared.js';
@@ -71,7 +72,7 @@ export function UnitPage({ roundId, unitId }: { roundId: string; unitId: string 
       />
       <div className="xz-rounds-head">
         <div className="xz-rounds-title">
-          <Typography.Title level={4} data-testid="unit-name">{u.name}</Typography.Title>
+          <PageTitle data-testid="unit-name">{u.name}</PageTitle>
           <Space size={12} wrap>
             <Tag>{t(`sectors.${u.sector}`)}</Tag>
             {u.underOverhaul && <Tag color="volcano" title={u.overhaulNote ?? ''} data-testid="overhaul-tag">{t('unit.overhaul')}</Tag>}

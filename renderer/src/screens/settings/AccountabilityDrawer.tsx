@@ -26,7 +26,7 @@ export function AccountabilityDrawer({ roundId, unitId, problems, tasks, onClose
 
   async function save(v: Values) {
     await call('accountability:create', {
-      roundId, unitId, personName: v.personName, post: v.post, reason: v.reason, form: v.form,
+      roundId, unitId, personName: v.personName ?? null, post: v.post ?? null, reason: v.reason ?? null, form: v.form ?? null,
       decidedOn: toDay(v.decidedOn), note: v.note ?? null, problemIds: v.problemIds ?? [], taskIds: v.taskIds ?? [],
     });
     onSaved();

@@ -40,7 +40,7 @@ export function CalendarTab() {
     setBusy(true);
     try {
       const day = toDay(v.day);
-      const r = await call('calendar:set', { day, kind: v.kind, name: v.name });
+      const r = await call('calendar:set', { day, kind: v.kind, name: v.name ?? null });
       void message.success(r.created ? t('dayAdded', { day: r.day }) : t('dayChanged', { day: r.day }));
       form.resetFields(['day', 'name']);
       setLastSet(r.day);

@@ -49,7 +49,7 @@ export function EscalationPanel({ unitId, tasks, canWrite, newTick }: {
 
   async function issue(level: EscalationLevel, v: IssueValues) {
     await call('escalations:issue', {
-      targetType, targetId, unitId, level, issuedOn: toDay(v.issuedOn), docNumber: v.docNumber ?? null, reason: v.reason,
+      targetType, targetId, unitId, level, issuedOn: toDay(v.issuedOn), docNumber: v.docNumber ?? null, reason: v.reason ?? null,
     });
     setTick((x) => x + 1);
   }

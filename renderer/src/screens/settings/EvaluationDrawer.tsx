@@ -50,7 +50,7 @@ export function EvaluationDrawer({ inspectionId, unitName, tasks, evaluation, on
   async function save(v: Values) {
     if (!(await confirmed(v))) return false;
     const body = {
-      grade: v.grade, score: v.score ?? null, findings: v.findings ?? null, evaluatedOn: toDay(v.evaluatedOn), isLookback: v.isLookback === true,
+      grade: v.grade ?? null, score: v.score ?? null, findings: v.findings ?? null, evaluatedOn: toDay(v.evaluatedOn), isLookback: v.isLookback === true,
     };
     if (evaluation) await call('evaluations:update', { id: evaluation.id, ...body });
     else await call('evaluations:create', { inspectionId, targetType: v.targetType, targetId: v.targetType === 'task' ? v.targetId : undefined, ...body });

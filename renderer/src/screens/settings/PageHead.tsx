@@ -1,5 +1,5 @@
-import { Typography } from 'antd';
 import type { CSSProperties, ReactNode } from 'react';
+import { PageTitle } from '../../components/PageTitle.js';
 
 const HEAD: CSSProperties = { display: 'flex', alignItems: 'center', gap: 12, flexWrap: 'wrap', marginBottom: 12 };
 
@@ -7,7 +7,7 @@ const HEAD: CSSProperties = { display: 'flex', alignItems: 'center', gap: 12, fl
 export function PageHead({ title, children, actions }: { title: ReactNode; children?: ReactNode; actions?: ReactNode }) {
   return (
     <div style={HEAD}>
-      <Typography.Title level={4} style={{ margin: 0 }}>{title}</Typography.Title>
+      <PageTitle style={{ margin: 0 }}>{title}</PageTitle>
       {children}
       <span style={{ flex: 1 }} />
       {actions}

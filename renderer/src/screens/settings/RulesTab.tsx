@@ -41,7 +41,9 @@ export function RulesTab() {
   const open = (from: RuleSet | null) => setBase({ from });
 
   async function save(v: Values) {
-    const r = await call('ruleSets:createVersion', { code: v.code, name: v.name, basis: v.basis ?? null, rules: v.rules ?? {} });
+    // An empty rule reaches the engine as missing: its refusal names the field (rules.warnDays …).
+    const rules = (v.rules ?? {}) as ClockRules;
+    const r = await call('ruleSets:createVersion', { code: v.code ?? null, name: v.name ?? null, basis: v.basis ?? null, rules });
     void message.success(t('versionCreated', { code: r.code, version: r.ruleVersion }));
     sets.reload();
   }

@@ -45,7 +45,7 @@ export function UsersTab() {
       await call('users:update', { id: editing.user.id, displayName: v.displayName, role: v.role, canViewClues: v.canViewClues === true });
     } else {
       await call('users:create', {
-        username: v.username, displayName: v.displayName, role: v.role, canViewClues: v.canViewClues === true, password: v.password ?? '',
+        username: v.username ?? null, displayName: v.displayName ?? null, role: v.role ?? null, canViewClues: v.canViewClues === true, password: v.password ?? '',
       });
     }
     users.reload();

@@ -31,7 +31,7 @@ type Dialog = { kind: 'new'; row: null } | { kind: 'edit' | 'delete'; row: Activ
 export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: boolean; units: { id: string; name: string }[] }) {
   const { t } = useTranslation('supervision');
   const { t: tc } = useTranslation();
-  const [kind, setKind] = useState<string | null>(null);
+  const [kind, setKind] = useState<ActivityDetail['kind'] | null>(null);
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [p.roundId]);
   const [tick, setTick] = useState(0);
@@ -103,7 +103,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
       <div className="xz-toolbar">
         <Select
           size="small" style={{ width: 170 }} allowClear placeholder={t('activities.allKinds')} aria-label={t('activities.col.kind')}
-          value={kind ?? undefined} onChange={(v: string | undefined) => { setKind(v ?? null); setPage(1); }}
+          value={kind ?? undefined} onChange={(v: ActivityDetail['kind'] | undefined) => { setKind(v ?? null); setPage(1); }}
           options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`activities.kinds.${k}`) }))}
         />
         <span className="xz-count">{tc('units.rows', { n: total })} · {t('filterSummary', { what: kind ? t(`activities.kinds.${kind}`) : t('noFilter') })}</span>
@@ -122,7 +122,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
         open={shown && dialog?.kind === 'delete'} title={t('activities.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
         testId="delete-form" doneText={t('deleted')} onClose={hide}
         onSubmit={async (reason) => {
-          await call('activities:delete', { id: dialog?.row?.id, reason });
+          await call('activities:delete', { id: dialog?.row?.id ?? null, reason });
           saved();
         }}
       />
@@ -131,7 +131,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
 }
 
 interface ActivityValues {
-  kind: string;
+  kind: ActivityDetail['kind'];
   activityDate: string | null;
   title: string;
   unitId: string | null;

@@ -12,7 +12,7 @@ export interface ClueValues {
   subjectName: string;
   subjectPost: string;
   receivedOn: string | null;
-  receivingOrgan: string;
+  receivingOrgan: ClueRecord['receivingOrgan'];
   unitId: string | null;
   summary: string;
 }

@@ -4,7 +4,7 @@ import { ApiError, call } from '../../api/client.js';
 import { today } from '../../components/forms/dates.js';
 import { DateInput } from '../../components/forms/DateInput.js';
 import { FormShell } from '../../components/forms/FormShell.js';
-import { allowedOutcomes, CLUE_REACTIVATION_TARGETS, nextWays, type ClueDisposition } from './clue-rules.js';
+import { allowedOutcomes, CLUE_REACTIVATION_TARGETS, nextWays, type ClueDisposition, type ClueOutcome } from './clue-rules.js';
 import type { ClueRecord } from './ClueForm.js';
 import { fenToYuanPlain, yuanToFen } from './money.js';
 
@@ -34,10 +34,9 @@ export function DisposeForm(p: { kind: 'dispose' | 'reactivate'; open: boolean; 
     const arg = {
       clueId: p.clue.id, way: v.way, decidedOn: v.decidedOn ?? '',
       letterSentOn: v.way === 'talk_inquiry' ? v.letterSentOn ?? null : null,
-      [noteField]: p.kind === 'reactivate' ? v.reason : v.note,
     };
-    if (p.kind === 'reactivate') await call('clues:reactivate', arg);
-    else await call('clues:dispose', arg);
+    if (p.kind === 'reactivate') await call('clues:reactivate', { ...arg, reason: v.reason });
+    else await call('clues:dispose', { ...arg, note: v.note });
     p.onDone();
   };
 
@@ -71,7 +70,7 @@ export function DisposeForm(p: { kind: 'dispose' | 'reactivate'; open: boolean; 
 }
 
 interface OutcomeValues {
-  outcome: string;
+  outcome: ClueOutcome;
   concludedOn: string | null;
   money: string | null;
 }

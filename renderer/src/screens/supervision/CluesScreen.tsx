@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Result, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Result, Select, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { navigate, useRoute } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState, Light } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { wordKey } from '../rounds/shared.js';
 import { CLUE_WAYS, WAY_COLOURS, type ClueDisposition } from './clue-rules.js';
 import { ClueDrawer } from './ClueDrawer.js';
@@ -125,7 +126,7 @@ function ClueLedger() {
     <div className="xz-page" data-testid="clues-screen">
       <SensitiveBanner />
       <div className="xz-toolbar">
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('title')}</Typography.Title>
+        <PageTitle style={{ margin: 0 }}>{t('title')}</PageTitle>
         <Select
           size="small" style={{ width: 160 }} allowClear placeholder={t('allDispositions')} aria-label={t('filterDisposition')}
           value={way ?? undefined} onChange={(v: ClueDisposition | undefined) => { setWay(v ?? null); setPage(1); }}

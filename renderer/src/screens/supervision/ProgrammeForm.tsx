@@ -19,7 +19,7 @@ const emptyStage = (name = ''): StageValues => ({ name, startOn: null, endOn: nu
 
 /**
  * 新建监督方案: the programme, its stages in order and each stage's measures in one form
- * (Form.List inside Form.List). The engine names a faulty item as 'stages.1.endOn', which lands on
+ * (Form.List inside Form.List). The engine names a faulty item as 'stages[1].endOn', which lands on
  * that very field.
  */
 export function ProgrammeForm(p: {

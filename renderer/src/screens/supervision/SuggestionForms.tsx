@@ -14,7 +14,7 @@ interface SuggestionValues {
   content: string;
   issuedOn: string | null;
   unitId: string | null;
-  status?: string;
+  status?: SuggestionRecord['status'];
   reply?: string | null;
   repliedOn?: string | null;
 }
@@ -35,10 +35,10 @@ export function SuggestionForm(p: {
   const req = (field: string) => [{ required: true, whitespace: true, message: t('required', { field }) }];
 
   const submit = async (v: SuggestionValues) => {
-    const body: Record<string, unknown> = {
+    const base = {
       department: v.department.trim(), content: v.content, issuedOn: v.issuedOn ?? '', unitId: v.unitId ?? null,
     };
-    if (answered) Object.assign(body, { status: v.status, reply: v.reply ?? null, repliedOn: v.repliedOn ?? null });
+    const body = answered ? { ...base, status: v.status, reply: v.reply ?? null, repliedOn: v.repliedOn ?? null } : base;
     if (r) await call('suggestions:update', { id: r.id, ...body });
     else await call('suggestions:create', { ...body, roundId: p.roundId });
     p.onSaved();
@@ -111,7 +111,7 @@ export function SuggestionReplyForm(p: { open: boolean; record: SuggestionRecord
       open={p.open} onClose={p.onClose} title={t('suggestions.replyTitle')} testId="suggestion-reply-form" size={520}
       initialValues={{ repliedOn: today(), adopted: false }} doneText={t('suggestions.replied')}
       onSubmit={async (v) => {
-        await call('suggestions:reply', { id: p.record?.id, reply: v.reply, repliedOn: v.repliedOn ?? '', adopted: !!v.adopted });
+        await call('suggestions:reply', { id: p.record?.id ?? null, reply: v.reply, repliedOn: v.repliedOn ?? '', adopted: !!v.adopted });
         p.onSaved();
       }}
     >

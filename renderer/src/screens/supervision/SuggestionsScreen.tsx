@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useDialog } from '../../components/forms/useDialog.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { EmptyState, ErrorState } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { EmptyWithNew } from './EmptyWithNew.js';
 import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from './SuggestionForms.js';
 import './supervision.css';
@@ -25,7 +26,7 @@ export function SuggestionsScreen() {
   const s = useSession();
   const roundId = s.roundId;
   const canWrite = s.can('supervision.write');
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, setStatus] = useState<SuggestionRecord['status'] | null>(null);
   const [department, setDepartment] = useState<string | null>(null);
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [roundId]);
@@ -104,10 +105,10 @@ export function SuggestionsScreen() {
   return (
     <div className="xz-page" data-testid="suggestions-screen">
       <div className="xz-toolbar">
-        <Typography.Title level={4} style={{ margin: 0 }}>{t('suggestions.title')}</Typography.Title>
+        <PageTitle style={{ margin: 0 }}>{t('suggestions.title')}</PageTitle>
         <Select
           size="small" style={{ width: 120 }} allowClear placeholder={t('suggestions.allStatuses')} aria-label={t('suggestions.col.status')}
-          value={status ?? undefined} onChange={(v: string | undefined) => { setStatus(v ?? null); setPage(1); }}
+          value={status ?? undefined} onChange={(v: SuggestionRecord['status'] | undefined) => { setStatus(v ?? null); setPage(1); }}
           options={SUGGESTION_STATUSES.map((x) => ({ value: x, label: t(`suggestions.statuses.${x}`) }))}
         />
         <Select
@@ -146,7 +147,7 @@ export function SuggestionsScreen() {
         open={shown && dialog?.kind === 'delete'} title={t('suggestions.deleteTitle')} hint={t('deleteHint')} label={t('deleteReason')}
         testId="delete-form" doneText={t('deleted')} onClose={hide}
         onSubmit={async (reason) => {
-          await call('suggestions:delete', { id: row?.id, reason });
+          await call('suggestions:delete', { id: row?.id ?? null, reason });
           saved();
         }}
       />

@@ -1,4 +1,4 @@
-import { Tabs, Typography } from 'antd';
+import { Tabs } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
@@ -6,6 +6,7 @@ import { navigate, useRoute } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery } from '../../components/hooks.js';
 import { EmptyState } from '../../components/States.js';
+import { PageTitle } from '../../components/PageTitle.js';
 import { ActivitiesTab } from './ActivitiesTab.js';
 import { ProgrammesTab } from './ProgrammesTab.js';
 import './supervision.css';
@@ -27,7 +28,7 @@ export function SupervisionScreen() {
   if (!roundId) return <EmptyState hint={t('noRound')} />;
   return (
     <div className="xz-page" data-testid="supervision-screen">
-      <Typography.Title level={4} style={{ margin: 0 }}>{t('title')}</Typography.Title>
+      <PageTitle style={{ margin: 0 }}>{t('title')}</PageTitle>
       <Tabs
         size="small" activeKey={tab} onChange={(k) => navigate('supervision', k === 'programmes' ? 'programmes' : null)}
         items={[
