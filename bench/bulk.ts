@@ -19,6 +19,7 @@ import {
   DEPARTMENTS, leaderWithPost, makeRng, measureText, personName, pick, problemDescription, taskTerm, unitName,
 } from '../db/seed/vocabulary.js';
 import { insertRow } from '../db/core/write.js';
+import { parse } from '../db/domain/fields.js';
 import { round, timeMs } from './stats.js';
 
 export interface BulkResult {
@@ -26,6 +27,8 @@ export interface BulkResult {
   tasksPerProblem: 1;
   perTransaction: number;
   engine: { seconds: number; problemsPerSecond: number; rowsWritten: number; auditRows: number };
+  /** The argument schemas alone (valibot), parsing the same 2 × n arguments: part of the engine's time. */
+  validation: { seconds: number; shareOfEngine: number; microsecondsPerCall: number };
   raw: { seconds: number; problemsPerSecond: number; rowsWritten: number };
   ratio: number;
   note: string;
@@ -115,6 +118,14 @@ export function benchBulk(outDir: string, n = 20_000, perTx = 1000, log: (s: str
     }
   });
   const auditRows = (s.ledger.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n - auditBefore;
+  // What the declared argument schemas cost inside that figure: the same arguments, parsed only.
+  const someProblem = s.ledger.sqlite.prepare('SELECT id FROM problems LIMIT 1').get() as { id: string };
+  const validation = timeMs(() => {
+    for (const inp of inputs) {
+      parse(createProblem.arg, inp.problem);
+      parse(createTask.arg, { ...inp.task, problemId: someProblem.id });
+    }
+  });
 
   // The same final rows (after the engine's rollup), column for column.
   const problemRows = s.ledger.sqlite.prepare('SELECT * FROM problems ORDER BY rowid').raw().all() as unknown[][];
@@ -145,6 +156,10 @@ export function benchBulk(outDir: string, n = 20_000, perTx = 1000, log: (s: str
   return {
     problems: n, tasksPerProblem: 1, perTransaction: perTx,
     engine: { seconds: round(engine.ms / 1000), problemsPerSecond: Math.round(eps), rowsWritten: problemRows.length + taskRows.length, auditRows },
+    validation: {
+      seconds: round(validation.ms / 1000, 3), shareOfEngine: round(validation.ms / engine.ms, 4),
+      microsecondsPerCall: round((validation.ms * 1000) / (2 * n), 2),
+    },
     raw: { seconds: round(rawTime.ms / 1000), problemsPerSecond: Math.round(rps), rowsWritten: rawCount },
     ratio: round(eps / rps, 3),
     note: 'engine = createProblem + createTask (db/services) per problem; raw = prepared INSERT of the same final rows',

@@ -1,7 +1,9 @@
 /**
- * Every call the UI can make, channel → service. Both transports (Electron IPC, the loopback
- * harness) dispatch through this one map via db/bridge/dispatch.ts; db/bridge/contract.ts derives the typed
- * contract from it and db/bridge/channels.ts lists the channels at run time.
+ * Every call the UI can make: channel name → the call declared with defineCall (db/core/call.ts),
+ * which carries its argument schema, its right and its body. This map is the only list of
+ * channels: both transports (Electron IPC, the loopback harness) dispatch through it via
+ * db/bridge/dispatch.ts, which refuses any name it does not hold, and db/bridge/contract.ts
+ * derives the typed contract (argument and result of each channel) from it.
  */
 import type { Session } from './dispatch.js';
 import { DomainError } from '../domain/errors.js';
