@@ -12,8 +12,11 @@ import { getRow, requireRow, restoreRow, softDelete, type Row, type SyncTable } 
 import { conflict, notFound } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 
-/** The argument of every delete: the record and why (删除原因 is kept on the tombstone). */
-export const deleteArg = (label: string) => f.args({ id: f.id(label), reason: f.text('删除原因', f.LEN.short) });
+/** 删除原因: why a record is removed (kept on the tombstone or in the audit trail). */
+export const deleteReasonField = f.text('删除原因', f.LEN.short);
+
+/** The argument of every delete: the record and why. */
+export const deleteArg = (label: string) => f.args({ id: f.id(label), reason: deleteReasonField });
 
 /** The argument of every restore. */
 export const restoreArg = (label: string) => f.args({ id: f.id(label) });

@@ -6,6 +6,7 @@ import { readRules } from '../clocks/statutory.js';
 import { RULE_FIELDS, RULE_KEYS } from '../domain/clock-rules.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { calendarDays, clockRuleSets, rounds } from '../schema/index.js';
+import { deleteReasonField } from '../core/lifecycle.js';
 import { defineCall, defineQuery } from '../core/call.js';
 import * as f from '../domain/fields.js';
 import { insertRow, requireRow, restoreRow, softDelete, updateRow } from '../core/write.js';
@@ -75,7 +76,7 @@ export const setCalendarDay = defineCall({
  */
 export const removeCalendarDay = defineCall({
   permission: 'settings.write',
-  arg: f.args({ day: dayField, reason: f.text('删除原因', f.LEN.short) }),
+  arg: f.args({ day: dayField, reason: deleteReasonField }),
 }, (ctx, { day, reason }): { id: string; day: string } => {
   const row = ctx.ledger.orm.select().from(calendarDays).where(eq(calendarDays.day, day)).get();
   if (!row || row.deletedAt) throw notFound('节假日日历中的日期', day, 'day');

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { EVIDENCE_OWNERS, type EvidenceOwner } from '../domain/enums.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
+import { deleteReasonField } from '../core/lifecycle.js';
 import { defineCall } from '../core/call.js';
 import { requirePermission } from '../core/permissions.js';
 import * as f from '../domain/fields.js';
@@ -100,7 +101,7 @@ export const getEvidenceContent = defineCall({ permission: 'ledger.read', arg: f
 
 export const removeEvidence = defineCall({
   permission: 'ledger.write',
-  arg: f.args({ id: evidenceId, reason: f.text('删除理由', f.LEN.short) }),
+  arg: f.args({ id: evidenceId, reason: deleteReasonField }),
 }, (ctx, a): Evidence => {
   const ev = requireRow(ctx, evidence, a.id, '佐证材料');
   const task = owningTask(ctx, ev.ownerType, ev.ownerId);

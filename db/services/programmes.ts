@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { defineCall } from '../core/call.js';
-import { defineLifecycle } from '../core/lifecycle.js';
+import { defineLifecycle, deleteReasonField } from '../core/lifecycle.js';
 import { conflict, invalid } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { programmeMeasures, programmeStages, supervisionProgrammes } from '../schema/index.js';
@@ -216,7 +216,7 @@ export const updateProgrammeMeasure = defineCall({
 /** {measureId, reason}. */
 export const deleteProgrammeMeasure = defineCall({
   permission: 'supervision.write',
-  arg: f.args({ measureId: measureRef, reason: f.text('删除原因', f.LEN.short) }),
+  arg: f.args({ measureId: measureRef, reason: deleteReasonField }),
 }, (ctx, a): Measure => {
   const { m } = measureWithProgramme(ctx, a.measureId);
   return inTransaction(ctx, () => softDelete(ctx, programmeMeasures, m, a.reason));

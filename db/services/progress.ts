@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { inTransaction } from '../core/context.js';
+import { deleteReasonField } from '../core/lifecycle.js';
 import { defineCall } from '../core/call.js';
 import { invalid } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
@@ -31,7 +32,7 @@ export const listProgress = defineCall({ permission: 'ledger.read', arg: f.args(
 
 export const removeProgress = defineCall({
   permission: 'ledger.write',
-  arg: f.args({ id: f.id('整改进展'), reason: f.text('删除理由', f.LEN.short) }),
+  arg: f.args({ id: f.id('整改进展'), reason: deleteReasonField }),
 }, (ctx, a): ProgressEntry => {
   const entry = requireRow(ctx, progressEntries, a.id, '整改进展');
   assertTaskEditable(requireRow(ctx, tasks, entry.taskId, '整改任务'));
