@@ -67,6 +67,10 @@ export const TASK_TERMS = vocab({
 });
 export type TaskTerm = (typeof TASK_TERMS.codes)[number];
 
+/** A problem's status, derived from its tasks (the problems table caches it for the lists). */
+export const PROBLEM_STATUSES = vocab({ open: '整改中', pending_review: '待审核', closed: '已销号' });
+export type ProblemStatus = (typeof PROBLEM_STATUSES.codes)[number];
+
 export const TASK_STATUSES = vocab({
   draft: '草稿',
   in_progress: '推进中',

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { PROBLEM_STATUSES as PROBLEM_STATUS_VOCAB } from '../domain/enums.js';
 import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { dateCol, flag, syncColumns } from './common.js';
 import { inspections, rounds, units, feedbacks } from './org.js';
@@ -15,7 +16,7 @@ export const problemCategories = sqliteTable('problem_categories', {
   active: flag('active').notNull().default(true),
 });
 
-export const PROBLEM_STATUSES = ['open', 'pending_review', 'closed'] as const;
+export const PROBLEM_STATUSES = PROBLEM_STATUS_VOCAB.codes;
 
 export const problems = sqliteTable('problems', {
   ...syncColumns(),

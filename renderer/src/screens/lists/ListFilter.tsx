@@ -13,6 +13,7 @@ import type { SortState } from '../../components/lists/ListTable.js';
 import { CategoryPicker, DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/Pickers.js';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { ALL_ROUNDS, boolChoice, choiceBool, clean, remember, remembered } from './filters.js';
+import { PROBLEM_SOURCES, PROBLEM_STATUSES, TASK_STATUSES, TASK_TERMS } from '../../../../db/domain/enums.js';
 
 export type ListKind = 'problems' | 'tasks';
 
@@ -41,12 +42,9 @@ export interface Pinned {
   key: string;
 }
 
-const STATUSES: Record<ListKind, readonly string[]> = {
-  problems: ['open', 'pending_review', 'closed'],
-  tasks: ['draft', 'in_progress', 'pending_review', 'closed'],
-};
-export const SOURCES = ['inspection_feedback', 'personnel_check', 'transferred_suggestion', 'petition', 'lookback', 'daily_supervision'] as const;
-const TERMS = ['immediate', 'concentrated', 'long_term'] as const;
+const STATUSES: Record<ListKind, readonly string[]> = { problems: PROBLEM_STATUSES.codes, tasks: TASK_STATUSES.codes };
+export const SOURCES = PROBLEM_SOURCES.codes;
+const TERMS = TASK_TERMS.codes;
 const STATUS_NS: Record<ListKind, string> = { problems: 'problemStatus', tasks: 'taskStatus' };
 
 /** The engine's filter argument (the pinned group wins over the panel's choice). */
