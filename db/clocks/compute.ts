@@ -1,9 +1,9 @@
 import type { ClueDisposition, ReportKind } from '../domain/enums.js';
 import { DomainError } from '../domain/errors.js';
 import { DEFAULT_WARN_DAYS, RULE_FIELDS, RULE_KEYS, RULES_2022, type ClockRules } from '../domain/clock-rules.js';
-import { CLOCK_LABELS, type ClockKind, type ClockView } from './kinds.js';
-import { LIGHT_WORDS, trafficLight, type LightState } from './lights.js';
-import { addMonths, compare } from './months.js';
+import { CLOCK_LABELS, type ClockKind, type ClockView } from '../domain/clock-kinds.js';
+import { LIGHT_WORDS, trafficLight, type LightState } from '../domain/lights.js';
+import { addMonths, compare } from '../domain/months.js';
 import type { WorkCalendar } from './working-days.js';
 
 /**

@@ -7,9 +7,9 @@ import {
   computeClueClock, computeInspectionClocks, computeLetterClock, computeTaskClock, FALLBACK_RULES, readRules,
   type InspectionFacts,
 } from './compute.js';
-import type { ClockView } from './kinds.js';
-import { worstLight, type Light } from './lights.js';
-import { addDays, compare } from './months.js';
+import type { ClockView } from '../domain/clock-kinds.js';
+import { worstLight, type Light } from '../domain/lights.js';
+import { addDays, compare } from '../domain/months.js';
 import { loadCalendar, type WorkCalendar } from './working-days.js';
 
 /**
@@ -21,7 +21,7 @@ import { loadCalendar, type WorkCalendar } from './working-days.js';
  * computations in ./compute.ts, the clock vocabulary in ./kinds.ts (both re-exported here).
  */
 
-export * from './kinds.js';
+export * from '../domain/clock-kinds.js';
 export * from './compute.js';
 
 interface RulesRow {

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../core/context.js';
-import { addDays, compare, isValidDate, isWeekend } from './months.js';
+import { addDays, compare, isValidDate, isWeekend } from '../domain/months.js';
 
 /**
  * Working days (工作日) under the official holiday calendar with its 调休: Monday to Friday are

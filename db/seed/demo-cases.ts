@@ -1,4 +1,4 @@
-import { addDays } from '../clocks/months.js';
+import { addDays } from '../domain/months.js';
 import type { CLUE_OUTCOMES } from '../domain/enums.js';
 import {
   createClue, disposeClue, reactivateClue, recordClueOutcome, recordInquiryReply,

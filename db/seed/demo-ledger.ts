@@ -1,4 +1,4 @@
-import { addDays, addMonths, dayOfWeek, diffDays } from '../clocks/months.js';
+import { addDays, addMonths, dayOfWeek, diffDays } from '../domain/months.js';
 import type { ActingUser } from '../core/context.js';
 import type { PROBLEM_SOURCES, TaskTerm } from '../domain/enums.js';
 import { reviewCloseout, submitCloseout } from '../services/closeout.js';

@@ -1,4 +1,4 @@
-import { addDays, addMonths } from '../clocks/months.js';
+import { addDays, addMonths } from '../domain/months.js';
 import type { ActingUser } from '../core/context.js';
 import type { GRADES } from '../domain/enums.js';
 import { createAccountability } from '../services/accountability.js';

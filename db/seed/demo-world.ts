@@ -1,4 +1,4 @@
-import { addDays, addMonths, dayOfWeek, diffDays } from '../clocks/months.js';
+import { addDays, addMonths, dayOfWeek, diffDays } from '../domain/months.js';
 import type { ActingUser, ServiceContext } from '../core/context.js';
 import type { SECTORS } from '../domain/enums.js';
 import type { IdSource } from '../core/ids.js';

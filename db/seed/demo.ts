@@ -30,7 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { addDays } from '../clocks/months.js';
+import { addDays } from '../domain/months.js';
 import { fixedClock } from '../core/clock.js';
 import { isDate } from '../domain/fields.js';
 import { seededRandom, uuidv7Source } from '../core/ids.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
 import { inTransaction } from '../core/context.js';
-import { dayOfWeek, isWeekend } from '../clocks/months.js';
+import { dayOfWeek, isWeekend } from '../domain/months.js';
 import type { ClockRules } from '../domain/clock-rules.js';
 import { readRules } from '../clocks/statutory.js';
 import { RULE_FIELDS, RULE_KEYS } from '../domain/clock-rules.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   addDays, addMonths, compare, dayOfWeek, daysInMonth, diffDays, fromDayNumber, isLeapYear, isValidDate, isWeekend,
   minDate, toDayNumber,
-} from '../../db/clocks/months.js';
+} from '../../db/domain/months.js';
 
 /** An independent oracle: the same date through Date in UTC (never used by the code under test). */
 const utc = (s: string) => Date.parse(`${s}T00:00:00Z`);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { trafficLight, worstLight } from '../../db/clocks/lights.js';
+import { trafficLight, worstLight } from '../../db/domain/lights.js';
 import {
   clueClocks, inspectionClocks, readRules, roundClocks, roundClueClocks, taskLight, type ClockKind, type ClockView,
 } from '../../db/clocks/statutory.js';

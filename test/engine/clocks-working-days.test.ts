@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALENDAR_2025, CALENDAR_2026, OFFICIAL_CALENDAR } from '../../db/clocks/calendar-data.js';
-import { dayOfWeek, isWeekend } from '../../db/clocks/months.js';
+import { dayOfWeek, isWeekend } from '../../db/domain/months.js';
 import { loadCalendar, makeWorkCalendar } from '../../db/clocks/working-days.js';
 import { removeCalendarDay, setCalendarDay } from '../../db/services/calendar.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';

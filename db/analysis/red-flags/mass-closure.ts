@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../../core/context.js';
-import { addMonths } from '../../clocks/months.js';
+import { addMonths } from '../../domain/months.js';
 import { readRules } from '../../clocks/compute.js';
 import { LIVE_TASK, scopeWhere, type Scope } from '../scope.js';
 import { detectorCall, parseJson, run, type FlagList, type RedFlagOptions } from './common.js';

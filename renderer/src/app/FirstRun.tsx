@@ -4,9 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.js';
 import { useErrorReport } from '../components/forms/engine-error.js';
 import { PageTitle } from '../components/PageTitle.js';
+import { LEVELS as LEVEL_VOCAB, OFFICE_KINDS } from '../../../db/domain/enums.js';
 
-const KINDS = ['inspected_unit', 'discipline', 'organisation', 'inspection_office', 'functional_dept'] as const;
-const LEVELS = ['central', 'province', 'city', 'county'] as const;
+const KINDS = OFFICE_KINDS.codes;
+const LEVELS = LEVEL_VOCAB.codes;
 interface SetupValues {
   officeName: string; officeKind: (typeof KINDS)[number]; level: (typeof LEVELS)[number];
   adminUsername: string; adminDisplayName: string; adminPassword: string;

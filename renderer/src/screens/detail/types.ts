@@ -1,5 +1,6 @@
 /** Engine result shapes used by the detail views (types only: the renderer never imports db/ code). */
 import type { ResultOf } from '../../../../db/bridge/contract.js';
+import { TASK_TERMS as TERMS } from '../../../../db/domain/enums.js';
 
 export type TaskBundle = Awaited<ResultOf<'tasks:get'>>;
 export type Task = TaskBundle['task'];
@@ -13,7 +14,7 @@ export type ProblemTask = ProblemBundle['tasks'][number];
 export type TaskClock = Awaited<ResultOf<'clocks:task'>>;
 export type HistoryEntry = Awaited<ResultOf<'audit:history'>>[number];
 
-export const TASK_TERMS = ['immediate', 'concentrated', 'long_term'] as const;
+export const TASK_TERMS = TERMS.codes;
 export const PROBLEM_SOURCES = [
   'inspection_feedback', 'personnel_check', 'transferred_suggestion', 'petition', 'lookback', 'daily_supervision',
 ] as const;

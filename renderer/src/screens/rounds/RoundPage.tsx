@@ -14,6 +14,7 @@ import { RoundForm } from './RoundForm.js';
 import { roundsChanged } from './RoundList.js';
 import { day, type InspectionRow, type TeamRow, type UnitClocks } from './shared.js';
 import { AddUnitForm, ChangeTeamForm, TeamForm } from './TeamForms.js';
+import { ROUND_CLOCK_KINDS } from '../../../../db/domain/clock-kinds.js';
 
 type Dialog =
   | { kind: 'round' }
@@ -65,7 +66,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
   const teamRows = teams.data ?? [];
   const unitRows = insps.data ?? [];
   const kinds = (clocks.data?.units[0]?.clocks ?? []).map((c) => c.kind);
-  const clockKinds = kinds.length > 0 ? kinds : (['concentrated', 'progress_report', 'dlm', 'disclosure', 'supervision_discipline', 'supervision_organisation'] as const);
+  const clockKinds = kinds.length > 0 ? kinds : ROUND_CLOCK_KINDS;
   const nextNumber = teamRows.reduce((m, x) => Math.max(m, x.number), 0) + 1;
   const open = (i: InspectionRow) => navigate('rounds', roundId, i.unitId);
 

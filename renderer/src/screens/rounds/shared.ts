@@ -1,14 +1,16 @@
 /**
- * Pieces shared by the rounds screens: vocabularies (codes only; words come from the catalogue),
+ * Pieces shared by the rounds screens: vocabularies (the engine's codes from db/domain/; words come
+ * from the catalogue),
  * the rows the engine returns, and the words of the clocks.
  */
 import type { ResultOf } from '../../../../db/bridge/contract.js';
+import * as V from '../../../../db/domain/enums.js';
 
-export const LEVELS = ['central', 'province', 'city', 'county'] as const;
-export const FORMS = ['xunshi', 'xuncha'] as const;
-export const KINDS = ['regular', 'special', 'mobile', 'lookback'] as const;
-export const SECTORS = ['central_soe', 'central_finance', 'central_organ', 'province', 'university', 'city_county', 'village', 'other'] as const;
-export const FEEDBACK_KINDS = ['collective', 'one_to_one'] as const;
+export const LEVELS = V.LEVELS.codes;
+export const FORMS = V.INSPECTION_FORMS.codes;
+export const KINDS = V.ROUND_KINDS.codes;
+export const SECTORS = V.SECTORS.codes;
+export const FEEDBACK_KINDS = V.FEEDBACK_KINDS.codes;
 
 export type RoundRow = Awaited<ResultOf<'rounds:list'>>[number];
 export type TeamRow = Awaited<ResultOf<'teams:list'>>[number];

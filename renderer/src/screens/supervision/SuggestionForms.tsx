@@ -5,9 +5,10 @@ import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { today } from '../../components/forms/dates.js';
 import { DateInput } from '../../components/forms/DateInput.js';
 import { FormShell } from '../../components/forms/FormShell.js';
+import { SUGGESTION_STATUSES as STATUSES } from '../../../../db/domain/enums.js';
 
 export type SuggestionRecord = Awaited<ResultOf<'suggestions:get'>>;
-export const SUGGESTION_STATUSES = ['pending', 'replied', 'adopted'] as const;
+export const SUGGESTION_STATUSES = STATUSES.codes;
 
 interface SuggestionValues {
   department: string;

@@ -11,6 +11,9 @@ export const CLOCK_KINDS = [
 ] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
+/** The clocks of a round's inspected unit (the rest belong to a task or a clue). */
+export const ROUND_CLOCK_KINDS = CLOCK_KINDS.slice(0, 6) as readonly ClockKind[];
+
 export const CLOCK_LABELS: Record<ClockKind, string> = {
   concentrated: '集中整改期',
   progress_report: '集中整改进展情况报告',
