@@ -88,7 +88,7 @@ function start(): void {
     isTrustedSender: isAppUrl,
   });
 
-  const win = new BrowserWindow(windowOptions({ preload: paths.preload, isDev, title: PRODUCT_NAME }));
+  const win = new BrowserWindow(windowOptions({ preload: paths.preload, isDev, title: PRODUCT_NAME, icon: paths.icon }));
   mainWindow = win;
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {

@@ -23,6 +23,8 @@ export interface ShellPaths {
   rendererDir: string;
   rendererIndex: string;
   preload: string;
+  /** The window's icon: the 256×256 PNG that `npm run icons` puts in renderer/public (so it ships inside the renderer folder). */
+  icon: string;
 }
 
 export function shellPaths(i: ShellPathsInput): ShellPaths {
@@ -34,6 +36,7 @@ export function shellPaths(i: ShellPathsInput): ShellPaths {
     rendererDir,
     rendererIndex: join(rendererDir, 'index.html'),
     preload: join(i.mainDir, 'preload.cjs'),
+    icon: join(rendererDir, 'icon.png'),
   };
 }
 

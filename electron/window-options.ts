@@ -38,6 +38,8 @@ export interface WindowOptionsInput {
   preload: string;
   isDev: boolean;
   title?: string;
+  /** The window's icon (a PNG path: taskbar and title bar on Linux; Windows takes the executable's icon otherwise). */
+  icon?: string;
 }
 
 export function windowOptions(o: WindowOptionsInput): BrowserWindowConstructorOptions {
@@ -51,6 +53,7 @@ export function windowOptions(o: WindowOptionsInput): BrowserWindowConstructorOp
     show: false, // shown on 'ready-to-show', so no white flash
     backgroundColor: '#ffffff',
     autoHideMenuBar: false,
+    ...(o.icon ? { icon: o.icon } : {}),
     webPreferences: {
       preload: o.preload,
       contextIsolation: true,

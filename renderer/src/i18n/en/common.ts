@@ -12,7 +12,7 @@ const en: Catalogue<typeof zh> = {
     round: 'Round', allRounds: 'All rounds', search: 'Search problems and tasks (Ctrl+F)', user: 'User', logout: 'Log out',
     switchUser: 'Switch user', language: '中文',
   },
-  a11y: { nav: 'Main navigation', actions: 'Actions' },
+  a11y: { nav: 'Main navigation', actions: 'Actions', expand: 'Expand' },
   roles: { entry: 'Clerk', reviewer: 'Reviewer', leader: 'Head', admin: 'Administrator', readonly: 'Read-only' },
   actions: {
     save: 'Save', cancel: 'Cancel', confirm: 'OK', create: 'New', edit: 'Edit', delete: 'Delete', search: 'Search', reset: 'Reset',

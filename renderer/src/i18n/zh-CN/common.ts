@@ -10,7 +10,7 @@ export default {
     round: '当前轮次', allRounds: '全部轮次', search: '搜索问题、任务（Ctrl+F）', user: '当前用户', logout: '退出登录',
     switchUser: '切换用户', language: 'English',
   },
-  a11y: { nav: '功能导航', actions: '操作' },
+  a11y: { nav: '功能导航', actions: '操作', expand: '展开' },
   roles: { entry: '录入员', reviewer: '审核员', leader: '负责人', admin: '管理员', readonly: '只读' },
   actions: {
     save: '保存', cancel: '取消', confirm: '确定', create: '新建', edit: '编辑', delete: '删除', search: '搜索', reset: '重置',

@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { EmptyState } from '../../components/States.js';
+import { actionProps } from '../../components/a11y.js';
 import { DecisionComment } from './DecisionComment.js';
 import { HashText } from './EvidenceTable.js';
 import { toDay } from '../../components/forms/dates.js';
@@ -97,7 +98,7 @@ export function ReviewDialog({ open, task, pending, evidence, userName, onPrevie
         size="small" dataSource={evidence} style={{ marginBottom: 12, maxHeight: 180, overflow: 'auto' }}
         renderItem={(e) => (
           <List.Item extra={<HashText sha256={e.sha256} />}>
-            <Typography.Link onClick={() => onPreview(e)}>{e.fileName}</Typography.Link>
+            <Typography.Link onClick={() => onPreview(e)} {...actionProps(() => onPreview(e))}>{e.fileName}</Typography.Link>
             <span className="xz-muted" style={{ marginLeft: 8 }}>{t('review.formedOn', { date: e.formedOn })}</span>
           </List.Item>
         )}

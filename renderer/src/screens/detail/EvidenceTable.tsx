@@ -2,6 +2,7 @@
 import { Button, Space, Table, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../components/States.js';
+import { actionProps } from '../../components/a11y.js';
 import { day, fileSize, shortHash } from './format.js';
 import type { Evidence, Progress } from './types.js';
 
@@ -35,7 +36,7 @@ export function EvidenceTable(p: {
           title: t('fields.fileName'), dataIndex: 'fileName', ellipsis: true,
           render: (_: unknown, e) => (
             <div style={{ minWidth: 0 }}>
-              <Typography.Link onClick={() => p.onPreview(e)} ellipsis title={e.fileName}>{e.fileName}</Typography.Link>
+              <Typography.Link onClick={() => p.onPreview(e)} {...actionProps(() => p.onPreview(e))} ellipsis title={e.fileName}>{e.fileName}</Typography.Link>
               <div className="xz-muted" style={{ fontSize: 12 }}>
                 {e.ownerType === 'progress' ? t('evidence.ofProgress', { date: progressDate.get(e.ownerId) ?? '—' }) : t('evidence.ofTask')}
                 {' · '}{fileSize(e.size)}

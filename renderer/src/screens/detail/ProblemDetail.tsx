@@ -118,7 +118,7 @@ export function ProblemDetail({ id: idProp }: { id?: string } = {}) {
               onRow={(r) => ({ onClick: () => navigate('task', r.id), style: { cursor: 'pointer' } })}
               columns={[
                 { title: t('fields.seq'), dataIndex: 'seq', width: 56 },
-                { title: t('fields.measures'), dataIndex: 'measures', ellipsis: true, render: (v: string, r) => <Typography.Link onClick={() => navigate('task', r.id)}>{v}</Typography.Link> },
+                { title: t('fields.measures'), dataIndex: 'measures', ellipsis: true, render: (v: string, r) => <Typography.Link href={`#/task/${encodeURIComponent(r.id)}`} onClick={() => navigate('task', r.id)}>{v}</Typography.Link> },
                 { title: t('fields.term'), dataIndex: 'term', width: 110, render: (v: string) => t(`terms.${v}`) },
                 { title: t('fields.responsibleLeader'), dataIndex: 'responsibleLeader', width: 90, ellipsis: true, render: (v: string | null) => v ?? '—' },
                 { title: t('fields.responsibleDepartment'), dataIndex: 'responsibleDepartment', width: 110, ellipsis: true, render: (v: string | null) => v ?? '—' },

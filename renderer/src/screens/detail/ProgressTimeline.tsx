@@ -5,6 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { EmptyState } from '../../components/States.js';
+import { actionProps } from '../../components/a11y.js';
 import { toDay } from '../../components/forms/dates.js';
 import { FormShell } from '../../components/forms/FormShell.js';
 import { isFuture } from './format.js';
@@ -40,15 +41,15 @@ export function ProgressTimeline(p: {
                 <div style={{ marginBottom: 4 }}>
                   {files.map((f) => (
                     <div key={f.id}>
-                      <PaperClipOutlined /> <Typography.Link onClick={() => p.onPreview(f)}>{f.fileName}</Typography.Link>
+                      <PaperClipOutlined /> <Typography.Link onClick={() => p.onPreview(f)} {...actionProps(() => p.onPreview(f))}>{f.fileName}</Typography.Link>
                     </div>
                   ))}
                 </div>
               )}
               <Space size={8} className="xz-muted" style={{ fontSize: 12 }}>
                 <span>{t('progress.by', { name: p.userName(e.createdBy) })}</span>
-                {p.canEdit && <Typography.Link onClick={() => p.onAttach(e.id)}>{t('progress.attach')}</Typography.Link>}
-                {p.canEdit && <Typography.Link type="danger" onClick={() => p.onRemove(e)}>{t('progress.remove')}</Typography.Link>}
+                {p.canEdit && <Typography.Link onClick={() => p.onAttach(e.id)} {...actionProps(() => p.onAttach(e.id))}>{t('progress.attach')}</Typography.Link>}
+                {p.canEdit && <Typography.Link type="danger" onClick={() => p.onRemove(e)} {...actionProps(() => p.onRemove(e))}>{t('progress.remove')}</Typography.Link>}
               </Space>
             </div>
           ),

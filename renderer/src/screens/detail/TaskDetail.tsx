@@ -162,7 +162,7 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
             {
               key: 'problem', label: t('task.problem'), span: 3,
               children: problemData
-                ? <Typography.Link onClick={() => navigate('problem', task.problemId)} ellipsis style={{ maxWidth: 900 }}>{t('task.problemLink', { seq: problemData.seq, text: problemData.description })}</Typography.Link>
+                ? <Typography.Link href={`#/problem/${encodeURIComponent(task.problemId)}`} onClick={() => navigate('problem', task.problemId)} ellipsis style={{ maxWidth: 900 }}>{t('task.problemLink', { seq: problemData.seq, text: problemData.description })}</Typography.Link>
                 : '—',
             },
             { key: 'measures', label: t('fields.measures'), span: 3, children: <span style={{ whiteSpace: 'pre-wrap' }} data-testid="task-measures">{task.measures}</span> },

@@ -90,7 +90,7 @@ export function RoundList() {
         columns={[
           {
             title: t('col.name'), dataIndex: 'name', ellipsis: true, width: 220,
-            render: (_: unknown, r) => <Typography.Link onClick={() => navigate('rounds', r.id)}>{r.name}</Typography.Link>,
+            render: (_: unknown, r) => <Typography.Link href={`#/rounds/${encodeURIComponent(r.id)}`} onClick={() => navigate('rounds', r.id)}>{r.name}</Typography.Link>,
           },
           { title: t('col.level'), dataIndex: 'level', width: 56, render: (v: string) => t(`levels.${v}`) },
           { title: t('col.form'), dataIndex: 'form', width: 64, render: (v: string) => t(`forms.${v}`) },

@@ -72,7 +72,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
 
   return (
     <div className="xz-page" data-testid="round-page">
-      <Breadcrumb items={[{ title: <a onClick={() => navigate('rounds')}>{t('round.back')}</a> }, { title: r.name }]} />
+      <Breadcrumb items={[{ title: <a href="#/rounds" onClick={() => navigate('rounds')}>{t('round.back')}</a> }, { title: r.name }]} />
       <div className="xz-rounds-head">
         <div className="xz-rounds-title">
           <PageTitle data-testid="round-name">{r.name}</PageTitle>
@@ -135,7 +135,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
                 title: t('unitCol.name'), key: 'name', fixed: 'left', width: 210,
                 render: (_: unknown, i) => (
                   <div className="xz-unit-cell">
-                    <Typography.Link className="xz-ellipsis" title={i.unitName} onClick={(e) => { e.stopPropagation(); open(i); }}>{i.unitName}</Typography.Link>
+                    <Typography.Link className="xz-ellipsis" title={i.unitName} href={`#/rounds/${encodeURIComponent(roundId)}/${encodeURIComponent(i.unitId)}`} onClick={(e) => { e.preventDefault(); e.stopPropagation(); open(i); }}>{i.unitName}</Typography.Link>
                     <div className="xz-muted xz-ellipsis">
                       {t(`sectors.${i.unitSector}`)} · {i.teamName ?? t('addUnit.noTeam')}
                       {i.underOverhaul && <Tag color="volcano" className="xz-small-tag">{t('unit.overhaul')}</Tag>}
@@ -154,7 +154,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
               })),
               { title: t('unitCol.tasks'), key: 'tasks', width: 130, render: (_: unknown, i: InspectionRow) => <TaskCounts c={byInspection.get(i.id)?.tasks} /> },
               ...(write ? [{
-                title: '', key: 'a', width: 40, fixed: 'right' as const,
+                title: <span className="xz-sr-only">{tc('a11y.actions')}</span>, key: 'a', width: 40, fixed: 'right' as const,
                 render: (_: unknown, i: InspectionRow) => (
                   <span onClick={(e) => e.stopPropagation()}>
                     <Dropdown

@@ -52,7 +52,7 @@ export function UnitPage({ roundId, unitId }: { roundId: string; unitId: string 
   if (!inspectionId) {
     return (
       <div className="xz-page">
-        <Breadcrumb items={[{ title: <a onClick={() => navigate('rounds')}>{t('round.back')}</a> }, { title: u.name }]} />
+        <Breadcrumb items={[{ title: <a href="#/rounds" onClick={() => navigate('rounds')}>{t('round.back')}</a> }, { title: u.name }]} />
         <EmptyState hint={t('unit.notInRound')} />
       </div>
     );
@@ -65,8 +65,8 @@ export function UnitPage({ roundId, unitId }: { roundId: string; unitId: string 
     <div className="xz-page" data-testid="unit-page">
       <Breadcrumb
         items={[
-          { title: <a onClick={() => navigate('rounds')}>{t('round.back')}</a> },
-          { title: <a onClick={() => navigate('rounds', roundId)}>{i?.roundName ?? '…'}</a> },
+          { title: <a href="#/rounds" onClick={() => navigate('rounds')}>{t('round.back')}</a> },
+          { title: <a href={`#/rounds/${encodeURIComponent(roundId)}`} onClick={() => navigate('rounds', roundId)}>{i?.roundName ?? '…'}</a> },
           { title: u.name },
         ]}
       />
@@ -157,6 +157,7 @@ function ClocksCard({ clocks, loading, error, onRetry }: {
 
 function FeedbackCard({ rows, loading, write, onAdd }: { rows: Feedback[]; loading: boolean; write: boolean; onAdd(): void }) {
   const { t } = useTranslation('rounds');
+  const { t: tc } = useTranslation();
   return (
     <Card
       size="small" className="xz-card" title={t('unit.feedback')} data-testid="feedback"
@@ -167,7 +168,7 @@ function FeedbackCard({ rows, loading, write, onAdd }: { rows: Feedback[]; loadi
       ) : (
         <Table<Feedback>
           size="small" rowKey="id" dataSource={rows} loading={loading} pagination={false}
-          expandable={{ expandedRowRender: (f) => <div className="xz-pre">{f.body}</div>, rowExpandable: (f) => f.body.length > 40 }}
+          expandable={{ expandedRowRender: (f) => <div className="xz-pre">{f.body}</div>, rowExpandable: (f) => f.body.length > 40, columnTitle: <span className="xz-sr-only">{tc('a11y.expand')}</span> }}
           columns={[
             { title: t('fbCol.kind'), dataIndex: 'kind', width: 96, render: (k: string) => t(`fbKinds.${k}`) },
             { title: t('fbCol.date'), dataIndex: 'feedbackDate', width: 96 },

@@ -68,7 +68,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
       },
     },
     ...(p.canWrite ? [{
-      title: '', key: 'actions', width: 110, fixed: 'right' as const,
+      title: tc('a11y.actions'), key: 'actions', width: 110, fixed: 'right' as const,
       render: (_v: unknown, r: ActivityRow) => (
         <Space size={0}>
           <Button size="small" type="link" onClick={() => show({ kind: 'edit', row: r })}>{tc('actions.edit')}</Button>
