@@ -244,8 +244,17 @@ export function issueReason(issue: v.BaseIssue<unknown>): string {
   }
 }
 
+/**
+ * The message says which item of a list it is about ("第2项：请填写阶段目标。"; a list inside a list: "第1项中的第2项：…"), as the field path
+ * does for the form (stages[1].goal).
+ */
+function located(issue: v.BaseIssue<unknown>, message: string): string {
+  const items = (issue.path ?? []).map((p) => (p as { key: unknown }).key).filter((k): k is number => typeof k === 'number');
+  return items.length === 0 ? message : `${items.map((k) => `第${k + 1}项`).join('中的')}：${message}`;
+}
+
 export function issueToError(issue: v.BaseIssue<unknown>): DomainError {
-  return new DomainError('VALIDATION', issue.message, { field: fieldPath(issue), reason: issueReason(issue) });
+  return new DomainError('VALIDATION', located(issue, issue.message), { field: fieldPath(issue), reason: issueReason(issue) });
 }
 
 type Node = { type: string; entries?: Record<string, Node>; item?: Node; wrapped?: Node };
@@ -274,7 +283,7 @@ export function parse<S extends v.GenericSchema>(schema: S, raw: unknown): v.Inf
     const own = field && v.safeParse(field, undefined, { abortEarly: true });
     if (own && !own.success) {
       const inner = own.issues[0];
-      throw new DomainError('VALIDATION', inner.message, { field: fieldPath(issue), reason: issueReason(inner) });
+      throw new DomainError('VALIDATION', located(issue, inner.message), { field: fieldPath(issue), reason: issueReason(inner) });
     }
   }
   throw issueToError(issue);
