@@ -41,10 +41,8 @@ export interface FlagList<T> {
   items: T[];
 }
 
-/** Where a task sits: enough to show it in a list and open it. */
-export interface TaskRef {
-  taskId: string;
-  taskSeq: number;
+/** Where a problem sits: enough to show it in a list and open it. */
+export interface ProblemRef {
   problemId: string;
   problemSeq: number;
   unitId: string;
@@ -53,6 +51,12 @@ export interface TaskRef {
   roundName: string | null;
   /** The problem's description, cut to 60 characters. */
   excerpt: string;
+}
+
+/** Where a task sits: its problem's place, and the task itself. */
+export interface TaskRef extends ProblemRef {
+  taskId: string;
+  taskSeq: number;
   measuresExcerpt: string;
   responsibleDepartment: string | null;
   status: string;

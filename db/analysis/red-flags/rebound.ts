@@ -1,18 +1,11 @@
 import type { ServiceContext } from '../../core/context.js';
 import { scopeWhere } from '../scope.js';
-import { detectorCall, excerpt, RED_FLAG_LABELS, type FlagList, type RedFlagOptions } from './common.js';
+import { detectorCall, excerpt, RED_FLAG_LABELS, type FlagList, type ProblemRef, type RedFlagOptions } from './common.js';
 import { similarPairs, textSimilarity } from './text-similarity.js';
 
 // Red flag (e): 问题反弹
 
-export interface Rebound {
-  problemId: string;
-  problemSeq: number;
-  unitId: string;
-  unitName: string;
-  roundId: string | null;
-  roundName: string | null;
-  excerpt: string;
+export interface Rebound extends ProblemRef {
   earlierProblemId: string;
   earlierRoundId: string | null;
   earlierRoundName: string | null;
