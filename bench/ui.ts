@@ -10,7 +10,8 @@ import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fixedClock } from '../db/core/clock.js';
-import { openLedger } from '../db/core/open.js';
+import { uuidv7Source } from '../db/core/ids.js';
+import { LedgerHost } from '../db/session/host.js';
 import { SCALE_AS_OF, SCALE_PASSWORD } from './scale.js';
 import { startPreviewServer } from '../scripts/preview-server.js';
 
@@ -30,9 +31,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 export async function benchUi(file: string, log: (s: string) => void): Promise<UiResult> {
   const staticDir = join(ROOT, 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error('dist/renderer missing: npm run build:renderer first');
-  const ledger = openLedger(file);
   const clock = fixedClock(SCALE_AS_OF);
-  const server = await startPreviewServer({ ledger, staticDir, clock });
+  const host = new LedgerHost({ path: file, clock, ids: uuidv7Source(() => clock.now()) });
+  const server = await startPreviewServer({ host, staticDir });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
@@ -111,7 +112,7 @@ export async function benchUi(file: string, log: (s: string) => void): Promise<U
   } finally {
     await browser.close();
     await server.close();
-    ledger.close();
+    host.close();
   }
 }
 

@@ -16,6 +16,9 @@ export interface RegisterIpcOptions {
   /** True when the URL is the app's own page (see electron/paths.ts appUrlCheck). */
   isTrustedSender: (frameUrl: string) => boolean;
   logger?: BridgeLogger;
+  /** After a ledger call committed / rolled back (the ledger host's bookkeeping). */
+  onCommit?: () => void;
+  onRollback?: () => void;
 }
 
 type IpcRegistrar = Pick<IpcMain, 'handle' | 'removeHandler'>;
@@ -36,5 +39,6 @@ export async function handleCall(o: RegisterIpcOptions, channel: unknown, event:
   if (typeof url !== 'string' || !o.isTrustedSender(url)) {
     return { ok: false, error: { code: 'FORBIDDEN', message: UNTRUSTED_MESSAGE, reason: 'untrusted_sender' } };
   }
-  return dispatch(o.handlers, channel, arg, o.makeCtx, o.logger ? { logger: o.logger } : {});
+  const { logger, onCommit, onRollback } = o;
+  return dispatch(o.handlers, channel, arg, o.makeCtx, { ...(logger ? { logger } : {}), ...(onCommit ? { onCommit } : {}), ...(onRollback ? { onRollback } : {}) });
 }

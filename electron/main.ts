@@ -8,11 +8,10 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession }
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Session } from '../db/bridge/dispatch.js';
 import { systemClock } from '../db/core/clock.js';
 import { uuidv7Source } from '../db/core/ids.js';
 import { makeHandlers } from '../db/bridge/handlers.js';
-import { openLedger, type Ledger } from '../db/core/open.js';
+import { LedgerHost, type Session } from '../db/session/host.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
 import { MENU_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';
@@ -40,7 +39,7 @@ const paths = shellPaths({
 const isAppUrl = appUrlCheck({ rendererDir: paths.rendererDir, devOrigin });
 
 let mainWindow: BrowserWindow | null = null;
-let ledger: Ledger | null = null;
+let host: LedgerHost | null = null;
 
 // Every renderer sandboxed, whatever its webPreferences say.
 app.enableSandbox();
@@ -57,34 +56,38 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, isAppUrl));
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
-    ledger?.close();
-    ledger = null;
+    host?.close();
+    host = null;
   });
   app.whenReady().then(start).catch(fail);
 }
 
 function start(): void {
   mkdirSync(app.getPath('userData'), { recursive: true });
-  ledger = openLedger(paths.ledgerFile, { migrationsFolder: paths.migrationsFolder });
+  const ids = uuidv7Source();
+  // The ledger stays closed until someone logs in: its data key exists only wrapped in the key file.
+  const hostFor = (path: string) => new LedgerHost({ path, migrationsFolder: paths.migrationsFolder, clock: systemClock, ids });
+  host = hostFor(paths.ledgerFile);
 
   hardenSession(electronSession.defaultSession, contentSecurityPolicy(devOrigin));
 
   const userSession: Session = { user: null };
-  const ids = uuidv7Source();
   registerIpc(ipcMain, {
     handlers: makeHandlers(userSession, {
-      // 打开演示台账 (first run only): switch to a demo ledger file beside the real one.
+      host: () => host!,
+      backupDir: () => join(app.getPath('userData'), 'backups'),
+      // 打开演示台账 (first run only): switch to an encrypted demo ledger file beside the real one.
       openDemo() {
         const demoFile = join(app.getPath('userData'), 'demo-ledger.sqlite');
         if (!existsSync(demoFile)) generateDemoLedger(demoFile, {});
-        // The call that asked for this still runs in a transaction on the old ledger: close it after.
-        const old = ledger;
-        ledger = openLedger(demoFile, { migrationsFolder: paths.migrationsFolder });
-        setImmediate(() => old?.close());
+        host?.close();
+        host = hostFor(demoFile);
         return { password: DEMO_PASSWORD };
       },
     }),
-    makeCtx: () => ({ ledger: ledger!, clock: systemClock, ids, user: userSession.user }),
+    makeCtx: () => host!.context(userSession),
+    onCommit: () => host?.committed(),
+    onRollback: () => host?.discarded(),
     isTrustedSender: isAppUrl,
   });
 

@@ -12,22 +12,21 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { dispatch, sessionContext, type Session } from '../db/bridge/dispatch.js';
-import { systemClock, type Clock } from '../db/core/clock.js';
+import { dispatch } from '../db/bridge/dispatch.js';
 import { makeHandlers, type ShellHooks } from '../db/bridge/handlers.js';
 import { DomainError } from '../db/domain/errors.js';
-import { openLedger } from '../db/core/open.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
-import { uuidv7Source, type IdSource } from '../db/core/ids.js';
-import type { Ledger } from '../db/core/open.js';
+import type { LedgerHost, Session } from '../db/session/host.js';
+import type { KdfParams } from '../db/core/keystore.js';
 import { CSP } from '../electron/window-options.js';
 
 export interface PreviewOptions {
-  ledger: Ledger;
+  /** The ledger file's host (opens it at log-in; see db/session/host.ts). */
+  host: LedgerHost;
+  /** A host for another file (打开演示台账 switches to the demo ledger). */
+  hostFor?: (path: string) => LedgerHost;
   /** Built renderer (vite build output). */
   staticDir: string;
-  clock?: Clock;
-  ids?: IdSource;
   port?: number;
   /** Largest accepted request body (evidence uploads travel as base64). */
   maxBodyBytes?: number;
@@ -35,6 +34,10 @@ export interface PreviewOptions {
   demoPath?: string;
   /** Demo size (tests use a small one). */
   demoProblems?: number;
+  /** Cheap scrypt parameters for a test demo ledger. */
+  demoKdf?: Omit<KdfParams, 'salt'>;
+  /** Where the backup taken before converting a plaintext ledger goes. */
+  backupDir?: string;
 }
 
 export interface PreviewServer {
@@ -75,22 +78,24 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
 }
 
 export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServer> {
-  const clock = o.clock ?? systemClock;
-  const ids = o.ids ?? uuidv7Source(() => clock.now());
   const maxBody = o.maxBodyBytes ?? 150 * 1024 * 1024;
   const staticRoot = resolve(o.staticDir);
   const tokens = new Set<string>();
   const sessions = new Map<string, Session>();
   const handlersFor = new Map<string, ReturnType<typeof makeHandlers>>();
   let origin = '';
-  let ledger = o.ledger;
-  const opened: Ledger[] = [];
+  let host = o.host;
+  const opened: LedgerHost[] = [host];
   const shell: ShellHooks = {
+    host: () => host,
+    ...(o.backupDir ? { backupDir: () => o.backupDir! } : {}),
     openDemo() {
-      if (!o.demoPath) throw new DomainError('UNAVAILABLE', '预览未配置演示台账。');
-      if (!existsSync(o.demoPath)) generateDemoLedger(o.demoPath, o.demoProblems === undefined ? {} : { problems: o.demoProblems });
-      ledger = openLedger(o.demoPath);
-      opened.push(ledger);
+      if (!o.demoPath || !o.hostFor) throw new DomainError('UNAVAILABLE', '预览未配置演示台账。');
+      if (!existsSync(o.demoPath)) {
+        generateDemoLedger(o.demoPath, { ...(o.demoProblems === undefined ? {} : { problems: o.demoProblems }), ...(o.demoKdf ? { encrypt: { kdf: o.demoKdf } } : {}) });
+      }
+      host = o.hostFor(o.demoPath);
+      opened.push(host);
       return { password: DEMO_PASSWORD };
     },
   };
@@ -128,7 +133,10 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
     }
     const session = sessions.get(sid)!;
     const handlers = handlersFor.get(sid)!;
-    const result = await dispatch(handlers, msg.channel, msg.arg, sessionContext({ ledger, clock, ids }, session));
+    const result = await dispatch(handlers, msg.channel, msg.arg, () => host.context(session), {
+      onCommit: () => host.committed(),
+      onRollback: () => host.discarded(),
+    });
     send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
   }
 
@@ -183,7 +191,7 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
     close: () => new Promise((ok) => {
       server.closeAllConnections();
       server.close(() => {
-        for (const l of opened) l.close();
+        for (const h of opened) h.close();
         ok();
       });
     }),

@@ -7,7 +7,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openLedger } from '../db/core/open.js';
+import { systemClock } from '../db/core/clock.js';
+import { uuidv7Source } from '../db/core/ids.js';
+import { LedgerHost } from '../db/session/host.js';
 import { generateDemoLedger } from '../db/seed/demo.js';
 import { startPreviewServer } from './preview-server.js';
 
@@ -32,13 +34,16 @@ if (!existsSync(join(staticDir, 'index.html'))) {
   console.error('未找到界面构建结果（dist/renderer）。请先运行 npm run build:renderer。');
   process.exit(1);
 }
-const ledger = openLedger(file);
-const server = await startPreviewServer({ ledger, staticDir, port: Number(at('--port') ?? 0), demoPath: join(dataDir, 'demo-ledger.sqlite') });
+const ids = uuidv7Source();
+const hostFor = (path: string) => new LedgerHost({ path, clock: systemClock, ids });
+const host = hostFor(file);
+const server = await startPreviewServer({
+  host, hostFor, staticDir, port: Number(at('--port') ?? 0), demoPath: join(dataDir, 'demo-ledger.sqlite'), backupDir: join(dataDir, 'backups'),
+});
 console.log(`台账文件 / ledger: ${file}`);
 console.log(`在浏览器中打开 / open in a browser (one-time link, 127.0.0.1 only):\n  ${server.loginUrl}`);
 const stop = async () => {
   await server.close();
-  ledger.close();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

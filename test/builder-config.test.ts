@@ -80,6 +80,38 @@ describe('electron-builder.yml', () => {
     expect(packaged.migrationsFolder).toBe(join('/res', migrations!.to));
   });
 
+  // Electron security checklist item 19 (docs/security.md). Exact: a fuse missing, flipped or
+  // added without review fails here.
+  it('flips the Electron fuses: no run-as-Node, NODE_OPTIONS or inspector, only the checked app.asar', async () => {
+    const c = await loadAndValidate(root);
+    expect(c.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      loadBrowserProcessSpecificV8Snapshot: false,
+    });
+    // onlyLoadAppFromAsar and the integrity check mean something only if the app is an asar.
+    expect(c.asar).toBe(true);
+  });
+
+  it('keeps the file:// privileges the page inside app.asar needs, until it moves to a custom protocol', async () => {
+    const c = await loadAndValidate(root);
+    // With grantFileProtocolExtraPrivileges off, Electron cannot read a file:// page inside app.asar.
+    expect(c.electronFuses).not.toHaveProperty('grantFileProtocolExtraPrivileges');
+    const packaged = shellPaths({ isPackaged: true, resourcesPath: '/res', appPath: '/res/app.asar', userData: '/u', mainDir: '/res/app.asar/dist/electron' });
+    expect(packaged.rendererIndex).toBe(join('/res/app.asar', 'dist', 'renderer', 'index.html'));
+  });
+
+  it('would be rejected if a fuse name were misspelt', async () => {
+    const dir = withExtra('');
+    const yml = readFileSync(join(dir, 'electron-builder.yml'), 'utf8').replace('electronFuses:\n', 'electronFuses:\n  runAsNodeX: false\n');
+    writeFileSync(join(dir, 'electron-builder.yml'), yml);
+    await expect(loadAndValidate(dir)).rejects.toThrow(/configuration\.electronFuses/);
+  });
+
   it('builds an NSIS installer for Windows and deb + AppImage for Linux', async () => {
     const c = await loadAndValidate(root);
     const targets = (section: unknown) => ((section as { target: { target: string }[] }).target ?? []).map((t) => t.target);

@@ -3,7 +3,7 @@
  * (Electron's binary is not available on the build machines; see ARCHITECTURE.md).
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -351,6 +351,19 @@ describe('navigation, pop-up and permission guards', () => {
     let out: unknown;
     headers!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (out = r));
     expect(out).toEqual({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] } });
+  });
+
+  // Checklist item 15 (docs/security.md): the shell never passes a URL to the operating system, and
+  // the permission handler above already refuses the page's own 'openExternal' requests.
+  it('never hands a URL to the operating system: no shell.openExternal in the shell', () => {
+    const dir = join(root, 'electron');
+    const sources = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(sources).toContain('main.ts');
+    for (const f of sources) {
+      const code = readFileSync(join(dir, f), 'utf8');
+      expect(code, f).not.toMatch(/openExternal|openPath/);
+      expect(code, f).not.toMatch(/import\s*\{[^}]*\bshell\b[^}]*\}\s*from\s*'electron/);
+    }
   });
 });
 

@@ -3,12 +3,14 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedger, type Ledger } from '../db/core/open.js';
+import { uuidv7Source } from '../db/core/ids.js';
+import { TEST_KDF } from '../db/core/keystore.js';
+import { LedgerHost } from '../db/session/host.js';
 import { fixedClock } from '../db/core/clock.js';
 import { startPreviewServer, type PreviewServer } from '../scripts/preview-server.js';
 
 let dir: string;
-let ledger: Ledger;
+let host: LedgerHost;
 let server: PreviewServer;
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
@@ -46,12 +48,13 @@ beforeAll(async () => {
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the static folder');
-  ledger = openLedger(join(dir, 'ledger.sqlite'));
-  server = await startPreviewServer({ ledger, staticDir, clock: fixedClock('2024-06-15') });
+  const clock = fixedClock('2024-06-15');
+  host = new LedgerHost({ path: join(dir, 'ledger.sqlite'), clock, ids: uuidv7Source(() => clock.now()), kdf: TEST_KDF });
+  server = await startPreviewServer({ host, staticDir });
 });
 afterAll(async () => {
   await server.close();
-  ledger.close();
+  host.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +78,7 @@ describe('the loopback preview server', () => {
     const c = await session();
     const r = await invoke(c, { channel: 'ledger:status' });
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { setUp: false, office: null, today: '2024-06-15' } });
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { state: 'new', problem: null, setUp: false, office: null, today: '2024-06-15', anchor: null } });
   });
 
   it('refuses a call from any other origin, or with no origin, even with a valid cookie', async () => {

@@ -15,6 +15,9 @@ import { inTransaction } from '../core/context.js';
 import { DomainError } from '../domain/errors.js';
 import type { BridgeResult } from './api.js';
 import { unavailable } from './api.js';
+import { isOutside } from './session-calls.js';
+import type { Session } from '../session/host.js';
+import { actingUserById } from '../services/office.js';
 
 export type { BridgeResult, ContractShape, MenuCommand, WindowApi } from './api.js';
 export { MENU_COMMANDS, isMenuCommand, unavailable } from './api.js';
@@ -41,6 +44,10 @@ export function isKnownChannel(handlers: Handlers, channel: unknown): channel is
 
 export interface DispatchOptions {
   logger?: BridgeLogger;
+  /** After a ledger call committed (the host writes staged key-file changes and the anchor). */
+  onCommit?: () => void;
+  /** After a ledger call failed and rolled back. */
+  onRollback?: () => void;
 }
 
 /**
@@ -59,8 +66,17 @@ export async function dispatch(
   if (!isKnownChannel(handlers, channel)) return { ok: false, error: unavailable(channel) };
   const handler = handlers[channel]!;
   try {
+    // Session calls run before a ledger is open and manage their own transactions.
+    if (isOutside(handler)) return { ok: true, value: handler(null as never, arg) };
     const ctx = makeCtx();
-    const value = inTransaction(ctx, () => handler(ctx, arg));
+    let value: unknown;
+    try {
+      value = inTransaction(ctx, () => handler(ctx, arg));
+    } catch (e) {
+      opts.onRollback?.();
+      throw e;
+    }
+    opts.onCommit?.();
     return { ok: true, value };
   } catch (e) {
     if (e instanceof DomainError) return { ok: false, error: e.toPayload() };
@@ -69,14 +85,25 @@ export async function dispatch(
   }
 }
 
-/** The user a transport remembers between calls (one per window or per browser session). */
-export interface Session {
-  user: ServiceContext['user'];
-}
+export type { Session };
 
-/** A context factory that always reads the session's current user. */
+/**
+ * A context factory for a transport without a ledger host (engine tests over one open ledger):
+ * refuses a locked session and reads the user's rights afresh on every call, as the host does.
+ */
 export function sessionContext(base: Omit<ServiceContext, 'user'>, session: Session): () => ServiceContext {
-  return () => ({ ...base, user: session.user });
+  return () => {
+    if (session.locked) throw new DomainError('LOCKED', '台账已锁定，请输入密码解锁。', { reason: 'ledger_locked' });
+    if (session.user) {
+      try {
+        session.user = actingUserById({ ...base, user: null }, session.user.id);
+      } catch (e) {
+        session.user = null;
+        throw e;
+      }
+    }
+    return { ...base, user: session.user };
+  };
 }
 
 export interface TestTransport {

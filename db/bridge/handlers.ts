@@ -5,10 +5,10 @@
  * db/bridge/dispatch.ts, which refuses any name it does not hold, and db/bridge/contract.ts
  * derives the typed contract (argument and result of each channel) from it.
  */
-import type { Session } from './dispatch.js';
-import { DomainError } from '../domain/errors.js';
+import type { Session } from '../session/host.js';
+import { sessionCalls, type ShellHooks } from './session-calls.js';
 import * as f from '../domain/fields.js';
-import { defineCall, defineQuery } from '../core/call.js';
+import { defineCall } from '../core/call.js';
 import { aggregateOverview, accountabilityByForm, cluesByDisposition, evaluationsByGrade, moneyRecovered, suggestionsAnswered, summarize } from '../analysis/aggregates.js';
 import { listRedFlags } from '../analysis/red-flags.js';
 import { clueClocks, inspectionClocks, roundClocks, roundClueClocks, taskLight } from '../clocks/statutory.js';
@@ -40,41 +40,18 @@ import { countTasks, listTasks } from '../queries/task-list.js';
 import { listDutyGroups } from '../queries/duty-groups.js';
 import * as bulk from '../services/bulk.js';
 import * as savedFilters from '../services/saved-filters.js';
-import { permissionsOf } from '../core/permissions.js';
 
 const dayOf = f.optDate('基准日期');
 /** The argument of a clock query: the record's id and an optional reference day (default: the engine's today). */
 const clockArg = <K extends string>(key: K, label: string) => f.args({ [key]: f.id(label), today: dayOf } as { [P in K]: ReturnType<typeof f.id> } & { today: typeof dayOf });
 const day = (a: { today: string | null }) => a.today ?? undefined;
 
-/** What only the transport can do (it owns which ledger file is open). */
-export interface ShellHooks {
-  /** Switch to the demo ledger (generated on first use); returns the demo accounts' password. */
-  openDemo?(): { password: string };
-}
+export type { ShellHooks };
 
 export function makeHandlers(session: Session, shell: ShellHooks = {}) {
   return {
-    // 台账与会话
-    // `today` is the engine's date (its clock decides what is overdue); the page uses it too.
-    'ledger:status': defineQuery({}, (ctx) => ({ setUp: office.isSetUp(ctx), office: office.getOffice(ctx), today: ctx.clock.today() })),
-    'ledger:setup': office.setupLedger,
-    'ledger:openDemo': defineQuery({}, (ctx) => {
-      if (office.isSetUp(ctx)) throw new DomainError('CONFLICT', '本机台账已经建立，不能在此切换到演示台账。', { reason: 'already_set_up' });
-      if (!shell.openDemo) throw new DomainError('UNAVAILABLE', '当前版本不能打开演示台账。');
-      session.user = null;
-      return shell.openDemo();
-    }),
-    'session:login': defineCall({ arg: office.login.arg }, (ctx, a) => {
-      const user = office.login(ctx, a);
-      session.user = user;
-      return { ...user, permissions: permissionsOf(user) };
-    }),
-    'session:logout': defineQuery({}, () => {
-      session.user = null;
-      return null;
-    }),
-    'session:current': defineQuery({}, (ctx) => (ctx.user ? { ...ctx.user, permissions: permissionsOf(ctx.user) } : null)),
+    // 台账与会话 (db/bridge/session-calls.ts)
+    ...sessionCalls(session, shell),
     'office:get': office.getOffice,
     'office:update': office.updateOffice,
     'users:list': office.listUsers,

@@ -18,6 +18,26 @@ export interface ServiceContext {
   ids: IdSource;
   /** null only for first-run set-up and engine-internal work. */
   user: ActingUser | null;
+  /**
+   * The key file of an encrypted ledger (db/session/host.ts). Absent for in-memory test ledgers
+   * and plaintext ledgers awaiting conversion: those keep a password hash in the users table.
+   */
+  keys?: KeyHooks;
+}
+
+/**
+ * What services may ask of the key file. Changes are staged and written only after the call's
+ * transaction commits (a rolled-back call leaves the key file as it was).
+ */
+export interface KeyHooks {
+  /** Wrap the data key for this user under a new password (replaces their wrap). */
+  setPassword(user: { id: string; username: string }, password: string): void;
+  /** Remove the user's wrap (deactivation, deletion): their password no longer opens the ledger. */
+  removeUser(userId: string): void;
+  /** True when `password` opens this user's wrap (re-authentication before sensitive changes). */
+  verifyPassword(userId: string, password: string): boolean;
+  /** Whether the user has a wrap (accounts converted from a plaintext ledger may not yet). */
+  hasWrap(userId: string): boolean;
 }
 
 /**

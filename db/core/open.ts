@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as schema from '../schema/index.js';
 import { DomainError } from '../domain/errors.js';
 import type { HlcState } from './hlc.js';
+import { applyKey } from './cipher.js';
 import { decodeHlc } from './hlc.js';
 
 export type Orm = BetterSQLite3Database<typeof schema>;
@@ -42,6 +43,11 @@ export interface OpenOptions {
   checkIntegrity?: boolean;
   /** Open an in-memory copy of a serialized ledger image instead (tests, backup previews). */
   image?: Buffer;
+  /**
+   * The 256-bit data key of an encrypted ledger (see db/core/cipher.ts). Without it the file is
+   * opened as plain SQLite (only plaintext ledgers made before encryption, and in-memory tests).
+   */
+  key?: Buffer;
 }
 
 /**
@@ -57,6 +63,7 @@ export interface OpenOptions {
 export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
   const sqlite = opts.image ? new Database(opts.image) : new Database(path, opts.readonly ? { readonly: true } : {});
   try {
+    if (opts.key) applyKey(sqlite, opts.key);
     if (path !== ':memory:' && !opts.readonly) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');

@@ -38,6 +38,8 @@ import { openLedger, type Ledger } from '../core/open.js';
 import { planCases } from './demo-cases.js';
 import { planOversight } from './demo-oversight.js';
 import { createWorld, DEMO_ACCOUNTS } from './demo-world.js';
+import { encryptGeneratedLedger } from '../session/provision.js';
+import type { KdfParams } from '../core/keystore.js';
 import { makeRandom } from './random.js';
 
 export const DEMO_PASSWORD = 'yanshi-2024-mima';
@@ -53,6 +55,11 @@ export interface DemoOptions {
   problems?: number;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
+  /**
+   * Encryption (default: on, with the app's KDF parameters). Tests pass cheap scrypt parameters;
+   * `false` leaves a plaintext file (only for tests of the conversion of old ledgers).
+   */
+  encrypt?: { kdf?: Omit<KdfParams, 'salt'> } | false;
 }
 
 export interface DemoSummary {
@@ -64,6 +71,8 @@ export interface DemoSummary {
   counts: Record<string, number>;
   tasksByStatus: Record<string, number>;
   ms: number;
+  /** The recovery key of the encrypted demo ledger (null when written in plaintext). */
+  recoveryKey: string | null;
 }
 
 /** Start of the replay: set-up a month before the round is mobilised. */
@@ -111,12 +120,16 @@ export function generateDemoLedger(path: string, opts: DemoOptions = {}): DemoSu
     })();
     const summary = summarise(ledger, path, seed, today);
     ledger.close();
+    if (opts.encrypt !== false) {
+      const accounts = DEMO_ACCOUNTS.map((a) => ({ username: a.username, password: DEMO_PASSWORD }));
+      summary.recoveryKey = encryptGeneratedLedger(path, accounts, opts.encrypt?.kdf).recoveryKey;
+    }
     summary.ms = Math.round(performance.now() - started);
     log(`完成，用时 ${(summary.ms / 1000).toFixed(1)} 秒`);
     return summary;
   } catch (e) {
     ledger.close();
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}.keys`]) rmSync(f, { force: true });
     throw e;
   }
 }
@@ -172,7 +185,7 @@ function summarise(ledger: Ledger, path: string, seed: number, today: string): D
   return {
     path, seed, today, password: DEMO_PASSWORD,
     users: DEMO_ACCOUNTS.map(({ username, displayName, role, canViewClues }) => ({ username, displayName, role, canViewClues })),
-    counts, tasksByStatus, ms: 0,
+    counts, tasksByStatus, ms: 0, recoveryKey: null,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * End-to-end harness: the built renderer in Debian's Chromium (playwright-core, no downloaded
- * browser) over the real engine through the loopback preview server, on a temporary ledger file.
+ * browser) over the real engine through the loopback preview server, on a temporary encrypted
+ * ledger file held by a ledger host (db/session/host.ts), as in the app.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { fixedClock } from '../../db/core/clock.js';
 import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
-import { openLedger, type Ledger } from '../../db/core/open.js';
+import { TEST_KDF } from '../../db/core/keystore.js';
+import type { Ledger } from '../../db/core/open.js';
+import type { SetupInput } from '../../db/services/office.js';
+import { LedgerHost, type Session } from '../../db/session/host.js';
 import { startPreviewServer, type PreviewServer } from '../../scripts/preview-server.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -19,14 +23,22 @@ export const SHOTS_DIR = join(ROOT, 'test-output', 'screens');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Harness {
-  ledger: Ledger;
+  /** The open ledger (after set-up, through the page or `setup`). */
+  readonly ledger: Ledger;
+  host: LedgerHost;
+  /** The ledger file's folder (key file beside it, backups…). */
+  dir: string;
   server: PreviewServer;
   browser: Browser;
   context: BrowserContext;
   page: Page;
   clock: ReturnType<typeof fixedClock>;
+  /** Set the ledger up through the host (as 建立本单位台账 does) and return its administrator. */
+  setup(input: SetupInput): ActingUser;
   /** A service context on the same ledger (to set up data or compare with the engine). */
   as(user: ActingUser | null): ServiceContext;
+  /** The acting user with this log-in name. */
+  user(username: string): ActingUser;
   /** Save a screenshot of the page as test-output/screens/<name>.png. */
   shot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -40,9 +52,12 @@ export async function startHarness(o: { today?: string; width?: number; height?:
   const dir = mkdtempSync(join(tmpdir(), 'xz-e2e-'));
   const clock = fixedClock(o.today ?? '2024-06-15');
   const ids = uuidv7Source(() => clock.now(), seededRandom(11));
-  const ledger = openLedger(join(dir, 'ledger.sqlite'));
+  // Cheap scrypt for tests: the parameters are stored per wrap, so the code path is the app's.
+  const hostFor = (path: string) => new LedgerHost({ path, clock, ids, kdf: TEST_KDF, closeWhenIdle: false });
+  const host = hostFor(join(dir, 'ledger.sqlite'));
   const server = await startPreviewServer({
-    ledger, staticDir: STATIC_DIR, clock, ids, demoPath: join(dir, 'demo.sqlite'), demoProblems: o.demoProblems ?? 60,
+    host, hostFor, staticDir: STATIC_DIR, demoPath: join(dir, 'demo.sqlite'), demoProblems: o.demoProblems ?? 60, demoKdf: TEST_KDF,
+    backupDir: join(dir, 'backups'),
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -54,9 +69,25 @@ export async function startHarness(o: { today?: string; width?: number; height?:
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(server.loginUrl);
   mkdirSync(SHOTS_DIR, { recursive: true });
-  return {
-    ledger, server, browser, context, page, clock,
-    as: (user) => ({ ledger, clock, ids, user }),
+  // The harness's own session keeps the ledger open while tests set up data behind the page.
+  const own: Session = { user: null };
+  const h: Harness = {
+    get ledger() {
+      const l = host.ledger;
+      if (!l) throw new Error('the ledger is not open yet: set it up first');
+      return l;
+    },
+    host, dir, server, browser, context, page, clock,
+    setup(input) {
+      host.setup(own, input);
+      return own.user!;
+    },
+    as: (user) => host.engineContext(user),
+    user(username) {
+      const row = host.ledger!.sqlite.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: string } | undefined;
+      if (!row) throw new Error(`no user ${username}`);
+      return actingUser(host, row.id);
+    },
     async shot(name) {
       const file = join(SHOTS_DIR, `${name}.png`);
       await page.screenshot({ path: file, fullPage: false });
@@ -65,8 +96,14 @@ export async function startHarness(o: { today?: string; width?: number; height?:
     async close() {
       await browser.close();
       await server.close();
-      ledger.close();
+      host.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return h;
+}
+
+function actingUser(host: LedgerHost, id: string): ActingUser {
+  const r = host.ledger!.sqlite.prepare('SELECT id, role, can_view_clues, display_name FROM users WHERE id = ?').get(id) as { id: string; role: ActingUser['role']; can_view_clues: number; display_name: string };
+  return { id: r.id, role: r.role, canViewClues: r.can_view_clues === 1, displayName: r.display_name };
 }

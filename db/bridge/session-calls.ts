@@ -1,0 +1,146 @@
+/**
+ * 台账与会话: the calls that come before, around and instead of a ledger call — status of the file,
+ * first-run set-up, log-in, lock and unlock, log-out, recovery, conversion of a plaintext ledger.
+ *
+ * With a ledger host (the app, the browser harness, end-to-end tests) they run outside any ledger
+ * transaction (`outside`): the ledger may not be open yet, and the host decides what to open.
+ * Without one (engine tests on in-memory ledgers) they act on the ledger given in the context,
+ * with the password hash kept in the users table.
+ */
+import { defineCall, defineQuery, type Call } from '../core/call.js';
+import type { ServiceContext } from '../core/context.js';
+import { appendEvent } from '../core/audit.js';
+import { DomainError } from '../domain/errors.js';
+import * as f from '../domain/fields.js';
+import { permissionsOf } from '../core/permissions.js';
+import * as office from '../services/office.js';
+import type { LedgerHost, Session } from '../session/host.js';
+
+/** What only the transport can do (it owns which ledger file is open). */
+export interface ShellHooks {
+  /** The host of the ledger file now in use (it changes when the demo ledger is opened). */
+  host?: () => LedgerHost;
+  /** Switch to the demo ledger (generated on first use); returns the demo accounts' password. */
+  openDemo?(): { password: string };
+  /** Folder for the backup taken before a conversion. */
+  backupDir?: () => string;
+}
+
+/** A call that runs without a ledger context or transaction (the host manages its own). */
+export type OutsideCall<S extends f.v.GenericSchema = f.v.GenericSchema, R = unknown> = Call<S, R> & { readonly outside: true };
+
+function outside<S extends f.v.GenericSchema, R>(arg: S, run: (a: f.v.InferOutput<S>) => R): OutsideCall<S, R> {
+  const call = defineCall({ arg }, (_ctx: ServiceContext, a) => run(a));
+  return Object.assign(call, { outside: true as const });
+}
+
+export function isOutside(h: unknown): boolean {
+  return typeof h === 'function' && (h as { outside?: unknown }).outside === true;
+}
+
+const loginArg = f.args({ username: f.text('用户名', 32), password: f.v.string('请填写密码。') });
+const passwordArg = f.args({ password: f.v.string('请填写密码。') });
+const recoverArg = f.args({ recoveryKey: f.text('恢复密钥', 64), username: f.text('用户名', 32), newPassword: f.v.string('请填写新密码。') });
+
+const withRights = <U extends ServiceContext['user']>(u: U) => (u ? { ...u, permissions: permissionsOf(u) } : null);
+
+/**
+ * The session channels. Their types (the contract's) are the host's; the engine-only variant
+ * answers with the same shapes.
+ */
+export function sessionCalls(session: Session, shell: ShellHooks): HostSessionCalls {
+  const hostOf = shell.host;
+  if (!hostOf) return memorySessionCalls(session, shell) as unknown as HostSessionCalls;
+  return hostSessionCalls(session, shell, hostOf);
+}
+
+type HostSessionCalls = ReturnType<typeof hostSessionCalls>;
+
+function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => LedgerHost) {
+  return {
+    // `today` is the engine's date (its clock decides what is overdue); the page uses it too.
+    'ledger:status': outside(f.NO_ARGS, () => {
+      const host = hostOf();
+      const st = host.status();
+      return {
+        state: st.state, problem: st.problem ?? null, setUp: st.state !== 'new', office: host.office(),
+        today: host.today(), anchor: host.anchorVerdict && !host.anchorVerdict.ok ? host.anchorVerdict : null,
+      };
+    }),
+    'ledger:setup': outside(office.setupLedger.arg, (a) => {
+      const out = hostOf().setup(session, a);
+      return { ...out, user: withRights(session.user) };
+    }),
+    'ledger:openDemo': outside(f.NO_ARGS, () => {
+      if (hostOf().status().state !== 'new') throw new DomainError('CONFLICT', '本机台账已经建立，不能在此切换到演示台账。', { reason: 'already_set_up' });
+      if (!shell.openDemo) throw new DomainError('UNAVAILABLE', '当前版本不能打开演示台账。');
+      session.user = null;
+      return shell.openDemo();
+    }),
+    'ledger:convert': outside(passwordArg, (a) => {
+      if (!shell.backupDir) throw new DomainError('UNAVAILABLE', '当前版本不能转换台账。');
+      return hostOf().convert(session, a.password, shell.backupDir());
+    }),
+    'session:login': outside(loginArg, (a) => withRights(hostOf().login(session, a.username, a.password))),
+    'session:recover': outside(recoverArg, (a) => withRights(hostOf().recover(session, a.recoveryKey, a.username, a.newPassword))),
+    'session:lock': outside(f.NO_ARGS, () => {
+      hostOf().lock(session);
+      return null;
+    }),
+    'session:unlock': outside(passwordArg, (a) => withRights(hostOf().unlock(session, a.password))),
+    'session:logout': outside(f.NO_ARGS, () => {
+      hostOf().logout(session);
+      return null;
+    }),
+    'session:current': outside(f.NO_ARGS, () => {
+      if (!session.user) return null;
+      // Rights read afresh (a deactivated user's session ends here).
+      if (!session.locked) hostOf().context(session);
+      return session.user ? { ...withRights(session.user)!, locked: session.locked === true } : null;
+    }),
+  };
+}
+
+/** The same channels for an engine-only transport over a ledger given in the context. */
+function memorySessionCalls(session: Session, shell: ShellHooks) {
+  const noHost = () => {
+    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
+  };
+  return {
+    'ledger:status': defineQuery({}, (ctx) => ({
+      state: office.isSetUp(ctx) ? ('encrypted' as const) : ('new' as const), problem: null, setUp: office.isSetUp(ctx), office: office.getOffice(ctx),
+      today: ctx.clock.today(), anchor: null,
+    })),
+    'ledger:setup': defineCall({ arg: office.setupLedger.arg }, (ctx, a) => {
+      const out = office.setupLedger(ctx, a);
+      session.user = office.actingUserById(ctx, out.adminId);
+      return { recoveryKey: '', officeId: out.officeId, user: withRights(session.user) };
+    }),
+    'ledger:openDemo': defineQuery({}, (ctx) => {
+      if (office.isSetUp(ctx)) throw new DomainError('CONFLICT', '本机台账已经建立，不能在此切换到演示台账。', { reason: 'already_set_up' });
+      if (!shell.openDemo) throw new DomainError('UNAVAILABLE', '当前版本不能打开演示台账。');
+      session.user = null;
+      return shell.openDemo();
+    }),
+    'ledger:convert': defineCall({ arg: passwordArg }, noHost),
+    'session:login': defineCall({ arg: loginArg }, (ctx, a) => {
+      const user = office.login(ctx, a);
+      session.user = office.actingUserById(ctx, user.id);
+      session.locked = false;
+      appendEvent({ ...ctx, user: session.user }, { action: 'login', entity: 'session', entityId: user.id, detail: null });
+      return withRights(session.user);
+    }),
+    'session:recover': defineCall({ arg: recoverArg }, noHost),
+    'session:lock': defineQuery({}, () => {
+      session.locked = session.user !== null;
+      return null;
+    }),
+    'session:unlock': defineCall({ arg: passwordArg }, noHost),
+    'session:logout': defineQuery({}, () => {
+      session.user = null;
+      session.locked = false;
+      return null;
+    }),
+    'session:current': defineQuery({}, (ctx) => (ctx.user ? { ...withRights(ctx.user)!, locked: session.locked === true } : null)),
+  };
+}
