@@ -4,7 +4,7 @@
  * prepared INSERT of exactly the same final rows into a copy of the same starting ledger.
  * Both run on files with the pragmas of db/open.ts, FTS triggers on, one transaction per 1,000.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixedClock } from '../db/core/clock.js';
 import type { ActingUser, ServiceContext } from '../db/core/context.js';
@@ -38,9 +38,9 @@ const FILES = ['', '-wal', '-shm'];
 const clean = (p: string) => FILES.forEach((s) => rmSync(p + s, { force: true }));
 
 /** A set-up ledger with 10 rounds × 35 inspected units (~57 problems each at 20,000). */
-function prepare(path: string) {
+function prepare(path: string, key: Buffer | undefined) {
   const clock = fixedClock('2025-03-01');
-  const ledger = openLedger(path);
+  const ledger = openLedger(path, key ? { key } : {});
   const ids = uuidv7Source(() => clock.now(), seededRandom(3));
   const ctx0: ServiceContext = { ledger, clock, ids, user: null };
   setupLedger(ctx0, {
@@ -76,15 +76,20 @@ function prepare(path: string) {
   return { ledger, clock, ids, entry, insp, leaves };
 }
 
-export function benchBulk(outDir: string, n = 20_000, perTx = 1000, log: (s: string) => void = () => {}): BulkResult {
-  const enginePath = join(outDir, 'bulk-engine.sqlite');
-  const rawPath = join(outDir, 'bulk-raw.sqlite');
+/**
+ * `key`: run both sides on encrypted files (SQLCipher, the app's format) instead of plaintext ones
+ * (bench/encryption.ts compares the two).
+ */
+export function benchBulk(outDir: string, n = 20_000, perTx = 1000, log: (s: string) => void = () => {}, key?: Buffer): BulkResult {
+  const enginePath = join(outDir, `bulk-engine${key ? '-enc' : ''}.sqlite`);
+  const rawPath = join(outDir, `bulk-raw${key ? '-enc' : ''}.sqlite`);
   clean(enginePath);
   clean(rawPath);
-  const s = prepare(enginePath);
-  // The raw side starts from a byte copy of the same set-up ledger (same units, categories, ids).
+  const s = prepare(enginePath, key);
+  // The raw side starts from a copy of the same set-up ledger (same units, categories, ids; the
+  // copy of an encrypted ledger is encrypted under the same key).
   s.ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  writeFileSync(rawPath, s.ledger.sqlite.serialize());
+  s.ledger.sqlite.prepare('VACUUM INTO ?').run(rawPath);
 
   // Inputs are built before the clock starts: the bench times the engine, not the generator.
   const rng = makeRng(17);
@@ -134,7 +139,7 @@ export function benchBulk(outDir: string, n = 20_000, perTx = 1000, log: (s: str
   const tCols = (s.ledger.sqlite.prepare('SELECT * FROM tasks LIMIT 1').columns()).map((c) => c.name);
   s.ledger.close();
 
-  const raw = openLedger(rawPath);
+  const raw = openLedger(rawPath, key ? { key } : {});
   const insP = raw.sqlite.prepare(`INSERT INTO problems (${pCols.join(', ')}) VALUES (${pCols.map(() => '?').join(', ')})`);
   const insT = raw.sqlite.prepare(`INSERT INTO tasks (${tCols.join(', ')}) VALUES (${tCols.map(() => '?').join(', ')})`);
   const rawTime = timeMs(() => {

@@ -74,12 +74,13 @@ FROM problems p JOIN units u ON u.id = p.unit_id LEFT JOIN problem_categories c 
 WHERE p.unit_id = ? AND p.status = 'open' AND p.deadline < ? AND p.deleted_at IS NULL
 ORDER BY p.deadline, p.id LIMIT 50`;
 
-export function benchList(outDir: string, p: ScaleParams, log: (s: string) => void, unitSample = 200): ListResult {
+/** `variant`: another file of the same content and how to open it (the encrypted copy, bench/encryption.ts). */
+export function benchList(outDir: string, p: ScaleParams, log: (s: string) => void, unitSample = 200, variant?: { path: string; open: (path: string) => Ledger }): ListResult {
   const started = Date.now();
-  const built = ensureScaleLedger(outDir, p, log);
+  const built = variant ? { path: variant.path, built: false } : ensureScaleLedger(outDir, p, log);
   const buildSeconds = built.built ? round((Date.now() - started) / 1000, 1) : null;
   const fileMB = round(readFileSizeMB(built.path), 0);
-  const opened = timeMs(() => openLedger(built.path));
+  const opened = timeMs(() => (variant ? variant.open(built.path) : openLedger(built.path)));
   const ledger = opened.value;
   try {
     const ctx = readerCtx(ledger);

@@ -5,7 +5,8 @@
  * of them changes the file.
  */
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DomainError } from '../domain/errors.js';
 import { applyKey } from './cipher.js';
 import { keystorePath, readKeystore, type Keystore } from './keystore.js';
@@ -109,8 +110,11 @@ export function encryptPlainFile(path: string, key: Buffer, backupPath: string |
   const tmp = `${path}.converting`;
   rmSync(tmp, { force: true });
   try {
-    const src = new Database(path, { readonly: true });
+    // Fold a WAL left by an earlier crash into the file first: a plaintext WAL beside the
+    // encrypted file after the rename would make it unopenable.
+    const src = new Database(path);
     try {
+      src.pragma('wal_checkpoint(TRUNCATE)');
       src.prepare('VACUUM INTO ?').run(tmp);
     } finally {
       src.close();
@@ -138,10 +142,31 @@ export function encryptPlainFile(path: string, key: Buffer, backupPath: string |
       copyFileSync(path, backupPath);
       for (const s of ['-wal', '-shm']) if (existsSync(path + s)) copyFileSync(path + s, backupPath + s);
     }
-    renameSync(tmp, path);
+    fsyncFile(tmp);
     for (const s of ['-wal', '-shm']) rmSync(path + s, { force: true });
+    renameSync(tmp, path);
+    fsyncDir(dirname(path));
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
