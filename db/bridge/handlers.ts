@@ -29,6 +29,8 @@ import * as problems from '../services/problems.js';
 import * as programmes from '../services/programmes.js';
 import * as progress from '../services/progress.js';
 import * as reports from '../services/reports.js';
+import * as rights from '../services/rights.js';
+import { archiveCalls } from '../archive/index.js';
 import * as rounds from '../services/rounds.js';
 import * as settings from '../services/settings.js';
 import * as suggestions from '../services/suggestions.js';
@@ -49,6 +51,7 @@ const day = (a: { today: string | null }) => a.today ?? undefined;
 export type { ShellHooks };
 
 export function makeHandlers(session: Session, shell: ShellHooks = {}) {
+  const archive = archiveCalls(() => shell.host?.().archiveOptions ?? {});
   return {
     // 台账与会话 (db/bridge/session-calls.ts)
     ...sessionCalls(session, shell),
@@ -57,6 +60,12 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
     'users:list': office.listUsers,
     'users:create': office.createUser,
     'users:update': office.updateUser,
+    'users:changeOwnPassword': office.changeOwnPassword,
+    'rights:grantClue': rights.grantClue,
+    'rights:confirmClue': rights.confirmClue,
+    'rights:rejectClue': rights.rejectClue,
+    'rights:revokeClue': rights.revokeClue,
+    'rights:report': rights.rightsReport,
     'settings:get': settings.getSettings,
     'settings:update': settings.updateSettings,
 
@@ -150,6 +159,7 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
     'clues:recordInquiryReply': clues.recordInquiryReply,
     'clues:delete': clues.deleteClue,
     'clues:restore': clues.restoreClue,
+    'clues:printed': clues.cluesPrinted,
     'suggestions:list': suggestions.listSuggestions,
     'suggestions:get': suggestions.getSuggestion,
     'suggestions:create': suggestions.createSuggestion,
@@ -224,6 +234,13 @@ export function makeHandlers(session: Session, shell: ShellHooks = {}) {
     'analysis:redFlags': listRedFlags,
     'audit:history': history,
     'audit:recent': recentActivity,
+
+    // 归档与清理（已完成的巡视轮次）
+    'archive:readiness': archive.readiness,
+    'archive:create': archive.archiveRound,
+    'archive:purge': archive.purgeRound,
+    'archive:restore': archive.restoreArchive,
+    'archive:list': archive.listArchives,
 
     // 清单：已保存的筛选、责任清单分组、批量操作
     'savedFilters:list': savedFilters.listSavedFilters,

@@ -42,6 +42,8 @@ const loginArg = f.args({ username: f.text('用户名', 32), password: f.v.strin
 const passwordArg = f.args({ password: f.v.string('请填写密码。') });
 const recoverArg = f.args({ recoveryKey: f.text('恢复密钥', 64), username: f.text('用户名', 32), newPassword: f.v.string('请填写新密码。') });
 
+const archiveOpenArg = f.args({ path: f.text('归档文件位置', 1000), recoveryKey: f.text('恢复密钥', 64) });
+
 const withRights = <U extends ServiceContext['user']>(u: U) => (u ? { ...u, permissions: permissionsOf(u) } : null);
 
 /**
@@ -90,6 +92,11 @@ function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => Led
     'session:unlock': outside(passwordArg, (a) => withRights(hostOf().unlock(session, a.password))),
     'session:logout': outside(f.NO_ARGS, () => {
       hostOf().logout(session);
+      return null;
+    }),
+    'archive:open': outside(archiveOpenArg, (a) => hostOf().openArchiveView(session, a.path, a.recoveryKey)),
+    'archive:close': outside(f.NO_ARGS, () => {
+      hostOf().closeArchiveView(session);
       return null;
     }),
     'session:current': outside(f.NO_ARGS, () => {
@@ -141,6 +148,8 @@ function memorySessionCalls(session: Session, shell: ShellHooks) {
       session.locked = false;
       return null;
     }),
+    'archive:open': defineCall({ arg: archiveOpenArg }, noHost),
+    'archive:close': defineQuery({}, () => null),
     'session:current': defineQuery({}, (ctx) => (ctx.user ? { ...withRights(ctx.user)!, locked: session.locked === true } : null)),
   };
 }

@@ -40,18 +40,19 @@ export interface StoredAudit {
  * hashes; the encoding is self-delimiting, so a row with it never hashes like one without.
  */
 export function auditHash(r: Omit<StoredAudit, 'hash'>): string {
-  const h = createHash('sha256');
   const fields: Array<string | number | null> = [r.seq, r.version, r.at, r.hlc, r.office_id, r.user_id, r.action, r.entity, r.entity_id, r.before, r.after, r.prev_hash];
   if (r.row_hash !== null && r.row_hash !== undefined) fields.push(r.row_hash);
-  // Each field length-prefixed (null as '-'), so no two different rows hash the same input.
+  // Each field length-prefixed (null as '-'), so no two different rows hash the same input. (One
+  // string hashed once: the same bytes as feeding the pieces one by one, at a fraction of the calls.)
+  let input = '';
   for (const f of fields) {
-    if (f === null) h.update('-;');
+    if (f === null) input += '-;';
     else {
       const s = String(f);
-      h.update(`${s.length}:`).update(s).update(';');
+      input += `${s.length}:${s};`;
     }
   }
-  return h.digest('hex');
+  return createHash('sha256').update(input).digest('hex');
 }
 
 const INSERT_SQL = `INSERT INTO audit_log (seq, version, at, hlc, office_id, user_id, action, entity,

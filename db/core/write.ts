@@ -1,4 +1,5 @@
-import { getTableColumns, getTableName } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core';
 import { appendAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
@@ -30,6 +31,8 @@ interface TableInfo {
   byKey: Map<string, ColumnInfo>;
   insertSql: string;
   selectSql: string;
+  /** What rowHash covers: every column but the derived ones, by SQL name, sorted. */
+  hashColumns: Array<{ name: string; neutral: unknown; key: string }>;
 }
 
 const infoCache = new WeakMap<object, TableInfo>();
@@ -49,6 +52,10 @@ export function tableInfo(table: SyncTable): TableInfo {
       byKey: new Map(columns.map((c) => [c.key, c])),
       insertSql: `INSERT INTO "${name}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       selectSql: `SELECT * FROM "${name}" WHERE id = ?`,
+      hashColumns: columns
+        .filter((c) => !DERIVED_COLUMNS[name]?.has(c.name))
+        .map((c) => ({ name: c.name, neutral: neutralOf(c), key: `${JSON.stringify(c.name)}:` }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     };
     infoCache.set(table, info);
   }
@@ -82,6 +89,83 @@ function forAudit(table: string, row: Record<string, unknown>): Record<string, u
   const out = { ...row };
   for (const k of secret) if (k in out && out[k] !== null) out[k] = REDACTED;
   return out;
+}
+
+/**
+ * Columns the engine keeps up to date outside the audited path: a problem's roll-up of its tasks
+ * (db/services/problems.ts refreshProblemRollup writes them directly, with no version and no audit
+ * entry). They are left out of the record's content hash; db/core/verify.ts checks them against the
+ * tasks instead. SQL column names.
+ */
+export const DERIVED_COLUMNS: Readonly<Record<string, ReadonlySet<string>>> = {
+  problems: new Set(['status', 'deadline', 'task_count', 'closed_task_count']),
+};
+
+/**
+ * The value a column takes in rows that predate it: its declared default, or null. rowHash leaves
+ * such values out, so a migration that adds a column (SQLite fills old rows with the default)
+ * changes no record's hash. The defaults are the program's own (the schema in db/schema), never
+ * read from the file, which someone holding it could change.
+ */
+function neutralOf(c: ColumnInfo): unknown {
+  const col = c.column as SQLiteColumn & { hasDefault: boolean; default: unknown };
+  if (!col.hasDefault || col.default === undefined || col.default === null || is(col.default, SQL)) return null;
+  return c.column.mapToDriverValue(col.default);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+}
+
+/**
+ * The content hash of a record as stored: SHA-256 over the table name and the canonical JSON of the
+ * raw row (SQL column names in code-point order, values as the driver returns them, blobs as
+ * ['blob', base64]), leaving out derived columns and columns holding their neutral value (so a
+ * column with a default is written out when it holds null, and a column without one is not). The
+ * same for every table; db/core/verify.ts recomputes it from the current row.
+ */
+export function rowHash(table: SyncTable, raw: Record<string, unknown>): string {
+  const info = tableInfo(table);
+  return hashEncoded(info, (i) => raw[info.hashColumns[i]!.name]);
+}
+
+/**
+ * rowHash for rows read in raw (array) mode with the given column names, as db/core/verify.ts
+ * streams them: the column positions are worked out once per statement.
+ */
+export function rowHasher(table: SyncTable, columnNames: readonly string[]): (values: readonly unknown[]) => string {
+  const info = tableInfo(table);
+  const at = new Map(columnNames.map((n, i) => [n, i]));
+  const idx = info.hashColumns.map((c) => at.get(c.name) ?? -1);
+  return (values) => hashEncoded(info, (i) => (idx[i]! < 0 ? null : values[idx[i]!]));
+}
+
+function hashEncoded(info: TableInfo, value: (i: number) => unknown): string {
+  let json = '{';
+  const cols = info.hashColumns;
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    const v = value(i) ?? null;
+    if (v === c.neutral || (v !== null && typeof v === 'object' && sameValue(v, c.neutral))) continue;
+    const enc = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v)
+      : Buffer.isBuffer(v) ? JSON.stringify(['blob', v.toString('base64')]) : JSON.stringify(v);
+    json += json.length === 1 ? c.key + enc : `,${c.key}${enc}`;
+  }
+  json += '}';
+  return createHash('sha256').update(`xz-row-v1|${info.name}|`).update(json).digest('hex');
+}
+
+/**
+ * The content hash of the record `id` as it is now stored (read back: exactly what SQLite kept,
+ * after type affinity). Any code that writes a replicated record other than through this file
+ * (an exchange import…) must pass this as `rowHash` to appendAudit, or verify.ts reports the
+ * record as changed outside the app.
+ */
+export function storedHash(ctx: ServiceContext, table: SyncTable, id: unknown): string {
+  const info = tableInfo(table);
+  const raw = ctx.ledger.prepare(info.selectSql).get(id) as Record<string, unknown>;
+  return rowHash(table, raw);
 }
 
 /** The next version and HLC stamp for one change. */
@@ -172,7 +256,10 @@ export function insertRow<T extends SyncTable>(
     return toDriver(c, v);
   });
   ctx.ledger.prepare(info.insertSql).run(...params);
-  appendAudit(ctx, { action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: forAudit(info.name, createdValues(full)) }, s);
+  appendAudit(ctx, {
+    action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: forAudit(info.name, createdValues(full)),
+    rowHash: storedHash(ctx, table, full.id),
+  }, s);
   return full as Row<T>;
 }
 
@@ -210,7 +297,10 @@ export function updateRow<T extends SyncTable>(
   const setCols = [...keys, 'updatedAt', 'updatedBy', 'version', 'hlc'].map((k) => info.byKey.get(k)!);
   const sql = `UPDATE "${info.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE id = ?`;
   ctx.ledger.prepare(sql).run(...setCols.map((c) => toDriver(c, next[c.key])), cur.id);
-  appendAudit(ctx, { action: opts.action ?? 'update', entity: info.name, entityId: cur.id as string, before: forAudit(info.name, before), after: forAudit(info.name, after) }, s);
+  appendAudit(ctx, {
+    action: opts.action ?? 'update', entity: info.name, entityId: cur.id as string, before: forAudit(info.name, before), after: forAudit(info.name, after),
+    rowHash: storedHash(ctx, table, cur.id),
+  }, s);
   return next as Row<T>;
 }
 

@@ -15,18 +15,26 @@ export type Permission =
   | 'clue.write'
   | 'settings.write' // categories, clock rule sets, holiday calendar, office
   | 'users.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'rights.grant' // propose the clue right for a user (管理员; the first of two people)
+  | 'rights.confirm' // confirm or reject a proposed clue right (负责人; the second person)
+  | 'rights.revoke'; // withdraw someone's clue right (one person suffices)
 
 /**
  * Role → rights. Separation of duties: the 管理员 manages the ledger's settings and accounts but
  * does not review; the 审核员 and 负责人 review; the 录入员 records; 只读 only reads.
- * Clue rights additionally require the user's own `canViewClues` (need-to-know).
+ * Clue rights additionally require the user's own `canViewClues` (need-to-know), which takes two
+ * people to give: a 管理员 proposes it, a 负责人 other than the proposer and the grantee confirms
+ * it (db/services/rights.ts). Nobody changes their own role, active flag or clue right.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   entry: ['ledger.read', 'ledger.write', 'clue.read', 'clue.write'],
   reviewer: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
-  leader: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
-  admin: ['ledger.read', 'ledger.write', 'supervision.write', 'settings.write', 'users.manage', 'audit.read', 'clue.read'],
+  leader: [
+    'ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read',
+    'rights.confirm', 'rights.revoke',
+  ],
+  admin: ['ledger.read', 'ledger.write', 'supervision.write', 'settings.write', 'users.manage', 'audit.read', 'clue.read', 'rights.grant', 'rights.revoke'],
   readonly: ['ledger.read', 'clue.read'],
 };
 
@@ -42,7 +50,21 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'settings.write': '修改设置',
   'users.manage': '管理用户',
   'audit.read': '查看审计记录',
+  'rights.grant': '提请授予线索查看权限',
+  'rights.confirm': '确认线索查看权限',
+  'rights.revoke': '撤销线索查看权限',
 };
+
+/**
+ * The life of one proposal of the clue right (db/schema/org.ts clueGrants): proposed by a 管理员,
+ * then confirmed or rejected by a 负责人, or withdrawn by its proposer; a confirmed right ends
+ * when it is revoked.
+ */
+export const CLUE_GRANT_STATUSES = {
+  codes: ['pending', 'confirmed', 'rejected', 'withdrawn', 'revoked'] as const,
+  labels: { pending: '待确认', confirmed: '已生效', rejected: '未获确认', withdrawn: '已撤回', revoked: '已撤销' },
+} as const;
+export type ClueGrantStatus = (typeof CLUE_GRANT_STATUSES.codes)[number];
 
 /** What the rights depend on: the user's role and their own need-to-know for clues. */
 export interface RightsHolder {

@@ -3,6 +3,7 @@ import { dateCol, flag, syncColumns } from './common.js';
 import {
   FEEDBACK_KINDS, INSPECTION_FORMS, LEVELS, OFFICE_KINDS, ROLES, ROUND_KINDS, SECTORS,
 } from '../domain/enums.js';
+import { CLUE_GRANT_STATUSES } from '../domain/permissions.js';
 
 /** An office running its own copy of the ledger, or a partner office known to it. */
 export const offices = sqliteTable('offices', {
@@ -24,6 +25,31 @@ export const users = sqliteTable('users', {
   passwordHash: text('password_hash'),
   active: flag('active').notNull().default(true),
 }, (t) => [uniqueIndex('users_username_uq').on(t.username)]);
+
+/**
+ * The clue right (users.canViewClues) takes two people: a 管理员 proposes it for a user with a
+ * reason (`pending`), a 负责人 who is neither the proposer nor the grantee confirms it
+ * (`confirmed`: only then is canViewClues set) or rejects it; the proposer may withdraw it. A
+ * confirmed right ends when revoked (one person suffices). A revocation of a right held from
+ * before this rule has no proposal: its row starts as `revoked`, with no proposer.
+ * The rights report (db/services/rights.ts) reads holders, pending proposals and history here.
+ */
+export const clueGrants = sqliteTable('clue_grants', {
+  ...syncColumns(),
+  userId: text('user_id').notNull().references(() => users.id),
+  status: text('status', { enum: CLUE_GRANT_STATUSES.codes }).notNull(),
+  /** Why the user needs the right (null only for a revoked right that predates proposals). */
+  reason: text('reason'),
+  grantedBy: text('granted_by').references(() => users.id),
+  grantedAt: text('granted_at'),
+  /** The 负责人 who confirmed or rejected it, or the proposer who withdrew it. */
+  decidedBy: text('decided_by').references(() => users.id),
+  decidedAt: text('decided_at'),
+  decisionNote: text('decision_note'),
+  revokedBy: text('revoked_by').references(() => users.id),
+  revokedAt: text('revoked_at'),
+  revokeReason: text('revoke_reason'),
+}, (t) => [index('clue_grants_user_idx').on(t.userId)]);
 
 /** Versioned statutory-clock rule sets (data, not code): a round picks one. */
 export const clockRuleSets = sqliteTable('clock_rule_sets', {

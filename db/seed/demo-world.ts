@@ -6,6 +6,9 @@ import type { Ledger } from '../core/open.js';
 import { createCategory, listCategories, type CategoryNode } from '../services/categories.js';
 import { addFeedback, createInspection } from '../services/inspections.js';
 import { createUser, setupLedger } from '../services/office.js';
+import { confirmClue, grantClue } from '../services/rights.js';
+import { getRow, updateRow } from '../core/write.js';
+import { users as userRows } from '../schema/index.js';
 import { createRound, createTeam, updateRound } from '../services/rounds.js';
 import { createUnit, setInitialLeader } from '../services/units.js';
 import { planProblemList } from './demo-ledger.js';
@@ -166,8 +169,24 @@ export function createWorld(d: WorldDeps, problems: number): World {
   const users = { admin } as DemoUsers;
   for (const a of DEMO_ACCOUNTS) {
     if (a.key === 'admin') continue;
-    const u = call(admin, createUser, { username: a.username, displayName: a.displayName, role: a.role, canViewClues: a.canViewClues, password: d.password });
+    const u = call(admin, createUser, { username: a.username, displayName: a.displayName, role: a.role, password: d.password });
     users[a.key] = { id: u.id, role: u.role, canViewClues: u.canViewClues, displayName: u.displayName };
+  }
+  // The clue right takes two people: the administrator proposes it, a 负责人 other than the grantee
+  // confirms it. The demo has one 负责人, who cannot confirm their own: theirs is given directly,
+  // as on a ledger from before the two-person rule (the rights report shows it as such).
+  for (const a of DEMO_ACCOUNTS) {
+    if (!a.canViewClues) continue;
+    const u = users[a.key];
+    if (a.key === 'fuze1') {
+      tl.tick();
+      const ctx = { ledger, clock, ids, user: null };
+      updateRow(ctx, userRows, getRow(ctx, userRows, u.id)!, { canViewClues: true });
+    } else {
+      const g = call(admin, grantClue, { userId: u.id, reason: '承办问题线索处置。' });
+      call(users.fuze1, confirmClue, { grantId: g.id });
+    }
+    users[a.key] = { ...u, canViewClues: true };
   }
   // Categories are configurable: the office adds one it tracks separately.
   const tree = call(admin, listCategories, {});

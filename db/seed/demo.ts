@@ -204,7 +204,9 @@ export function tableDigests(ledger: Ledger): Record<string, string> {
     const pk = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => `"${c.name}"`);
     const order = pk.length > 0 ? pk.join(', ') : 'rowid';
     const h = createHash('sha256');
-    for (const row of ledger.sqlite.prepare(`SELECT ${cols.join(', ')} FROM "${t}" ORDER BY ${order}`).iterate() as IterableIterator<Record<string, unknown>>) {
+    // The ledger's own random id (it binds the file to its key file) differs between any two files.
+    const where = t === 'meta' ? " WHERE key <> 'ledger_id'" : '';
+    for (const row of ledger.sqlite.prepare(`SELECT ${cols.join(', ')} FROM "${t}"${where} ORDER BY ${order}`).iterate() as IterableIterator<Record<string, unknown>>) {
       const clean = Object.entries(row).map(([k, v]) => (Buffer.isBuffer(v) ? v.toString('base64')
         : t === 'audit_log' && (k === 'before' || k === 'after') ? redact(v) : v));
       h.update(`${JSON.stringify(clean)}\n`);

@@ -5,10 +5,11 @@ import { inTransaction } from '../core/context.js';
 import { defineCall } from '../core/call.js';
 import { defineLifecycle } from '../core/lifecycle.js';
 import { CLUE_DISPOSITIONS, CLUE_OUTCOMES, RECEIVING_ORGANS, type ClueDisposition } from '../domain/enums.js';
-import { conflict, illegal, invalid } from '../domain/errors.js';
+import { conflict, illegal, invalid, notFound } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { clueDispositions, clues } from '../schema/index.js';
 import { insertRow, requireRow, updateRow, type Row } from '../core/write.js';
+import { appendEvent } from '../core/audit.js';
 import {
   eqIf, listFields, notBefore, page, readArg, rowForRead, scope, scopeFields, scopePatch, scopePatchFields,
   type ListResult,
@@ -19,6 +20,11 @@ import {
  * declares 'clue.read' / 'clue.write' (which fold in the user's own canViewClues), checked before
  * looking at the input or the database: a user without the right learns nothing, not even
  * whether a given id is a clue (FORBIDDEN, never NOT_FOUND).
+ *
+ * Every read of a clue is audited (an event that changes no record): a list as one 'read' event
+ * naming the filter and the ids shown, a detail as a 'read' of that clue, a print ('clues:printed',
+ * called by the print view) as a 'print' of each clue printed. Reads of a clue's evidence go
+ * through `recordClueRead` too (db/services/evidence.ts).
  */
 
 export type Clue = Row<typeof clues>;
@@ -90,17 +96,55 @@ export const updateClue = defineCall({
   return inTransaction(ctx, () => updateRow(ctx, clues, cur, patch));
 });
 
+/**
+ * Audit that the acting user saw a clue (or something of it: `detail` says what, e.g. an evidence
+ * file). For services that show clue material outside this file.
+ */
+export function recordClueRead(ctx: ServiceContext, clueId: string, detail: Record<string, unknown> | null = null, action: 'read' | 'print' = 'read'): void {
+  inTransaction(ctx, () => appendEvent(ctx, { action, entity: 'clues', entityId: clueId, detail }));
+}
+
+/** The entity id of the audit event of a list of clues (its detail names the clues shown). */
+export const CLUE_LIST_ENTITY_ID = 'list';
+
 export const listClues = defineCall({
   permission: 'clue.read',
   arg: f.args({ ...scopeFields, disposition: f.optOneOf(CLUE_DISPOSITIONS.codes, '处置方式'), ...listFields }),
-}, (ctx, a): ListResult<Clue> => page(ctx, clues, [
-  eqIf(clues.roundId, a.roundId), eqIf(clues.unitId, a.unitId), eqIf(clues.disposition, a.disposition),
-], [asc(clues.receivedOn), asc(clues.id)], a));
+}, (ctx, a): ListResult<Clue> => inTransaction(ctx, () => {
+  const out = page(ctx, clues, [
+    eqIf(clues.roundId, a.roundId), eqIf(clues.unitId, a.unitId), eqIf(clues.disposition, a.disposition),
+  ], [asc(clues.receivedOn), asc(clues.id)], a);
+  const filter = {
+    roundId: a.roundId, unitId: a.unitId, disposition: a.disposition, includeDeleted: a.includeDeleted, limit: a.limit, offset: a.offset,
+  };
+  appendEvent(ctx, { action: 'read', entity: 'clues', entityId: CLUE_LIST_ENTITY_ID, detail: { filter, ids: out.items.map((c) => c.id), total: out.total } });
+  return out;
+}));
 
 /** One clue with its disposition history, oldest step first. */
 export const getClue = defineCall({ permission: 'clue.read', arg: readArg('问题线索') }, (ctx, a): Clue & { steps: ClueStep[] } => {
   const c = rowForRead(ctx, clues, a.id, '问题线索', a.includeDeleted);
-  return { ...c, steps: steps(ctx, c.id) };
+  const out = { ...c, steps: steps(ctx, c.id) };
+  recordClueRead(ctx, c.id);
+  return out;
+});
+
+/**
+ * The print view printed these clues (打印): audited as a 'print' of each. Ids that are not clues
+ * (deleted ones included) are refused, so the trail names only real clues.
+ */
+export const cluesPrinted = defineCall({
+  permission: 'clue.read',
+  arg: f.args({ ids: f.nonEmptyList(clueRef, '打印的问题线索', 1000) }),
+}, (ctx, a): { printed: number } => {
+  a.ids.forEach((id, k) => {
+    if (!ctx.ledger.prepare('SELECT 1 FROM clues WHERE id = ?').get(id)) throw notFound('问题线索', id, `ids[${k}]`);
+  });
+  const ids = [...new Set(a.ids)];
+  return inTransaction(ctx, () => {
+    for (const id of ids) recordClueRead(ctx, id, { count: ids.length }, 'print');
+    return { printed: ids.length };
+  });
 });
 
 interface StepInput {

@@ -1,3 +1,4 @@
+import { recordClueRead } from './clues.js';
 import { createHash } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { ServiceContext } from '../core/context.js';
@@ -84,9 +85,12 @@ export const listEvidence = defineCall({
   arg: f.args({ ownerType: ownerTypeField, ownerId: ownerIdField }),
 }, (ctx, a): Evidence[] => {
   if (a.ownerType === 'clue') requirePermission(ctx, 'clue.read');
-  return ctx.ledger.orm.select().from(evidence)
+  const rows = ctx.ledger.orm.select().from(evidence)
     .where(and(eq(evidence.ownerType, a.ownerType), eq(evidence.ownerId, a.ownerId), isNull(evidence.deletedAt)))
     .orderBy(asc(evidence.createdAt)).all();
+  // Every read of a clue's material is audited (who saw which clue's files, when).
+  if (a.ownerType === 'clue') recordClueRead(ctx, a.ownerId, { evidence: rows.map((e) => e.id) });
+  return rows;
 });
 
 /** The file's bytes, re-hashed on the way out: a mismatch means the stored bytes were damaged. */
@@ -96,6 +100,7 @@ export const getEvidenceContent = defineCall({ permission: 'ledger.read', arg: f
   const blob = ctx.ledger.orm.select().from(evidenceBlobs).where(eq(evidenceBlobs.sha256, ev.sha256)).get();
   if (!blob) throw notFound('文件内容', ev.sha256);
   if (sha256(blob.data) !== ev.sha256) throw new DomainError('CORRUPT', `文件“${ev.fileName}”的内容与登记的SHA-256不一致，可能已损坏。`, { reason: 'hash_mismatch' });
+  if (ev.ownerType === 'clue') recordClueRead(ctx, ev.ownerId, { evidenceId: ev.id, fileName: ev.fileName });
   return { id: ev.id, fileName: ev.fileName, mimeType: ev.mimeType, sha256: ev.sha256, size: ev.size, dataBase64: blob.data.toString('base64') };
 });
 

@@ -4,6 +4,9 @@ import { inTransaction } from '../core/context.js';
 import { LEVELS, OFFICE_KINDS, ROLES, type Role } from '../domain/enums.js';
 import { conflict, DomainError, forbidden, invalid } from '../domain/errors.js';
 import { hashPassword, verifyPassword } from '../core/passwords.js';
+import { appendEvent } from '../core/audit.js';
+import { PASSWORD_MAX_LENGTH, passwordProblem } from '../domain/password-rules.js';
+import { passwordRules } from './settings.js';
 import { offices, users, meta } from '../schema/index.js';
 import { defineCall, defineQuery } from '../core/call.js';
 import { count } from '../core/lifecycle.js';
@@ -18,15 +21,28 @@ export interface UserView {
   role: Role;
   canViewClues: boolean;
   active: boolean;
+  /**
+   * The account has no password that opens the ledger: on an encrypted ledger, no wrap in the key
+   * file (accounts carried over from a plaintext ledger, until an administrator sets one).
+   */
+  needsPassword: boolean;
 }
 
 const USERNAME_RE = /^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}$/;
 
-/** Not trimmed: spaces are part of a password. */
+/**
+ * Not trimmed: spaces are part of a password. Only its shape here: the ledger's own rules
+ * (LedgerSettings.passwordMinLength / passwordNeedsClasses) are checked by `checkPasswordRules`.
+ */
 const passwordField = f.v.pipe(
   f.v.string('请填写密码。'),
-  f.rule('weak_password', (pw: string) => pw.length >= 8, '密码至少8位。'),
-  f.rule('too_long', (pw: string) => pw.length <= 128, '密码不能超过128位。'),
+  f.rule('too_long', (pw: string) => pw.length <= PASSWORD_MAX_LENGTH * 2 && [...pw].length <= PASSWORD_MAX_LENGTH, `密码不能超过${PASSWORD_MAX_LENGTH}位。`),
+);
+/** A password typed to prove who one is (checked against the stored one, never against the rules). */
+const ownPasswordField = (label: string) => f.v.pipe(
+  f.v.string(`请输入${label}。`),
+  f.rule('required', (pw: string) => pw.length > 0, `请输入${label}。`),
+  f.rule('too_long', (pw: string) => pw.length <= PASSWORD_MAX_LENGTH * 4, `${label}不正确。`),
 );
 
 const usernameField = f.v.pipe(
@@ -59,18 +75,38 @@ export type SetupInput = f.In<typeof setupArg>;
 export const setupLedger = defineCall({ arg: setupArg }, (ctx, a): { officeId: string; adminId: string } => {
   const { officeName: name, officeKind: kind, level, adminUsername: username, adminDisplayName: displayName, adminPassword: password } = a;
   if (isSetUp(ctx)) throw conflict('本台账已经建立，不能重复设置。', 'already_set_up');
+  // No settings exist yet: the default rules apply.
+  checkPasswordRules(ctx, password, 'adminPassword');
   return inTransaction(ctx, () => {
     const officeId = ctx.ids.next();
     ctx.ledger.state.officeId = officeId;
     ctx.ledger.prepare("INSERT INTO meta (key, value) VALUES ('office_id', ?)").run(officeId);
     insertRow(ctx, offices, { name, kind, level, parentOfficeId: null }, { id: officeId, action: 'setup' });
     const admin = insertRow(ctx, users, {
-      officeId, username, displayName, role: 'admin', canViewClues: false, passwordHash: hashPassword(password), active: true,
+      officeId, username, displayName, role: 'admin', canViewClues: false, passwordHash: ctx.keys ? null : hashPassword(password), active: true,
     });
+    ctx.keys?.setPassword({ id: admin.id, username }, password);
     seedReferenceData(ctx);
     return { officeId, adminId: admin.id };
   });
 });
+
+/**
+ * Refuse a password that breaks the ledger's rules (LedgerSettings; the defaults before set-up),
+ * naming `field` and the rule. For every place a password is set: set-up, new account, reset,
+ * own change (and the session host's recovery).
+ */
+export function checkPasswordRules(ctx: ServiceContext, password: string, field: string): void {
+  const problem = passwordProblem(password, passwordRules(ctx));
+  if (problem) throw invalid(field, problem.message, problem.reason === 'too_short' || problem.reason === 'too_few_classes' ? 'weak_password' : problem.reason);
+}
+
+/** Whether `password` is the acting user's own: their key-file wrap, or the legacy hash. */
+function isOwnPassword(ctx: ServiceContext, userId: string, password: string): boolean {
+  if (ctx.keys) return ctx.keys.verifyPassword(userId, password);
+  const u = getRow(ctx, users, userId);
+  return !!u && u.passwordHash !== null && verifyPassword(password, u.passwordHash);
+}
 
 /** This ledger's office (null before set-up); no right needed: the start screen shows it. */
 export const getOffice = defineQuery({}, (ctx) => {
@@ -85,8 +121,9 @@ export const updateOffice = defineCall({ permission: 'settings.write', arg: f.ar
   return inTransaction(ctx, () => updateRow(ctx, offices, cur, { name: a.name }));
 });
 
-function toView(u: typeof users.$inferSelect): UserView {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, canViewClues: u.canViewClues, active: u.active };
+function toView(ctx: ServiceContext, u: typeof users.$inferSelect): UserView {
+  const needsPassword = ctx.keys ? !ctx.keys.hasWrap(u.id) : u.passwordHash === null;
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, canViewClues: u.canViewClues, active: u.active, needsPassword };
 }
 
 export function toActingUser(u: typeof users.$inferSelect): ActingUser {
@@ -114,25 +151,47 @@ export function actingUserById(ctx: ServiceContext, userId: string): ActingUser 
 }
 
 export const listUsers = defineQuery({ permission: 'ledger.read' }, (ctx): UserView[] =>
-  ctx.ledger.orm.select().from(users).orderBy(asc(users.username)).all().filter((u) => !u.deletedAt).map(toView));
+  ctx.ledger.orm.select().from(users).orderBy(asc(users.username)).all().filter((u) => !u.deletedAt).map((u) => toView(ctx, u)));
 
+/** The one way the clue right is given (db/services/rights.ts); a direct change is refused. */
+function refuseDirectClueRight(): never {
+  throw forbidden('问题线索查看权限须由管理员提请、负责人确认后生效（两人办理），请在“线索查看权限”中办理。', 'two_person_rule');
+}
+
+/** A new account. The clue right is not given here: it takes two people (db/services/rights.ts). */
 export const createUser = defineCall({
   permission: 'users.manage',
   arg: f.args({
-    username: usernameField, displayName: displayNameField, role: roleField, canViewClues: canViewCluesField, password: passwordField,
+    username: usernameField, displayName: displayNameField, role: roleField,
+    /** Only false (or absent) is accepted. */
+    canViewClues: canViewCluesField,
+    password: passwordField,
   }),
 }, (ctx, a): UserView => {
   const { username, displayName, role, canViewClues, password } = a;
+  if (canViewClues) refuseDirectClueRight();
   if (ctx.ledger.orm.select({ id: users.id }).from(users).where(eq(users.username, username)).get()) {
     throw invalid('username', '该用户名已被使用。', 'duplicate');
   }
-  return inTransaction(ctx, () =>
-    toView(insertRow(ctx, users, {
-      officeId: ctx.ledger.state.officeId!, username, displayName, role, canViewClues, passwordHash: hashPassword(password), active: true,
-    })),
-  );
+  checkPasswordRules(ctx, password, 'password');
+  return inTransaction(ctx, () => {
+    const row = insertRow(ctx, users, {
+      officeId: ctx.ledger.state.officeId!, username, displayName, role, canViewClues: false,
+      passwordHash: ctx.keys ? null : hashPassword(password), active: true,
+    });
+    ctx.keys?.setPassword({ id: row.id, username }, password);
+    return toView(ctx, row);
+  });
 });
 
+/**
+ * Change another user's account. Nobody changes their own role, active flag or clue right
+ * (FORBIDDEN self_change), nor their own password here (changeOwnPassword asks for the old one).
+ * The clue right is accepted only unchanged (it takes two people: db/services/rights.ts).
+ * Setting another user's password (重置密码) needs the acting administrator's own password
+ * (`adminPassword`). Deactivating drops the user's key-file wrap: their password no longer opens
+ * the ledger, and reactivating on an encrypted ledger needs a new password.
+ */
 export const updateUser = defineCall({
   permission: 'users.manage',
   arg: f.args({
@@ -142,23 +201,69 @@ export const updateUser = defineCall({
     canViewClues: f.patch(canViewCluesField),
     active: f.patch(f.bool('启用')),
     password: f.patch(passwordField),
+    /** The acting administrator's own password, required with `password`. */
+    adminPassword: f.patch(ownPasswordField('您自己的登录密码')),
   }),
 }, (ctx, i): UserView => {
   const actor = ctx.user!;
   const cur = requireRow(ctx, users, i.id, '用户');
+  const self = cur.id === actor.id;
+  const changes = <K extends 'role' | 'active' | 'canViewClues'>(k: K) => i[k] !== undefined && i[k] !== cur[k];
+  if (self && (changes('role') || changes('active') || changes('canViewClues'))) {
+    throw forbidden('不能修改自己的角色、启用状态或问题线索查看权限，须由其他管理员办理。', 'self_change');
+  }
+  if (self && i.password !== undefined) {
+    throw forbidden('修改自己的密码请使用“修改密码”，并输入原密码。', 'self_change');
+  }
+  if (changes('canViewClues')) refuseDirectClueRight();
+  const activeAfter = i.active ?? cur.active;
+  const reactivating = activeAfter && !cur.active;
+  if (i.password !== undefined) {
+    if (!activeAfter) throw invalid('password', '停用的账号不能设置密码；如需重新启用，请同时勾选“启用”。', 'inactive');
+    checkPasswordRules(ctx, i.password, 'password');
+    if (i.adminPassword === undefined) throw invalid('adminPassword', '重置他人密码须输入您自己的登录密码。', 'required');
+    if (!isOwnPassword(ctx, actor.id, i.adminPassword)) throw forbidden('您自己的登录密码不正确，未重置密码。', 'reauth_failed');
+  } else if (reactivating && ctx.keys && !ctx.keys.hasWrap(cur.id)) {
+    throw invalid('password', '重新启用账号须同时为其设置新密码（原密码已随停用失效）。', 'required');
+  }
   const patch: Partial<typeof users.$inferSelect> = {};
   if (i.displayName !== undefined) patch.displayName = i.displayName;
   if (i.role !== undefined) patch.role = i.role;
-  if (i.canViewClues !== undefined) patch.canViewClues = i.canViewClues;
   if (i.active !== undefined) patch.active = i.active;
-  if (i.password !== undefined) patch.passwordHash = hashPassword(i.password);
-  if (cur.id === actor.id && (patch.active === false || (patch.role !== undefined && patch.role !== 'admin'))) {
-    throw invalid(patch.active === false ? 'active' : 'role', '不能停用自己或取消自己的管理员角色。', 'self_lockout');
-  }
+  if (i.password !== undefined) patch.passwordHash = ctx.keys ? null : hashPassword(i.password);
   return inTransaction(ctx, () => {
     const next = updateRow(ctx, users, cur, patch);
     if (cur.role === 'admin' && (next.role !== 'admin' || !next.active)) assertAnAdminRemains(ctx);
-    return toView(next);
+    if (i.password !== undefined && ctx.keys) {
+      ctx.keys.setPassword({ id: cur.id, username: cur.username }, i.password);
+      // The row itself does not change (the key file holds the password): the reset is an event.
+      appendEvent(ctx, { action: 'password_reset', entity: 'users', entityId: cur.id, detail: null });
+    }
+    if (cur.active && !next.active) ctx.keys?.removeUser(cur.id);
+    return toView(ctx, next);
+  });
+});
+
+/**
+ * 修改密码: any logged-in user changes their own password, giving the old one. Audited as
+ * 'password_changed' (never the password, nor its hash).
+ */
+export const changeOwnPassword = defineCall({
+  arg: f.args({ oldPassword: ownPasswordField('原密码'), newPassword: passwordField }),
+}, (ctx, a): { ok: true } => {
+  if (!ctx.user) throw forbidden('请先登录。', 'not_logged_in');
+  const cur = requireRow(ctx, users, ctx.user.id, '用户');
+  checkPasswordRules(ctx, a.newPassword, 'newPassword');
+  if (a.newPassword === a.oldPassword) throw invalid('newPassword', '新密码不能与原密码相同。', 'unchanged');
+  if (!isOwnPassword(ctx, cur.id, a.oldPassword)) throw forbidden('原密码不正确，密码未修改。', 'reauth_failed');
+  return inTransaction(ctx, () => {
+    if (ctx.keys) {
+      ctx.keys.setPassword({ id: cur.id, username: cur.username }, a.newPassword);
+      appendEvent(ctx, { action: 'password_changed', entity: 'users', entityId: cur.id, detail: null });
+    } else {
+      updateRow(ctx, users, cur, { passwordHash: hashPassword(a.newPassword) }, { action: 'password_changed' });
+    }
+    return { ok: true as const };
   });
 });
 

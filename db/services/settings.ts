@@ -5,6 +5,9 @@ import { invalid } from '../domain/errors.js';
 import { defineCall, defineQuery } from '../core/call.js';
 import * as f from '../domain/fields.js';
 import { stamp } from '../core/write.js';
+import {
+  DEFAULT_PASSWORD_RULES, PASSWORD_CLASSES_RANGE, PASSWORD_MIN_LENGTH_RANGE, type PasswordRules,
+} from '../domain/password-rules.js';
 
 /**
  * Ledger-wide settings of this office, kept as JSON in `meta` under 'settings'. They are local
@@ -18,12 +21,21 @@ export interface LedgerSettings {
   warnDaysDefault: number;
   /** 整改情况公开: an item flagged "not for disclosure" must give its reason. */
   disclosureRequiresFlagReason: boolean;
+  /** Fewest characters of a password set from now on (db/domain/password-rules.ts). */
+  passwordMinLength: number;
+  /** Fewest character classes (小写字母、大写字母、数字、其他字符) of a password set from now on. */
+  passwordNeedsClasses: number;
+  /** Minutes without a call before a session locks (db/session/host.ts); 0 = never. */
+  idleLockMinutes: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<LedgerSettings> = Object.freeze({
   closeoutMinEvidence: 1,
   warnDaysDefault: 7,
   disclosureRequiresFlagReason: true,
+  passwordMinLength: DEFAULT_PASSWORD_RULES.minLength,
+  passwordNeedsClasses: DEFAULT_PASSWORD_RULES.needsClasses,
+  idleLockMinutes: 10,
 });
 
 const KEY = 'settings';
@@ -33,6 +45,9 @@ const FIELDS = {
   closeoutMinEvidence: f.int('销号所需佐证材料份数', 0, 20),
   warnDaysDefault: f.int('到期提醒天数', 0, 90),
   disclosureRequiresFlagReason: f.v.boolean('不予公开须说明理由应为是或否。'),
+  passwordMinLength: f.int('密码最少位数', ...PASSWORD_MIN_LENGTH_RANGE),
+  passwordNeedsClasses: f.int('密码须包含的字符类别数', ...PASSWORD_CLASSES_RANGE),
+  idleLockMinutes: f.int('空闲锁定时间（分钟）', 0, 240),
 } satisfies { [K in keyof LedgerSettings]: f.v.GenericSchema<LedgerSettings[K]> };
 
 const isKnownKey = (k: string): k is keyof LedgerSettings => Object.prototype.hasOwnProperty.call(FIELDS, k);
@@ -45,6 +60,9 @@ const settingsObject = f.v.looseObject({
   closeoutMinEvidence: f.patch(FIELDS.closeoutMinEvidence),
   warnDaysDefault: f.patch(FIELDS.warnDaysDefault),
   disclosureRequiresFlagReason: f.patch(FIELDS.disclosureRequiresFlagReason),
+  passwordMinLength: f.patch(FIELDS.passwordMinLength),
+  passwordNeedsClasses: f.patch(FIELDS.passwordNeedsClasses),
+  idleLockMinutes: f.patch(FIELDS.idleLockMinutes),
 }, '请求内容不完整。');
 // A list is not a set of settings (valibot's objects would take one, its indexes as keys).
 const settingsPatch = f.v.pipe(
@@ -77,6 +95,17 @@ export function readSettings(ctx: ServiceContext): LedgerSettings {
     if (r.success) out[k] = r.output; // otherwise keep the default
   }
   return out as unknown as LedgerSettings;
+}
+
+/** The password rules in force (defaults before set-up, when no settings exist yet). */
+export function passwordRules(ctx: ServiceContext): PasswordRules {
+  const s = readSettings(ctx);
+  return { minLength: s.passwordMinLength, needsClasses: s.passwordNeedsClasses };
+}
+
+/** Idle minutes before a session locks (0 = never): the session host's `idleMinutes` option. */
+export function idleLockMinutes(ctx: ServiceContext): number {
+  return readSettings(ctx).idleLockMinutes;
 }
 
 export const getSettings = defineQuery({ permission: 'ledger.read' }, (ctx): LedgerSettings => readSettings(ctx));

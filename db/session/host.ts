@@ -15,7 +15,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { openArchive, type ArchiveManifest, type ArchiveOptions, type OpenedArchive } from '../archive/index.js';
 import type { Clock } from '../core/clock.js';
 import type { KeyHooks, ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
@@ -29,7 +30,8 @@ import { openLedger, type Ledger } from '../core/open.js';
 import { DomainError, forbidden } from '../domain/errors.js';
 import { getRow } from '../core/write.js';
 import { users } from '../schema/index.js';
-import { actingUserById, login as legacyLogin, setupLedger, getOffice, type SetupInput } from '../services/office.js';
+import { actingUserById, checkPasswordRules, login as legacyLogin, setupLedger, getOffice, type SetupInput } from '../services/office.js';
+import { idleLockMinutes } from '../services/settings.js';
 import { appendEvent } from '../core/audit.js';
 import { anchorHead, checkAnchor, type AnchorVerdict } from '../core/anchor.js';
 import type { ActingUser } from '../core/context.js';
@@ -57,19 +59,6 @@ export interface HostOptions {
   closeWhenIdle?: boolean;
   /** Idle minutes before a session locks (read from the ledger's settings by default). */
   idleMinutes?: (ctx: ServiceContext) => number;
-}
-
-/** The ledger's 自动锁定 setting (minutes; 0 = never), default 10. */
-export const DEFAULT_IDLE_MINUTES = 10;
-
-export function settingIdleMinutes(ctx: ServiceContext): number {
-  const row = ctx.ledger.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string } | undefined;
-  try {
-    const v = row ? (JSON.parse(row.value) as { idleLockMinutes?: unknown }).idleLockMinutes : undefined;
-    return typeof v === 'number' && v >= 0 ? v : DEFAULT_IDLE_MINUTES;
-  } catch {
-    return DEFAULT_IDLE_MINUTES;
-  }
 }
 
 /** Failed log-ins allowed before the first delay. */
@@ -105,6 +94,7 @@ export class LedgerHost {
   private ks: Keystore | null = null;
   private readonly sessions = new Set<Session>();
   private staged: Staged = { wraps: [], removed: [] };
+  private readonly archives = new Map<Session, OpenedArchive>();
   /** Result of the anchor check at the last open (shown as a warning by the UI). */
   anchorVerdict: AnchorVerdict | null = null;
 
@@ -151,7 +141,7 @@ export class LedgerHost {
     const base: ServiceContext = { ledger, clock: this.o.clock, ids: this.o.ids, user: null, keys: this.keyHooks() };
     if (session.user) {
       const now = this.o.clock.now();
-      const idle = (this.o.idleMinutes ?? settingIdleMinutes)(base);
+      const idle = (this.o.idleMinutes ?? idleLockMinutes)(base);
       if (idle > 0 && session.lastActiveAt !== undefined && now - session.lastActiveAt > idle * 60_000) {
         this.lockSession(session, 'idle');
         throw new DomainError('LOCKED', '长时间未操作，台账已锁定，请输入密码解锁。', { reason: 'ledger_locked' });
@@ -265,7 +255,9 @@ export class LedgerHost {
     let ledger: Ledger | null = null;
     try {
       ledger = createEncrypted(this.path, key, ks, this.openOpts());
-      const ctx: ServiceContext = { ledger, clock: this.o.clock, ids: this.o.ids, user: null };
+      // The administrator's wrap is made below; the stub keeps setupLedger from storing a hash.
+      const stub: KeyHooks = { setPassword: () => {}, removeUser: () => {}, verifyPassword: () => false, hasWrap: () => false };
+      const ctx: ServiceContext = { ledger, clock: this.o.clock, ids: this.o.ids, user: null, keys: stub };
       const out = inTransaction(ctx, () => setupLedger(ctx, input));
       ks.wraps.push(makeWrap(ks.ledgerId, key, recoveryKey, { kind: 'recovery' }, this.kdf));
       ks.wraps.push(makeWrap(ks.ledgerId, key, String(input.adminPassword), { kind: 'user', userId: out.adminId, username: String(input.adminUsername) }, this.kdf));
@@ -438,6 +430,7 @@ export class LedgerHost {
   }
 
   private endSession(session: Session): void {
+    this.closeArchiveView(session);
     session.user = null;
     session.locked = false;
     this.sessions.delete(session);
@@ -446,6 +439,8 @@ export class LedgerHost {
 
   /** Close the ledger and forget the key (last log-out, quit, switching files). */
   close(): void {
+    for (const a of this.archives.values()) a.ledger.close();
+    this.archives.clear();
     this.ledgerOpen?.close();
     this.ledgerOpen = null;
     this.key?.fill(0);
@@ -479,6 +474,7 @@ export class LedgerHost {
     const ctx = this.bareContext();
     const row = ctx.ledger.prepare('SELECT id FROM users WHERE username = ? AND deleted_at IS NULL AND active = 1').get(username) as { id: string } | undefined;
     if (!row) throw new DomainError('NOT_FOUND', '没有这个启用的用户名。', { field: 'username', reason: 'unknown_user' });
+    checkPasswordRules(ctx, newPassword, 'newPassword');
     ks.wraps = ks.wraps.filter((x) => x.userId !== row.id);
     ks.wraps.push(makeWrap(ks.ledgerId, key, newPassword, { kind: 'user', userId: row.id, username }, this.kdf));
     delete ks.throttle[username];
@@ -544,6 +540,36 @@ export class LedgerHost {
     });
     this.startSession(session, admin.id);
     return { recoveryKey, backupPath, usersNeedingPassword: usernames.filter((u) => u.id !== admin.id).map((u) => u.username) };
+  }
+
+  /** What archives are made and opened with: this host's KDF parameters and migrations. */
+  get archiveOptions(): ArchiveOptions {
+    return { kdf: this.kdf, ...(this.o.migrationsFolder ? { migrationsFolder: this.o.migrationsFolder } : {}) };
+  }
+
+  /** 打开归档 (read-only, per session), audited in the working ledger. */
+  openArchiveView(session: Session, path: string, recoveryKey: string): { manifest: ArchiveManifest; sha256: string } {
+    const ctx = this.context(session);
+    if (!ctx.user) throw forbidden('请先登录。', 'not_logged_in');
+    const opened = openArchive(path, recoveryKey, this.o.migrationsFolder ? { migrationsFolder: this.o.migrationsFolder } : {});
+    this.closeArchiveView(session);
+    this.archives.set(session, opened);
+    inTransaction(ctx, () => appendEvent(ctx, { action: 'archive_open', entity: 'rounds', entityId: opened.manifest.round.id, detail: { fileName: basename(path), sha256: opened.sha256 } }));
+    this.committed();
+    return { manifest: opened.manifest, sha256: opened.sha256 };
+  }
+
+  /** A context on the session's open archive: the session's user and rights, the archive's read-only ledger. */
+  archiveContext(session: Session): ServiceContext {
+    const ctx = this.context(session);
+    const opened = this.archives.get(session);
+    if (!opened) throw new DomainError('CONFLICT', '没有打开的归档文件。', { reason: 'no_archive_open' });
+    return { ledger: opened.ledger, clock: ctx.clock, ids: ctx.ids, user: ctx.user };
+  }
+
+  closeArchiveView(session: Session): void {
+    this.archives.get(session)?.ledger.close();
+    this.archives.delete(session);
   }
 
   /** The engine's today (its clock decides what is overdue). */

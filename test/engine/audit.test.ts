@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../db/core/audit.js';
+import { createHash } from 'node:crypto';
+import { auditHash, verifyAudit, type StoredAudit } from '../../db/core/audit.js';
 import { startTask, updateTask } from '../../db/services/tasks.js';
 import { openLedger } from '../../db/core/open.js';
-import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
+import { makeTestLedger, PASSWORD, type TestLedger } from '../helpers/ledger.js';
 import { newProblemAndTask, stage } from '../helpers/workflow.js';
 
 let t: TestLedger;
@@ -76,12 +77,52 @@ describe('audit trail', () => {
 describe('secrets stay out of the audit trail', () => {
   it('records that a password changed without storing its hash', async () => {
     const { updateUser } = await import('../../db/services/office.js');
-    updateUser(t.as(t.users.admin), { id: t.users.entry.id, password: 'xin-mima-20240315' });
+    updateUser(t.as(t.users.admin), { id: t.users.entry.id, password: 'xin-mima-20240315', adminPassword: PASSWORD });
     const audit = t.ledger.sqlite.prepare("SELECT before, after FROM audit_log WHERE entity = 'users'").all() as { before: string | null; after: string | null }[];
     expect(audit.length).toBeGreaterThan(1);
     for (const r of audit) {
       expect(`${r.before}${r.after}`).not.toMatch(/scrypt\$/);
     }
     expect(audit.some((r) => r.after?.includes('passwordHash'))).toBe(true);
+  });
+});
+
+describe('content hashes in the trail', () => {
+  /** The entry hash as written before audit_log.row_hash existed: one update per piece. */
+  function hashBefore(r: Record<string, string | number | null>): string {
+    const h = createHash('sha256');
+    for (const k of ['seq', 'version', 'at', 'hlc', 'office_id', 'user_id', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash']) {
+      const f = r[k] ?? null;
+      if (f === null) h.update('-;');
+      else {
+        const s = String(f);
+        h.update(`${s.length}:`).update(s).update(';');
+      }
+    }
+    return h.digest('hex');
+  }
+
+  it('leaves the hash of an entry without a content hash as it was, and covers the content hash when present', () => {
+    work();
+    const all = t.ledger.sqlite.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<Record<string, string | number | null> & StoredAudit>;
+    const withContent = all.filter((r) => r.row_hash !== null);
+    const events = all.filter((r) => r.row_hash === null);
+    expect(withContent.length).toBeGreaterThan(0);
+    for (const r of all) {
+      const { hash, ...rest } = r;
+      expect(auditHash(rest)).toBe(hash);
+      expect(auditHash({ ...rest, row_hash: null })).toBe(hashBefore(r));
+      if (r.row_hash !== null) expect(hash).not.toBe(hashBefore(r));
+    }
+    // Events (log-in, reads…) carry none; every write does.
+    for (const r of events) expect(['create', 'update', 'delete', 'restore', 'start']).not.toContain(r.action);
+  });
+
+  it('is refused as an edit: clearing a content hash breaks the entry', () => {
+    work();
+    const target = rows().find((r) => r.action === 'update')!;
+    t.ledger.sqlite.exec('DROP TRIGGER audit_log_no_update');
+    t.ledger.sqlite.prepare('UPDATE audit_log SET row_hash = NULL WHERE seq = ?').run(target.seq);
+    expect(verifyAudit(t.ledger)).toMatchObject({ ok: false, brokenAtSeq: target.seq, problem: 'hash_mismatch' });
   });
 });

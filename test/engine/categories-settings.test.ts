@@ -144,6 +144,8 @@ describe('problem categories', () => {
 });
 
 describe('ledger settings', () => {
+  /** The account-security settings at their defaults (password rules, idle lock). */
+  const SECURITY = { passwordMinLength: 10, passwordNeedsClasses: 2, idleLockMinutes: 10 };
   function settingsAudit() {
     return t.ledger.sqlite
       .prepare("SELECT action, before, after, user_id AS userId FROM audit_log WHERE entity = 'settings' AND entity_id = 'settings' ORDER BY seq")
@@ -151,7 +153,7 @@ describe('ledger settings', () => {
   }
 
   it('starts from the defaults, readable by every role', () => {
-    expect(getSettings(t.as(t.users.readonly))).toEqual({ closeoutMinEvidence: 1, warnDaysDefault: 7, disclosureRequiresFlagReason: true });
+    expect(getSettings(t.as(t.users.readonly))).toEqual({ closeoutMinEvidence: 1, warnDaysDefault: 7, disclosureRequiresFlagReason: true, ...SECURITY });
     expect(DEFAULT_SETTINGS.closeoutMinEvidence).toBe(1);
     expectRefused(t, () => getSettings(t.as(null)), 'FORBIDDEN');
   });
@@ -159,7 +161,7 @@ describe('ledger settings', () => {
   it('stores changed keys, merges them with the defaults and audits exactly the change', () => {
     const before = auditCount(t);
     const s = updateSettings(admin, { closeoutMinEvidence: 0, warnDaysDefault: 7 });
-    expect(s).toEqual({ closeoutMinEvidence: 0, warnDaysDefault: 7, disclosureRequiresFlagReason: true });
+    expect(s).toEqual({ closeoutMinEvidence: 0, warnDaysDefault: 7, disclosureRequiresFlagReason: true, ...SECURITY });
     expect(getSettings(t.as(t.users.entry))).toEqual(s);
     expect(auditCount(t)).toBe(before + 1);
     const [a] = settingsAudit();
@@ -170,7 +172,7 @@ describe('ledger settings', () => {
     const stored = t.ledger.sqlite.prepare("SELECT value FROM meta WHERE key = 'settings'").get() as { value: string };
     expect(JSON.parse(stored.value)).toEqual({ closeoutMinEvidence: 0 });
     updateSettings(admin, { disclosureRequiresFlagReason: false, warnDaysDefault: 10 });
-    expect(readSettings(admin)).toEqual({ closeoutMinEvidence: 0, warnDaysDefault: 10, disclosureRequiresFlagReason: false });
+    expect(readSettings(admin)).toEqual({ closeoutMinEvidence: 0, warnDaysDefault: 10, disclosureRequiresFlagReason: false, ...SECURITY });
     expect(settingsAudit()).toHaveLength(2);
     expect(verifyAudit(t.ledger).ok).toBe(true);
   });
@@ -217,7 +219,7 @@ describe('ledger settings', () => {
   it('falls back to the default for a stored value that no longer passes its check', () => {
     t.ledger.sqlite.prepare("INSERT INTO meta (key, value) VALUES ('settings', ?)")
       .run(JSON.stringify({ closeoutMinEvidence: 'many', warnDaysDefault: 3, retired: true }));
-    expect(getSettings(admin)).toEqual({ closeoutMinEvidence: 1, warnDaysDefault: 3, disclosureRequiresFlagReason: true });
+    expect(getSettings(admin)).toEqual({ closeoutMinEvidence: 1, warnDaysDefault: 3, disclosureRequiresFlagReason: true, ...SECURITY });
     t.ledger.sqlite.prepare("UPDATE meta SET value = 'not json' WHERE key = 'settings'").run();
     expect(getSettings(admin)).toEqual(DEFAULT_SETTINGS);
   });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../db/core/audit.js';
 import { ESCALATION_LEVELS } from '../../db/domain/enums.js';
-import { openLedger, type Ledger } from '../../db/core/open.js';
+import type { Ledger } from '../../db/core/open.js';
+import { TEST_KDF } from '../../db/core/keystore.js';
+import { openWithPassword } from '../../db/session/provision.js';
 import { DEMO_PASSWORD, generateDemoLedger, tableDigests, type DemoSummary } from '../../db/seed/demo.js';
 
 /**
@@ -21,12 +23,14 @@ let other: Ledger;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'demo-ledger-'));
-  summary = generateDemoLedger(join(dir, 'a.sqlite'), { problems: PROBLEMS, seed: 1 });
-  generateDemoLedger(join(dir, 'b.sqlite'), { problems: PROBLEMS, seed: 1 });
-  generateDemoLedger(join(dir, 'c.sqlite'), { problems: PROBLEMS, seed: 2 });
-  ledger = openLedger(join(dir, 'a.sqlite'));
-  twin = openLedger(join(dir, 'b.sqlite'));
-  other = openLedger(join(dir, 'c.sqlite'));
+  const encrypt = { kdf: TEST_KDF };
+  summary = generateDemoLedger(join(dir, 'a.sqlite'), { problems: PROBLEMS, seed: 1, encrypt });
+  generateDemoLedger(join(dir, 'b.sqlite'), { problems: PROBLEMS, seed: 1, encrypt });
+  generateDemoLedger(join(dir, 'c.sqlite'), { problems: PROBLEMS, seed: 2, encrypt });
+  const admin = { username: 'admin', password: DEMO_PASSWORD };
+  ledger = openWithPassword(join(dir, 'a.sqlite'), admin);
+  twin = openWithPassword(join(dir, 'b.sqlite'), admin);
+  other = openWithPassword(join(dir, 'c.sqlite'), admin);
 }, 120_000);
 
 afterAll(() => {

@@ -385,11 +385,12 @@ const CASES: Case[] = [
     channel: 'users:update',
     call: updateUser,
     as: ctxOf.admin,
-    fields: ['displayName', 'role', 'canViewClues', 'active'],
-    // The password is stored as passwordHash, which the whole-row comparison covers.
-    notStored: ['id', 'password'],
+    fields: ['displayName', 'role', 'active'],
+    // The password is stored as passwordHash, which the whole-row comparison covers; the clue
+    // right is accepted only unchanged (it takes two people: rights:grantClue / rights:confirmClue).
+    notStored: ['id', 'password', 'adminPassword', 'canViewClues'],
     make(w, ctx) {
-      const u = createUser(ctx, { username: 'shenhe9', displayName: '何某', role: 'reviewer', canViewClues: true, password: PASSWORD });
+      const u = createUser(ctx, { username: 'shenhe9', displayName: '何某', role: 'reviewer', password: PASSWORD });
       return { read: () => row(w, users, u.id), key: { id: u.id }, change: { displayName: '何某某' } };
     },
   },
@@ -409,7 +410,7 @@ const CASES: Case[] = [
     channel: 'settings:update',
     call: updateSettings,
     as: ctxOf.admin,
-    fields: ['closeoutMinEvidence', 'warnDaysDefault', 'disclosureRequiresFlagReason'],
+    fields: ['closeoutMinEvidence', 'warnDaysDefault', 'disclosureRequiresFlagReason', 'passwordMinLength', 'passwordNeedsClasses', 'idleLockMinutes'],
     notStored: [],
     make(w, ctx) {
       updateSettings(ctx, { closeoutMinEvidence: 3, warnDaysDefault: 10, disclosureRequiresFlagReason: false });

@@ -97,7 +97,7 @@ describe('scale ledger generator', () => {
 
   it('reopens as an ordinary WAL ledger whose next audited write gets a version above bulk_version', () => {
     expect(ledger.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(ledger.sqlite.pragma('synchronous', { simple: true })).toBe(1);
+    expect(ledger.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(ledger.state.version).toBe(summary.bulkVersion);
     const ctx = ctxFor(ledger);
     const u = insertRow(ctx, units, { name: '某某新能源集团有限公司', sector: 'central_soe' });

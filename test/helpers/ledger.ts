@@ -6,6 +6,7 @@ import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
 import { openLedger, type Ledger } from '../../db/core/open.js';
 import { createUser, login, setupLedger } from '../../db/services/office.js';
+import { confirmClue, grantClue } from '../../db/services/rights.js';
 
 export const PASSWORD = 'ceshi-mima-2024';
 
@@ -20,7 +21,8 @@ export interface TestLedger {
     entry2: ActingUser; // a second 录入员
     reviewer: ActingUser; // 审核员 with clue permission
     reviewer2: ActingUser; // 审核员 without clue permission
-    leader: ActingUser;
+    leader: ActingUser; // 负责人 with clue permission
+    leader2: ActingUser; // a second 负责人, without clue permission
     readonly: ActingUser;
   };
   close(): void;
@@ -61,7 +63,7 @@ export function makeTestLedger(opts: { today?: string; file?: boolean; seed?: nu
 let cached: { image: Buffer; users: TestLedger['users'] } | null = null;
 
 /**
- * Set-up and seven scrypt-hashed accounts cost over a second; build them once per test file and
+ * Set-up and eight scrypt-hashed accounts cost over a second; build them once per test file and
  * hand every test its own copy of the resulting ledger image.
  */
 function template(): { image: Buffer; users: TestLedger['users'] } {
@@ -75,18 +77,34 @@ function template(): { image: Buffer; users: TestLedger['users'] } {
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PASSWORD,
   });
   const admin = login(as(null), { username: 'admin', password: PASSWORD });
-  const mk = (username: string, displayName: string, role: string, canViewClues: boolean) => {
-    createUser(as(admin), { username, displayName, role, canViewClues, password: PASSWORD });
-    return login(as(null), { username, password: PASSWORD });
-  };
+  const accounts = {
+    entry: ['luru1', '张某某', 'entry'],
+    entry2: ['luru2', '李某', 'entry'],
+    reviewer: ['shenhe1', '赵某某', 'reviewer'],
+    reviewer2: ['shenhe2', '钱某', 'reviewer'],
+    leader: ['fuze1', '孙某某', 'leader'],
+    leader2: ['fuze2', '吴某', 'leader'],
+    readonly: ['chakan1', '周某', 'readonly'],
+  } as const;
+  const userIds: Record<string, string> = {};
+  for (const [key, [username, displayName, role]] of Object.entries(accounts)) {
+    userIds[key] = createUser(as(admin), { username, displayName, role, password: PASSWORD }).id;
+  }
+  // The clue right takes two people: the administrator proposes it, a 负责人 other than the grantee confirms it.
+  const leaderCtx = as(login(as(null), { username: 'fuze1', password: PASSWORD }));
+  const leader2Ctx = as(login(as(null), { username: 'fuze2', password: PASSWORD }));
+  confirmClue(leaderCtx, { grantId: grantClue(as(admin), { userId: userIds.reviewer!, reason: '承办问题线索处置。' }).id });
+  confirmClue(leader2Ctx, { grantId: grantClue(as(admin), { userId: userIds.leader!, reason: '分管问题线索处置。' }).id });
+  const acting = (key: keyof typeof accounts) => login(as(null), { username: accounts[key][0], password: PASSWORD });
   const users = {
     admin,
-    entry: mk('luru1', '张某某', 'entry', false),
-    entry2: mk('luru2', '李某', 'entry', false),
-    reviewer: mk('shenhe1', '赵某某', 'reviewer', true),
-    reviewer2: mk('shenhe2', '钱某', 'reviewer', false),
-    leader: mk('fuze1', '孙某某', 'leader', true),
-    readonly: mk('chakan1', '周某', 'readonly', false),
+    entry: acting('entry'),
+    entry2: acting('entry2'),
+    reviewer: acting('reviewer'),
+    reviewer2: acting('reviewer2'),
+    leader: acting('leader'),
+    leader2: acting('leader2'),
+    readonly: acting('readonly'),
   };
   cached = { image: ledger.sqlite.serialize(), users };
   ledger.close();

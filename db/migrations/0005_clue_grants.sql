@@ -1,0 +1,30 @@
+CREATE TABLE `clue_grants` (
+	`id` text PRIMARY KEY NOT NULL,
+	`origin_office_id` text NOT NULL,
+	`created_at` text NOT NULL,
+	`created_by` text,
+	`updated_at` text NOT NULL,
+	`updated_by` text,
+	`version` integer NOT NULL,
+	`hlc` text NOT NULL,
+	`deleted_at` text,
+	`deleted_by` text,
+	`deleted_reason` text,
+	`user_id` text NOT NULL,
+	`status` text NOT NULL,
+	`reason` text,
+	`granted_by` text,
+	`granted_at` text,
+	`decided_by` text,
+	`decided_at` text,
+	`decision_note` text,
+	`revoked_by` text,
+	`revoked_at` text,
+	`revoke_reason` text,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`granted_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`decided_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`revoked_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `clue_grants_user_idx` ON `clue_grants` (`user_id`);
