@@ -141,7 +141,7 @@ describe('IPC registration', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'bad_credentials' } });
     expect(session.user).toBeNull();
     const good = await call('session:login', { username: 'admin', password: PASSWORD });
-    expect(good).toMatchObject({ ok: true, value: { username: 'admin', role: 'admin' } });
+    expect(good).toMatchObject({ ok: true, value: { id: t!.users.admin.id, role: 'admin' } });
     expect(session.user?.id).toBe(t!.users.admin.id);
   });
 });
@@ -406,7 +406,7 @@ describe('menu', () => {
     expect(menu.map((m) => m.label)).toEqual(['文件', '编辑', '视图', '窗口', '帮助']);
     const file = menu[0]!.submenu!;
     const byLabel = (label: string) => file.find((i) => i.label === label);
-    for (const [label, command] of [['导入…', 'import'], ['导出…', 'export'], ['打印…', 'print'], ['备份…', 'backup']] as const) {
+    for (const [label, command] of [['导入…', 'import'], ['导出…', 'export'], ['打印…', 'print'], ['备份与恢复…', 'backup'], ['锁定', 'lock']] as const) {
       byLabel(label)!.click!();
       expect(sent.at(-1)).toBe(command);
     }

@@ -28,6 +28,16 @@ export class ApiError extends Error {
 }
 
 const menuListeners = new Set<(c: MenuCommand) => void>();
+const failureListeners = new Set<(e: ErrorPayload, channel: Channel) => void>();
+
+/**
+ * Hear every refused call, whoever made it (the session layer shows the lock screen when a call
+ * meets a locked ledger, core/guard.ts). Returns the unsubscribe function.
+ */
+export function onCallFailure(cb: (e: ErrorPayload, channel: Channel) => void): () => void {
+  failureListeners.add(cb);
+  return () => failureListeners.delete(cb);
+}
 
 /**
  * Keyboard shortcuts stand in for the desktop menu in the browser preview. Returns false in the
@@ -70,7 +80,10 @@ export type ArgsOf<C extends Channel> = undefined extends ArgOf<C> ? [arg?: ArgO
 
 export async function call<C extends Channel>(channel: C, ...args: ArgsOf<C>): Promise<Awaited<ResultOf<C>>> {
   const r = await window.api.invoke(channel, args[0] as never);
-  if (!r.ok) throw new ApiError(r.error);
+  if (!r.ok) {
+    for (const l of failureListeners) l(r.error, channel);
+    throw new ApiError(r.error);
+  }
   return r.value as Awaited<ResultOf<C>>;
 }
 

@@ -13,8 +13,11 @@ interface SetupValues {
   adminUsername: string; adminDisplayName: string; adminPassword: string;
 }
 
-/** First launch: 建立本单位台账 (office + first administrator) or 打开演示台账. */
-export function FirstRun({ onDone }: { onDone(): void }) {
+/**
+ * First launch: 建立本单位台账 (office + first administrator, who is then logged in; `onDone` gets
+ * the recovery key to show once) or 打开演示台账.
+ */
+export function FirstRun({ onDone }: { onDone(key?: { recoveryKey: string; officeName: string }): void }) {
   const { t } = useTranslation('auth');
   const { message } = App.useApp();
   const report = useErrorReport();
@@ -25,12 +28,12 @@ export function FirstRun({ onDone }: { onDone(): void }) {
   async function setup(values: SetupValues) {
     setBusy(true);
     try {
-      await call('ledger:setup', {
+      const r = await call('ledger:setup', {
         officeName: values.officeName, officeKind: values.officeKind, level: values.level,
         adminUsername: values.adminUsername, adminDisplayName: values.adminDisplayName, adminPassword: values.adminPassword,
       });
       void message.success(t('setupDone'));
-      onDone();
+      onDone({ recoveryKey: r.recoveryKey, officeName: values.officeName });
     } catch (e) {
       report(e, form);
     } finally {

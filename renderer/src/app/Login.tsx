@@ -1,14 +1,30 @@
-import { Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call } from '../api/client.js';
+import { call } from '../api/client.js';
+import { toApiError } from '../components/hooks.js';
 import { errorText } from '../components/States.js';
+import { RecoverForm } from '../screens/security/RecoverForm.js';
 
-export function Login({ officeName, onLogin }: { officeName: string | null; onLogin(): void }) {
+export interface FileProblem { reason: string; message: string }
+
+/**
+ * 登录, with 忘记密码？使用恢复密钥 beside it. Each refusal shows the engine's own sentence (wrong
+ * password, lock-out with the time to wait); a file the engine cannot open goes to the file-problem
+ * page instead. A plaintext ledger says so: an administrator logs in to convert it.
+ */
+export function Login({ officeName, notEncrypted, onLogin, onFileProblem }: {
+  officeName: string | null;
+  /** The ledger is a plaintext one made before encryption (ledger:status 'needs_conversion'). */
+  notEncrypted: boolean;
+  onLogin(): void;
+  onFileProblem(p: FileProblem): void;
+}) {
   const { t } = useTranslation('auth');
   const { t: tc } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [recovering, setRecovering] = useState(false);
 
   async function submit(v: { username: string; password: string }) {
     setBusy(true);
@@ -17,26 +33,41 @@ export function Login({ officeName, onLogin }: { officeName: string | null; onLo
       await call('session:login', { username: v.username, password: v.password });
       onLogin();
     } catch (e) {
-      setError(e instanceof ApiError ? errorText(e, tc) : String(e));
+      const err = toApiError(e);
+      if (err.code === 'CORRUPT' && err.payload.reason) onFileProblem({ reason: err.payload.reason, message: err.payload.message });
+      else setError(errorText(err, tc));
     } finally {
       setBusy(false);
     }
   }
 
+  const title = recovering ? t('recover.title') : t('loginTitle');
   return (
     <main className="xz-login">
-      <Card title={<h1 className="xz-card-h1">{`${tc('appName')} · ${t('loginTitle')}`}</h1>} style={{ width: 380 }}>
+      <Card title={<h1 className="xz-card-h1">{`${tc('appName')} · ${title}`}</h1>} className={recovering ? 'xz-login-card xz-login-wide' : 'xz-login-card'}>
         {officeName && <Typography.Paragraph type="secondary">{officeName}</Typography.Paragraph>}
-        <Form layout="vertical" onFinish={(v) => void submit(v as { username: string; password: string })}>
-          <Form.Item name="username" label={t('username')} rules={[{ required: true, message: t('required', { field: t('username') }) }]}>
-            <Input autoFocus autoComplete="username" />
-          </Form.Item>
-          <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('required', { field: t('password') }) }]}>
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
-          {error && <Typography.Paragraph type="danger" role="alert">{error}</Typography.Paragraph>}
-          <Button type="primary" htmlType="submit" block loading={busy}>{t('login')}</Button>
-        </Form>
+        {recovering ? (
+          <RecoverForm onDone={onLogin} onBack={() => setRecovering(false)} />
+        ) : (
+          <>
+            {notEncrypted && (
+              <Alert type="warning" showIcon title={t('notEncrypted')} description={t('notEncryptedHint')} className="xz-login-note" data-testid="not-encrypted" />
+            )}
+            <Form layout="vertical" onFinish={(v) => void submit(v as { username: string; password: string })} requiredMark={false}>
+              <Form.Item name="username" label={t('username')} rules={[{ required: true, message: t('required', { field: t('username') }) }]}>
+                <Input autoFocus autoComplete="username" />
+              </Form.Item>
+              <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('required', { field: t('password') }) }]}>
+                <Input.Password autoComplete="current-password" />
+              </Form.Item>
+              {error && <Alert type="error" showIcon role="alert" title={error} className="xz-login-error" data-testid="login-error" />}
+              <Button type="primary" htmlType="submit" block loading={busy}>{t('login')}</Button>
+              {!notEncrypted && (
+                <Button type="link" block onClick={() => setRecovering(true)} className="xz-login-link">{t('forgot')}</Button>
+              )}
+            </Form>
+          </>
+        )}
       </Card>
     </main>
   );

@@ -1,14 +1,15 @@
 import {
-  AlertOutlined, AuditOutlined, BarChartOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, SettingOutlined,
+  AlertOutlined, AuditOutlined, BarChartOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, LockOutlined, SettingOutlined,
   SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
 } from '@ant-design/icons';
-import { App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, emitMenu, onMenu } from '../api/client.js';
 import { useQuery, useWindowEvent } from '../components/hooks.js';
 import { setLang } from '../i18n/index.js';
+import { DEFAULT_IDLE_MINUTES, useIdleLock } from '../core/idle.js';
 import { navigate, useRoute } from '../core/router.js';
 import { useSession } from '../core/session.js';
 import { screenFor } from './Screens.js';
@@ -38,19 +39,33 @@ export function Shell() {
   // Screens that create, rename or delete rounds announce it; the selector follows.
   useWindowEvent('xz:rounds-changed', rounds.reload);
 
-  // Desktop habits: Ctrl+F search, Ctrl+N new, Ctrl+S save, Ctrl+P print (screens listen for xz:new / xz:save).
+  // 自动锁定 after the ledger's idleLockMinutes without mouse, keyboard, wheel or touch (read again
+  // when a screen announces xz:settings-changed); while the user is active the engine hears of it.
+  const settings = useQuery(() => call('settings:get').catch(() => null), []);
+  useWindowEvent('xz:settings-changed', settings.reload);
+  const idleSetting: unknown = (settings.data as { idleLockMinutes?: unknown } | null | undefined)?.idleLockMinutes;
+  const idleMinutes = typeof idleSetting === 'number' && idleSetting >= 0 ? idleSetting : DEFAULT_IDLE_MINUTES;
+  const { lock } = s;
+  useIdleLock(idleMinutes, () => lock('idle'), () => {
+    // session:current passes through the engine's idle check and renews it; a lock it reports shows.
+    call('session:current').then((u) => { if (u?.locked) lock('engine'); }, () => undefined);
+  });
+
+  // Desktop habits: Ctrl+F search, Ctrl+N new, Ctrl+S save, Ctrl+P print (screens listen for xz:new / xz:save),
+  // Ctrl+L 锁定.
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey)) return;
       const k = e.key.toLowerCase();
-      if (k === 'f') { e.preventDefault(); search.current?.focus(); }
+      if (k === 'l' && !e.shiftKey && !e.altKey) { e.preventDefault(); lock('manual'); }
+      else if (k === 'f') { e.preventDefault(); search.current?.focus(); }
       else if (k === 'n') { e.preventDefault(); window.dispatchEvent(new Event('xz:new')); }
       else if (k === 's') { e.preventDefault(); window.dispatchEvent(new Event('xz:save')); }
       else if (k === 'p' && emitMenu('print')) e.preventDefault();
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
-  }, []);
+  }, [lock]);
 
   // 文件 menu (and Ctrl+P): a list screen answers 打印 with its printed ledger (it cancels the
   // event); any other screen prints as it is shown, without the navigation.
@@ -60,8 +75,12 @@ export function Shell() {
       if (window.dispatchEvent(new Event('xz:print', { cancelable: true }))) window.print();
       return;
     }
+    if (c === 'lock') {
+      lock('manual');
+      return;
+    }
     void message.info(t('menu.later', { c: t(`menu.${c}`) }));
-  }), [message, t]);
+  }), [message, t, lock]);
 
   // The current round is the first one until the user picks another; a round deleted meanwhile
   // gives way to the first remaining one (or none).
@@ -97,6 +116,9 @@ export function Shell() {
         <Space size="middle">
           <Tag color="#a8071a" className="xz-marking" data-testid="marking">{t('marking')}</Tag>
           <Button size="small" type="text" onClick={() => setLang(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('top.language')}</Button>
+          <Button size="small" type="text" icon={<LockOutlined />} title={t('top.lockHint')} aria-keyshortcuts="Control+L" onClick={() => lock('manual')} data-testid="lock-button">
+            {t('top.lock')}
+          </Button>
           <Dropdown trigger={['hover', 'click']} menu={{ items: [{ key: 'logout', label: t('top.switchUser') }], onClick: () => void s.logout() }}>
             <Button size="small" type="text" icon={<UserOutlined />} data-testid="current-user">
               {s.user.displayName} · {t(`roles.${s.user.role}`)}
@@ -104,6 +126,12 @@ export function Shell() {
           </Dropdown>
         </Space>
       </Layout.Header>
+      {s.anchor && (
+        <Alert
+          type="error" role="alert" showIcon banner className="xz-anchor-alert" data-testid="anchor-alert"
+          title={t('auth:anchor.line', { message: s.anchor.message })}
+        />
+      )}
       <Layout>
         <Layout.Sider width={168} theme="light" className="xz-side">
           <nav aria-label={t('a11y.nav')}>

@@ -10,7 +10,7 @@ const en: Catalogue<typeof zh> = {
   },
   top: {
     round: 'Round', allRounds: 'All rounds', search: 'Search problems and tasks (Ctrl+F)', user: 'User', logout: 'Log out',
-    switchUser: 'Switch user', language: '中文',
+    switchUser: 'Switch user', language: '中文', lock: 'Lock', lockHint: 'Lock the ledger (Ctrl+L)',
   },
   a11y: { nav: 'Main navigation', actions: 'Actions', expand: 'Expand' },
   roles: { entry: 'Clerk', reviewer: 'Reviewer', leader: 'Head', admin: 'Administrator', readonly: 'Read-only' },
@@ -47,7 +47,7 @@ const en: Catalogue<typeof zh> = {
   },
   menu: {
     later: '"{{c}}" arrives in a later version: Excel import and export, exchange packages between offices and backups are in progress.',
-    import: 'Import', export: 'Export', backup: 'Backup', print: 'Print',
+    import: 'Import', export: 'Export', backup: 'Backup', print: 'Print', lock: 'Lock',
   },
 };
 export default en;

@@ -8,7 +8,7 @@ export default {
   },
   top: {
     round: '当前轮次', allRounds: '全部轮次', search: '搜索问题、任务（Ctrl+F）', user: '当前用户', logout: '退出登录',
-    switchUser: '切换用户', language: 'English',
+    switchUser: '切换用户', language: 'English', lock: '锁定', lockHint: '锁定台账（Ctrl+L）',
   },
   a11y: { nav: '功能导航', actions: '操作', expand: '展开' },
   roles: { entry: '录入员', reviewer: '审核员', leader: '负责人', admin: '管理员', readonly: '只读' },
@@ -45,6 +45,6 @@ export default {
   },
   menu: {
     later: '“{{c}}”将在后续版本提供：Excel 导入导出、单位间交换包和备份正在开发中。',
-    import: '导入', export: '导出', backup: '备份', print: '打印',
+    import: '导入', export: '导出', backup: '备份', print: '打印', lock: '锁定',
   },
 };
