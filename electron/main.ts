@@ -66,8 +66,10 @@ function start(): void {
   mkdirSync(app.getPath('userData'), { recursive: true });
   const ids = uuidv7Source();
   // The ledger stays closed until someone logs in: its data key exists only wrapped in the key file.
-  const hostFor = (path: string) => new LedgerHost({ path, migrationsFolder: paths.migrationsFolder, clock: systemClock, ids });
-  host = hostFor(paths.ledgerFile);
+  // Scheduled backups (daily at first log-in, every 4 hours of use) for the real ledger only, not the demo.
+  const hostFor = (path: string, scheduleBackups = false) =>
+    new LedgerHost({ path, migrationsFolder: paths.migrationsFolder, clock: systemClock, ids, scheduleBackups, appVersion: app.getVersion() });
+  host = hostFor(paths.ledgerFile, true);
 
   hardenSession(electronSession.defaultSession, contentSecurityPolicy(devOrigin));
 
@@ -76,6 +78,12 @@ function start(): void {
     handlers: makeHandlers(userSession, {
       host: () => host!,
       backupDir: () => join(app.getPath('userData'), 'backups'),
+      // 备份到文件夹: the folder comes from the system dialog, never from the page.
+      chooseFolder: async () => {
+        const opts = { title: '选择备份文件夹（如U盘）', buttonLabel: '备份到此文件夹', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
       // 打开演示台账 (first run only): switch to an encrypted demo ledger file beside the real one.
       openDemo() {
         const demoFile = join(app.getPath('userData'), 'demo-ledger.sqlite');

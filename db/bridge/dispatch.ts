@@ -67,7 +67,8 @@ export async function dispatch(
   const handler = handlers[channel]!;
   try {
     // Session calls run before a ledger is open and manage their own transactions.
-    if (isOutside(handler)) return { ok: true, value: handler(null as never, arg) };
+    // (They may be async: backup and restore run in a worker thread.)
+    if (isOutside(handler)) return { ok: true, value: await handler(null as never, arg) };
     const ctx = makeCtx();
     let value: unknown;
     try {

@@ -12,7 +12,7 @@ import type { ServiceContext } from '../core/context.js';
 import { appendEvent } from '../core/audit.js';
 import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
-import { permissionsOf } from '../core/permissions.js';
+import { permissionsOf, requirePermission } from '../core/permissions.js';
 import * as office from '../services/office.js';
 import type { LedgerHost, Session } from '../session/host.js';
 
@@ -24,6 +24,8 @@ export interface ShellHooks {
   openDemo?(): { password: string };
   /** Folder for the backup taken before a conversion. */
   backupDir?: () => string;
+  /** 备份到文件夹: ask the user for a folder (Electron's dialog); null when cancelled. Without it the call's `folder` is used. */
+  chooseFolder?: () => Promise<string | null>;
 }
 
 /** A call that runs without a ledger context or transaction (the host manages its own). */
@@ -43,6 +45,9 @@ const passwordArg = f.args({ password: f.v.string('请填写密码。') });
 const recoverArg = f.args({ recoveryKey: f.text('恢复密钥', 64), username: f.text('用户名', 32), newPassword: f.v.string('请填写新密码。') });
 
 const archiveOpenArg = f.args({ path: f.text('归档文件位置', 1000), recoveryKey: f.text('恢复密钥', 64) });
+
+const backupPathArg = f.args({ path: f.text('备份文件', 1000) });
+const folderArg = f.args({ folder: f.optText('文件夹', 1000) });
 
 const withRights = <U extends ServiceContext['user']>(u: U) => (u ? { ...u, permissions: permissionsOf(u) } : null);
 
@@ -99,6 +104,34 @@ function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => Led
       hostOf().closeArchiveView(session);
       return null;
     }),
+    // 备份与恢复 (db/backup/): the host runs the long work in a worker thread.
+    'backup:list': outside(f.NO_ARGS, () => {
+      const host = hostOf();
+      requirePermission(host.context(session), 'ledger.read');
+      return { dir: host.backupsDir, entries: host.listBackups(), progress: host.backupProgress, lastError: host.lastBackupError };
+    }),
+    'backup:create': outside(f.NO_ARGS, async () => {
+      const host = hostOf();
+      requirePermission(host.context(session), 'ledger.read');
+      return host.backup('manual', { session });
+    }),
+    'backup:toFolder': outside(folderArg, async (a) => {
+      const host = hostOf();
+      requirePermission(host.context(session), 'settings.write');
+      const folder = shell.chooseFolder ? await shell.chooseFolder() : a.folder;
+      if (!folder) return null;
+      return host.backup('folder', { folder, session });
+    }),
+    'backup:verify': outside(backupPathArg, async (a) => {
+      const host = hostOf();
+      requirePermission(host.context(session), 'settings.write');
+      return host.verifyBackup(a.path);
+    }),
+    'backup:restore': outside(backupPathArg, async (a) => {
+      const host = hostOf();
+      requirePermission(host.context(session), 'settings.write');
+      return host.restore(session, a.path);
+    }),
     'session:current': outside(f.NO_ARGS, () => {
       if (!session.user) return null;
       // Rights read afresh (a deactivated user's session ends here).
@@ -151,5 +184,10 @@ function memorySessionCalls(session: Session, shell: ShellHooks) {
     'archive:open': defineCall({ arg: archiveOpenArg }, noHost),
     'archive:close': defineQuery({}, () => null),
     'session:current': defineQuery({}, (ctx) => (ctx.user ? { ...withRights(ctx.user)!, locked: session.locked === true } : null)),
+    'backup:list': defineQuery({}, noHost),
+    'backup:create': defineQuery({}, noHost),
+    'backup:toFolder': defineCall({ arg: folderArg }, noHost),
+    'backup:verify': defineCall({ arg: backupPathArg }, noHost),
+    'backup:restore': defineCall({ arg: backupPathArg }, noHost),
   };
 }

@@ -35,6 +35,11 @@ import { idleLockMinutes } from '../services/settings.js';
 import { appendEvent } from '../core/audit.js';
 import { anchorHead, checkAnchor, type AnchorVerdict } from '../core/anchor.js';
 import type { ActingUser } from '../core/context.js';
+import type { OpenOptions } from '../core/open.js';
+import {
+  BackupScheduler, backupSync, backupToFolder, createBackup, listBackups, restoreBackup, verifyBackup,
+  type BackupEntry, type BackupProgress, type BackupReason, type BackupResult, type RestoreResult, type VerifiedBackup,
+} from '../backup/index.js';
 
 /** One window's (or browser session's) log-in state. */
 export interface Session {
@@ -59,6 +64,10 @@ export interface HostOptions {
   closeWhenIdle?: boolean;
   /** Idle minutes before a session locks (read from the ledger's settings by default). */
   idleMinutes?: (ctx: ServiceContext) => number;
+  /** Take scheduled backups while the ledger is open (the app: true; tests leave it off). */
+  scheduleBackups?: boolean;
+  /** The app's version, written into backup manifests. */
+  appVersion?: string;
 }
 
 /** Failed log-ins allowed before the first delay. */
@@ -97,6 +106,11 @@ export class LedgerHost {
   private readonly archives = new Map<Session, OpenedArchive>();
   /** Result of the anchor check at the last open (shown as a warning by the UI). */
   anchorVerdict: AnchorVerdict | null = null;
+  /** Progress of the backup running now (polled by the 备份与恢复 screen), or null. */
+  backupProgress: BackupProgress | null = null;
+  /** Why the last scheduled backup failed (shown by the 备份与恢复 screen), or null. */
+  lastBackupError: { reason: string; message: string } | null = null;
+  private scheduler: BackupScheduler | null = null;
 
   constructor(private readonly o: HostOptions) {
     this.path = o.path;
@@ -277,8 +291,16 @@ export class LedgerHost {
     }
   }
 
-  private openOpts() {
-    return this.o.migrationsFolder ? { migrationsFolder: this.o.migrationsFolder } : {};
+  /** With the data key: a verified backup is taken before pending migrations run (db/core/open.ts). */
+  private openOpts(key?: Buffer): Omit<OpenOptions, 'key' | 'image'> {
+    const o: Omit<OpenOptions, 'key' | 'image'> = this.o.migrationsFolder ? { migrationsFolder: this.o.migrationsFolder } : {};
+    const ks = this.ks;
+    if (key && ks) {
+      o.beforeMigrate = (_pending, sqlite) => {
+        backupSync({ sqlite, ledgerPath: this.path, key, keystore: ks, dir: this.backupsDir, reason: 'before_migration', clock: this.o.clock, ...this.versionOpt() });
+      };
+    }
+    return o;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -357,7 +379,7 @@ export class LedgerHost {
   private ensureOpen(key: Buffer): void {
     if (this.ledgerOpen) return;
     const ks = this.ks!;
-    const ledger = openEncrypted(this.path, key, ks, this.openOpts());
+    const ledger = openEncrypted(this.path, key, ks, this.openOpts(key));
     this.ledgerOpen = ledger;
     this.key = key;
     this.anchorVerdict = checkAnchor(ledger, ks.ledgerId, anchorKey(key, ks.ledgerId), ks.anchor);
@@ -382,6 +404,7 @@ export class LedgerHost {
     this.sessions.add(session);
     inTransaction({ ...ctx, user: session.user }, () => appendEvent({ ...ctx, user: session.user }, { action: 'login', entity: 'session', entityId: userId, detail: null }));
     this.committed();
+    this.startSchedule();
   }
 
   /** Lock the session (idle, or 锁定 from the menu): the password unlocks it. */
@@ -439,6 +462,7 @@ export class LedgerHost {
 
   /** Close the ledger and forget the key (last log-out, quit, switching files). */
   close(): void {
+    this.scheduler?.stop();
     for (const a of this.archives.values()) a.ledger.close();
     this.archives.clear();
     this.ledgerOpen?.close();
@@ -570,6 +594,102 @@ export class LedgerHost {
   closeArchiveView(session: Session): void {
     this.archives.get(session)?.ledger.close();
     this.archives.delete(session);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 备份与恢复 (db/backup/)
+
+  /** Automatic backups: `<ledger dir>/backups`. */
+  get backupsDir(): string {
+    return join(dirname(this.path), 'backups');
+  }
+
+  private versionOpt(): { appVersion?: string } {
+    return this.o.appVersion ? { appVersion: this.o.appVersion } : {};
+  }
+
+  private openKeys(): { ledger: Ledger; key: Buffer; keystore: Keystore } {
+    if (!this.ledgerOpen || !this.key || !this.ks) throw new DomainError('LOCKED', '台账尚未打开，请先登录。', { reason: 'not_open' });
+    return { ledger: this.ledgerOpen, key: this.key, keystore: this.ks };
+  }
+
+  /**
+   * 备份 now, in a worker thread: into the backups folder (manual, before an import, scheduled) or
+   * into a folder the user chose ('folder'). Manual and folder backups are audited (`session`'s user).
+   */
+  async backup(reason: BackupReason, o: { folder?: string; session?: Session } = {}): Promise<BackupResult> {
+    const { ledger, key, keystore } = this.openKeys();
+    const common = { ledger, key, keystore, clock: this.o.clock, ...this.versionOpt(), onProgress: (p: BackupProgress) => { this.backupProgress = p; } };
+    try {
+      const r = reason === 'folder' ? await backupToFolder({ ...common, dir: o.folder ?? '' }) : await createBackup({ ...common, dir: this.backupsDir, reason });
+      if ((reason === 'manual' || reason === 'folder') && this.ledgerOpen) {
+        const ctx = { ...this.bareContext(), user: o.session?.user ?? null };
+        inTransaction(ctx, () => appendEvent(ctx, {
+          action: 'backup', entity: 'ledger', entityId: keystore.ledgerId,
+          detail: { name: r.name, reason, headSeq: r.manifest.audit.seq, ...(reason === 'folder' ? { folder: o.folder ?? '' } : {}) },
+        }));
+        this.committed();
+      }
+      return r;
+    } finally {
+      this.backupProgress = null;
+    }
+  }
+
+  /** The backups in the backups folder (or another), newest first, problems included. */
+  listBackups(folder: string = this.backupsDir): BackupEntry[] {
+    return listBackups(folder, this.ks ? { ledgerId: this.ks.ledgerId } : {});
+  }
+
+  /** Check a backup before restoring it: its date, counts and audit head, or a refusal. */
+  verifyBackup(path: string): Promise<VerifiedBackup> {
+    const { key, keystore } = this.openKeys();
+    return verifyBackup(path, { key, ledgerId: keystore.ledgerId, ...(this.o.migrationsFolder ? { migrationsFolder: this.o.migrationsFolder } : {}) });
+  }
+
+  /**
+   * 恢复: replace the ledger with a verified backup; the current ledger is kept in the backups
+   * folder (恢复前-…). Every session ends afterwards (the restored ledger may not hold the same
+   * accounts): everyone logs in again, and the anchor check passes.
+   */
+  async restore(session: Session, backupPath: string): Promise<RestoreResult> {
+    const { key, keystore } = this.openKeys();
+    const k = Buffer.from(key);
+    let closed = false;
+    try {
+      return await restoreBackup({
+        ledgerPath: this.path, backupPath, key: k, keystore, backupsDir: this.backupsDir, clock: this.o.clock, ids: this.o.ids, user: session.user,
+        ...(this.o.migrationsFolder ? { migrationsFolder: this.o.migrationsFolder } : {}), ...this.versionOpt(),
+        closeLedger: () => {
+          closed = true;
+          this.scheduler?.stop();
+          this.ledgerOpen?.close();
+          this.ledgerOpen = null;
+        },
+      });
+    } finally {
+      k.fill(0);
+      if (closed) this.close();
+    }
+  }
+
+  private startSchedule(): void {
+    if (!this.o.scheduleBackups || this.scheduler?.active) return;
+    if (!this.scheduler) {
+      const last = this.listBackups().find((e) => e.reason === 'schedule' && e.problems.length === 0);
+      this.scheduler = new BackupScheduler({
+        now: () => this.o.clock.now(),
+        lastRunAt: last?.createdAt ? Date.parse(last.createdAt) : null,
+        run: async () => {
+          await this.backup('schedule');
+          this.lastBackupError = null;
+        },
+        onError: (e) => {
+          this.lastBackupError = e instanceof DomainError ? { reason: e.reason ?? e.code, message: e.message } : { reason: 'backup_failed', message: '定时备份未完成。' };
+        },
+      });
+    }
+    this.scheduler.start();
   }
 
   /** The engine's today (its clock decides what is overdue). */
