@@ -6,7 +6,8 @@
  * derives the typed contract (argument and result of each channel) from it.
  */
 import type { Session } from '../session/host.js';
-import { sessionCalls, type ShellHooks } from './session-calls.js';
+import { outsideCall, sessionCalls, type ShellHooks } from './session-calls.js';
+import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { defineCall } from '../core/call.js';
 import { aggregateOverview, accountabilityByForm, cluesByDisposition, evaluationsByGrade, moneyRecovered, suggestionsAnswered, summarize } from '../analysis/aggregates.js';
@@ -52,6 +53,32 @@ export type { ShellHooks };
 
 export function makeHandlers(session: Session, shell: ShellHooks = {}) {
   const archive = archiveCalls(() => shell.host?.().archiveOptions ?? {});
+  const map = ledgerCalls(session, shell, archive);
+  return {
+    ...map,
+    /**
+     * 打开归档 then browse it: a read call of the list below, run on the session's open archive
+     * (read-only connection) with the user's own rights. Anything else is refused: an archive
+     * is never written. Clue reads are left out: each writes an audit row, which the read-only
+     * archive cannot hold.
+     */
+    'archive:query': outsideCall(f.args({ channel: f.v.picklist(ARCHIVE_READS, '归档文件只读，不能执行此操作。'), arg: f.v.optional(f.v.unknown()) }), (a) => {
+      const host = shell.host?.();
+      if (!host) throw new DomainError('UNAVAILABLE', '当前版本不能打开归档。');
+      const ctx = host.archiveContext(session);
+      return (map[a.channel] as (c: typeof ctx, arg: unknown) => unknown)(ctx, a.arg);
+    }),
+  };
+}
+
+/** The read calls an opened archive answers. */
+export const ARCHIVE_READS = [
+  'rounds:get', 'rounds:list', 'teams:list', 'units:list', 'units:get', 'inspections:list', 'inspections:get', 'feedback:list',
+  'problems:list', 'problems:count', 'problems:get', 'tasks:list', 'tasks:count', 'tasks:get', 'progress:list', 'evidence:list',
+  'evidence:content', 'reports:list', 'reports:get', 'audit:history',
+] as const;
+
+function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<typeof archiveCalls>) {
   return {
     // 台账与会话 (db/bridge/session-calls.ts)
     ...sessionCalls(session, shell),

@@ -31,7 +31,7 @@ export interface ShellHooks {
 /** A call that runs without a ledger context or transaction (the host manages its own). */
 export type OutsideCall<S extends f.v.GenericSchema = f.v.GenericSchema, R = unknown> = Call<S, R> & { readonly outside: true };
 
-function outside<S extends f.v.GenericSchema, R>(arg: S, run: (a: f.v.InferOutput<S>) => R): OutsideCall<S, R> {
+export function outsideCall<S extends f.v.GenericSchema, R>(arg: S, run: (a: f.v.InferOutput<S>) => R): OutsideCall<S, R> {
   const call = defineCall({ arg }, (_ctx: ServiceContext, a) => run(a));
   return Object.assign(call, { outside: true as const });
 }
@@ -66,7 +66,7 @@ type HostSessionCalls = ReturnType<typeof hostSessionCalls>;
 function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => LedgerHost) {
   return {
     // `today` is the engine's date (its clock decides what is overdue); the page uses it too.
-    'ledger:status': outside(f.NO_ARGS, () => {
+    'ledger:status': outsideCall(f.NO_ARGS, () => {
       const host = hostOf();
       const st = host.status();
       return {
@@ -74,65 +74,65 @@ function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => Led
         today: host.today(), anchor: host.anchorVerdict && !host.anchorVerdict.ok ? host.anchorVerdict : null,
       };
     }),
-    'ledger:setup': outside(office.setupLedger.arg, (a) => {
+    'ledger:setup': outsideCall(office.setupLedger.arg, (a) => {
       const out = hostOf().setup(session, a);
       return { ...out, user: withRights(session.user) };
     }),
-    'ledger:openDemo': outside(f.NO_ARGS, () => {
+    'ledger:openDemo': outsideCall(f.NO_ARGS, () => {
       if (hostOf().status().state !== 'new') throw new DomainError('CONFLICT', '本机台账已经建立，不能在此切换到演示台账。', { reason: 'already_set_up' });
       if (!shell.openDemo) throw new DomainError('UNAVAILABLE', '当前版本不能打开演示台账。');
       session.user = null;
       return shell.openDemo();
     }),
-    'ledger:convert': outside(passwordArg, (a) => {
+    'ledger:convert': outsideCall(passwordArg, (a) => {
       if (!shell.backupDir) throw new DomainError('UNAVAILABLE', '当前版本不能转换台账。');
       return hostOf().convert(session, a.password, shell.backupDir());
     }),
-    'session:login': outside(loginArg, (a) => withRights(hostOf().login(session, a.username, a.password))),
-    'session:recover': outside(recoverArg, (a) => withRights(hostOf().recover(session, a.recoveryKey, a.username, a.newPassword))),
-    'session:lock': outside(f.NO_ARGS, () => {
+    'session:login': outsideCall(loginArg, (a) => withRights(hostOf().login(session, a.username, a.password))),
+    'session:recover': outsideCall(recoverArg, (a) => withRights(hostOf().recover(session, a.recoveryKey, a.username, a.newPassword))),
+    'session:lock': outsideCall(f.NO_ARGS, () => {
       hostOf().lock(session);
       return null;
     }),
-    'session:unlock': outside(passwordArg, (a) => withRights(hostOf().unlock(session, a.password))),
-    'session:logout': outside(f.NO_ARGS, () => {
+    'session:unlock': outsideCall(passwordArg, (a) => withRights(hostOf().unlock(session, a.password))),
+    'session:logout': outsideCall(f.NO_ARGS, () => {
       hostOf().logout(session);
       return null;
     }),
-    'archive:open': outside(archiveOpenArg, (a) => hostOf().openArchiveView(session, a.path, a.recoveryKey)),
-    'archive:close': outside(f.NO_ARGS, () => {
+    'archive:open': outsideCall(archiveOpenArg, (a) => hostOf().openArchiveView(session, a.path, a.recoveryKey)),
+    'archive:close': outsideCall(f.NO_ARGS, () => {
       hostOf().closeArchiveView(session);
       return null;
     }),
     // 备份与恢复 (db/backup/): the host runs the long work in a worker thread.
-    'backup:list': outside(f.NO_ARGS, () => {
+    'backup:list': outsideCall(f.NO_ARGS, () => {
       const host = hostOf();
       requirePermission(host.context(session), 'ledger.read');
       return { dir: host.backupsDir, entries: host.listBackups(), progress: host.backupProgress, lastError: host.lastBackupError };
     }),
-    'backup:create': outside(f.NO_ARGS, async () => {
+    'backup:create': outsideCall(f.NO_ARGS, async () => {
       const host = hostOf();
       requirePermission(host.context(session), 'ledger.read');
       return host.backup('manual', { session });
     }),
-    'backup:toFolder': outside(folderArg, async (a) => {
+    'backup:toFolder': outsideCall(folderArg, async (a) => {
       const host = hostOf();
       requirePermission(host.context(session), 'settings.write');
       const folder = shell.chooseFolder ? await shell.chooseFolder() : a.folder;
       if (!folder) return null;
       return host.backup('folder', { folder, session });
     }),
-    'backup:verify': outside(backupPathArg, async (a) => {
+    'backup:verify': outsideCall(backupPathArg, async (a) => {
       const host = hostOf();
       requirePermission(host.context(session), 'settings.write');
       return host.verifyBackup(a.path);
     }),
-    'backup:restore': outside(backupPathArg, async (a) => {
+    'backup:restore': outsideCall(backupPathArg, async (a) => {
       const host = hostOf();
       requirePermission(host.context(session), 'settings.write');
       return host.restore(session, a.path);
     }),
-    'session:current': outside(f.NO_ARGS, () => {
+    'session:current': outsideCall(f.NO_ARGS, () => {
       if (!session.user) return null;
       // Rights read afresh (a deactivated user's session ends here).
       if (!session.locked) hostOf().context(session);
