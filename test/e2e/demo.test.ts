@@ -18,8 +18,8 @@ describe('打开演示台账 from the first-run screen', () => {
     await p.getByTestId('home').waitFor();
     const problems = Number((await p.getByTestId('fig-problems').locator('.ant-statistic-content-value').textContent())?.replace(/,/g, ''));
     expect(problems).toBe(60);
-    // the real (empty) ledger was not touched
-    expect(h.ledger.state.officeId).toBeNull();
+    // the real (empty) ledger was not touched: no file, no key file, nothing open
+    expect(h.host.status()).toMatchObject({ state: 'new', open: false });
     await p.waitForTimeout(300);
     await h.shot('04-demo-home');
   });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActingUser } from '../../db/core/context.js';
 import { listEvidence } from '../../db/services/evidence.js';
-import { createUser, login, setupLedger } from '../../db/services/office.js';
+import { createUser } from '../../db/services/office.js';
 import { getProblem, createProblem } from '../../db/services/problems.js';
 import { createTask, getTask, startTask } from '../../db/services/tasks.js';
 import { categoryId, fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
@@ -34,18 +34,17 @@ beforeAll(async () => {
   // The browser's "today" (date pickers' defaults) starts at the engine's fixed clock and runs on.
   await h.page.clock.setSystemTime(new Date(h.clock.now()));
   h.page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
-  setupLedger(h.as(null), {
+  const admin = h.as(h.setup({
     officeName: '某省纪委监委第三监督检查室', officeKind: 'discipline', level: 'province',
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PW.admin,
-  });
-  const admin = h.as(login(h.as(null), { username: 'admin', password: PW.admin }));
+  }));
   createUser(admin, { username: 'luru1', displayName: '张某某', role: 'entry', canViewClues: false, password: PW.luru1 });
   createUser(admin, { username: 'shenhe1', displayName: '李某某', role: 'reviewer', canViewClues: false, password: PW.shenhe1 });
   createUser(admin, { username: 'shenhe2', displayName: '赵某某', role: 'reviewer', canViewClues: false, password: PW.shenhe2 });
   const round = fxRound(admin);
   const unit = fxUnit(admin, { name: '某某集团有限公司' });
   const { inspection } = fxInspection(admin, { roundId: round.id, unitId: unit.id, feedbackDate: '2024-03-31' });
-  entry = login(h.as(null), { username: 'luru1', password: PW.luru1 });
+  entry = h.user('luru1');
   const ctx = h.as(entry);
   const problem = createProblem(ctx, {
     inspectionId: inspection.id, categoryId: categoryId(admin, '违反中央八项规定精神'), isKey: true, leadLeader: '陈某某',

@@ -57,9 +57,22 @@ const FOCUSED = `(() => {
 const stops: string[] = [];
 const unmarked: string[] = [];
 
+/**
+ * Wait until the focus ring's transitions on the focused element and its field's frame have run
+ * (antd's take 0.2 s, longer while the page is still busy drawing a screen), at most 2 s.
+ */
+const RING_DRAWN = `(async () => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return;
+  const frame = el.closest('.ant-input-affix-wrapper, .ant-input-outlined, .ant-select, .ant-picker, .ant-input-number, .ant-input-search');
+  const running = [el, frame].filter(Boolean).flatMap((x) => x.getAnimations());
+  await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => undefined))), new Promise((ok) => setTimeout(ok, 2000))]);
+})()`;
+
 async function focused(p: Page): Promise<Focused | null> {
   // antd animates the focus ring in (0.2 s): read it once it is drawn.
   await p.waitForTimeout(250);
+  await p.evaluate(RING_DRAWN);
   const f = (await p.evaluate(FOCUSED)) as Focused | null;
   if (f) {
     const name = `${f.tag}${f.testId ? `[${f.testId}]` : ''} "${f.label || f.text}"`;

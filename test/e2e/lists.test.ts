@@ -10,7 +10,6 @@ import { listDutyGroups } from '../../db/queries/duty-groups.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
 import { listSavedFilters } from '../../db/services/saved-filters.js';
-import { login, setupLedger } from '../../db/services/office.js';
 import { refreshProblemRollup } from '../../db/services/problems.js';
 import { getTask } from '../../db/services/tasks.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
@@ -69,11 +68,10 @@ function buildLedger(c: ServiceContext) {
 
 beforeAll(async () => {
   h = await startHarness({ today: '2024-06-15' });
-  setupLedger(h.as(null), {
+  const admin: ActingUser = h.setup({
     officeName: '某省委巡视整改工作领导小组办公室', officeKind: 'inspected_unit', level: 'province',
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PASSWORD,
   });
-  const admin: ActingUser = login(h.as(null), { username: 'admin', password: PASSWORD });
   ctx = h.as(admin);
   roundId = buildLedger(ctx).id;
   h.page.on('request', (r) => {

@@ -14,8 +14,9 @@ import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
 import { createClue } from '../../db/services/clues.js';
-import { createUser, login, setupLedger } from '../../db/services/office.js';
+import { createUser } from '../../db/services/office.js';
 import { refreshProblemRollup } from '../../db/services/problems.js';
+import { confirmClue, grantClue } from '../../db/services/rights.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
 
@@ -31,11 +32,10 @@ const channels: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ today: '2024-06-15' });
-  setupLedger(h.as(null), {
+  const admin: ActingUser = h.setup({
     officeName: OFFICE, officeKind: 'inspected_unit', level: 'city',
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PASSWORD,
   });
-  const admin: ActingUser = login(h.as(null), { username: 'admin', password: PASSWORD });
   ctx = h.as(admin);
   const round = fxRound(ctx, { name: '某市委第三轮巡察' });
   roundId = round.id;
@@ -184,8 +184,11 @@ describe('打印', () => {
   it('refuses to print 问题线索 and nothing of the clue screen reaches paper', async () => {
     const p = h.page;
     const admin = ctx;
-    createUser(admin, { username: 'shenhe', displayName: '赵某', role: 'reviewer', canViewClues: true, password: PASSWORD });
-    const reviewer = h.as(login(h.as(null), { username: 'shenhe', password: PASSWORD }));
+    const id = createUser(admin, { username: 'shenhe', displayName: '赵某', role: 'reviewer', password: PASSWORD }).id;
+    // The clue right takes two people: the administrator proposes it, a 负责人 confirms it.
+    createUser(admin, { username: 'fuze', displayName: '孙某', role: 'leader', password: PASSWORD });
+    confirmClue(h.as(h.user('fuze')), { grantId: grantClue(admin, { userId: id, reason: '承办问题线索处置。' }).id });
+    const reviewer = h.as(h.user('shenhe'));
     createClue(reviewer, {
       roundId, unitId: listProblems(ctx, { limit: 1 }).rows[0]!.unitId, subjectName: '钱某某', subjectPost: '某某区第1街道办事处副主任',
       summary: '反映其违规接受宴请。', receivedOn: '2024-03-10', receivingOrgan: 'ccdi',

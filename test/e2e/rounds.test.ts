@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectionClocks } from '../../db/clocks/statutory.js';
 import type { ActingUser } from '../../db/core/context.js';
 import { listInspections } from '../../db/services/inspections.js';
-import { createUser, login, setupLedger } from '../../db/services/office.js';
+import { createUser } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
 import { getUnit } from '../../db/services/units.js';
 import { categoryId, fxProblem, fxRound, fxTask } from '../helpers/fixtures.js';
@@ -22,14 +22,13 @@ let roundId = '';
 
 beforeAll(async () => {
   h = await startHarness({ today: '2024-06-15' });
-  setupLedger(h.as(null), {
+  const admin = h.setup({
     officeName: '某省委巡视工作领导小组办公室', officeKind: 'inspection_office', level: 'province',
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PASSWORD,
   });
-  const admin = login(h.as(null), { username: 'admin', password: PASSWORD });
   createUser(h.as(admin), { username: 'luru', displayName: '李某', role: 'entry', password: PASSWORD });
   createUser(h.as(admin), { username: 'chakan', displayName: '赵某', role: 'readonly', password: PASSWORD });
-  entry = login(h.as(null), { username: 'luru', password: PASSWORD });
+  entry = h.user('luru');
   h.page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();

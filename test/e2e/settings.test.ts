@@ -6,7 +6,8 @@ import { listCalendarDays, listRuleSets } from '../../db/services/calendar.js';
 import { listCategories } from '../../db/services/categories.js';
 import { listEscalations } from '../../db/services/escalations.js';
 import { getInspection } from '../../db/services/inspections.js';
-import { createUser, listUsers, login, setupLedger } from '../../db/services/office.js';
+import { DEFAULT_PASSWORD_RULES, passwordProblem } from '../../db/domain/password-rules.js';
+import { createUser, listUsers } from '../../db/services/office.js';
 import { listReports } from '../../db/services/reports.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from './harness.js';
@@ -24,11 +25,10 @@ let roundId: string;
 
 beforeAll(async () => {
   h = await startHarness({ today: '2024-06-15' });
-  setupLedger(h.as(null), {
+  admin = h.setup({
     officeName: '某省纪委监委第三监督检查室', officeKind: 'discipline', level: 'province',
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PW,
   });
-  admin = login(h.as(null), { username: 'admin', password: PW });
   const ctx = h.as(admin);
   createUser(ctx, { username: 'shenhe', displayName: '赵某某', role: 'reviewer', canViewClues: false, password: PW });
   createUser(ctx, { username: 'chakan', displayName: '周某', role: 'readonly', canViewClues: false, password: PW });
@@ -113,7 +113,8 @@ describe('设置 as the administrator', () => {
     await p.getByLabel('初始密码').fill('12345');
     await p.getByLabel('再次输入密码').fill('12345');
     await p.getByRole('button', { name: '保存' }).click();
-    await fieldError(p, '初始密码').getByText('密码至少8位。').waitFor();
+    // The ledger's password rules (default: at least 10 characters of 2 kinds), as the engine words them.
+    await fieldError(p, '初始密码').getByText(passwordProblem('12345', DEFAULT_PASSWORD_RULES)!.message).waitFor();
     expect(listUsers(h.as(admin))).toHaveLength(before);
 
     await p.getByLabel('初始密码').fill('mima-2024-lisi');
@@ -259,7 +260,7 @@ describe('报告 and 评估与问责 as a 审核员', () => {
     const levels = listEscalations(h.as(admin), { unitId }).items.map((n) => n.level);
     expect(levels).toEqual(['notice', 'reminder']);
 
-    createAccountability(h.as(login(h.as(null), { username: 'shenhe', password: PW })), {
+    createAccountability(h.as(h.user('shenhe')), {
       roundId, unitId, personName: '钱某某', post: '某某集团有限公司副总经理', reason: 'perfunctory', form: 'talk_reminder', decidedOn: '2024-06-14',
     });
     await p.reload();

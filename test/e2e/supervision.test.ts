@@ -10,13 +10,14 @@ import type { ActingUser } from '../../db/core/context.js';
 import { DomainError } from '../../db/domain/errors.js';
 import { createActivity, getActivity, listActivities } from '../../db/services/activities.js';
 import { createClue, disposeClue, getClue, listClues } from '../../db/services/clues.js';
-import { createUser, login, setupLedger } from '../../db/services/office.js';
+import { createUser } from '../../db/services/office.js';
 import { getProgramme, listProgrammes } from '../../db/services/programmes.js';
+import { confirmClue, grantClue } from '../../db/services/rights.js';
 import { createSuggestion, listSuggestions } from '../../db/services/suggestions.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxUnit } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
-const PW = { admin: 'mima-2024-admin', clerk: 'mima-2024-shenhe', plain: 'mima-2024-putong', entry: 'mima-2024-luru' };
+const PW = { admin: 'mima-2024-admin', clerk: 'mima-2024-shenhe', plain: 'mima-2024-putong', entry: 'mima-2024-luru', leader: 'mima-2024-fuze' };
 
 let h: Harness;
 let roundId: string;
@@ -59,19 +60,20 @@ const modal = (p: Page) => p.locator('.ant-modal-wrap:visible .ant-modal');
 
 beforeAll(async () => {
   h = await startHarness({ today: '2024-06-15' });
-  const boot = h.as(null);
-  setupLedger(boot, {
+  const admin = h.setup({
     officeName: '某省纪委监委第三监督检查室', officeKind: 'discipline', level: 'province',
     adminUsername: 'admin', adminDisplayName: '王某某', adminPassword: PW.admin,
   });
-  const admin = login(boot, { username: 'admin', password: PW.admin });
   const actx = h.as(admin);
-  createUser(actx, { username: 'shenhe', displayName: '李某某', role: 'reviewer', canViewClues: true, password: PW.clerk });
+  const clerk = createUser(actx, { username: 'shenhe', displayName: '李某某', role: 'reviewer', password: PW.clerk });
   createUser(actx, { username: 'putong', displayName: '赵某某', role: 'reviewer', canViewClues: false, password: PW.plain });
   createUser(actx, { username: 'luru', displayName: '钱某某', role: 'entry', canViewClues: false, password: PW.entry });
-  permitted = login(boot, { username: 'shenhe', password: PW.clerk });
-  notPermitted = login(boot, { username: 'putong', password: PW.plain });
-  entryClerk = login(boot, { username: 'luru', password: PW.entry });
+  // The clue right takes two people: the administrator proposes it, a 负责人 confirms it.
+  createUser(actx, { username: 'fuze', displayName: '孙某某', role: 'leader', password: PW.leader });
+  confirmClue(h.as(h.user('fuze')), { grantId: grantClue(actx, { userId: clerk.id, reason: '承办问题线索处置。' }).id });
+  permitted = h.user('shenhe');
+  notPermitted = h.user('putong');
+  entryClerk = h.user('luru');
   const round = fxRound(actx, { name: '某省委第一轮巡视' });
   roundId = round.id;
   const unit = fxUnit(actx, { name: '某某集团有限公司' });

@@ -13,7 +13,6 @@ import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
 import { recentActivity } from '../../db/services/history.js';
 import { listInspections } from '../../db/services/inspections.js';
-import { login } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -50,13 +49,17 @@ describe('walkthrough: set-up → round → unit → feedback → problems → t
     await p.getByLabel('管理员姓名').fill('周某某');
     await p.getByLabel('管理员密码', { exact: true }).fill(PASSWORD);
     await p.getByLabel('再次输入密码').fill(PASSWORD);
+    const answer = p.waitForResponse((r) => r.url().endsWith('/api/invoke') && (r.request().postData() ?? '').includes('"ledger:setup"'));
     await p.getByRole('button', { name: '建立本单位台账' }).click();
-    await p.getByLabel('用户名').fill('admin');
-    await p.getByLabel('密码').fill(PASSWORD);
-    await p.getByRole('button', { name: '登录' }).click();
-    await p.getByTestId('current-user').getByText('周某某').waitFor();
-    const admin: ActingUser = login(h.as(null), { username: 'admin', password: PASSWORD });
+    const setup = (await (await answer).json()) as { ok: boolean; value: { recoveryKey: string } };
+    expect(setup.ok).toBe(true);
+    const admin: ActingUser = h.user('admin');
     ctx = h.as(admin);
+    // Set-up logs the administrator in, after showing the ledger's recovery key once.
+    await expect.poll(() => p.getByTestId('recovery-key').textContent()).toBe(setup.value.recoveryKey);
+    await p.getByTestId('key-saved').click();
+    await p.getByRole('button', { name: '继续' }).click();
+    await p.getByTestId('current-user').getByText('周某某').waitFor();
   });
 
   it('creates a round, its team and a unit', async () => {
