@@ -31,7 +31,7 @@ interface TableInfo {
   byKey: Map<string, ColumnInfo>;
   insertSql: string;
   selectSql: string;
-  /** What rowHash covers: every column but the derived ones, by SQL name, sorted. */
+  /** What rowHash covers: every column but the derived and the secret ones, by SQL name, sorted. */
   hashColumns: Array<{ name: string; neutral: unknown; key: string }>;
 }
 
@@ -53,7 +53,7 @@ export function tableInfo(table: SyncTable): TableInfo {
       insertSql: `INSERT INTO "${name}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       selectSql: `SELECT * FROM "${name}" WHERE id = ?`,
       hashColumns: columns
-        .filter((c) => !DERIVED_COLUMNS[name]?.has(c.name))
+        .filter((c) => !DERIVED_COLUMNS[name]?.has(c.name) && !SECRET_COLUMNS[name]?.has(c.key))
         .map((c) => ({ name: c.name, neutral: neutralOf(c), key: `${JSON.stringify(c.name)}:` }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     };
@@ -78,7 +78,9 @@ function fromDriver(info: TableInfo, raw: Record<string, unknown>): Record<strin
 
 /**
  * Columns whose values never enter the audit trail (it is shown in the UI and may be exported):
- * the trail records that they changed, not what they hold.
+ * the trail records that they changed, not what they hold. Nor does anything derived from them:
+ * they are left out of rowHash too. (users.password_hash only serves plaintext ledgers awaiting
+ * conversion; an encrypted ledger's passwords live as key wraps in the key file.)
  */
 const SECRET_COLUMNS: Record<string, ReadonlySet<string>> = { users: new Set(['passwordHash']) };
 const REDACTED = '（已隐藏）';
@@ -121,7 +123,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 /**
  * The content hash of a record as stored: SHA-256 over the table name and the canonical JSON of the
  * raw row (SQL column names in code-point order, values as the driver returns them, blobs as
- * ['blob', base64]), leaving out derived columns and columns holding their neutral value (so a
+ * ['blob', base64]), leaving out derived and secret columns and columns holding their neutral value (so a
  * column with a default is written out when it holds null, and a column without one is not). The
  * same for every table; db/core/verify.ts recomputes it from the current row.
  */

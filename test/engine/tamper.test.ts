@@ -12,7 +12,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anchorHead, checkAnchor } from '../../db/core/anchor.js';
 import { auditHash, verifyAudit, type StoredAudit } from '../../db/core/audit.js';
 import { inTransaction, type ServiceContext } from '../../db/core/context.js';
-import { anchorKey, type Anchor } from '../../db/core/keystore.js';
+import { anchorKey, keystorePath, readKeystore, TEST_KDF, type Anchor } from '../../db/core/keystore.js';
+import { applyKey } from '../../db/core/cipher.js';
+import { fixedClock } from '../../db/core/clock.js';
+import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
+import { LedgerHost, type Session } from '../../db/session/host.js';
+import { dataKeyFor } from '../../db/session/provision.js';
+import { createUnit } from '../../db/services/units.js';
 import { DEFAULT_MIGRATIONS, openLedger, type Ledger } from '../../db/core/open.js';
 import { rowHash } from '../../db/core/write.js';
 import { verifyLedger, verifyLedgerInSlices, verifyRecords, type LedgerVerdict, type VerifyProgress } from '../../db/core/verify.js';
@@ -374,6 +380,47 @@ describe('bulk scale data', () => {
         l.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an encrypted ledger, as the host runs it', () => {
+  it('opens a read-only connection with the data key and checks in slices against the key file\'s anchor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tamper-enc-'));
+    const path = join(dir, 'ledger.sqlite');
+    const clock = fixedClock('2024-06-15');
+    const newHost = () => new LedgerHost({ path, clock, ids: uuidv7Source(() => clock.now(), seededRandom(5)), kdf: TEST_KDF });
+    let host = newHost();
+    try {
+      const admin: Session = { user: null };
+      host.setup(admin, { officeName: '某省委巡视办', officeKind: 'inspection_office', level: 'province', adminUsername: 'admin', adminDisplayName: '王某', adminPassword: 'guanli-mima-2024' });
+      const unit = createUnit(host.context(admin), { name: '某某集团有限公司', sector: 'central_soe' });
+      host.committed();
+      host.logout(admin);
+      // Someone with the file and the data key (not the app) renames the unit.
+      const key = dataKeyFor(path, { username: 'admin', password: 'guanli-mima-2024' });
+      const db = new Database(path);
+      applyKey(db, key);
+      db.prepare('UPDATE units SET name = ? WHERE id = ?').run('另一家公司', unit.id);
+      db.close();
+      // The host's log-in: the anchor as the key file held it, and the head at open.
+      const ks = readKeystore(keystorePath(path))!;
+      host = newHost();
+      const s: Session = { user: null };
+      host.login(s, 'admin', 'guanli-mima-2024');
+      const reader = openLedger(path, { key, readonly: true });
+      try {
+        const v = await verifyLedgerInSlices(reader, { ledgerId: ks.ledgerId, anchorKey: anchorKey(key, ks.ledgerId), anchor: ks.anchor, openedAtSeq: ks.anchor!.seq });
+        expect(v.audit.ok).toBe(true);
+        expect(v.anchor).toMatchObject({ ok: true, unanchored: 0 });
+        expect(v.records.first).toMatchObject({ kind: 'changed', table: 'units', label: '被巡视单位', id: unit.id });
+        expect(v.severity).toBe('tampered');
+      } finally {
+        reader.close();
+      }
+    } finally {
+      host.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
