@@ -38,6 +38,7 @@ import * as suggestions from '../services/suggestions.js';
 import * as tasks from '../services/tasks.js';
 import * as units from '../services/units.js';
 import { history, recentActivity } from '../services/history.js';
+import { exportHistoryCsv } from '../services/history-export.js';
 import { countProblems, listProblems } from '../queries/problem-list.js';
 import { countTasks, listTasks } from '../queries/task-list.js';
 import { listDutyGroups } from '../queries/duty-groups.js';
@@ -261,6 +262,7 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'analysis:redFlags': listRedFlags,
     'audit:history': history,
     'audit:recent': recentActivity,
+    'history:exportCsv': exportHistoryCsv,
 
     // 归档与清理（已完成的巡视轮次）
     'archive:readiness': archive.readiness,

@@ -14,7 +14,7 @@ import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { permissionsOf, requirePermission } from '../core/permissions.js';
 import * as office from '../services/office.js';
-import type { LedgerHost, Session } from '../session/host.js';
+import type { LedgerHost, Session, VerifyState } from '../session/host.js';
 
 /** What only the transport can do (it owns which ledger file is open). */
 export interface ShellHooks {
@@ -49,6 +49,19 @@ const archiveOpenArg = f.args({ path: f.text('归档文件位置', 1000), recove
 const backupPathArg = f.args({ path: f.text('备份文件', 1000) });
 const folderArg = f.args({ folder: f.optText('文件夹', 1000) });
 
+/** What the shell shows of the background verification: progress, then the verdict's words. */
+function verifySummary(v: VerifyState | null) {
+  if (!v) return null;
+  const d = v.verdict;
+  return {
+    running: v.running,
+    progress: v.progress,
+    severity: d ? d.severity : v.error ? ('corrupt' as const) : null,
+    message: d ? d.message : v.error ? `核验未能完成：${v.error}` : null,
+    details: d ? d.details.slice(0, 20) : [],
+  };
+}
+
 const withRights = <U extends ServiceContext['user']>(u: U) => (u ? { ...u, permissions: permissionsOf(u) } : null);
 
 /**
@@ -72,6 +85,7 @@ function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => Led
       return {
         state: st.state, problem: st.problem ?? null, setUp: st.state !== 'new', office: host.office(),
         today: host.today(), anchor: host.anchorVerdict && !host.anchorVerdict.ok ? host.anchorVerdict : null,
+        verify: session.user && !session.locked ? verifySummary(host.verification) : null,
       };
     }),
     'ledger:setup': outsideCall(office.setupLedger.arg, (a) => {
@@ -132,6 +146,7 @@ function hostSessionCalls(session: Session, shell: ShellHooks, hostOf: () => Led
       requirePermission(host.context(session), 'settings.write');
       return host.restore(session, a.path);
     }),
+    'audit:verify': outsideCall(f.NO_ARGS, () => verifySummary(hostOf().reverify(session))),
     'session:current': outsideCall(f.NO_ARGS, () => {
       if (!session.user) return null;
       // Rights read afresh (a deactivated user's session ends here).
@@ -149,7 +164,7 @@ function memorySessionCalls(session: Session, shell: ShellHooks) {
   return {
     'ledger:status': defineQuery({}, (ctx) => ({
       state: office.isSetUp(ctx) ? ('encrypted' as const) : ('new' as const), problem: null, setUp: office.isSetUp(ctx), office: office.getOffice(ctx),
-      today: ctx.clock.today(), anchor: null,
+      today: ctx.clock.today(), anchor: null, verify: null,
     })),
     'ledger:setup': defineCall({ arg: office.setupLedger.arg }, (ctx, a) => {
       const out = office.setupLedger(ctx, a);
@@ -183,6 +198,7 @@ function memorySessionCalls(session: Session, shell: ShellHooks) {
     }),
     'archive:open': defineCall({ arg: archiveOpenArg }, noHost),
     'archive:close': defineQuery({}, () => null),
+    'audit:verify': defineCall({ arg: f.NO_ARGS }, noHost),
     'session:current': defineQuery({}, (ctx) => (ctx.user ? { ...withRights(ctx.user)!, locked: session.locked === true } : null)),
     'backup:list': defineQuery({}, noHost),
     'backup:create': defineQuery({}, noHost),

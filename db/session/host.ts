@@ -23,17 +23,19 @@ import { inTransaction } from '../core/context.js';
 import type { IdSource } from '../core/ids.js';
 import {
   DEFAULT_KDF, anchorKey, dummyUnwrap, keystorePath, makeWrap, nameDigest, newDataKey, newKeystore, newRecoveryKey,
-  parseRecoveryKey, readKeystore, recoveryWrap, unwrap, userWrap, writeKeystore, type KdfParams, type Keystore, type PendingEvent, type Wrap,
+  parseRecoveryKey, readKeystore, recoveryWrap, unwrap, userWrap, writeKeystore, type Anchor, type KdfParams, type Keystore, type PendingEvent, type Wrap,
 } from '../core/keystore.js';
 import { classifyFile, createEncrypted, encryptPlainFile, openEncrypted, unusableFile, type FileKind } from '../core/ledger-file.js';
 import { openLedger, type Ledger } from '../core/open.js';
 import { DomainError, forbidden } from '../domain/errors.js';
+import { requirePermission } from '../core/permissions.js';
 import { getRow } from '../core/write.js';
 import { users } from '../schema/index.js';
 import { actingUserById, checkPasswordRules, login as legacyLogin, setupLedger, getOffice, type SetupInput } from '../services/office.js';
 import { idleLockMinutes } from '../services/settings.js';
 import { appendEvent } from '../core/audit.js';
 import { anchorHead, checkAnchor, type AnchorVerdict } from '../core/anchor.js';
+import { verifyLedgerInSlices, type LedgerVerdict, type VerifyProgress } from '../core/verify.js';
 import type { ActingUser } from '../core/context.js';
 import type { OpenOptions } from '../core/open.js';
 import {
@@ -62,6 +64,8 @@ export interface HostOptions {
    * keep it open to compare the page with the engine after a log-out.
    */
   closeWhenIdle?: boolean;
+  /** Verify the whole ledger in the background after it opens (default on). */
+  verifyOnOpen?: boolean;
   /** Idle minutes before a session locks (read from the ledger's settings by default). */
   idleMinutes?: (ctx: ServiceContext) => number;
   /** Take scheduled backups while the ledger is open (the app: true; tests leave it off). */
@@ -79,6 +83,13 @@ export const MAX_DELAY_MS = 60 * 60_000;
 export function lockoutDelayMs(failures: number): number {
   if (failures < FREE_ATTEMPTS) return 0;
   return Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (failures - FREE_ATTEMPTS));
+}
+
+export interface VerifyState {
+  running: boolean;
+  progress: VerifyProgress | null;
+  verdict: LedgerVerdict | null;
+  error?: string;
 }
 
 export interface HostStatus {
@@ -104,6 +115,8 @@ export class LedgerHost {
   private readonly sessions = new Set<Session>();
   private staged: Staged = { wraps: [], removed: [] };
   private readonly archives = new Map<Session, OpenedArchive>();
+  private verifyAbort: AbortController | null = null;
+  private verifyState: VerifyState | null = null;
   /** Result of the anchor check at the last open (shown as a warning by the UI). */
   anchorVerdict: AnchorVerdict | null = null;
   /** Progress of the backup running now (polled by the 备份与恢复 screen), or null. */
@@ -382,8 +395,16 @@ export class LedgerHost {
     const ledger = openEncrypted(this.path, key, ks, this.openOpts(key));
     this.ledgerOpen = ledger;
     this.key = key;
+    const anchorAtOpen = ks.anchor;
+    const openedAtSeq = ledger.state.lastAuditSeq;
     this.anchorVerdict = checkAnchor(ledger, ks.ledgerId, anchorKey(key, ks.ledgerId), ks.anchor);
     const ctx = this.bareContext();
+    // Audit rows after the anchored head: a crash between a commit and the key-file write, or rows
+    // appended by someone with the key. Recorded before the anchor moves past them.
+    if (anchorAtOpen && this.anchorVerdict.ok && this.anchorVerdict.unanchored > 0) {
+      const from = this.anchorVerdict.seq + 1;
+      inTransaction(ctx, () => appendEvent(ctx, { action: 'unanchored_rows', entity: 'audit_log', entityId: `${from}-${openedAtSeq}`, detail: { from, to: openedAtSeq } }));
+    }
     if (ks.pending.length > 0) {
       const events = ks.pending;
       inTransaction(ctx, () => {
@@ -394,6 +415,54 @@ export class LedgerHost {
     // Only move the anchor forward when it held: a broken anchor stays as evidence until reviewed.
     if (this.anchorVerdict.ok) this.committed();
     else this.saveKeys();
+    this.startVerify(anchorAtOpen, openedAtSeq);
+  }
+
+  /**
+   * 台账核验 at each opening, in the background: SQLite's own check (small files), the audit chain,
+   * the anchor and every record against its last audited state, on a read-only connection of its
+   * own (one snapshot; the host's connection keeps writing), in slices of 15 ms so calls still run.
+   */
+  private startVerify(anchor: Anchor | null, openedAtSeq: number): void {
+    if (!this.key || !this.ks || this.o.verifyOnOpen === false) return;
+    this.verifyAbort?.abort();
+    const ac = new AbortController();
+    this.verifyAbort = ac;
+    const ks = this.ks;
+    this.verifyState = { running: true, progress: null, verdict: null };
+    const state = this.verifyState;
+    const reader = openLedger(this.path, { key: this.key, readonly: true, ...this.openOpts() });
+    verifyLedgerInSlices(reader, { ledgerId: ks.ledgerId, anchorKey: anchorKey(this.key, ks.ledgerId), anchor, openedAtSeq }, (p) => {
+      state.progress = p;
+    }, { signal: ac.signal })
+      .then((v) => {
+        state.verdict = v;
+      }, (e: unknown) => {
+        if (!ac.signal.aborted) state.error = e instanceof Error ? e.message : String(e);
+      })
+      .finally(() => {
+        state.running = false;
+        reader.close();
+      });
+  }
+
+  /** 立即核验 (an auditor's request): verify again against the current anchor and head. */
+  reverify(session: Session): VerifyState {
+    const ctx = this.context(session);
+    requirePermission(ctx, 'audit.read');
+    if (!this.verifyState?.running) this.startVerify(this.ks?.anchor ?? null, ctx.ledger.state.lastAuditSeq);
+    return this.verifyState!;
+  }
+
+  /** The background verification's state (the shell shows progress, then a warning if any). */
+  get verification(): VerifyState | null {
+    return this.verifyState;
+  }
+
+  /** Wait for the running verification (tests, commands). */
+  async verified(): Promise<LedgerVerdict | null> {
+    while (this.verifyState?.running) await new Promise((r) => setTimeout(r, 10));
+    return this.verifyState?.verdict ?? null;
   }
 
   private startSession(session: Session, userId: string): void {

@@ -251,6 +251,28 @@ describe('the audit anchor', () => {
     expect(await call(s, 'ledger:status')).toMatchObject({ ok: true, value: { anchor: { problem: 'tail_missing' } } });
   });
 
+  it('verifies every record in the background after log-in and names one changed with a SQLite tool', async () => {
+    const { admin } = setUp();
+    const r = await call(admin, 'rounds:create', { name: PHRASE, kind: 'regular', level: 'province', mobilisedOn: '2024-03-01' });
+    await call(admin, 'session:logout');
+    await call(admin, 'session:login', { username: 'admin', password: ADMIN_PW });
+    expect((await host.verified())?.severity).toBe('ok');
+    await call(admin, 'session:logout');
+    const key = dataKeyFor(path, { username: 'admin', password: ADMIN_PW });
+    const db = new Database(path);
+    db.pragma("cipher = 'sqlcipher'");
+    db.pragma('legacy = 3');
+    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    db.prepare('UPDATE rounds SET name = ? WHERE id = ?').run('篡改后的轮次名称', (r as { value: { id: string } }).value.id);
+    db.close();
+    const s: Session = { user: null };
+    expect(await call(s, 'session:login', { username: 'admin', password: ADMIN_PW })).toMatchObject({ ok: true });
+    const v = await host.verified();
+    expect(v).toMatchObject({ ok: false, severity: 'tampered' });
+    expect(v!.message).toMatch(/轮次/);
+    expect(await call(s, 'ledger:status')).toMatchObject({ ok: true, value: { verify: { running: false, severity: 'tampered' } } });
+  });
+
   it('reports an older copy of the ledger put back in place of the current one', async () => {
     const { admin } = setUp();
     host.ledger!.sqlite.pragma('wal_checkpoint(TRUNCATE)');

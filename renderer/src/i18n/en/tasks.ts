@@ -126,6 +126,7 @@ const en: Catalogue<typeof zh> = {
   },
   history: {
     tab: 'History', none: 'No changes recorded.', system: 'System', field: '{{label}}: ', more: 'Show {{n}} older',
+    export: 'Export history (CSV)', exportName: 'task-{{label}}-history.csv',
     generic: '{{action}} {{entity}}',
     phrases: {
       tasks_create: 'created the task', tasks_update: 'edited the task', tasks_start: 'started the task', tasks_submit: 'requested close-out',

@@ -124,6 +124,7 @@ export default {
   },
   history: {
     tab: '修改历史', none: '没有修改记录。', system: '系统', field: '{{label}}：', more: '显示更早的{{n}}条',
+    export: '导出修改历史（CSV）', exportName: '整改任务{{label}}-修改历史.csv',
     generic: '{{action}}{{entity}}',
     phrases: {
       tasks_create: '新建整改任务', tasks_update: '修改整改任务', tasks_start: '开始推进', tasks_submit: '申请销号',

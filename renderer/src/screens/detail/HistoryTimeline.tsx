@@ -3,11 +3,13 @@
  * evidence, extension requests, close-outs), merged into one readable timeline: who, when, what
  * (in words), and each changed field before → after.
  */
+import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useQuery } from '../../components/hooks.js';
+import { useSession } from '../../core/session.js';
 import { EmptyState, ErrorState, Loading } from '../../components/States.js';
 import { dateTime, shortHash } from './format.js';
 import type { HistoryEntry } from './types.js';
@@ -30,9 +32,19 @@ const KNOWN_PHRASES = new Set([
   'problems.create', 'problems.update', 'problems.delete', 'problems.restore',
 ]);
 
-export function HistoryTimeline({ ids, reloadKey, userName }: { ids: string[]; reloadKey: unknown; userName(id: string | null): string }) {
+/** The record whose own history an auditor may export as CSV (entity = its table name). */
+export interface HistoryExport {
+  entity: string;
+  entityId: string;
+  /** File name stem, e.g. the task's number. */
+  label: string;
+}
+
+export function HistoryTimeline({ ids, reloadKey, userName, exportOf }: { ids: string[]; reloadKey: unknown; userName(id: string | null): string; exportOf?: HistoryExport }) {
   const { t } = useTranslation('tasks');
+  const s = useSession();
   const [showAll, setShowAll] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const key = ids.join(',');
   const q = useQuery(async () => {
     const lists = await Promise.all(ids.map((entityId) => call('audit:history', { entityId })));
@@ -74,8 +86,29 @@ export function HistoryTimeline({ ids, reloadKey, userName }: { ids: string[]; r
   };
 
   const visible = showAll ? entries : entries.slice(0, 30);
+  // 导出修改历史: the engine writes the CSV (UTF-8 with BOM for Excel); the page saves it.
+  const exportCsv = async () => {
+    if (!exportOf) return;
+    setExporting(true);
+    try {
+      const csv = await call('history:exportCsv', { entity: exportOf.entity, entityId: exportOf.entityId });
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = t('history.exportName', { label: exportOf.label });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <div data-testid="history">
+      {exportOf && s.can('audit.read') && (
+        <Button size="small" icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()} data-testid="history-export" style={{ marginBottom: 12 }}>
+          {t('history.export')}
+        </Button>
+      )}
       <Timeline
         items={visible.map((h) => ({
           key: h.seq,

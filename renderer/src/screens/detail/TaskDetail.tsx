@@ -235,7 +235,7 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
                 />
               ),
             },
-            { key: 'history', label: t('history.tab'), children: <HistoryTimeline ids={historyIds} reloadKey={task.version} userName={userName} /> },
+            { key: 'history', label: t('history.tab'), children: <HistoryTimeline ids={historyIds} reloadKey={task.version} userName={userName} exportOf={{ entity: 'tasks', entityId: task.id, label: `${problemData?.seq ?? ''}-${task.seq}` }} /> },
           ]}
         />
       </Card>
