@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The problem and task detail views in Chromium over the real engine: new task form (refusing a
  * deadline before the feedback date), progress, evidence upload with SHA-256, the close-out flow
@@ -313,6 +314,14 @@ describe('problem and task detail views', () => {
     await p.waitForTimeout(200);
     await h.shot('33-history');
     expect(dialogs).toBe(0);
+
+    // An auditor (审核员 has 'audit.read') exports the task's full history as CSV for Excel.
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('history-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^整改任务.+-修改历史\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toMatch(/^\ufeff序号,时间,操作人,操作,字段,原值,新值/);
+    expect(csv).toContain('2024-10-31');
 
     // English is one click away and the view has every string in it
     await p.getByRole('button', { name: 'English' }).click();
