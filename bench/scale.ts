@@ -29,6 +29,7 @@ import { inTransaction } from '../db/core/context.js';
 import type { SECTORS } from '../db/domain/enums.js';
 import { seededRandom, uuidv7Source } from '../db/core/ids.js';
 import { openLedger, type Ledger } from '../db/core/open.js';
+import { encryptGeneratedLedger } from '../db/session/provision.js';
 import { clockRuleSets, feedbacks, inspections, problemCategories, rounds, teams, units, users } from '../db/schema/index.js';
 import { setupLedger } from '../db/services/office.js';
 import { insertRow } from '../db/core/write.js';
@@ -212,6 +213,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(2);
   }
   const r = writeScaleLedger(file, { problems, seed: s ? Number(s) : 1, log: (l) => console.log(l) });
+  // Every ledger a command writes is encrypted (the bench encrypts its own copy the same way).
+  console.log('[scale] 加密台账文件…');
+  const { recoveryKey } = encryptGeneratedLedger(file, [{ username: 'admin', password: SCALE_PASSWORD }]);
   console.log(`[scale] 完成：${r.problems} 个问题，${r.tasks} 个任务，${r.units} 个单位，用时 ${(r.ms / 1000).toFixed(1)} 秒；`
-    + `截至日期 ${r.asOf}；管理员 admin / ${SCALE_PASSWORD}`);
+    + `截至日期 ${r.asOf}；管理员 admin / ${SCALE_PASSWORD}；恢复密钥 ${recoveryKey}`);
 }

@@ -20,7 +20,7 @@ if (!file || positionals.length > 1) {
   console.error('用法：npm run demo -- <文件> [--seed N] [--problems N] [--today YYYY-MM-DD] [--force]');
   process.exit(2);
 }
-if (values.force) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+if (values.force) for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}.keys`]) rmSync(f, { force: true });
 try {
   const s = generateDemoLedger(file, {
     seed: values.seed === undefined ? DEMO_SEED : Number(values.seed),

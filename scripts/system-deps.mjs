@@ -1,13 +1,14 @@
 // The Debian packages the test suite needs besides npm's: Chromium for the end-to-end tests,
 // CJK fonts for screenshots and printed ledgers, poppler-utils (pdftotext, pdftoppm) to read the
-// printed PDFs. `npm test` runs this first, so the README's test command is the whole set-up on a
+// printed PDFs, and sqlcipher (Debian's SQLCipher 3.4.1 shell, not our SQLite build) to prove that
+// an encrypted ledger opens in a standard tool given its key. `npm test` runs this first, so the README's test command is the whole set-up on a
 // fresh Debian machine and CI runs exactly that command (.ci/run).
 //
 // Installs what is missing with apt-get when it can (root, or sudo without a password); otherwise
 // stops with the one command to run. Installs nothing when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils'];
+const PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils', 'sqlcipher'];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });

@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import { ArchiveScreen } from '../screens/archive/ArchiveScreen.js';
+import { BackupScreen } from '../screens/backup/BackupScreen.js';
 import { Home } from '../screens/home/Home.js';
 import { NotYet } from '../screens/NotYet.js';
 import { ProblemDetail } from '../screens/detail/ProblemDetail.js';
@@ -17,7 +19,8 @@ import { SupervisionScreen } from '../screens/supervision/SupervisionScreen.js';
 /**
  * Section (first part of the hash route) → screen. Routes:
  *   #/home · #/rounds[/<roundId>[/<unitId>]] · #/problems[/search/<q>] · #/problem/<id> · #/tasks ·
- *   #/task/<id> · #/duty · #/clues[/<id>] · #/suggestions · #/supervision · #/reports · #/ratings · #/settings[/<tab>]
+ *   #/task/<id> · #/duty · #/clues[/<id>] · #/suggestions · #/supervision · #/reports · #/ratings · #/settings[/<tab>] ·
+ *   #/backup (备份与恢复) · #/archive (轮次归档, 管理员)
  */
 const SCREENS: Record<string, ComponentType> = {
   home: Home,
@@ -33,6 +36,8 @@ const SCREENS: Record<string, ComponentType> = {
   reports: ReportsScreen,
   ratings: RatingsScreen,
   settings: SettingsScreen,
+  backup: BackupScreen,
+  archive: ArchiveScreen,
 };
 
 export function screenFor(section: string): ComponentType {

@@ -1,6 +1,6 @@
 import {
-  AlertOutlined, AuditOutlined, BarChartOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, LockOutlined, SettingOutlined,
-  SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
+  AlertOutlined, AuditOutlined, BarChartOutlined, CloudServerOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, InboxOutlined, LockOutlined,
+  SettingOutlined, SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
 } from '@ant-design/icons';
 import { Alert, App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
@@ -14,8 +14,11 @@ import { navigate, useRoute } from '../core/router.js';
 import { useSession } from '../core/session.js';
 import { screenFor } from './Screens.js';
 
-/** Left navigation (UI.md order); `perm` hides what the role cannot use. */
-const NAV: { key: string; icon: ReactNode; perm?: string }[] = [
+/**
+ * Left navigation (UI.md order); `perm` hides what the role cannot use. `label` names the entry's
+ * key in another namespace (default `nav.<key>` in common).
+ */
+const NAV: { key: string; icon: ReactNode; perm?: string; label?: string }[] = [
   { key: 'home', icon: <HomeOutlined /> },
   { key: 'rounds', icon: <TeamOutlined /> },
   { key: 'problems', icon: <UnorderedListOutlined /> },
@@ -28,6 +31,9 @@ const NAV: { key: string; icon: ReactNode; perm?: string }[] = [
   { key: 'ratings', icon: <BarChartOutlined /> },
   { key: 'exchange', icon: <SwapOutlined />, perm: 'settings.write' },
   { key: 'settings', icon: <SettingOutlined />, perm: 'settings.write' },
+  { key: 'backup', icon: <CloudServerOutlined />, perm: 'ledger.read', label: 'backup:nav.backup' },
+  // 轮次归档 is the 管理员's alone (the engine checks the role): 'users.manage' is the right only that role holds.
+  { key: 'archive', icon: <InboxOutlined />, perm: 'users.manage', label: 'backup:nav.archive' },
 ];
 
 export function Shell() {
@@ -79,6 +85,10 @@ export function Shell() {
       lock('manual');
       return;
     }
+    if (c === 'backup') {
+      navigate('backup');
+      return;
+    }
     void message.info(t('menu.later', { c: t(`menu.${c}`) }));
   }), [message, t, lock]);
 
@@ -92,7 +102,7 @@ export function Shell() {
   }, [rounds.data, s]);
 
   const items = useMemo(
-    () => NAV.filter((n) => !n.perm || s.can(n.perm)).map((n) => ({ key: n.key, icon: n.icon, label: t(`nav.${n.key}`) })),
+    () => NAV.filter((n) => !n.perm || s.can(n.perm)).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label ?? `nav.${n.key}`) })),
     [s, t],
   );
   const Screen = screenFor(route.section);

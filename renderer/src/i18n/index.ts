@@ -5,6 +5,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhAuth from './zh-CN/auth.js';
+import zhBackup from './zh-CN/backup.js';
 import zhCommon from './zh-CN/common.js';
 import zhClues from './zh-CN/clues.js';
 import zhHome from './zh-CN/home.js';
@@ -16,6 +17,7 @@ import zhSettings from './zh-CN/settings.js';
 import zhSupervision from './zh-CN/supervision.js';
 import zhTasks from './zh-CN/tasks.js';
 import enAuth from './en/auth.js';
+import enBackup from './en/backup.js';
 import enCommon from './en/common.js';
 import enClues from './en/clues.js';
 import enHome from './en/home.js';
@@ -31,10 +33,12 @@ export const resources = {
   'zh-CN': {
     common: zhCommon, auth: zhAuth, home: zhHome, rounds: zhRounds, problems: zhProblems, tasks: zhTasks,
     clues: zhClues, supervision: zhSupervision, reports: zhReports, ratings: zhRatings, settings: zhSettings,
+    backup: zhBackup,
   },
   en: {
     common: enCommon, auth: enAuth, home: enHome, rounds: enRounds, problems: enProblems, tasks: enTasks,
     clues: enClues, supervision: enSupervision, reports: enReports, ratings: enRatings, settings: enSettings,
+    backup: enBackup,
   },
 } as const;
 
