@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, type ServiceContext } from '../../db/core/context.js';
 import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
 import { keystorePath } from '../../db/core/keystore.js';
+import { dataKeyFor } from '../../db/session/provision.js';
+import Database from 'better-sqlite3';
 import { openLedger } from '../../db/core/open.js';
 import { createUser, setupLedger } from '../../db/services/office.js';
 import { updateSettings } from '../../db/services/settings.js';
@@ -290,6 +292,35 @@ describe('the lock: idle, Ctrl+L, 锁定, the engine\'s refusal; the log-in lock
     } finally {
       h.host.anchorVerdict = saved;
     }
+  });
+
+  it('a record changed with a SQLite tool is named by the ledger check; the shell stays usable', async () => {
+    const p = h.page;
+    // An auditor's view: the administrator holds 'audit.read'.
+    await logOut(p);
+    await logIn(p, 'admin', ADMIN_PW);
+    await p.getByTestId('current-user').waitFor();
+    const path = join(h.dir, 'ledger.sqlite');
+    const key = dataKeyFor(path, { username: 'admin', password: ADMIN_PW });
+    const db = new Database(path);
+    db.pragma("cipher = 'sqlcipher'");
+    db.pragma('legacy = 3');
+    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    expect(db.prepare('UPDATE rounds SET name = ? WHERE name = ?').run('被改动的轮次名称', roundName).changes).toBe(1);
+    db.close();
+    const started = await api(p, 'audit:verify');
+    expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
+    expect(await h.host.verified()).toMatchObject({ ok: false, severity: 'tampered' });
+    await p.reload();
+    await p.getByTestId('current-user').waitFor();
+    const alert = p.getByTestId('verify-alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('role')).toBe('alert');
+    expect(await alert.textContent()).toMatch(/巡视轮次.*请联系管理员核查/s);
+    await p.getByRole('menuitem', { name: '巡视轮次' }).click();
+    await p.getByTestId('rounds').waitFor();
+    await h.shot('sec-13-verify-alert');
+    expect(await axeCheck(p, 'verify alert')).toEqual([]);
   });
 });
 

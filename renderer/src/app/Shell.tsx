@@ -4,7 +4,7 @@ import {
 } from '@ant-design/icons';
 import { Alert, App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, emitMenu, onMenu } from '../api/client.js';
 import { useQuery, useWindowEvent } from '../components/hooks.js';
@@ -13,12 +13,14 @@ import { DEFAULT_IDLE_MINUTES, useIdleLock } from '../core/idle.js';
 import { navigate, useRoute } from '../core/router.js';
 import { useSession } from '../core/session.js';
 import { screenFor } from './Screens.js';
+import { VerifyBanner } from './VerifyBanner.js';
+import { ChangeOwnPasswordDialog } from '../screens/settings/PasswordDialogs.js';
 
 /**
  * Left navigation (UI.md order); `perm` hides what the role cannot use. `label` names the entry's
  * key in another namespace (default `nav.<key>` in common).
  */
-const NAV: { key: string; icon: ReactNode; perm?: string; label?: string }[] = [
+const NAV: { key: string; icon: ReactNode; perm?: string | string[]; label?: string }[] = [
   { key: 'home', icon: <HomeOutlined /> },
   { key: 'rounds', icon: <TeamOutlined /> },
   { key: 'problems', icon: <UnorderedListOutlined /> },
@@ -30,7 +32,8 @@ const NAV: { key: string; icon: ReactNode; perm?: string; label?: string }[] = [
   { key: 'reports', icon: <FileTextOutlined /> },
   { key: 'ratings', icon: <BarChartOutlined /> },
   { key: 'exchange', icon: <SwapOutlined />, perm: 'settings.write' },
-  { key: 'settings', icon: <SettingOutlined />, perm: 'settings.write' },
+  // 设置 also for those who read the rights report (负责人, 审核员): the screen shows them that tab only.
+  { key: 'settings', icon: <SettingOutlined />, perm: ['settings.write', 'audit.read'] },
   { key: 'backup', icon: <CloudServerOutlined />, perm: 'ledger.read', label: 'backup:nav.backup' },
   // 轮次归档 is the 管理员's alone (the engine checks the role): 'users.manage' is the right only that role holds.
   { key: 'archive', icon: <InboxOutlined />, perm: 'users.manage', label: 'backup:nav.archive' },
@@ -41,6 +44,7 @@ export function Shell() {
   const s = useSession();
   const route = useRoute();
   const search = useRef<InputRef>(null);
+  const [ownPassword, setOwnPassword] = useState(false);
   const rounds = useQuery(() => call('rounds:list', {}), []);
   // Screens that create, rename or delete rounds announce it; the selector follows.
   useWindowEvent('xz:rounds-changed', rounds.reload);
@@ -102,7 +106,7 @@ export function Shell() {
   }, [rounds.data, s]);
 
   const items = useMemo(
-    () => NAV.filter((n) => !n.perm || s.can(n.perm)).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label ?? `nav.${n.key}`) })),
+    () => NAV.filter((n) => !n.perm || [n.perm].flat().some((p) => s.can(p))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label ?? `nav.${n.key}`) })),
     [s, t],
   );
   const Screen = screenFor(route.section);
@@ -129,13 +133,21 @@ export function Shell() {
           <Button size="small" type="text" icon={<LockOutlined />} title={t('top.lockHint')} aria-keyshortcuts="Control+L" onClick={() => lock('manual')} data-testid="lock-button">
             {t('top.lock')}
           </Button>
-          <Dropdown trigger={['hover', 'click']} menu={{ items: [{ key: 'logout', label: t('top.switchUser') }], onClick: () => void s.logout() }}>
+          <Dropdown
+            trigger={['hover', 'click']}
+            menu={{
+              items: [{ key: 'password', label: t('top.ownPassword') }, { key: 'logout', label: t('top.switchUser') }],
+              onClick: (e) => (e.key === 'password' ? setOwnPassword(true) : void s.logout()),
+            }}
+          >
             <Button size="small" type="text" icon={<UserOutlined />} data-testid="current-user">
               {s.user.displayName} · {t(`roles.${s.user.role}`)}
             </Button>
           </Dropdown>
         </Space>
       </Layout.Header>
+      <ChangeOwnPasswordDialog open={ownPassword} onClose={() => setOwnPassword(false)} />
+      <VerifyBanner />
       {s.anchor && (
         <Alert
           type="error" role="alert" showIcon banner className="xz-anchor-alert" data-testid="anchor-alert"

@@ -96,5 +96,6 @@ const en: Catalogue<typeof zh> = {
     noBackup: 'Without a backup, contact your office\'s IT staff; do not try to repair the file yourself.',
   },
   anchor: { line: '{{message}} Please ask an administrator to look into it.' },
+  verify: { running: 'Verifying the ledger (audit chain and every record)…', problem: 'The ledger check found a problem: {{message}} Please ask an administrator to look into it.' },
 };
 export default en;

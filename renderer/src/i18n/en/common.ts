@@ -10,7 +10,7 @@ const en: Catalogue<typeof zh> = {
   },
   top: {
     round: 'Round', allRounds: 'All rounds', search: 'Search problems and tasks (Ctrl+F)', user: 'User', logout: 'Log out',
-    switchUser: 'Switch user', language: '中文', lock: 'Lock', lockHint: 'Lock the ledger (Ctrl+L)',
+    switchUser: 'Switch user', ownPassword: 'Change my password', language: '中文', lock: 'Lock', lockHint: 'Lock the ledger (Ctrl+L)',
   },
   a11y: { nav: 'Main navigation', actions: 'Actions', expand: 'Expand' },
   roles: { entry: 'Clerk', reviewer: 'Reviewer', leader: 'Head', admin: 'Administrator', readonly: 'Read-only' },

@@ -96,4 +96,5 @@ export default {
     noBackup: '如果没有备份，请联系本单位信息技术人员，不要自行修复。',
   },
   anchor: { line: '{{message}}请联系管理员核查。' },
+  verify: { running: '正在核验台账（审计链与各条记录）…', problem: '台账核验发现问题：{{message}}请联系管理员核查。' },
 };

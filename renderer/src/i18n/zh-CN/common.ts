@@ -8,7 +8,7 @@ export default {
   },
   top: {
     round: '当前轮次', allRounds: '全部轮次', search: '搜索问题、任务（Ctrl+F）', user: '当前用户', logout: '退出登录',
-    switchUser: '切换用户', language: 'English', lock: '锁定', lockHint: '锁定台账（Ctrl+L）',
+    switchUser: '切换用户', ownPassword: '修改我的密码', language: 'English', lock: '锁定', lockHint: '锁定台账（Ctrl+L）',
   },
   a11y: { nav: '功能导航', actions: '操作', expand: '展开' },
   roles: { entry: '录入员', reviewer: '审核员', leader: '负责人', admin: '管理员', readonly: '只读' },
