@@ -2,8 +2,13 @@
  * npm run bench: one report on the console and in bench/out/results.json.
  *  (a) creating problems (+1 task each) through the services vs a raw prepared INSERT;
  *  (b) the problem list on a 1,000,000-problem ledger (built once, cached under bench/out/).
+ *  (c) the same list in the browser preview;
+ *  (d) the cost of encryption at rest: bulk creation and the list on encrypted files against plaintext ones;
+ *  (e) a backup of the encrypted 1,000,000-problem ledger against `cp` of the same file;
+ *  (f) synchronous=FULL against NORMAL (bench/synchronous.ts, run as a child process);
+ *  (g) the 100-trial crash soak (bench/crash-soak.ts, run as a child process).
  * Options (environment): BENCH_PROBLEMS (scale size, default 1000000), BENCH_BULK (default 20000),
- * BENCH_SKIP=bulk|list|ui (ui needs list and a built renderer: npm run build:renderer).
+ * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak (ui needs list and a built renderer).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -13,6 +18,10 @@ import { benchBulk, type BulkResult } from './bulk.js';
 import { benchList, type ListResult } from './list.js';
 import { summarize, table } from './stats.js';
 import { benchUi, type UiResult } from './ui.js';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { benchEncryptionBulk, benchEncryptionList, ENCRYPTION_TARGETS, type EncryptionResult } from './encryption.js';
+import { benchBackup, type BackupBench } from './backup.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const TARGETS = { bulkRatio: 0.4, listMedianMs: 20, uiFirstPageMs: 1000, uiFilterMs: 200, uiHeapMb: 300 };
@@ -35,6 +44,37 @@ async function main() {
   if (!skip.includes('ui') && list) {
     log('[ui] problem list in the browser preview (Chromium)…');
     ui = await benchUi(list.file, log);
+  }
+  const enc: EncryptionResult = { bulk: null, list: null };
+  if (!skip.includes('enc')) {
+    enc.bulk = benchEncryptionBulk(OUT, bulkN, log);
+    enc.list = benchEncryptionList(OUT, { problems, tasksPerProblem: 2, seed: 1 }, log);
+  }
+  let backup: BackupBench | null = null;
+  if (!skip.includes('backup')) {
+    const encPath = join(OUT, `scale-${problems}-t2-s1-enc.sqlite`);
+    if (!enc.list) benchEncryptionList(OUT, { problems, tasksPerProblem: 2, seed: 1 }, () => {});
+    backup = await benchBackup(encPath, OUT, log);
+  }
+  // The two child benchmarks write their own JSON; the report reads it back.
+  const child = (script: string) => execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: process.env });
+  type SyncJson = { small: Record<string, number>; upload2mb: Record<string, number> };
+  type SoakJson = { summary: Record<string, unknown> & { trials: number; failures: number; partialTransactions: number; committedTotal: number; totalSeconds: number } };
+  let sync: SyncJson | null = null;
+  if (!skip.includes('sync')) {
+    log('[sync] synchronous FULL vs NORMAL…');
+    child(join(dirname(fileURLToPath(import.meta.url)), 'synchronous.ts'));
+    sync = JSON.parse(readFileSync(join(OUT, 'synchronous.json'), 'utf8')) as SyncJson;
+  }
+  let soak: SoakJson | null = null;
+  if (!skip.includes('soak')) {
+    log('[soak] 100 crash trials…');
+    try {
+      child(join(dirname(fileURLToPath(import.meta.url)), 'crash-soak.ts'));
+    } catch {
+      log('[soak] some trials FAILED (see above)');
+    }
+    soak = JSON.parse(readFileSync(join(OUT, 'crash-soak.json'), 'utf8')) as SoakJson;
   }
   const seconds = Math.round((Date.now() - started) / 1000);
 
@@ -75,11 +115,55 @@ async function main() {
     ]));
     lines.push(`JS heap after scrolling ${ui.rowsScrolled} rows: ${ui.heapMbAfterScroll} MB (target < ${TARGETS.uiHeapMb} MB: ${ui.heapMbAfterScroll < TARGETS.uiHeapMb ? 'met' : 'NOT met'})`);
   }
+  if (enc.bulk || enc.list) {
+    lines.push('', '(d) encryption at rest (SQLCipher 3 format, 1024-byte pages) against plaintext, same work');
+    const rows: (string | number)[][] = [];
+    if (enc.bulk) {
+      rows.push([`bulk creation, engine (${enc.bulk.plain.problems} problems + 1 task)`, enc.bulk.plain.engine.seconds, enc.bulk.encrypted.engine.seconds, enc.bulk.engineRatio, `≤ ${ENCRYPTION_TARGETS.bulkRatio}: ${enc.bulk.engineRatio <= ENCRYPTION_TARGETS.bulkRatio ? 'met' : 'NOT met'}`]);
+      rows.push(['bulk creation, raw prepared INSERT', enc.bulk.plain.raw.seconds, enc.bulk.encrypted.raw.seconds, enc.bulk.rawRatio, '-']);
+    }
+    if (enc.list) {
+      const a = enc.list.plain.cases[0]!.stats;
+      const b = enc.list.encrypted.cases[0]!.stats;
+      rows.push(['problem list, unit+open+overdue, median ms', a.median, b.median, enc.list.medianRatio, `≤ ${ENCRYPTION_TARGETS.listRatio}: ${enc.list.medianRatio <= ENCRYPTION_TARGETS.listRatio ? 'met' : 'NOT met'}`]);
+      rows.push(['problem list, same, p95 ms', a.p95, b.p95, enc.list.p95Ratio, '-']);
+      for (let i = 1; i < enc.list.plain.cases.length; i++) {
+        const x = enc.list.plain.cases[i]!;
+        const y = enc.list.encrypted.cases[i]!;
+        rows.push([`  ${x.name}, median ms`, x.stats.median, y.stats.median, Math.round((y.stats.median / x.stats.median) * 100) / 100, '-']);
+      }
+      if (enc.list.encryptSeconds !== null) lines.push(`encrypted copy of the scale ledger made in ${enc.list.encryptSeconds} s (cached)`);
+    }
+    lines.push(table(['measure', 'plaintext', 'encrypted', 'encrypted/plaintext', 'target'], rows));
+  }
+  if (backup) {
+    lines.push('', `(e) backup of the encrypted ${backup.fileMB} MB ledger (encrypted VACUUM INTO in a worker, then verified) vs cp of the same file`);
+    lines.push(table(['path', 'seconds', 'MB/s'], [
+      ['cp + sync', backup.cp.seconds, backup.cp.mbPerSecond],
+      [`backup (copy ${backup.backup.copySeconds} s, the rest verification; backup file ${backup.backup.backupMB} MB)`, backup.backup.seconds, backup.backup.mbPerSecond],
+    ]));
+    lines.push(`backup speed / cp speed = ${backup.ratio}`);
+  }
+  if (sync) {
+    lines.push('', '(f) synchronous=FULL (the app\'s choice) vs NORMAL, encrypted WAL ledger, medians');
+    lines.push(table(['work', 'NORMAL ms/commit', 'FULL ms/commit', 'extra ms/commit', 'FULL/NORMAL'], [
+      ['1 problem + 1 task, one transaction', sync.small.normalPerCommitMs!, sync.small.fullPerCommitMs!, sync.small.extraPerCommitMs!, sync.small.ratio!],
+      ['2 MB evidence upload, one transaction', sync.upload2mb.normalPerCommitMs!, sync.upload2mb.fullPerCommitMs!, sync.upload2mb.extraPerCommitMs!, sync.upload2mb.ratio!],
+    ]));
+  }
+  if (soak) {
+    const x = soak.summary;
+    lines.push('', `(g) crash soak: ${x.trials} trials, failures ${x.failures}, partly present transactions ${x.partialTransactions}, `
+      + `${x.committedTotal} reported commits all checked, ${x.totalSeconds} s`);
+  }
   lines.push('', `total ${seconds} s`);
   const report = lines.join('\n');
   console.log(report);
   writeFileSync(join(OUT, 'results.json'), JSON.stringify({
     at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list, ui,
+    encryption: { bulk: enc.bulk && { plain: enc.bulk.plain.engine, encrypted: enc.bulk.encrypted.engine, engineRatio: enc.bulk.engineRatio, rawRatio: enc.bulk.rawRatio },
+      list: enc.list && { plain: enc.list.plain.cases, encrypted: enc.list.encrypted.cases, medianRatio: enc.list.medianRatio } },
+    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null,
   }, null, 2));
   console.log(`\nwritten ${join(OUT, 'results.json')}`);
 }
