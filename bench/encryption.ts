@@ -8,6 +8,7 @@
  */
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { newDataKey } from '../db/core/keystore.js';
+import { CIPHER_PAGE_SIZE } from '../db/core/cipher.js';
 import { encryptGeneratedLedger, openWithPassword } from '../db/session/provision.js';
 import { benchBulk, type BulkResult } from './bulk.js';
 import { benchList, ensureScaleLedger, type ListResult, type ScaleParams } from './list.js';
@@ -34,9 +35,9 @@ export function benchEncryptionBulk(outDir: string, n: number, log: (s: string) 
 }
 
 /** The encrypted copy of the scale ledger (cached; rebuilt when the plaintext one changes). */
-function encryptedScaleCopy(plainPath: string, log: (s: string) => void): { path: string; seconds: number | null } {
+export function encryptedScaleCopy(plainPath: string, log: (s: string) => void): { path: string; seconds: number | null } {
   const path = plainPath.replace(/\.sqlite$/, '-enc.sqlite');
-  const stamp = `${statSync(plainPath).mtimeMs}:${statSync(plainPath).size}`;
+  const stamp = `${statSync(plainPath).mtimeMs}:${statSync(plainPath).size}:page${CIPHER_PAGE_SIZE}`;
   const sidecar = `${path}.json`;
   if (existsSync(path) && existsSync(sidecar) && (JSON.parse(readFileSync(sidecar, 'utf8')) as { from: string }).from === stamp) return { path, seconds: null };
   for (const s of ['', '-wal', '-shm', '.keys', '.json']) rmSync(path + s, { force: true });

@@ -8,7 +8,7 @@
  * not possible either: URI filenames are not enabled in this build (SQLITE_CANTOPEN). What works:
  * `VACUUM INTO '<file>'` on a connection keyed with the data key writes a consistent copy (one read
  * transaction, so a snapshot even while the app keeps writing) encrypted under the same key and
- * cipher settings (SQLCipher 3 format, 1024-byte pages), which Debian's `sqlcipher` 3.4.1 opens
+ * cipher settings (SQLCipher 3 format, 4096-byte pages), which Debian's `sqlcipher` 3.4.1 opens
  * with the data key (test/engine/backup.test.ts). (`ATTACH … KEY "x'…'"` works too; VACUUM INTO is
  * one statement and also compacts the copy.)
  *

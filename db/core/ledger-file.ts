@@ -8,15 +8,13 @@ import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DomainError } from '../domain/errors.js';
-import { applyKey } from './cipher.js';
+import { applyKey, CIPHER_PAGE_SIZE } from './cipher.js';
 import { keystorePath, readKeystore, type Keystore } from './keystore.js';
 import { openLedger, type Ledger, type OpenOptions } from './open.js';
 
 export type FileKind = 'missing' | 'plain' | 'encrypted' | 'empty' | 'zeroed' | 'truncated';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-/** SQLCipher 3 pages (the format's default, which Debian's sqlcipher 3.4.1 opens without options). */
-export const CIPHER_PAGE_SIZE = 1024;
 
 /** Look at a file's first bytes and size only. */
 export function classifyFile(path: string): FileKind {
@@ -125,6 +123,7 @@ export function encryptPlainFile(path: string, key: Buffer, backupPath: string |
       out.exec('VACUUM');
       out.pragma("cipher = 'sqlcipher'");
       out.pragma('legacy = 3');
+      out.pragma(`legacy_page_size = ${CIPHER_PAGE_SIZE}`);
       out.pragma(`rekey = "x'${key.toString('hex')}'"`);
     } finally {
       out.close();

@@ -1,3 +1,4 @@
+import { applyKey } from '../../db/core/cipher.js';
 /**
  * The encrypted ledger's screens in Chromium over the ledger host: the recovery key shown once after
  * set-up (and its printed sheet), log-in with the recovery key, the lock (idle, Ctrl+L, the 锁定
@@ -303,9 +304,7 @@ describe('the lock: idle, Ctrl+L, 锁定, the engine\'s refusal; the log-in lock
     const path = join(h.dir, 'ledger.sqlite');
     const key = dataKeyFor(path, { username: 'admin', password: ADMIN_PW });
     const db = new Database(path);
-    db.pragma("cipher = 'sqlcipher'");
-    db.pragma('legacy = 3');
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    applyKey(db, key);
     expect(db.prepare('UPDATE rounds SET name = ? WHERE name = ?').run('被改动的轮次名称', roundName).changes).toBe(1);
     db.close();
     const started = await api(p, 'audit:verify');

@@ -1,3 +1,4 @@
+import { applyKey } from '../../db/core/cipher.js';
 /**
  * 备份与恢复 (security issue item 4), on real encrypted files: a backup is an encrypted, verified
  * copy (no known phrase in its bytes, Debian's sqlcipher opens it with the data key); restore
@@ -92,7 +93,7 @@ async function refusal(p: Promise<unknown>): Promise<DomainError> {
 }
 
 function sqlcipher(file: string, key: Buffer, sql: string): string {
-  return execFileSync('sqlcipher', [file], { input: `PRAGMA key = "x'${key.toString('hex')}'";\n${sql}\n`, encoding: 'utf8' })
+  return execFileSync('sqlcipher', [file], { input: `PRAGMA key = "x'${key.toString('hex')}'";\nPRAGMA cipher_page_size = 4096;\n${sql}\n`, encoding: 'utf8' })
     .trim().split('\n').filter((l) => l !== 'ok').join('\n');
 }
 
@@ -217,9 +218,7 @@ describe('restore', { timeout: 120_000 }, () => {
     expect(listed.map((e) => e.reason).sort()).toEqual(['before_restore', 'manual']);
     expect(listed.every((e) => e.problems.length === 0)).toBe(true);
     const aside = new Database(r.setAside.path, { readonly: true });
-    aside.pragma("cipher = 'sqlcipher'");
-    aside.pragma('legacy = 3');
-    aside.pragma(`key = "x'${key.toString('hex')}'"`);
+    applyKey(aside, key);
     expect((aside.prepare('SELECT name FROM rounds ORDER BY name').all() as Array<{ name: string }>).map((x) => x.name)).toEqual(['备份前的轮次', '备份后的轮次'].sort());
     aside.close();
     await verifyBackup(r.setAside.path, { key, ledgerId });

@@ -1,3 +1,4 @@
+import { applyKey } from '../../db/core/cipher.js';
 /**
  * Encryption at rest and the ledger host: the file is SQLCipher (no known phrase in its bytes,
  * Debian's sqlcipher opens it with the data key), keys are wrapped per user and by the recovery
@@ -89,7 +90,7 @@ describe('encryption at rest', () => {
     host.close();
     const key = dataKeyFor(path, { username: 'admin', password: ADMIN_PW }).toString('hex');
     const out = execFileSync('sqlcipher', [path], {
-      input: `PRAGMA key = "x'${key}'";\nSELECT (SELECT count(*) FROM audit_log) || ',' || (SELECT count(*) FROM rounds) || ',' || (SELECT count(*) FROM calendar_days);\nSELECT name FROM rounds;\n`,
+      input: `PRAGMA key = "x'${key}'";\nPRAGMA cipher_page_size = 4096;\nSELECT (SELECT count(*) FROM audit_log) || ',' || (SELECT count(*) FROM rounds) || ',' || (SELECT count(*) FROM calendar_days);\nSELECT name FROM rounds;\n`,
       encoding: 'utf8',
     });
     const lines = out.trim().split('\n').filter((l) => l !== 'ok');
@@ -239,9 +240,7 @@ describe('the audit anchor', () => {
     // The attacker has the data key (e.g. an account's password) and a SQLite tool.
     const key = dataKeyFor(path, { username: 'admin', password: ADMIN_PW });
     const db = new Database(path);
-    db.pragma("cipher = 'sqlcipher'");
-    db.pragma('legacy = 3');
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    applyKey(db, key);
     for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").all() as Array<{ name: string }>) db.exec(`DROP TRIGGER "${t.name}"`);
     db.exec('DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log)');
     db.close();
@@ -260,9 +259,7 @@ describe('the audit anchor', () => {
     await call(admin, 'session:logout');
     const key = dataKeyFor(path, { username: 'admin', password: ADMIN_PW });
     const db = new Database(path);
-    db.pragma("cipher = 'sqlcipher'");
-    db.pragma('legacy = 3');
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    applyKey(db, key);
     db.prepare('UPDATE rounds SET name = ? WHERE id = ?').run('篡改后的轮次名称', (r as { value: { id: string } }).value.id);
     db.close();
     const s: Session = { user: null };
