@@ -78,7 +78,7 @@ describe('the loopback preview server', () => {
     const c = await session();
     const r = await invoke(c, { channel: 'ledger:status' });
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { state: 'new', problem: null, setUp: false, office: null, today: '2024-06-15', anchor: null } });
+    expect(JSON.parse(r.body)).toEqual({ ok: true, value: { state: 'new', problem: null, setUp: false, office: null, today: '2024-06-15', anchor: null, verify: null } });
   });
 
   it('refuses a call from any other origin, or with no origin, even with a valid cookie', async () => {

@@ -224,7 +224,8 @@ describe('轮次归档', () => {
     await purge.getByText(`请完整输入轮次名称“${DONE_ROUND}”以确认清理。`).waitFor();
     await confirmBox.fill(DONE_ROUND);
     await shot(p, 'archive-04-purge');
-    await purge.getByRole('button', { name: '清理', exact: true }).click();
+    // The footer's danger button (its name can still carry the fading 'loading' icon of the refused try).
+    await purge.locator('.ant-modal-footer .ant-btn-dangerous').click();
     await p.getByText(`已清理“${DONE_ROUND}”`).waitFor();
     await done.waitFor({ state: 'detached' });
     await list.locator('.ant-table-row').filter({ hasText: DONE_ROUND }).getByText('已清理').waitFor();

@@ -136,7 +136,7 @@ export function Shell() {
           <Dropdown
             trigger={['hover', 'click']}
             menu={{
-              items: [{ key: 'password', label: t('top.ownPassword') }, { key: 'logout', label: t('top.switchUser') }],
+              items: [{ key: 'logout', label: t('top.switchUser') }, { key: 'password', label: t('top.ownPassword') }],
               onClick: (e) => (e.key === 'password' ? setOwnPassword(true) : void s.logout()),
             }}
           >
