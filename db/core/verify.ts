@@ -543,6 +543,11 @@ export function verifyLedger(ledger: Ledger, opts: VerifyOptions = {}, onProgres
 export interface SliceOptions {
   /** Longest stretch of work before giving the event loop back (ms). */
   sliceMs?: number;
+  /**
+   * Rest between slices (ms; default 0). The host rests twice as long as it works, so a check of a
+   * million-record ledger takes a third of one core and each user call waits at most one slice.
+   */
+  pauseMs?: number;
   signal?: AbortSignal;
 }
 
@@ -574,7 +579,7 @@ export async function verifyLedgerInSlices(ledger: Ledger, opts: VerifyOptions =
         lastReport = Date.now();
         onProgress(tally.progress());
       }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => (so.pauseMs ? setTimeout(resolve, so.pauseMs) : setImmediate(resolve)));
       if (so.signal?.aborted) throw so.signal.reason ?? new Error('aborted');
     }
   } finally {
