@@ -6,9 +6,6 @@
  * rules (台账设置 · 安全) apply as typed; an account without a password shows 设置密码. axe-core
  * finds no serious or critical violation on the users tab and the report (WCAG 2.1 AA).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActingUser } from '../../db/core/context.js';
@@ -16,21 +13,9 @@ import { createUser, listUsers } from '../../db/services/office.js';
 import { rightsReport } from '../../db/services/rights.js';
 import { getSettings } from '../../db/services/settings.js';
 import { startHarness, type Harness } from './harness.js';
+import { axeCheck } from './axe.js';
 
-const AXE_SOURCE = readFileSync(join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical violations on the page as it is now (as in screens.test.ts). */
-async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.evaluate(AXE_SOURCE);
-  const found = await p.evaluate(`(async () => {
-    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ impact: v.impact, line: v.impact + ' ' + v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 6).map((n) => {
-      const c = v.id === 'color-contrast' ? n.any[0]?.data : null;
-      return n.target.join(' ') + (c ? ' [' + c.fgColor + ' on ' + c.bgColor + ' ' + c.contrastRatio + ':1]' : ' ' + n.html.slice(0, 100));
-    }).join(' | ') }));
-  })()`) as { impact: string; line: string }[];
-  return found.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => `${screen}: ${f.line}`);
-}
 
 const PW = { admin: 'guanli-mima-2024', reviewer: 'ceshi-mima-2024', leader: 'fuze-mima-2024', entry: 'luru-mima-2024' };
 

@@ -4,9 +4,8 @@
  * gone again; then a finished round archived (its recovery key shown once), purged with its name
  * typed, gone from 巡视轮次, opened read-only from the archive file, and restored.
  */
-import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActingUser } from '../../db/core/context.js';
@@ -14,21 +13,13 @@ import { createUser } from '../../db/services/office.js';
 import { refreshProblemRollup } from '../../db/services/problems.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from './harness.js';
+import { axeCheck as axeCheckNow } from './axe.js';
 
-const AXE_SOURCE = readFileSync(join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical violations on the page as it is now (as in screens.test.ts). */
+/** axe-core's serious and critical violations, once the dialogs' animations have settled. */
 async function axeCheck(p: Page, screen: string): Promise<string[]> {
   await settle(p);
-  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.evaluate(AXE_SOURCE);
-  const found = await p.evaluate(`(async () => {
-    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ impact: v.impact, line: v.impact + ' ' + v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 6).map((n) => {
-      const c = v.id === 'color-contrast' ? n.any[0]?.data : null;
-      return n.target.join(' ') + (c ? ' [' + c.fgColor + ' on ' + c.bgColor + ' ' + c.contrastRatio + ':1]' : ' ' + n.html.slice(0, 100));
-    }).join(' | ') }));
-  })()`) as { impact: string; line: string }[];
-  return found.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => `${screen}: ${f.line}`);
+  return axeCheckNow(p, screen);
 }
 
 /** Wait until no dialog or message is still fading or zooming in (a half-drawn colour is not the page's). */

@@ -12,20 +12,19 @@
  * test-output/screens/axe.txt). A run of axe costs well under a second a screen, so it runs
  * wherever a screen is reviewed. The page's icon (favicon.ico) is served, not a 404.
  */
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed/demo.js';
 import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { axeFindings, seriousOrCritical } from './axe.js';
 
 let h: Harness;
 const ids = { round: '', unit: '', problem: '', task: '' };
 /** What axe found on the log-in screen before logging in (reported with the zh-CN screens). */
 const before = { login: [] as string[] };
 
-const AXE_SOURCE = readFileSync(join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 
 /**
  * axe-core's serious and critical violations on the page as it is now, one line each (rule, the
@@ -33,17 +32,10 @@ const AXE_SOURCE = readFileSync(join(dirname(createRequire(import.meta.url).reso
  * evaluated through the debugging protocol rather than added as a <script>.
  */
 async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.evaluate(AXE_SOURCE);
-  const found = await p.evaluate(`(async () => {
-    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ impact: v.impact, line: v.impact + ' ' + v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 6).map((n) => {
-      const c = v.id === 'color-contrast' ? n.any[0]?.data : null;
-      return n.target.join(' ') + (c ? ' [' + c.fgColor + ' on ' + c.bgColor + ' ' + c.contrastRatio + ':1]' : ' ' + n.html.slice(0, 100));
-    }).join(' | ') }));
-  })()`) as { impact: string; line: string }[];
+  const found = await axeFindings(p);
   // Everything axe found (moderate and minor too) for whoever looks at the screenshots.
   appendFileSync(join(SHOTS_DIR, 'axe.txt'), found.map((f) => `${screen}: ${f.line}\n`).join('') || `${screen}: none\n`);
-  return found.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => `${screen}: ${f.line}`);
+  return seriousOrCritical(found, screen);
 }
 
 beforeAll(async () => {

@@ -6,9 +6,8 @@ import { applyKey } from '../../db/core/cipher.js';
  * audit anchor's warning, the conversion of a plaintext ledger, and a ledger file that cannot be
  * opened. axe-core runs on each new screen: no serious or critical violation (WCAG 2.1 AA).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, type ServiceContext } from '../../db/core/context.js';
@@ -21,21 +20,9 @@ import { createUser, setupLedger } from '../../db/services/office.js';
 import { updateSettings } from '../../db/services/settings.js';
 import { fxRound } from '../helpers/fixtures.js';
 import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { axeCheck } from './axe.js';
 
-const AXE_SOURCE = readFileSync(join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical violations on the page as it is now (as in screens.test.ts). */
-async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.evaluate(AXE_SOURCE);
-  const found = await p.evaluate(`(async () => {
-    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ impact: v.impact, line: v.impact + ' ' + v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 6).map((n) => {
-      const c = v.id === 'color-contrast' ? n.any[0]?.data : null;
-      return n.target.join(' ') + (c ? ' [' + c.fgColor + ' on ' + c.bgColor + ' ' + c.contrastRatio + ':1]' : ' ' + n.html.slice(0, 100));
-    }).join(' | ') }));
-  })()`) as { impact: string; line: string }[];
-  return found.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => `${screen}: ${f.line}`);
-}
 
 /** A call through the page's own session (what the renderer would get). */
 async function api(p: Page, channel: string, arg?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; reason?: string } }> {
