@@ -39,7 +39,7 @@ export async function benchBackup(encPath: string, outDir: string, log: (s: stri
     const r = await createBackup({
       ledger, key: dataKeyFor(encPath, account), keystore: keystoreOf(encPath)!, dir, reason: 'manual', rotation: false,
       onProgress: (p: BackupProgress) => {
-        if (p.phase !== 'copy' && copyEnd === 0) copyEnd = performance.now();
+        if (p.phase === 'verify' && copyEnd === 0) copyEnd = performance.now();
       },
     });
     const s = (performance.now() - t1) / 1000;

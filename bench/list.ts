@@ -75,7 +75,7 @@ WHERE p.unit_id = ? AND p.status = 'open' AND p.deadline < ? AND p.deleted_at IS
 ORDER BY p.deadline, p.id LIMIT 50`;
 
 /** `variant`: another file of the same content and how to open it (the encrypted copy, bench/encryption.ts). */
-export function benchList(outDir: string, p: ScaleParams, log: (s: string) => void, unitSample = 200, variant?: { path: string; open: (path: string) => Ledger }): ListResult {
+export function benchList(outDir: string, p: ScaleParams, log: (s: string) => void, unitSample = 200, variant?: { path: string; open: (path: string) => Ledger }, mainOnly = false): ListResult {
   const started = Date.now();
   const built = variant ? { path: variant.path, built: false } : ensureScaleLedger(outDir, p, log);
   const buildSeconds = built.built ? round((Date.now() - started) / 1000, 1) : null;
@@ -125,6 +125,7 @@ export function benchList(outDir: string, p: ScaleParams, log: (s: string) => vo
     log(`[list] ${sample.length} units: unit + open + overdue, by deadline, 50 a page`);
     const main = many('unit+open+overdue, deadline, page 1', (unitId) => ({ unitId, status: 'open', overdue: true, sort: 'deadline', limit: 50 }));
     main.plan = explainProblemList(ctx, { unitId: sample[0], status: 'open', overdue: true, sort: 'deadline', limit: 50 });
+    if (mainOnly) return { file: built.path, params: p, built: built.built, buildSeconds, fileMB, openMs: round(opened.ms, 0), units: sample.length, cases };
 
     // Page 2 through the cursor, for units whose red list is longer than one page.
     const cursors = sample.map((unitId) => ({ unitId, c: listProblems(ctx, { unitId, status: 'open', overdue: true, limit: 50 }).nextCursor }))

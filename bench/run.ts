@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBulk, type BulkResult } from './bulk.js';
 import { benchList, ensureScaleLedger, type ListResult } from './list.js';
-import { summarize, table } from './stats.js';
+import { round, summarize, table } from './stats.js';
 import { benchUi, type UiResult } from './ui.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -119,14 +119,16 @@ async function main() {
     lines.push('', '(d) encryption at rest (SQLCipher 3 format, 4096-byte pages) against plaintext, same work');
     const rows: (string | number)[][] = [];
     if (enc.bulk) {
-      rows.push([`bulk creation, engine (${enc.bulk.plain.problems} problems + 1 task)`, enc.bulk.plain.engine.seconds, enc.bulk.encrypted.engine.seconds, enc.bulk.engineRatio, `≤ ${ENCRYPTION_TARGETS.bulkRatio}: ${enc.bulk.engineRatio <= ENCRYPTION_TARGETS.bulkRatio ? 'met' : 'NOT met'}`]);
+      rows.push([`bulk creation, engine (${enc.bulk.plain.problems} problems + 1 task; median of ${enc.bulk.pairs.length} pairs: ${enc.bulk.pairs.map((x) => x.engine).join(', ')})`, enc.bulk.plain.engine.seconds, enc.bulk.encrypted.engine.seconds, enc.bulk.engineRatio, `≤ ${ENCRYPTION_TARGETS.bulkRatio}: ${enc.bulk.engineRatio <= ENCRYPTION_TARGETS.bulkRatio ? 'met' : 'NOT met'}`]);
       rows.push(['bulk creation, raw prepared INSERT', enc.bulk.plain.raw.seconds, enc.bulk.encrypted.raw.seconds, enc.bulk.rawRatio, '-']);
     }
     if (enc.list) {
+      const mid = enc.list.pairs.find((x) => x.ratio === enc.list!.medianRatio)!;
+      rows.push([`problem list, unit+open+overdue, median ms (both files read through; median of ${enc.list.pairs.length} pairs: ${enc.list.pairs.map((x) => x.ratio).join(', ')})`, mid.plainMedian, mid.encMedian, enc.list.medianRatio, `≤ ${ENCRYPTION_TARGETS.listRatio}: ${enc.list.medianRatio <= ENCRYPTION_TARGETS.listRatio ? 'met' : 'NOT met'}`]);
+      rows.push(['problem list, same, p95 ms', mid.plainP95, mid.encP95, enc.list.p95Ratio, '-']);
       const a = enc.list.plain.cases[0]!.stats;
       const b = enc.list.encrypted.cases[0]!.stats;
-      rows.push(['problem list, unit+open+overdue, median ms', a.median, b.median, enc.list.medianRatio, `≤ ${ENCRYPTION_TARGETS.listRatio}: ${enc.list.medianRatio <= ENCRYPTION_TARGETS.listRatio ? 'met' : 'NOT met'}`]);
-      rows.push(['problem list, same, p95 ms', a.p95, b.p95, enc.list.p95Ratio, '-']);
+      rows.push(['  the same, one run each before the read-through, median ms', a.median, b.median, round(b.median / a.median, 2), '-']);
       for (let i = 1; i < enc.list.plain.cases.length; i++) {
         const x = enc.list.plain.cases[i]!;
         const y = enc.list.encrypted.cases[i]!;
@@ -161,8 +163,8 @@ async function main() {
   console.log(report);
   writeFileSync(join(OUT, 'results.json'), JSON.stringify({
     at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list, ui,
-    encryption: { bulk: enc.bulk && { plain: enc.bulk.plain.engine, encrypted: enc.bulk.encrypted.engine, engineRatio: enc.bulk.engineRatio, rawRatio: enc.bulk.rawRatio },
-      list: enc.list && { plain: enc.list.plain.cases, encrypted: enc.list.encrypted.cases, medianRatio: enc.list.medianRatio } },
+    encryption: { bulk: enc.bulk && { plain: enc.bulk.plain.engine, encrypted: enc.bulk.encrypted.engine, engineRatio: enc.bulk.engineRatio, rawRatio: enc.bulk.rawRatio, pairs: enc.bulk.pairs },
+      list: enc.list && { plain: enc.list.plain.cases, encrypted: enc.list.encrypted.cases, medianRatio: enc.list.medianRatio, pairs: enc.list.pairs } },
     backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null,
   }, null, 2));
   console.log(`\nwritten ${join(OUT, 'results.json')}`);

@@ -548,6 +548,13 @@ export interface SliceOptions {
    * million-record ledger takes a third of one core and each user call waits at most one slice.
    */
   pauseMs?: number;
+  /**
+   * Give way to the user: no slice starts until `quietMs` have passed since `lastActivity()` (a
+   * Date.now() time), so the calls of one click (a list, its count, its figures) never wait for
+   * the check, which goes on between clicks.
+   */
+  quietMs?: number;
+  lastActivity?: () => number;
   signal?: AbortSignal;
 }
 
@@ -560,6 +567,11 @@ export interface SliceOptions {
  * between slices, which a connection that also writes could not do. Rejects with the signal's
  * reason when aborted (log-out, quit).
  */
+function quietWait(so: SliceOptions): number {
+  if (!so.quietMs || !so.lastActivity) return 0;
+  return so.lastActivity() + so.quietMs - Date.now();
+}
+
 export async function verifyLedgerInSlices(ledger: Ledger, opts: VerifyOptions = {}, onProgress?: OnProgress, so: SliceOptions = {}): Promise<LedgerVerdict> {
   const sliceMs = so.sliceMs ?? 15;
   let t: Tally | null = null;
@@ -567,6 +579,10 @@ export async function verifyLedgerInSlices(ledger: Ledger, opts: VerifyOptions =
   let lastReport = 0;
   try {
     for (;;) {
+      for (let wait = quietWait(so); wait > 0; wait = quietWait(so)) {
+        await new Promise<void>((resolve) => setTimeout(resolve, wait));
+        if (so.signal?.aborted) throw so.signal.reason ?? new Error('aborted');
+      }
       const until = Date.now() + sliceMs;
       let r = gen.next();
       while (!r.done && Date.now() < until) r = gen.next();

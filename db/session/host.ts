@@ -117,6 +117,8 @@ export class LedgerHost {
   private readonly archives = new Map<Session, OpenedArchive>();
   private verifyAbort: AbortController | null = null;
   private verifyState: VerifyState | null = null;
+  /** Real time of the latest call (the background verification gives way to it). */
+  private lastCallAt = 0;
   /** Result of the anchor check at the last open (shown as a warning by the UI). */
   anchorVerdict: AnchorVerdict | null = null;
   /** Progress of the backup running now (polled by the 备份与恢复 screen), or null. */
@@ -165,7 +167,8 @@ export class LedgerHost {
     const ledger = this.ledgerOpen;
     if (!ledger) throw new DomainError('LOCKED', '台账尚未打开，请先登录。', { reason: 'not_open' });
     if (session.locked) throw new DomainError('LOCKED', '台账已锁定，请输入密码解锁。', { reason: 'ledger_locked' });
-    const base: ServiceContext = { ledger, clock: this.o.clock, ids: this.o.ids, user: null, keys: this.keyHooks() };
+    this.lastCallAt = Date.now();
+    const base = this.bareContext();
     if (session.user) {
       const now = this.o.clock.now();
       const idle = (this.o.idleMinutes ?? idleLockMinutes)(base);
@@ -422,7 +425,8 @@ export class LedgerHost {
    * 台账核验 at each opening, in the background: SQLite's own check (small files), the audit chain,
    * the anchor and every record against its last audited state, on a read-only connection of its
    * own (one snapshot; the host's connection keeps writing), in slices of 10 ms with 20 ms of rest
-   * between them: calls still run (waiting at most one slice) and the check takes a third of a core.
+   * between them, none within 300 ms of a call: the calls of one click never wait for it, a call
+   * waits at most one slice, and the check takes at most a third of a core.
    */
   private startVerify(anchor: Anchor | null, openedAtSeq: number): void {
     if (!this.key || !this.ks || this.o.verifyOnOpen === false) return;
@@ -435,7 +439,7 @@ export class LedgerHost {
     const reader = openLedger(this.path, { key: this.key, readonly: true, ...this.openOpts() });
     verifyLedgerInSlices(reader, { ledgerId: ks.ledgerId, anchorKey: anchorKey(this.key, ks.ledgerId), anchor, openedAtSeq }, (p) => {
       state.progress = p;
-    }, { signal: ac.signal, sliceMs: 10, pauseMs: 20 })
+    }, { signal: ac.signal, sliceMs: 10, pauseMs: 20, quietMs: 300, lastActivity: () => this.lastCallAt })
       .then((v) => {
         state.verdict = v;
       }, (e: unknown) => {

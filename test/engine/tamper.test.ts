@@ -455,6 +455,31 @@ describe('running it', () => {
     expect(verify(anchorNow(), t.ledger.state.lastAuditSeq).severity).toBe('ok');
   });
 
+  it('gives way to the user: no slice starts within quietMs of the latest call', async () => {
+    work();
+    const reader = openLedger(t.ledger.path, { readonly: true });
+    try {
+      let last = Date.now();
+      const seen: VerifyProgress[] = [];
+      let finished = false;
+      const p = verifyLedgerInSlices(reader, {}, (x) => seen.push(x), { sliceMs: 0, quietMs: 60, lastActivity: () => last })
+        .then((v) => ((finished = true), v));
+      // Calls every 20 ms for 300 ms: the check waits the whole time.
+      for (let i = 0; i < 15; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        last = Date.now();
+      }
+      expect(finished).toBe(false);
+      expect(seen).toHaveLength(0);
+      // The user stops: the check goes on and ends.
+      const v = await p;
+      expect(v.severity).toBe('ok');
+      expect(seen.length).toBeGreaterThan(0);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('stops when aborted', async () => {
     work();
     const reader = openLedger(t.ledger.path, { readonly: true });
