@@ -220,7 +220,7 @@ export class LedgerHost {
         apply();
       },
     };
-    return { ledger: this.ledgerOpen, clock: this.o.clock, ids: this.o.ids, user, ...(keys ? { keys } : {}) };
+    return { ...this.bareContext(), user, keys };
   }
 
   /** After a call failed: forget what it staged. */

@@ -5,6 +5,7 @@
  * Electron and the browser preview). Rendered into a portal outside the app; invisible on screen.
  * Cell text is React text only (never HTML).
  */
+import type { ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import './print.css';
@@ -34,18 +35,37 @@ export function cssString(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\n\r]/g, ' ')}"`;
 }
 
-export function PrintLedger<R>({ doc }: { doc: PrintDoc<R> }) {
+/**
+ * The page frame every printed document shares: A4 landscape, the marking and the title in the top
+ * margin, 第N页 共M页 at the bottom, the title, the content, and the 填报人/审核人/负责人 lines.
+ */
+export function PrintPage({ title, className, testId, style, children }: { title: string; className?: string; testId: string; style?: string; children: ReactNode }) {
   const { t } = useTranslation();
   const [before, middle, after] = t('print.pageOf', { n: '\u0001', m: '\u0002' }).split(/[\u0001\u0002]/);
   const pageRule = `@page { size: A4 landscape; margin: 14mm 10mm 14mm 10mm;
     @top-right { content: ${cssString(t('marking'))}; font: 600 10pt "SimHei", "Noto Sans CJK SC", sans-serif; }
-    @top-left { content: ${cssString(doc.title)}; font: 9pt "Noto Serif CJK SC", serif; color: #444; }
+    @top-left { content: ${cssString(title)}; font: 9pt "Noto Serif CJK SC", serif; color: #444; }
     @bottom-center { content: ${cssString(before ?? '')} counter(page) ${cssString(middle ?? '')} counter(pages) ${cssString(after ?? '')}; font: 9pt "Noto Serif CJK SC", serif; }
   }`;
   return createPortal(
-    <div className="xz-print-root" data-testid="print-root">
-      <style>{pageRule}</style>
-      <h1>{doc.title}</h1>
+    <div className={className ? `xz-print-root ${className}` : 'xz-print-root'} data-testid={testId}>
+      <style>{pageRule}{style}</style>
+      <h1>{title}</h1>
+      {children}
+      <div className="xz-print-signs">
+        <span>{t('print.filledBy')}</span>
+        <span>{t('print.reviewedBy')}</span>
+        <span>{t('print.headOf')}</span>
+      </div>
+    </div>,
+    document.body,
+  );
+}
+
+export function PrintLedger<R>({ doc }: { doc: PrintDoc<R> }) {
+  const { t } = useTranslation();
+  return (
+    <PrintPage title={doc.title} testId="print-root">
       <div className="xz-print-meta">
         <span className="xz-print-filters">{doc.meta.join('　')}</span>
         <span>{t('print.rows', { n: doc.rows.length.toLocaleString('zh-CN') })}</span>
@@ -64,12 +84,6 @@ export function PrintLedger<R>({ doc }: { doc: PrintDoc<R> }) {
           ))}
         </tbody>
       </table>
-      <div className="xz-print-signs">
-        <span>{t('print.filledBy')}</span>
-        <span>{t('print.reviewedBy')}</span>
-        <span>{t('print.headOf')}</span>
-      </div>
-    </div>,
-    document.body,
+    </PrintPage>
   );
 }

@@ -1,45 +1,20 @@
 /**
  * After 归档: the archive's recovery key, shown once (the engine keeps it nowhere), with the file's
- * name, place, size and SHA-256; 打印恢复密钥 prints only a key sheet (the set-up key screen's sheet
- * and styles, screens/security/RecoveryKeyScreen.tsx); 完成 only once the user says the key is kept.
+ * name, place, size and SHA-256; 打印恢复密钥 prints only a key sheet (components/KeySheet.tsx); 完成 only once the user says the key is kept.
  */
 import { PrinterOutlined } from '@ant-design/icons';
 import { Alert, Button, Checkbox, Descriptions, Modal, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useId, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { keyGroups } from '../security/RecoveryKeyScreen.js';
+import { KeyGroups, KeySheet } from '../../components/KeySheet.js';
 import { fileSize } from '../detail/format.js';
 import type { Created } from './api.js';
 
-/** While the key is up, printing shows only the key sheet (styles.css). */
-const PRINTING_CLASS = 'xz-keysheet-on';
-
-function KeyGroups({ groups, testId }: { groups: string[]; testId?: string }) {
-  return (
-    <div className="xz-recovery-key" data-testid={testId}>
-      {groups.map((g, i) => (
-        <span key={i} className="xz-key-part">
-          {i > 0 && <span className="xz-key-sep">-</span>}
-          <span className="xz-key-group">{g}</span>
-        </span>
-      ))}
-    </div>
-  );
-}
-
 export function ArchiveKeyDialog({ created, officeName, today, onDone }: { created: Created; officeName: string; today: string; onDone(): void }) {
   const { t } = useTranslation('backup');
-  const { t: tc } = useTranslation();
   const [saved, setSaved] = useState(false);
   const id = useId();
-  const groups = keyGroups(created.recoveryKey);
-
-  useEffect(() => {
-    document.body.classList.add(PRINTING_CLASS);
-    return () => document.body.classList.remove(PRINTING_CLASS);
-  }, []);
 
   return (
     <Modal
@@ -70,31 +45,21 @@ export function ArchiveKeyDialog({ created, officeName, today, onDone }: { creat
         </Descriptions>
         <Typography.Paragraph className="xz-key-caption" id={`${id}-label`}>{t('keyLabel')}</Typography.Paragraph>
         <div role="group" aria-labelledby={`${id}-label`}>
-          <KeyGroups groups={groups} testId="archive-recovery-key" />
+          <KeyGroups value={created.recoveryKey} testId="archive-recovery-key" />
         </div>
         <Typography.Paragraph className="xz-key-purpose">{t('keyPurpose')}</Typography.Paragraph>
       </div>
-      {createPortal(
-        <div className="xz-keysheet" data-testid="archive-key-sheet">
-          <style>{'@page { size: A4 portrait; margin: 22mm 20mm; }'}</style>
-          <div className="xz-keysheet-marking">{tc('marking')}</div>
-          <h1>{t('sheet.title')}</h1>
-          <p className="xz-keysheet-meta">
-            <span>{t('sheet.office', { office: officeName })}</span>
-            <span>{t('sheet.date', { date: dayjs(today).format(t('sheet.dateFormat')) })}</span>
-          </p>
-          <p>{t('sheet.round', { name: created.roundName })}<br />{t('sheet.file', { file: created.fileName })}</p>
-          <p className="xz-keysheet-sha">{t('sheet.sha', { sha: created.sha256 })}</p>
-          <KeyGroups groups={groups} />
-          <ol className="xz-keysheet-rules">
-            <li>{t('sheet.use')}</li>
-            <li>{t('sheet.keep')}</li>
-            <li>{t('sheet.lost')}</li>
-          </ol>
-          <p className="xz-keysheet-signs"><span>{t('sheet.keeper')}</span><span>{t('sheet.keptOn')}</span></p>
-        </div>,
-        document.body,
-      )}
+      <KeySheet
+        value={created.recoveryKey} testId="archive-key-sheet" title={t('sheet.title')} office={t('sheet.office', { office: officeName })}
+        date={t('sheet.date', { date: dayjs(today).format(t('sheet.dateFormat')) })}
+        about={(
+          <>
+            <p>{t('sheet.round', { name: created.roundName })}<br />{t('sheet.file', { file: created.fileName })}</p>
+            <p className="xz-keysheet-sha">{t('sheet.sha', { sha: created.sha256 })}</p>
+          </>
+        )}
+        rules={[t('sheet.use'), t('sheet.keep'), t('sheet.lost')]} keeper={t('sheet.keeper')} keptOn={t('sheet.keptOn')}
+      />
     </Modal>
   );
 }

@@ -7,9 +7,9 @@
 import { PrinterOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useId, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KeyGroups, KeySheet } from '../../components/KeySheet.js';
 import { PageTitle } from '../../components/PageTitle.js';
 
 export interface Conversion {
@@ -27,40 +27,11 @@ export interface KeyScreenProps {
   onContinue(): void;
 }
 
-/** While this screen is up, printing shows only the key sheet (styles.css). */
-const PRINTING_CLASS = 'xz-keysheet-on';
-
-/** The key as 8 groups of 4 characters (the engine gives them dashed already; spaces tolerated). */
-export function keyGroups(key: string): string[] {
-  const plain = key.replace(/[\s-]/g, '').toUpperCase();
-  return plain.match(/.{1,4}/g) ?? [];
-}
-
-function KeyGroups({ groups, testId }: { groups: string[]; testId?: string }) {
-  return (
-    <div className="xz-recovery-key" data-testid={testId}>
-      {groups.map((g, i) => (
-        <span key={i} className="xz-key-part">
-          {i > 0 && <span className="xz-key-sep">-</span>}
-          <span className="xz-key-group">{g}</span>
-        </span>
-      ))}
-    </div>
-  );
-}
-
 export function RecoveryKeyScreen({ recoveryKey, officeName, today, conversion, onContinue }: KeyScreenProps) {
   const { t } = useTranslation('auth');
-  const { t: tc } = useTranslation();
   const [saved, setSaved] = useState(false);
   const hintId = useId();
-  const groups = keyGroups(recoveryKey);
   const date = dayjs(today).format(t('keySheet.dateFormat'));
-
-  useEffect(() => {
-    document.body.classList.add(PRINTING_CLASS);
-    return () => document.body.classList.remove(PRINTING_CLASS);
-  }, []);
 
   return (
     <main className="xz-keyscreen" data-testid="recovery-key-screen">
@@ -70,7 +41,7 @@ export function RecoveryKeyScreen({ recoveryKey, officeName, today, conversion, 
         <Alert type="warning" showIcon title={t('keyScreen.once')} />
         <Typography.Paragraph className="xz-key-caption" id={`${hintId}-label`}>{t('keyScreen.keyLabel')}</Typography.Paragraph>
         <div role="group" aria-labelledby={`${hintId}-label`}>
-          <KeyGroups groups={groups} testId="recovery-key" />
+          <KeyGroups value={recoveryKey} testId="recovery-key" />
         </div>
         <Typography.Paragraph className="xz-key-purpose">{t('keyScreen.purpose')}</Typography.Paragraph>
         {conversion && (
@@ -100,22 +71,10 @@ export function RecoveryKeyScreen({ recoveryKey, officeName, today, conversion, 
           </div>
         </Space>
       </Card>
-      {createPortal(
-        <div className="xz-keysheet" data-testid="key-sheet">
-          <style>{'@page { size: A4 portrait; margin: 22mm 20mm; }'}</style>
-          <div className="xz-keysheet-marking">{tc('marking')}</div>
-          <h1>{t('keySheet.title')}</h1>
-          <p className="xz-keysheet-meta"><span>{t('keySheet.office', { office: officeName })}</span><span>{t('keySheet.date', { date })}</span></p>
-          <KeyGroups groups={groups} />
-          <ol className="xz-keysheet-rules">
-            <li>{t('keySheet.use')}</li>
-            <li>{t('keySheet.keep')}</li>
-            <li>{t('keySheet.lost')}</li>
-          </ol>
-          <p className="xz-keysheet-signs"><span>{t('keySheet.keeper')}</span><span>{t('keySheet.keptOn')}</span></p>
-        </div>,
-        document.body,
-      )}
+      <KeySheet
+        value={recoveryKey} testId="key-sheet" title={t('keySheet.title')} office={t('keySheet.office', { office: officeName })} date={t('keySheet.date', { date })}
+        rules={[t('keySheet.use'), t('keySheet.keep'), t('keySheet.lost')]} keeper={t('keySheet.keeper')} keptOn={t('keySheet.keptOn')}
+      />
     </main>
   );
 }

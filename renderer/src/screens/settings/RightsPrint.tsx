@@ -5,9 +5,7 @@
  * only on paper: while it is mounted, printing shows only it.
  */
 import { useEffect } from 'react';
-import { createPortal } from 'react-dom';
-import { useTranslation } from 'react-i18next';
-import { cssString } from '../../components/print/PrintLedger.js';
+import { PrintPage } from '../../components/print/PrintLedger.js';
 import '../../components/print/print.css';
 
 export interface PrintSection {
@@ -24,13 +22,6 @@ const STYLE = `
 `;
 
 export function RightsPrint(p: { title: string; meta: string[]; sections: PrintSection[]; onDone(): void }) {
-  const { t } = useTranslation();
-  const [before, middle, after] = t('print.pageOf', { n: '\u0001', m: '\u0002' }).split(/[\u0001\u0002]/);
-  const pageRule = `@page { size: A4 landscape; margin: 14mm 10mm 14mm 10mm;
-    @top-right { content: ${cssString(t('marking'))}; font: 600 10pt "SimHei", "Noto Sans CJK SC", sans-serif; }
-    @top-left { content: ${cssString(p.title)}; font: 9pt "Noto Serif CJK SC", serif; color: #444; }
-    @bottom-center { content: ${cssString(before ?? '')} counter(page) ${cssString(middle ?? '')} counter(pages) ${cssString(after ?? '')}; font: 9pt "Noto Serif CJK SC", serif; }
-  }`;
   const { onDone } = p;
 
   // While mounted, printing shows only the report; the system dialog opens once it is laid out.
@@ -46,10 +37,8 @@ export function RightsPrint(p: { title: string; meta: string[]; sections: PrintS
     };
   }, [onDone]);
 
-  return createPortal(
-    <div className="xz-print-root xz-rights-print" data-testid="rights-print">
-      <style>{pageRule}{STYLE}</style>
-      <h1>{p.title}</h1>
+  return (
+    <PrintPage title={p.title} className="xz-rights-print" testId="rights-print" style={STYLE}>
       <div className="xz-print-meta">
         {p.meta.map((m) => <span key={m}>{m}</span>)}
       </div>
@@ -67,12 +56,6 @@ export function RightsPrint(p: { title: string; meta: string[]; sections: PrintS
           )}
         </section>
       ))}
-      <div className="xz-print-signs">
-        <span>{t('print.filledBy')}</span>
-        <span>{t('print.reviewedBy')}</span>
-        <span>{t('print.headOf')}</span>
-      </div>
-    </div>,
-    document.body,
+    </PrintPage>
   );
 }
