@@ -31,6 +31,7 @@ import * as programmes from '../services/programmes.js';
 import * as progress from '../services/progress.js';
 import * as reports from '../services/reports.js';
 import * as rights from '../services/rights.js';
+import * as partners from '../services/partners.js';
 import { archiveCalls } from '../archive/index.js';
 import * as rounds from '../services/rounds.js';
 import * as settings from '../services/settings.js';
@@ -96,6 +97,15 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'rights:report': rights.rightsReport,
     'settings:get': settings.getSettings,
     'settings:update': settings.updateSettings,
+
+    // 数据交换：本单位密钥与交换单位 (db/services/partners.ts)
+    'exchange:identity': partners.ownIdentity,
+    'exchange:card': partners.exportCard,
+    'exchange:rotateKeys': partners.rotateOwnKeys,
+    'partners:list': partners.listPartners,
+    'partners:previewCard': partners.previewCard,
+    'partners:add': partners.addPartner,
+    'partners:confirm': partners.confirmPartner,
 
     // 设置：类别、时限规则、节假日
     'categories:list': categories.listCategories,

@@ -8,6 +8,8 @@ export interface ActingUser {
   id: string;
   role: Role;
   canViewClues: boolean;
+  /** 数据交换 right (users.canExchange); absent in hand-made test users means not given. */
+  canExchange?: boolean;
   displayName: string;
 }
 

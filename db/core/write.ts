@@ -82,7 +82,7 @@ function fromDriver(info: TableInfo, raw: Record<string, unknown>): Record<strin
  * they are left out of rowHash too. (users.password_hash only serves plaintext ledgers awaiting
  * conversion; an encrypted ledger's passwords live as key wraps in the key file.)
  */
-const SECRET_COLUMNS: Record<string, ReadonlySet<string>> = { users: new Set(['passwordHash']) };
+const SECRET_COLUMNS: Record<string, ReadonlySet<string>> = { users: new Set(['passwordHash']), office_keys: new Set(['secret']) };
 const REDACTED = '（已隐藏）';
 
 function forAudit(table: string, row: Record<string, unknown>): Record<string, unknown> {
@@ -227,7 +227,8 @@ export function insertRow<T extends SyncTable>(
   ctx: ServiceContext,
   table: T,
   values: NewRow<T>,
-  opts: { action?: string; id?: string } = {},
+  /** `originOfficeId`: a record minted elsewhere (a partner office's own row) keeps its origin. */
+  opts: { action?: string; id?: string; originOfficeId?: string } = {},
 ): Row<T> {
   const info = tableInfo(table);
   const s = stamp(ctx);
@@ -237,7 +238,7 @@ export function insertRow<T extends SyncTable>(
   const full: Record<string, unknown> = {
     ...(values as Record<string, unknown>),
     id: opts.id ?? ctx.ids.next(),
-    originOfficeId: officeId,
+    originOfficeId: opts.originOfficeId ?? officeId,
     createdAt: s.at,
     createdBy: userId,
     updatedAt: s.at,

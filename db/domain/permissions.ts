@@ -18,7 +18,9 @@ export type Permission =
   | 'audit.read'
   | 'rights.grant' // propose the clue right for a user (管理员; the first of two people)
   | 'rights.confirm' // confirm or reject a proposed clue right (负责人; the second person)
-  | 'rights.revoke'; // withdraw someone's clue right (one person suffices)
+  | 'rights.revoke' // withdraw someone's clue right (one person suffices)
+  | 'exchange.run' // 数据交换: export and import packages and receipts (also needs the user's own exchange right)
+  | 'exchange.partners'; // add partner offices, confirm their fingerprints, replace this office's keys (also needs it)
 
 /**
  * Role → rights. Separation of duties: the 管理员 manages the ledger's settings and accounts but
@@ -26,15 +28,20 @@ export type Permission =
  * Clue rights additionally require the user's own `canViewClues` (need-to-know), which takes two
  * people to give: a 管理员 proposes it, a 负责人 other than the proposer and the grantee confirms
  * it (db/services/rights.ts). Nobody changes their own role, active flag or clue right.
+ * 数据交换 (exchange packages between offices) needs the user's own `canExchange` too, given by a
+ * 管理员 (the founding administrator has it from set-up); partners and keys also need the role.
  */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  entry: ['ledger.read', 'ledger.write', 'clue.read', 'clue.write'],
-  reviewer: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read'],
+  entry: ['ledger.read', 'ledger.write', 'clue.read', 'clue.write', 'exchange.run'],
+  reviewer: ['ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read', 'exchange.run'],
   leader: [
     'ledger.read', 'ledger.write', 'task.review', 'extension.decide', 'supervision.write', 'rating.write', 'clue.read', 'clue.write', 'audit.read',
-    'rights.confirm', 'rights.revoke',
+    'rights.confirm', 'rights.revoke', 'exchange.run', 'exchange.partners',
   ],
-  admin: ['ledger.read', 'ledger.write', 'supervision.write', 'settings.write', 'users.manage', 'audit.read', 'clue.read', 'rights.grant', 'rights.revoke'],
+  admin: [
+    'ledger.read', 'ledger.write', 'supervision.write', 'settings.write', 'users.manage', 'audit.read', 'clue.read', 'rights.grant', 'rights.revoke',
+    'exchange.run', 'exchange.partners',
+  ],
   readonly: ['ledger.read', 'clue.read'],
 };
 
@@ -53,6 +60,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'rights.grant': '提请授予线索查看权限',
   'rights.confirm': '确认线索查看权限',
   'rights.revoke': '撤销线索查看权限',
+  'exchange.run': '导出导入交换包',
+  'exchange.partners': '管理交换单位与密钥',
 };
 
 /**
@@ -70,11 +79,14 @@ export type ClueGrantStatus = (typeof CLUE_GRANT_STATUSES.codes)[number];
 export interface RightsHolder {
   role: Role;
   canViewClues: boolean;
+  /** 数据交换 right (users.canExchange), given by a 管理员; absent means not given. */
+  canExchange?: boolean | undefined;
 }
 
 export function can(user: RightsHolder | null, p: Permission): boolean {
   if (!user) return false;
   if ((p === 'clue.read' || p === 'clue.write') && !user.canViewClues) return false;
+  if ((p === 'exchange.run' || p === 'exchange.partners') && !user.canExchange) return false;
   return ROLE_PERMISSIONS[user.role].includes(p);
 }
 

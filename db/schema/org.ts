@@ -22,6 +22,8 @@ export const users = sqliteTable('users', {
   displayName: text('display_name').notNull(),
   role: text('role', { enum: ROLES.codes }).notNull(),
   canViewClues: flag('can_view_clues').notNull().default(false),
+  /** 数据交换: may export and import exchange packages (given by a 管理员; a right of its own). */
+  canExchange: flag('can_exchange').notNull().default(false),
   passwordHash: text('password_hash'),
   active: flag('active').notNull().default(true),
 }, (t) => [uniqueIndex('users_username_uq').on(t.username)]);

@@ -20,6 +20,8 @@ export interface UserView {
   displayName: string;
   role: Role;
   canViewClues: boolean;
+  /** 数据交换: may export and import exchange packages. */
+  canExchange: boolean;
   active: boolean;
   /**
    * The account has no password that opens the ledger: on an encrypted ledger, no wrap in the key
@@ -53,6 +55,7 @@ const usernameField = f.v.pipe(
 const displayNameField = f.text('姓名', f.LEN.name);
 const roleField = f.oneOf(ROLES.codes, '角色');
 const canViewCluesField = f.bool('可查看问题线索');
+const canExchangeField = f.bool('可导出导入交换包');
 
 export function isSetUp(ctx: ServiceContext): boolean {
   return ctx.ledger.state.officeId !== null;
@@ -83,7 +86,8 @@ export const setupLedger = defineCall({ arg: setupArg }, (ctx, a): { officeId: s
     ctx.ledger.prepare("INSERT INTO meta (key, value) VALUES ('office_id', ?)").run(officeId);
     insertRow(ctx, offices, { name, kind, level, parentOfficeId: null }, { id: officeId, action: 'setup' });
     const admin = insertRow(ctx, users, {
-      officeId, username, displayName, role: 'admin', canViewClues: false, passwordHash: ctx.keys ? null : hashPassword(password), active: true,
+      // The founding administrator may exchange from the start: nobody else exists yet to give it.
+      officeId, username, displayName, role: 'admin', canViewClues: false, canExchange: true, passwordHash: ctx.keys ? null : hashPassword(password), active: true,
     });
     ctx.keys?.setPassword({ id: admin.id, username }, password);
     seedReferenceData(ctx);
@@ -123,11 +127,11 @@ export const updateOffice = defineCall({ permission: 'settings.write', arg: f.ar
 
 function toView(ctx: ServiceContext, u: typeof users.$inferSelect): UserView {
   const needsPassword = ctx.keys ? !ctx.keys.hasWrap(u.id) : u.passwordHash === null;
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, canViewClues: u.canViewClues, active: u.active, needsPassword };
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, canViewClues: u.canViewClues, canExchange: u.canExchange, active: u.active, needsPassword };
 }
 
 export function toActingUser(u: typeof users.$inferSelect): ActingUser {
-  return { id: u.id, role: u.role, canViewClues: u.canViewClues, displayName: u.displayName };
+  return { id: u.id, role: u.role, canViewClues: u.canViewClues, canExchange: u.canExchange, displayName: u.displayName };
 }
 
 /**
@@ -165,10 +169,11 @@ export const createUser = defineCall({
     username: usernameField, displayName: displayNameField, role: roleField,
     /** Only false (or absent) is accepted. */
     canViewClues: canViewCluesField,
+    canExchange: canExchangeField,
     password: passwordField,
   }),
 }, (ctx, a): UserView => {
-  const { username, displayName, role, canViewClues, password } = a;
+  const { username, displayName, role, canViewClues, canExchange, password } = a;
   if (canViewClues) refuseDirectClueRight();
   if (ctx.ledger.orm.select({ id: users.id }).from(users).where(eq(users.username, username)).get()) {
     throw invalid('username', '该用户名已被使用。', 'duplicate');
@@ -176,7 +181,7 @@ export const createUser = defineCall({
   checkPasswordRules(ctx, password, 'password');
   return inTransaction(ctx, () => {
     const row = insertRow(ctx, users, {
-      officeId: ctx.ledger.state.officeId!, username, displayName, role, canViewClues: false,
+      officeId: ctx.ledger.state.officeId!, username, displayName, role, canViewClues: false, canExchange,
       passwordHash: ctx.keys ? null : hashPassword(password), active: true,
     });
     ctx.keys?.setPassword({ id: row.id, username }, password);
@@ -199,6 +204,7 @@ export const updateUser = defineCall({
     displayName: f.patch(displayNameField),
     role: f.patch(roleField),
     canViewClues: f.patch(canViewCluesField),
+    canExchange: f.patch(canExchangeField),
     active: f.patch(f.bool('启用')),
     password: f.patch(passwordField),
     /** The acting administrator's own password, required with `password`. */
@@ -208,9 +214,9 @@ export const updateUser = defineCall({
   const actor = ctx.user!;
   const cur = requireRow(ctx, users, i.id, '用户');
   const self = cur.id === actor.id;
-  const changes = <K extends 'role' | 'active' | 'canViewClues'>(k: K) => i[k] !== undefined && i[k] !== cur[k];
-  if (self && (changes('role') || changes('active') || changes('canViewClues'))) {
-    throw forbidden('不能修改自己的角色、启用状态或问题线索查看权限，须由其他管理员办理。', 'self_change');
+  const changes = <K extends 'role' | 'active' | 'canViewClues' | 'canExchange'>(k: K) => i[k] !== undefined && i[k] !== cur[k];
+  if (self && (changes('role') || changes('active') || changes('canViewClues') || changes('canExchange'))) {
+    throw forbidden('不能修改自己的角色、启用状态、问题线索查看权限或数据交换权限，须由其他管理员办理。', 'self_change');
   }
   if (self && i.password !== undefined) {
     throw forbidden('修改自己的密码请使用“修改密码”，并输入原密码。', 'self_change');
@@ -230,6 +236,7 @@ export const updateUser = defineCall({
   if (i.displayName !== undefined) patch.displayName = i.displayName;
   if (i.role !== undefined) patch.role = i.role;
   if (i.active !== undefined) patch.active = i.active;
+  if (i.canExchange !== undefined) patch.canExchange = i.canExchange;
   if (i.password !== undefined) patch.passwordHash = ctx.keys ? null : hashPassword(i.password);
   return inTransaction(ctx, () => {
     const next = updateRow(ctx, users, cur, patch);
