@@ -6,6 +6,7 @@ import type { ServiceContext } from './context.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { encodeHlc, tickHlc } from './hlc.js';
 import { SYNC_KEYS, type SyncKey } from '../schema/common.js';
+import { afterLocalWrite } from '../exchange/field-clocks.js';
 
 /**
  * The one path by which services change replicated records: every write gets a fresh ledger
@@ -248,6 +249,7 @@ export function insertRow<T extends SyncTable>(
     deletedAt: null,
     deletedBy: null,
     deletedReason: null,
+    fieldClocks: null,
   };
   const params = info.columns.map((c) => {
     const v = full[c.key];
@@ -267,7 +269,7 @@ export function insertRow<T extends SyncTable>(
 }
 
 const SYNC_SET = new Set<string>([
-  'id', 'originOfficeId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version', 'hlc',
+  'id', 'originOfficeId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version', 'hlc', 'fieldClocks',
 ]);
 
 /**
@@ -297,7 +299,9 @@ export function updateRow<T extends SyncTable>(
   const s = stamp(ctx);
   const userId = ctx.user?.id ?? null;
   const next: Record<string, unknown> = { ...cur, ...after, updatedAt: s.at, updatedBy: userId, version: s.version, hlc: s.hlc };
-  const setCols = [...keys, 'updatedAt', 'updatedBy', 'version', 'hlc'].map((k) => info.byKey.get(k)!);
+  // Every changed field's own clock (exchange merges field by field: db/exchange/field-clocks.ts).
+  next.fieldClocks = afterLocalWrite((cur.fieldClocks as string | null | undefined) ?? null, cur.hlc as string, keys, s.hlc);
+  const setCols = [...keys, 'updatedAt', 'updatedBy', 'version', 'hlc', 'fieldClocks'].map((k) => info.byKey.get(k)!);
   const sql = `UPDATE "${info.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE id = ?`;
   ctx.ledger.prepare(sql).run(...setCols.map((c) => toDriver(c, next[c.key])), cur.id);
   appendAudit(ctx, {

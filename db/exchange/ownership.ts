@@ -362,6 +362,7 @@ export const SYNC_KEY_TRAVEL: { readonly [K in SyncKey]: string } = {
   deletedAt: 'tombstone: the three travel together as one delete or restore change, allowed by mayDelete',
   deletedBy: 'tombstone',
   deletedReason: 'tombstone',
+  fieldClocks: 'change metadata: each change carries its fields\' clocks; the receiver merges them (db/exchange/field-clocks.ts)',
 };
 
 // ---------------------------------------------------------------------------------------------

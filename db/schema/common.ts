@@ -8,6 +8,9 @@ import { integer, text } from 'drizzle-orm/sqlite-core';
  *   ledger, so "everything changed since N" is a single indexed range scan per table).
  * - `hlc`: hybrid logical clock stamp of the last write, comparable across offices.
  * - deletion is a tombstone (`deletedAt` + reason + author), never a DELETE.
+ * - `fieldClocks`: the per-field clocks exchange merges by (db/exchange/field-clocks.ts): JSON
+ *   { "_": clock of every field not listed, "<field>": its clock, … }; null until the record's
+ *   first change, meaning every field still has the clock of its creation ([hlc]).
  */
 export function syncColumns() {
   return {
@@ -22,6 +25,7 @@ export function syncColumns() {
     deletedAt: text('deleted_at'),
     deletedBy: text('deleted_by'),
     deletedReason: text('deleted_reason'),
+    fieldClocks: text('field_clocks'),
   };
 }
 
@@ -38,6 +42,7 @@ export const SYNC_KEYS = [
   'deletedAt',
   'deletedBy',
   'deletedReason',
+  'fieldClocks',
 ] as const;
 export type SyncKey = (typeof SYNC_KEYS)[number];
 

@@ -68,7 +68,7 @@ interface Case {
 }
 
 /** Sync bookkeeping that any write changes. */
-const META = ['updatedAt', 'updatedBy', 'version', 'hlc'];
+const META = ['updatedAt', 'updatedBy', 'version', 'hlc', 'fieldClocks'];
 const withoutMeta = (s: State): State => Object.fromEntries(Object.entries(s).filter(([k]) => !META.includes(k)));
 
 function row<T extends SyncTable>(w: World, table: T, id: string): State {
@@ -385,12 +385,12 @@ const CASES: Case[] = [
     channel: 'users:update',
     call: updateUser,
     as: ctxOf.admin,
-    fields: ['displayName', 'role', 'active'],
+    fields: ['displayName', 'role', 'active', 'canExchange'],
     // The password is stored as passwordHash, which the whole-row comparison covers; the clue
     // right is accepted only unchanged (it takes two people: rights:grantClue / rights:confirmClue).
     notStored: ['id', 'password', 'adminPassword', 'canViewClues'],
     make(w, ctx) {
-      const u = createUser(ctx, { username: 'shenhe9', displayName: '何某', role: 'reviewer', password: PASSWORD });
+      const u = createUser(ctx, { username: 'shenhe9', displayName: '何某', role: 'reviewer', canExchange: true, password: PASSWORD });
       return { read: () => row(w, users, u.id), key: { id: u.id }, change: { displayName: '何某某' } };
     },
   },
