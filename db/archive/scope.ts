@@ -110,7 +110,9 @@ export const REFERENCE_TABLES = ['offices', 'users', 'clock_rule_sets', 'problem
  * for the round's records only), rights, saved filters, the archives' own records, and the
  * office's exchange keys (private keys never leave the working ledger, not even into an archive).
  */
-export const LEDGER_TABLES = ['meta', 'audit_log', 'clue_grants', 'saved_filters', 'round_archives', 'purged_records', 'office_keys'] as const;
+export const LEDGER_TABLES = [
+  'meta', 'audit_log', 'clue_grants', 'saved_filters', 'round_archives', 'purged_records', 'office_keys', 'field_conflicts', 'proposals', 'exchange_packages',
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Finding the round's records

@@ -6,7 +6,7 @@ import type { ServiceContext } from './context.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { encodeHlc, tickHlc } from './hlc.js';
 import { SYNC_KEYS, type SyncKey } from '../schema/common.js';
-import { afterLocalWrite } from '../exchange/field-clocks.js';
+import { afterLocalWrite, clockKey } from '../exchange/field-clocks.js';
 
 /**
  * The one path by which services change replicated records: every write gets a fresh ledger
@@ -228,8 +228,12 @@ export function insertRow<T extends SyncTable>(
   ctx: ServiceContext,
   table: T,
   values: NewRow<T>,
-  /** `originOfficeId`: a record minted elsewhere (a partner office's own row) keeps its origin. */
-  opts: { action?: string; id?: string; originOfficeId?: string } = {},
+  /**
+   * `originOfficeId`: a record minted elsewhere (a partner office's own row) keeps its origin.
+   * `hlc`: the record's creation stamp when it is not this write's (seeded reference data, the
+   * same in every ledger: db/services/reference-data.ts).
+   */
+  opts: { action?: string; id?: string; originOfficeId?: string; hlc?: string } = {},
 ): Row<T> {
   const info = tableInfo(table);
   const s = stamp(ctx);
@@ -245,7 +249,7 @@ export function insertRow<T extends SyncTable>(
     updatedAt: s.at,
     updatedBy: userId,
     version: s.version,
-    hlc: s.hlc,
+    hlc: opts.hlc ?? s.hlc,
     deletedAt: null,
     deletedBy: null,
     deletedReason: null,
@@ -299,8 +303,16 @@ export function updateRow<T extends SyncTable>(
   const s = stamp(ctx);
   const userId = ctx.user?.id ?? null;
   const next: Record<string, unknown> = { ...cur, ...after, updatedAt: s.at, updatedBy: userId, version: s.version, hlc: s.hlc };
-  // Every changed field's own clock (exchange merges field by field: db/exchange/field-clocks.ts).
-  next.fieldClocks = afterLocalWrite((cur.fieldClocks as string | null | undefined) ?? null, cur.hlc as string, keys, s.hlc);
+  // Every changed field's own clock (exchange merges field by field: db/exchange/field-clocks.ts);
+  // a change of a field in conflict (冲突) resolves it: its clock joins every head.
+  const conflicts = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?').all(cur.id) as { field: string; heads: string }[];
+  const heads = new Map<string, string[][]>();
+  for (const c of conflicts) {
+    if (!keys.some((k) => clockKey(k) === c.field)) continue;
+    heads.set(c.field, (JSON.parse(c.heads) as { c: string[] }[]).map((h) => h.c));
+    ctx.ledger.prepare('DELETE FROM field_conflicts WHERE entity_id = ? AND field = ?').run(cur.id, c.field);
+  }
+  next.fieldClocks = afterLocalWrite((cur.fieldClocks as string | null | undefined) ?? null, cur.hlc as string, keys, s.hlc, heads);
   const setCols = [...keys, 'updatedAt', 'updatedBy', 'version', 'hlc', 'fieldClocks'].map((k) => info.byKey.get(k)!);
   const sql = `UPDATE "${info.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE id = ?`;
   ctx.ledger.prepare(sql).run(...setCols.map((c) => toDriver(c, next[c.key])), cur.id);

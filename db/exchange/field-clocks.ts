@@ -35,11 +35,14 @@ export function clockOf(fc: FieldClocks, column: string): Clock {
  * its old clock joined with the new stamp, so it dominates what the writer saw. Returns the JSON
  * to store. (A field in conflict joins all its heads when resolved: db/exchange/apply.)
  */
-export function afterLocalWrite(json: string | null, hlc: string, columns: readonly string[], stamp: string): string {
+export function afterLocalWrite(
+  json: string | null, hlc: string, columns: readonly string[], stamp: string, conflictHeads: ReadonlyMap<string, readonly Clock[]> = new Map(),
+): string {
   const fc: Record<string, Clock> = { ...readFieldClocks(json, hlc) };
   for (const c of columns) {
     const k = clockKey(c);
-    fc[k] = join(clockOf(fc, k === TOMBSTONE ? 'deletedAt' : c), [stamp]);
+    // A write to a field in conflict resolves it: its clock joins every head, so it dominates them all.
+    fc[k] = join(clockOf(fc, k === TOMBSTONE ? 'deletedAt' : c), ...(conflictHeads.get(k) ?? []), [stamp]);
   }
   return JSON.stringify(fc);
 }

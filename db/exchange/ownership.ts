@@ -347,6 +347,9 @@ export const NOT_REPLICATED: { readonly [N in Exclude<TableName, SyncTableName>]
   audit_log: 'This ledger\'s own hash chain; applying a received change appends its own entry.',
   evidence_blobs: 'File bytes travel beside the evidence records, once per SHA-256 (EXCHANGE.md 9), not as field changes.',
   purged_records: 'What this ledger purged after archiving a round.',
+  field_conflicts: 'This ledger\'s merge state: the heads of fields in conflict, rebuilt from the changes received; the heads themselves travel inside each record\'s change.',
+  proposals: 'Changes received from offices that do not own the field, waiting for an owner here; accepting one is an owner write, which travels.',
+  exchange_packages: 'This ledger\'s own log of packages sent and received, per partner.',
 };
 
 /** How each sync bookkeeping column travels: never as an owned field. */

@@ -90,8 +90,10 @@ describe('the clue right takes two people', () => {
     await go(p, '#/settings/users');
     await row(p, 'shenhe').waitFor();
     expect(await clueTag(p, 'shenhe').getAttribute('data-clue')).toBe('none');
-    expect(await p.getByRole('checkbox').count()).toBe(0); // no clue switch anywhere
-    expect(await p.getByRole('switch').count()).toBe(0);
+    // no clue switch anywhere (the switches are the 数据交换权限 ones, one a row)
+    expect(await p.getByRole('checkbox').count()).toBe(0);
+    expect(await p.getByRole('switch', { name: /线索/ }).count()).toBe(0);
+    expect(await p.getByRole('switch', { name: /^数据交换权限：/ }).count()).toBe(4);
 
     // own row: no 授予, no 撤销, 停用 disabled; the others have 授予线索权限
     const own = row(p, 'admin');
@@ -112,7 +114,7 @@ describe('the clue right takes two people', () => {
     const drawer = p.getByRole('dialog', { name: '修改用户：王某某' });
     await drawer.getByText('不能修改自己的角色，须由其他管理员办理。').first().waitFor();
     expect(await drawer.locator('.ant-select-disabled').count()).toBe(1);
-    expect(await drawer.getByRole('switch').count()).toBe(0);
+    expect(await drawer.getByRole('switch', { name: /线索/ }).count()).toBe(0);
     await drawer.getByRole('button', { name: '取消' }).click();
     await drawer.waitFor({ state: 'hidden' });
 

@@ -104,6 +104,8 @@ export async function startHarness(o: { today?: string; width?: number; height?:
 }
 
 function actingUser(host: LedgerHost, id: string): ActingUser {
-  const r = host.ledger!.sqlite.prepare('SELECT id, role, can_view_clues, display_name FROM users WHERE id = ?').get(id) as { id: string; role: ActingUser['role']; can_view_clues: number; display_name: string };
-  return { id: r.id, role: r.role, canViewClues: r.can_view_clues === 1, displayName: r.display_name };
+  const r = host.ledger!.sqlite.prepare('SELECT id, role, can_view_clues, can_exchange, display_name FROM users WHERE id = ?').get(id) as {
+    id: string; role: ActingUser['role']; can_view_clues: number; can_exchange: number; display_name: string;
+  };
+  return { id: r.id, role: r.role, canViewClues: r.can_view_clues === 1, canExchange: r.can_exchange === 1, displayName: r.display_name };
 }

@@ -31,7 +31,8 @@ const NAV: { key: string; icon: ReactNode; perm?: string | string[]; label?: str
   { key: 'supervision', icon: <FlagOutlined /> },
   { key: 'reports', icon: <FileTextOutlined /> },
   { key: 'ratings', icon: <BarChartOutlined /> },
-  { key: 'exchange', icon: <SwapOutlined />, perm: 'settings.write' },
+  // 数据交换: the role's right and the user's own 数据交换权限 (db/domain/permissions.ts).
+  { key: 'exchange', icon: <SwapOutlined />, perm: 'exchange.run' },
   // 设置 also for those who read the rights report (负责人, 审核员): the screen shows them that tab only.
   { key: 'settings', icon: <SettingOutlined />, perm: ['settings.write', 'audit.read'] },
   { key: 'backup', icon: <CloudServerOutlined />, perm: 'ledger.read', label: 'backup:nav.backup' },

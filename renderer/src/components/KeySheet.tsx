@@ -16,9 +16,10 @@ export function keyGroups(key: string): string[] {
   return plain.match(/.{1,4}/g) ?? [];
 }
 
-export function KeyGroups({ value, testId }: { value: string; testId?: string | undefined }) {
+/** `small`: the same groups at table size (a partner's fingerprint in a list). */
+export function KeyGroups({ value, testId, size }: { value: string; testId?: string | undefined; size?: 'small' | undefined }) {
   return (
-    <div className="xz-recovery-key" data-testid={testId}>
+    <div className={size === 'small' ? 'xz-recovery-key xz-key-small' : 'xz-recovery-key'} data-testid={testId}>
       {keyGroups(value).map((g, i) => (
         <span key={i} className="xz-key-part">
           {i > 0 && <span className="xz-key-sep">-</span>}

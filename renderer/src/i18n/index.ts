@@ -7,6 +7,7 @@ import { initReactI18next } from 'react-i18next';
 import zhAuth from './zh-CN/auth.js';
 import zhBackup from './zh-CN/backup.js';
 import zhCommon from './zh-CN/common.js';
+import zhExchange from './zh-CN/exchange.js';
 import zhClues from './zh-CN/clues.js';
 import zhHome from './zh-CN/home.js';
 import zhProblems from './zh-CN/problems.js';
@@ -19,6 +20,7 @@ import zhTasks from './zh-CN/tasks.js';
 import enAuth from './en/auth.js';
 import enBackup from './en/backup.js';
 import enCommon from './en/common.js';
+import enExchange from './en/exchange.js';
 import enClues from './en/clues.js';
 import enHome from './en/home.js';
 import enProblems from './en/problems.js';
@@ -33,12 +35,12 @@ export const resources = {
   'zh-CN': {
     common: zhCommon, auth: zhAuth, home: zhHome, rounds: zhRounds, problems: zhProblems, tasks: zhTasks,
     clues: zhClues, supervision: zhSupervision, reports: zhReports, ratings: zhRatings, settings: zhSettings,
-    backup: zhBackup,
+    backup: zhBackup, exchange: zhExchange,
   },
   en: {
     common: enCommon, auth: enAuth, home: enHome, rounds: enRounds, problems: enProblems, tasks: enTasks,
     clues: enClues, supervision: enSupervision, reports: enReports, ratings: enRatings, settings: enSettings,
-    backup: enBackup,
+    backup: enBackup, exchange: enExchange,
   },
 } as const;
 

@@ -23,6 +23,10 @@ export default {
   role: '角色',
   canViewClues: '线索查看权限',
   clueRight: { granted: '已授权', pending: '待确认', none: '无' },
+  canExchange: '数据交换权限',
+  exchangeHint: '可导出、导入单位间的交换包；负责人和管理员还可添加交换单位、确认指纹、更换本单位密钥。',
+  exchangeGiven: '已为{{name}}开通数据交换权限。',
+  exchangeWithdrawn: '已收回{{name}}的数据交换权限。',
   clueRightPendingBy: '{{name}}于{{at}}提请，待负责人确认',
   password: '初始密码',
   password2: '再次输入密码',
@@ -54,6 +58,7 @@ export default {
   selfRoleHint: '不能修改自己的角色，须由其他管理员办理。',
   selfActiveHint: '不能停用自己的账号，须由其他管理员办理。',
   selfClueHint: '自己的线索查看权限须由其他管理员提请、负责人确认。',
+  selfExchangeHint: '不能修改自己的数据交换权限，须由其他管理员办理。',
   clueByRightsHint: '线索查看权限不在此处设置：保存后在用户列表中点“授予线索权限”，经负责人确认后生效。',
   // 线索查看权限
   grantClue: '授予线索权限',

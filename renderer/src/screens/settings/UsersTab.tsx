@@ -1,5 +1,5 @@
 import { EditOutlined, KeyOutlined, LockOutlined, PlusOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { useReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useDialog } from '../../components/forms/useDialog.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { ErrorState } from '../../components/States.js';
+import { ExchangeSwitch } from './ExchangeRight.js';
 import { ChangeOwnPasswordDialog, ResetPasswordDialog, type PasswordMode } from './PasswordDialogs.js';
 import { NewPasswordFields, usePasswordRules } from './passwords.js';
 import { ROLE_CODES, type Role } from './vocab.js';
@@ -23,6 +24,7 @@ interface UserValues {
   username?: string;
   displayName?: string;
   role?: Role;
+  canExchange?: boolean;
   password?: string;
   password2?: string;
 }
@@ -35,8 +37,9 @@ const CLUE_TAG: Record<ClueState, string> = { granted: 'green', pending: 'gold',
  * 用户与角色. Password and username rules are the engine's (the password rule is shown and checked
  * live with the engine's own pure function): a refused value comes back on its field.
  * The clue right is not a switch here: it takes two people (a 管理员 proposes it here, a 负责人
- * confirms it in 权限报告), and one person may revoke it. Nobody changes their own role, active
- * flag or clue right; their own password is changed with 修改我的密码 (old password required).
+ * confirms it in 权限报告), and one person may revoke it. 数据交换权限 is a switch (one 管理员).
+ * Nobody changes their own role, active flag, clue right or exchange right; their own password is
+ * changed with 修改我的密码 (old password required).
  */
 export function UsersTab() {
   const { t } = useTranslation('settings');
@@ -67,10 +70,10 @@ export function UsersTab() {
   async function save(v: UserValues) {
     if (editing?.user) {
       const self = editing.user.id === s.user.id;
-      await call('users:update', { id: editing.user.id, displayName: v.displayName, ...(self ? {} : { role: v.role }) });
+      await call('users:update', { id: editing.user.id, displayName: v.displayName, ...(self ? {} : { role: v.role, canExchange: v.canExchange ?? false }) });
     } else {
       await call('users:create', {
-        username: v.username ?? null, displayName: v.displayName ?? null, role: v.role ?? null, password: v.password ?? '',
+        username: v.username ?? null, displayName: v.displayName ?? null, role: v.role ?? null, canExchange: v.canExchange ?? false, password: v.password ?? '',
       });
     }
     users.reload();
@@ -214,6 +217,10 @@ export function UsersTab() {
               },
             },
             {
+              title: t('canExchange'), key: 'exchange', width: 90,
+              render: (_, u) => <ExchangeSwitch user={u} self={u.id === s.user.id} onChanged={users.reload} />,
+            },
+            {
               title: t('status'), key: 'status', width: 130,
               render: (_, u) => (
                 <Space size={2} wrap>
@@ -231,14 +238,14 @@ export function UsersTab() {
 
       {/* Why one's own row has fewer actions (its disabled 停用 refers to this line). */}
       <Typography.Paragraph type="secondary" id="xz-self-hint" style={{ margin: '8px 0 0', fontSize: 12 }}>
-        {t('selfRoleHint')} {t('selfActiveHint')} {t('selfClueHint')}
+        {t('selfRoleHint')} {t('selfActiveHint')} {t('selfClueHint')} {t('selfExchangeHint')}
       </Typography.Paragraph>
 
       {editing && (
         <FormShell<UserValues>
           kind="drawer" title={isNew ? t('newUser') : t('editUser', { name: editing.user?.displayName })}
           onClose={() => setEditing(null)} onSubmit={save} size={520}
-          initialValues={editing.user ? { displayName: editing.user.displayName, role: editing.user.role } : { role: 'entry' }}
+          initialValues={editing.user ? { displayName: editing.user.displayName, role: editing.user.role, canExchange: editing.user.canExchange } : { role: 'entry', canExchange: false }}
         >
           {(form) => (
             <>
@@ -254,6 +261,9 @@ export function UsersTab() {
               {isNew && (
                 <NewPasswordFields form={form} rules={rules} name="password" label={t('password')} name2="password2" label2={t('password2')} />
               )}
+              <Form.Item name="canExchange" label={t('canExchange')} valuePropName="checked" extra={editingSelf ? t('selfExchangeHint') : t('exchangeHint')}>
+                <Switch disabled={editingSelf} />
+              </Form.Item>
               <Alert type="info" showIcon title={editingSelf ? t('selfClueHint') : t('clueByRightsHint')} />
             </>
           )}

@@ -1,0 +1,274 @@
+/**
+ * Applying received changes (EXCHANGE.md 3, 4, 5, 6, 8): field by field through the per-field
+ * clocks (db/exchange/clocks.ts), ownership (db/exchange/ownership.ts) deciding between a value
+ * and a proposal, conflicts kept with every head.
+ *
+ * `planChanges` reads only: it validates every record (table, fields, value types, references,
+ * ownership of creations) before anything is written, and says what would happen, record by record
+ * and field by field (the preview). `applyChanges` plans again inside one transaction and writes:
+ * a failure anywhere rolls everything back. Applying the same changes twice changes nothing the
+ * second time (every version is then dominated by, or equal to, what the ledger holds).
+ */
+import type { ServiceContext } from '../core/context.js';
+import { inTransaction } from '../core/context.js';
+import { appendAudit } from '../core/audit.js';
+import { decodeHlc, receiveHlc } from '../core/hlc.js';
+import { stamp as newStamp, storedHash } from '../core/write.js';
+import { DomainError } from '../domain/errors.js';
+import type { OfficeKind } from '../domain/enums.js';
+import { refreshProblemRollup } from '../services/problems.js';
+import { SEED_OFFICE } from '../services/reference-data.js';
+import { dominatedBy, receive, shown, type Clock, type Version } from './clocks.js';
+import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './field-clocks.js';
+import type { FieldHead, OfficeRef, RecordChange } from './changes.js';
+import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
+import { exchangeTables, validValue, type ExchangeTable } from './tables.js';
+
+export type Outcome = 'new' | 'changed' | 'conflict' | 'proposal' | 'deleted' | 'restored';
+
+/** One line of the preview: a new record, or one field's change. */
+export interface PreviewItem {
+  outcome: Outcome;
+  table: string;
+  id: string;
+  field: string | null;
+  from: unknown;
+  to: unknown;
+  /** The office whose stamp made the incoming version, and when. */
+  byOffice: string;
+  at: string;
+}
+
+export interface ImportPreview {
+  counts: Record<Outcome, number> & { records: number; unchanged: number };
+  /** The first PREVIEW_CAP items (counts are exact). */
+  items: PreviewItem[];
+  /** Records a delete would remove (tombstones), for the threshold confirmation. */
+  deletions: number;
+}
+
+const PREVIEW_CAP = 10_000;
+const fail = (reason: string, message: string) => new DomainError('CORRUPT', message, { reason });
+
+const maxStamp = (c: Clock): string => c.reduce((a, b) => (b > a ? b : a), '');
+const officeOfStamp = (s: string): string => decodeHlc(s).officeId;
+const asVersion = (h: FieldHead): Version => ({ value: h.v, clock: h.c, stamp: maxStamp(h.c) });
+const wallIso = (s: string) => new Date(decodeHlc(s).wall).toISOString();
+
+type Op =
+  | { type: 'insert'; t: ExchangeTable; change: RecordChange }
+  | { type: 'update'; t: ExchangeTable; id: string; set: Record<string, unknown>; clocks: FieldClocks; conflicts: Record<string, Version[] | null>; before: Record<string, unknown> }
+  | { type: 'proposal'; t: ExchangeTable; id: string; field: string; version: Version };
+
+interface Plan {
+  preview: ImportPreview;
+  ops: Op[];
+  maxStampSeen: string;
+}
+
+/** Kinds of the offices a package names (its own list first, then the partners this ledger knows). */
+function kindResolver(ctx: ServiceContext, offices: readonly OfficeRef[]): (officeId: string) => OfficeKind | null {
+  const given = new Map(offices.map((o) => [o.id, o.kind]));
+  const local = ctx.ledger.prepare('SELECT kind FROM offices WHERE id = ?');
+  return (id) => given.get(id) ?? (local.get(id) as { kind: OfficeKind } | undefined)?.kind ?? null;
+}
+
+function checkShape(t: ExchangeTable | undefined, c: RecordChange): ExchangeTable {
+  if (!t) throw fail('package_record', `交换包含有不能交换的数据表：${c.table}。`);
+  for (const k of Object.keys(c.row)) if (!t.byKey.has(k)) throw fail('package_record', `交换包中的${t.name}记录含有未知字段：${k}。`);
+  for (const f of t.fields) {
+    if (!Object.hasOwn(c.row, f.key)) throw fail('package_record', `交换包中的${t.name}记录缺少字段：${f.key}。`);
+    if (!validValue(f, c.row[f.key])) throw fail('package_record', `交换包中的${t.name}记录字段${f.key}的值不合规。`);
+  }
+  const initial = c.initial ?? {};
+  for (const k of Object.keys(initial)) if (!t.initial.some((f) => f.key === k)) throw fail('package_record', `交换包中的${t.name}记录含有未知字段：${k}。`);
+  for (const f of t.initial) {
+    if (Object.hasOwn(initial, f.key) && !validValue(f, initial[f.key])) throw fail('package_record', `交换包中的${t.name}记录字段${f.key}的值不合规。`);
+  }
+  return t;
+}
+
+/** Plan the import of `changes` (read-only). */
+export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[]): Plan {
+  const tables = exchangeTables();
+  const kindOf = kindResolver(ctx, offices);
+  const inPackage = new Set(changes.map((c) => c.id));
+  const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
+  const pendingProposal = ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ? AND field = ? AND stamp = ?');
+  const counts = { records: changes.length, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0 };
+  const items: PreviewItem[] = [];
+  const ops: Op[] = [];
+  let maxStampSeen = '';
+  const note = (i: PreviewItem) => {
+    counts[i.outcome]++;
+    if (items.length < PREVIEW_CAP) items.push(i);
+  };
+  const kindOrFail = (officeId: string): OfficeKind | 'seed' => {
+    if (officeId === SEED_OFFICE) return 'seed';
+    const k = kindOf(officeId);
+    if (!k) throw fail('package_office', '交换包中的修改来自未知单位，且交换包未说明其单位类型。');
+    return k;
+  };
+
+  for (const c of changes) {
+    const t = checkShape(tables.get(c.table), c);
+    for (const s of Object.values(c.clocks).flat()) if (s > maxStampSeen) maxStampSeen = s;
+    // References: to a record here or in the same package (a creation's initial values too).
+    for (const f of [...t.fields, ...t.initial]) {
+      const v = Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key];
+      if (f.references && typeof v === 'string' && !inPackage.has(v)) {
+        const hit = ctx.ledger.prepare(`SELECT 1 FROM "${f.references}" WHERE id = ?`).get(v);
+        if (!hit) throw fail('package_reference', `交换包中的${t.name}记录引用了不存在的记录（${f.key}）。`);
+      }
+    }
+    const local = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined;
+    const hint: RowHint = c.row;
+    if (!local) {
+      const originKind = kindOrFail(c.origin);
+      if (originKind !== 'seed' && !mayCreate(originKind, t.name, hint)) {
+        throw fail('package_ownership', `交换包中有${t.name}记录由无权新建此类记录的单位新建。`);
+      }
+      ops.push({ type: 'insert', t, change: c });
+      note({ outcome: 'new', table: t.name, id: c.id, field: null, from: null, to: null, byOffice: c.origin, at: c.createdAt });
+      continue;
+    }
+    const localClocks = readFieldClocks(local.field_clocks as string | null, local.hlc as string);
+    const localConflicts = new Map((conflictsOf.all(c.id) as { field: string; heads: string }[]).map((r) => [r.field, (JSON.parse(r.heads) as FieldHead[]).map(asVersion)]));
+    const set: Record<string, unknown> = {};
+    const before: Record<string, unknown> = {};
+    const clocks: Record<string, Clock> = { ...localClocks };
+    const conflicts: Record<string, Version[] | null> = {};
+    let touched = false;
+    const fieldKeys: { key: string; localValue: unknown; incoming: unknown; cols: string[] }[] = [
+      ...t.fields.map((f) => ({ key: f.key, localValue: local[f.name] ?? null, incoming: c.row[f.key], cols: [f.key] })),
+      {
+        key: TOMBSTONE, cols: ['deletedAt', 'deletedBy', 'deletedReason'], incoming: c.deleted,
+        localValue: local.deleted_at ? { at: local.deleted_at, by: local.deleted_by ?? null, reason: local.deleted_reason ?? null } : null,
+      },
+    ];
+    for (const fk of fieldKeys) {
+      const start: Version[] = localConflicts.get(fk.key) ?? [{ value: fk.localValue, clock: clockOf(localClocks, fk.key === TOMBSTONE ? 'deletedAt' : fk.key), stamp: '' }];
+      for (const v of start) if (!v.stamp) v.stamp = maxStamp(v.clock);
+      let heads: readonly Version[] = start;
+      const incoming = c.heads?.[fk.key]?.map(asVersion) ?? [{ value: fk.incoming, clock: clockOf(c.clocks, fk.key === TOMBSTONE ? 'deletedAt' : fk.key), stamp: '' }];
+      for (const inV of incoming) {
+        if (!inV.stamp) inV.stamp = maxStamp(inV.clock);
+        if (heads.some((h) => dominatedBy(inV.clock, h.clock))) continue;
+        const author = officeOfStamp(inV.stamp);
+        const kind = kindOrFail(author);
+        const allowed = kind === 'seed' || (fk.key === TOMBSTONE ? mayDelete(kind, t.name, hint) : mayWrite(kind, t.name, fk.key, hint));
+        if (!allowed) {
+          if (!pendingProposal.get(c.id, fk.key, inV.stamp)) {
+            ops.push({ type: 'proposal', t, id: c.id, field: fk.key, version: inV });
+            note({ outcome: 'proposal', table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: inV.value, byOffice: author, at: wallIso(inV.stamp) });
+          }
+          continue;
+        }
+        heads = receive(heads, inV);
+      }
+      if (heads === start) continue;
+      const top = shown(heads)!;
+      touched = true;
+      clocks[fk.key] = top.clock;
+      conflicts[fk.key] = heads.length > 1 ? [...heads] : null;
+      const outcome: Outcome = heads.length > 1 ? 'conflict'
+        : fk.key === TOMBSTONE ? (top.value ? 'deleted' : 'restored') : 'changed';
+      if (JSON.stringify(top.value) !== JSON.stringify(fk.localValue)) {
+        if (fk.key === TOMBSTONE) {
+          const d = top.value as RecordChange['deleted'];
+          Object.assign(set, { deletedAt: d?.at ?? null, deletedBy: d?.by ?? null, deletedReason: d?.reason ?? null });
+          before.deleted = fk.localValue;
+        } else {
+          set[fk.key] = top.value;
+          before[fk.key] = fk.localValue;
+        }
+      }
+      note({ outcome, table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: top.value, byOffice: officeOfStamp(top.stamp), at: wallIso(top.stamp) });
+    }
+    if (touched) {
+      if (!Object.hasOwn(clocks, BASE)) clocks[BASE] = [local.hlc as string];
+      ops.push({ type: 'update', t, id: c.id, set, clocks, conflicts, before });
+    } else {
+      counts.unchanged++;
+    }
+  }
+  return { preview: { counts, items, deletions: counts.deleted }, ops, maxStampSeen };
+}
+
+/** Plan and write in one transaction; returns the preview of what was applied. */
+export function applyChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], o: { packageId?: string } = {}): ImportPreview {
+  return inTransaction(ctx, () => {
+    const plan = planChanges(ctx, changes, offices);
+    // Later local writes must carry stamps above everything received (HLC receive rule).
+    if (plan.maxStampSeen) {
+      const st = ctx.ledger.state;
+      st.hlc = receiveHlc(st.hlc, decodeHlc(plan.maxStampSeen), ctx.clock.now());
+    }
+    ctx.ledger.sqlite.pragma('defer_foreign_keys = ON');
+    const problems = new Set<string>();
+    for (const op of plan.ops) {
+      if (op.type === 'insert') insertReceived(ctx, op.t, op.change, o.packageId);
+      else if (op.type === 'update') updateReceived(ctx, op, o.packageId);
+      else addProposal(ctx, op, o.packageId);
+      const id = op.type === 'insert' ? op.change.id : op.id;
+      if (op.t.name === 'problems') problems.add(id);
+      if (op.t.name === 'tasks') {
+        const p = ctx.ledger.prepare('SELECT problem_id AS p FROM tasks WHERE id = ?').get(id) as { p: string } | undefined;
+        if (p) problems.add(p.p);
+      }
+    }
+    // Derived columns are the receiver's own work (never exchanged).
+    for (const p of problems) refreshProblemRollup(ctx, p);
+    return plan.preview;
+  });
+}
+
+function insertReceived(ctx: ServiceContext, t: ExchangeTable, c: RecordChange, packageId: string | undefined): void {
+  const s = newStamp(ctx);
+  const init = t.initial.filter((f) => c.initial && Object.hasOwn(c.initial, f.key));
+  const cols = ['id', 'origin_office_id', 'created_at', 'updated_at', 'version', 'hlc', 'field_clocks', 'deleted_at', 'deleted_by', 'deleted_reason', ...t.fields.map((f) => f.name), ...init.map((f) => f.name)];
+  const clocks = c.clocks;
+  const hlc = maxStamp(Object.values(clocks).flat());
+  const values = [
+    c.id, c.origin, c.createdAt, s.at, s.version, hlc, JSON.stringify(clocks),
+    c.deleted?.at ?? null, c.deleted?.by ?? null, c.deleted?.reason ?? null, ...t.fields.map((f) => c.row[f.key]), ...init.map((f) => c.initial[f.key]),
+  ];
+  ctx.ledger.prepare(`INSERT INTO "${t.name}" (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+  if (c.heads) for (const [field, heads] of Object.entries(c.heads)) writeConflict(ctx, t.name, c.id, field, heads.map(asVersion), s.at);
+  appendAudit(ctx, {
+    action: 'received', entity: t.name, entityId: c.id, before: null, after: { ...c.row, ...(packageId ? { package: packageId } : {}) },
+    rowHash: storedHash(ctx, t.table, c.id),
+  }, s);
+}
+
+function updateReceived(ctx: ServiceContext, op: Extract<Op, { type: 'update' }>, packageId: string | undefined): void {
+  const s = newStamp(ctx);
+  const t = op.t;
+  const colOf = (k: string) => (k === 'deletedAt' ? 'deleted_at' : k === 'deletedBy' ? 'deleted_by' : k === 'deletedReason' ? 'deleted_reason' : t.byKey.get(k)!.name);
+  const keys = Object.keys(op.set);
+  const sql = `UPDATE "${t.name}" SET ${[...keys.map((k) => `"${colOf(k)}" = ?`), '"updated_at" = ?', '"version" = ?', '"hlc" = ?', '"field_clocks" = ?'].join(', ')} WHERE id = ?`;
+  ctx.ledger.prepare(sql).run(...keys.map((k) => op.set[k]), s.at, s.version, s.hlc, JSON.stringify(op.clocks), op.id);
+  for (const [field, heads] of Object.entries(op.conflicts)) {
+    if (heads) writeConflict(ctx, t.name, op.id, field, heads, s.at);
+    else ctx.ledger.prepare('DELETE FROM field_conflicts WHERE entity_id = ? AND field = ?').run(op.id, field);
+  }
+  appendAudit(ctx, {
+    action: 'received', entity: t.name, entityId: op.id, before: op.before, after: { ...op.set, ...(packageId ? { package: packageId } : {}) },
+    rowHash: storedHash(ctx, t.table, op.id),
+  }, s);
+}
+
+function writeConflict(ctx: ServiceContext, entity: string, id: string, field: string, heads: readonly Version[], at: string): void {
+  const json = JSON.stringify(heads.map((h) => ({ v: h.value, c: h.clock })));
+  ctx.ledger.prepare(`INSERT INTO field_conflicts (entity_id, field, entity, heads, since) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (entity_id, field) DO UPDATE SET heads = excluded.heads`).run(id, field, entity, json, at);
+}
+
+function addProposal(ctx: ServiceContext, op: Extract<Op, { type: 'proposal' }>, packageId: string | undefined): void {
+  ctx.ledger.prepare(`INSERT OR IGNORE INTO proposals (id, entity, entity_id, field, value, clock, stamp, author_office_id, author_name, package_id, received_at, status)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 'pending')`).run(
+    ctx.ids.next(), op.t.name, op.id, op.field, JSON.stringify(op.version.value), JSON.stringify(op.version.clock), op.version.stamp,
+    officeOfStamp(op.version.stamp), packageId ?? null, new Date(ctx.clock.now()).toISOString(),
+  );
+}
+

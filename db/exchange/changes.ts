@@ -1,0 +1,128 @@
+/**
+ * What travels (EXCHANGE.md 2): per record, its exchanged fields with each field's clock, the
+ * tombstone as one field, the other heads of any field in conflict (so a conflict reaches every
+ * replica, not only its shown value) and the offices whose stamps appear (their kinds decide
+ * ownership at the receiver). A record is sent whole-field-wise; the receiver's merge skips every
+ * field version it already holds or has superseded, so sending a field again is harmless.
+ *
+ * Not yet carried: evidence records and their files (the package container streams files by
+ * SHA-256; wiring them in comes with the package writer), derived fields (never: the receiver
+ * recomputes them).
+ */
+import type { ServiceContext } from '../core/context.js';
+import type { OfficeKind } from '../domain/enums.js';
+import { decodeHlc } from '../core/hlc.js';
+import type { Clock } from './clocks.js';
+import { readFieldClocks } from './field-clocks.js';
+import { mayReceive } from './ownership.js';
+import { SEED_OFFICE } from '../services/reference-data.js';
+import { exchangeTables, type ExchangeTable } from './tables.js';
+
+export interface FieldHead {
+  v: unknown;
+  c: Clock;
+}
+
+export interface RecordChange {
+  table: string;
+  id: string;
+  origin: string;
+  createdAt: string;
+  /** Exchanged fields by TS key, as SQLite stores them (booleans 0/1). */
+  row: Record<string, unknown>;
+  /** The derived columns' values: used only if the receiver creates the record (its initial state). */
+  initial: Record<string, unknown>;
+  /** The tombstone (`deleted` field): null when live. */
+  deleted: { at: string; by: string | null; reason: string | null } | null;
+  /** `_` and one entry per field that changed since creation (db/exchange/field-clocks.ts). */
+  clocks: Record<string, Clock>;
+  /** Fields in conflict: every head, the shown one included. */
+  heads?: Record<string, FieldHead[]>;
+}
+
+export interface OfficeRef {
+  id: string;
+  name: string;
+  kind: OfficeKind;
+}
+
+/** Tables in the order a receiver can insert them (referenced before referring). */
+const ORDER = [
+  'clock_rule_sets', 'problem_categories', 'rounds', 'teams', 'units', 'unit_leaders', 'handovers', 'inspections', 'feedbacks',
+  'problems', 'tasks', 'task_stages', 'extension_requests', 'progress_entries', 'closeouts',
+  'clues', 'clue_dispositions', 'suggestions', 'petitions', 'supervision_activities', 'activity_problems',
+  'supervision_programmes', 'programme_stages', 'programme_measures', 'reports', 'evaluations', 'escalation_notices',
+  'accountability', 'accountability_links',
+];
+
+/** Exchanged tables in insertion order (any not listed above last, so a new table still travels). */
+export function tablesInOrder(): ExchangeTable[] {
+  const all = exchangeTables();
+  const named = ORDER.filter((n) => all.has(n)).map((n) => all.get(n)!);
+  return [...named, ...[...all.values()].filter((t) => !ORDER.includes(t.name) && t.name !== 'evidence')];
+}
+
+export interface CollectOptions {
+  /** Records whose ledger version is above this (0: everything). */
+  sinceVersion: number;
+  recipientKind: OfficeKind;
+  includeClues: boolean;
+}
+
+/**
+ * Every record to send, table by table in insertion order, and the offices its stamps name. A
+ * package is closed under references: a record whose parent (a task's problem, a problem's
+ * inspection…) did not change since `sinceVersion` still brings the parent along, so a package
+ * applies even when an earlier one was lost (the receiver skips what it already holds).
+ */
+export function collectChanges(ctx: ServiceContext, o: CollectOptions): { changes: RecordChange[]; officeIds: Set<string>; untilVersion: number } {
+  const changes: RecordChange[] = [];
+  const officeIds = new Set<string>();
+  const taken = new Set<string>();
+  const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
+  const tables = tablesInOrder();
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const add = (t: ExchangeTable, raw: Record<string, unknown>): RecordChange | null => {
+    if (taken.has(raw.id as string)) return null;
+    // Seeded reference data never changed since: every ledger has it already, identically.
+    if (raw.origin_office_id === SEED_OFFICE && raw.field_clocks === null) return null;
+    const row: Record<string, unknown> = {};
+    for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
+    if (!mayReceive(o.recipientKind, t.name, { includeClues: o.includeClues, row })) return null;
+    const initial: Record<string, unknown> = {};
+    for (const f of t.initial) initial[f.key] = raw[f.name] ?? null;
+    const clocks = readFieldClocks(raw.field_clocks as string | null, raw.hlc as string);
+    for (const c of Object.values(clocks)) for (const s of c) officeIds.add(decodeHlc(s).officeId);
+    const change: RecordChange = {
+      table: t.name, id: raw.id as string, origin: raw.origin_office_id as string, createdAt: raw.created_at as string, row, initial,
+      deleted: raw.deleted_at ? { at: raw.deleted_at as string, by: (raw.deleted_by as string | null) ?? null, reason: (raw.deleted_reason as string | null) ?? null } : null,
+      clocks: { ...clocks },
+    };
+    officeIds.add(change.origin);
+    for (const c of conflictsOf.all(change.id) as { field: string; heads: string }[]) {
+      change.heads ??= {};
+      change.heads[c.field] = JSON.parse(c.heads) as FieldHead[];
+    }
+    taken.add(change.id);
+    changes.push(change);
+    return change;
+  };
+  for (const t of tables) {
+    const rows = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? ORDER BY version`).all(o.sinceVersion) as Record<string, unknown>[];
+    for (const raw of rows) add(t, raw);
+  }
+  // The closure under references (parents last; the receiver defers its reference checks to the commit).
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    const t = byName.get(c.table)!;
+    for (const f of [...t.fields, ...t.initial]) {
+      const ref = f.references ? byName.get(f.references) : undefined;
+      const id = (c.row[f.key] ?? c.initial[f.key]) as unknown;
+      if (!ref || typeof id !== 'string' || taken.has(id)) continue;
+      const raw = ctx.ledger.prepare(`SELECT * FROM "${ref.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+      if (raw) add(ref, raw);
+    }
+  }
+  return { changes, officeIds, untilVersion: ctx.ledger.state.version };
+}
+
