@@ -32,6 +32,7 @@ import * as progress from '../services/progress.js';
 import * as reports from '../services/reports.js';
 import * as rights from '../services/rights.js';
 import * as partners from '../services/partners.js';
+import * as conflicts from '../services/conflicts.js';
 import { archiveCalls } from '../archive/index.js';
 import * as rounds from '../services/rounds.js';
 import * as settings from '../services/settings.js';
@@ -106,6 +107,11 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'partners:previewCard': partners.previewCard,
     'partners:add': partners.addPartner,
     'partners:confirm': partners.confirmPartner,
+    'conflicts:list': conflicts.listConflicts,
+    'conflicts:resolve': conflicts.resolveConflict,
+    'proposals:list': conflicts.listProposals,
+    'proposals:accept': conflicts.acceptProposal,
+    'proposals:reject': conflicts.rejectProposal,
 
     // 设置：类别、时限规则、节假日
     'categories:list': categories.listCategories,

@@ -285,7 +285,8 @@ export function updateRow<T extends SyncTable>(
   table: T,
   current: Row<T>,
   patch: Partial<Row<T>>,
-  opts: { action?: string } = {},
+  /** `touch`: fields written (and stamped) even when the value is unchanged: resolving a conflict in favour of the shown value. */
+  opts: { action?: string; touch?: readonly string[] } = {},
 ): Row<T> {
   const info = tableInfo(table);
   const cur = current as Record<string, unknown>;
@@ -294,7 +295,7 @@ export function updateRow<T extends SyncTable>(
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === undefined || SYNC_SET.has(k)) continue;
     if (!info.byKey.has(k)) throw new Error(`unknown column ${info.name}.${k}`);
-    if (cur[k] === v) continue;
+    if (cur[k] === v && !opts.touch?.includes(k)) continue;
     before[k] = cur[k] ?? null;
     after[k] = v;
   }

@@ -58,7 +58,7 @@ const wallIso = (s: string) => new Date(decodeHlc(s).wall).toISOString();
 type Op =
   | { type: 'insert'; t: ExchangeTable; change: RecordChange }
   | { type: 'update'; t: ExchangeTable; id: string; set: Record<string, unknown>; clocks: FieldClocks; conflicts: Record<string, Version[] | null>; before: Record<string, unknown> }
-  | { type: 'proposal'; t: ExchangeTable; id: string; field: string; version: Version };
+  | { type: 'proposal'; t: ExchangeTable; id: string; field: string; version: Version; authorName: string | null };
 
 interface Plan {
   preview: ImportPreview;
@@ -159,7 +159,7 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
         const allowed = kind === 'seed' || (fk.key === TOMBSTONE ? mayDelete(kind, t.name, hint) : mayWrite(kind, t.name, fk.key, hint));
         if (!allowed) {
           if (!pendingProposal.get(c.id, fk.key, inV.stamp)) {
-            ops.push({ type: 'proposal', t, id: c.id, field: fk.key, version: inV });
+            ops.push({ type: 'proposal', t, id: c.id, field: fk.key, version: inV, authorName: offices.find((x) => x.id === author)?.name ?? null });
             note({ outcome: 'proposal', table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: inV.value, byOffice: author, at: wallIso(inV.stamp) });
           }
           continue;
@@ -266,9 +266,9 @@ function writeConflict(ctx: ServiceContext, entity: string, id: string, field: s
 
 function addProposal(ctx: ServiceContext, op: Extract<Op, { type: 'proposal' }>, packageId: string | undefined): void {
   ctx.ledger.prepare(`INSERT OR IGNORE INTO proposals (id, entity, entity_id, field, value, clock, stamp, author_office_id, author_name, package_id, received_at, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 'pending')`).run(
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`).run(
     ctx.ids.next(), op.t.name, op.id, op.field, JSON.stringify(op.version.value), JSON.stringify(op.version.clock), op.version.stamp,
-    officeOfStamp(op.version.stamp), packageId ?? null, new Date(ctx.clock.now()).toISOString(),
+    officeOfStamp(op.version.stamp), op.authorName, packageId ?? null, new Date(ctx.clock.now()).toISOString(),
   );
 }
 

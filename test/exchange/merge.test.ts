@@ -16,6 +16,7 @@ import { problems, tasks, units } from '../../db/schema/index.js';
 import { login, setupLedger } from '../../db/services/office.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { expectError } from '../helpers/expect.js';
+import { acceptProposal, listConflicts, listProposals, rejectProposal, resolveConflict } from '../../db/services/conflicts.js';
 
 const PASSWORD = 'jiaohuan-mima-2024';
 const open: Ledger[] = [];
@@ -210,6 +211,43 @@ describe('exchange between three offices', () => {
       expect(getRow(o.ctx, units, base.unit.id)!.overhaulNote).toBe('已核实：整顿中');
       expect(o.ledger.sqlite.prepare('SELECT count(*) AS n FROM field_conflicts').get()).toEqual({ n: 0 });
     }
+  });
+
+  it('解决冲突 with the shown value still travels and ends the conflict everywhere; 采纳 and 不采纳 close proposals', () => {
+    const w = world();
+    const { insp, org, unit, refs, base } = w;
+    inTransaction(insp.ctx, () => updateRow(insp.ctx, units, getRow(insp.ctx, units, base.unit.id)!, { overhaulNote: '甲' }));
+    org.clock.advance(1000);
+    inTransaction(org.ctx, () => updateRow(org.ctx, units, getRow(org.ctx, units, base.unit.id)!, { overhaulNote: '乙' }));
+    send(insp, org, refs);
+    send(org, insp, refs);
+    send(org, unit, refs);
+    send(insp, unit, refs);
+    const [c] = listConflicts(insp.ctx);
+    expect(c).toMatchObject({ entity: 'units', entityId: base.unit.id, field: 'overhaulNote' });
+    const shownAt = c!.heads.findIndex((h) => h.shown);
+    expect(c!.heads[shownAt]!.value).toBe('乙');
+    resolveConflict(insp.ctx, { entityId: base.unit.id, field: 'overhaulNote', head: shownAt });
+    expect(listConflicts(insp.ctx)).toEqual([]);
+    send(insp, unit, refs);
+    send(insp, org, refs);
+    for (const o of [org, unit]) {
+      expect(listConflicts(o.ctx)).toEqual([]);
+      expect(getRow(o.ctx, units, base.unit.id)!.overhaulNote).toBe('乙');
+    }
+    // A proposal: the inspected unit's measures changed by the inspection office.
+    const t = inTransaction(unit.ctx, () => {
+      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id });
+      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id });
+    });
+    send(unit, insp, refs);
+    inTransaction(insp.ctx, () => updateRow(insp.ctx, tasks, getRow(insp.ctx, tasks, t.id)!, { measures: '建议：细化时间表。' }));
+    send(insp, unit, refs);
+    const [p] = listProposals(unit.ctx);
+    expect(p).toMatchObject({ entity: 'tasks', field: 'measures', current: t.measures, proposed: '建议：细化时间表。', status: 'pending', officeName: '某省委巡视办' });
+    acceptProposal(unit.ctx, { id: p!.id });
+    expect(getRow(unit.ctx, tasks, t.id)!.measures).toBe('建议：细化时间表。');
+    expect(() => rejectProposal(unit.ctx, { id: p!.id, note: '重复处理' })).toThrow(/已经处理/);
   });
 
   it('a change from an office that does not own the field is kept as a proposal, never applied', () => {
