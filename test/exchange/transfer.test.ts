@@ -1,0 +1,146 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../db/core/clock.js';
+import type { ActingUser, ServiceContext } from '../../db/core/context.js';
+import { inTransaction } from '../../db/core/context.js';
+import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
+import { openLedger, type Ledger } from '../../db/core/open.js';
+import { getRow, updateRow } from '../../db/core/write.js';
+import { verifyLedger } from '../../db/core/verify.js';
+import type { OfficeKind } from '../../db/domain/enums.js';
+import { confirmedVersion, deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt } from '../../db/exchange/transfer.js';
+import { rounds } from '../../db/schema/index.js';
+import { login, setupLedger } from '../../db/services/office.js';
+import { addPartner, exportCard } from '../../db/services/partners.js';
+import { fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
+
+const PASSWORD = 'jiaohuan-mima-2024';
+const cleanup: (() => void)[] = [];
+afterEach(() => cleanup.splice(0).forEach((f) => f()));
+
+interface Office { ledger: Ledger; clock: ReturnType<typeof fixedClock>; ctx: ServiceContext; id: string }
+
+function office(name: string, kind: OfficeKind, seed: number): Office {
+  const clock = fixedClock('2024-09-01');
+  const ledger = openLedger(':memory:');
+  cleanup.push(() => ledger.close());
+  const ids = uuidv7Source(() => clock.now(), seededRandom(seed));
+  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
+  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
+  return { ledger, clock, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })), id: officeId };
+}
+
+function dir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'xz-pkg-'));
+  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** Two offices that confirmed each other's cards. */
+function pair() {
+  const insp = office('某省委巡视办', 'inspection_office', 21);
+  const unit = office('某某集团有限公司巡视整改工作领导小组办公室', 'inspected_unit', 22);
+  const ci = exportCard(insp.ctx);
+  const cu = exportCard(unit.ctx);
+  addPartner(unit.ctx, { card: ci.text, fingerprint: ci.fingerprint });
+  addPartner(insp.ctx, { card: cu.text, fingerprint: cu.fingerprint });
+  const base = inTransaction(insp.ctx, () => {
+    const round = fxRound(insp.ctx);
+    const u = fxUnit(insp.ctx);
+    fxInspection(insp.ctx, { roundId: round.id, unitId: u.id });
+    return { round, unit: u };
+  });
+  return { insp, unit, base };
+}
+
+const fingerprintOf = (o: Office) => o.ledger.sqlite.serialize().toString('base64');
+
+describe('packages between two ledgers', () => {
+  it('exports, previews, imports in one transaction; a second import changes nothing; the ledger still verifies', async () => {
+    const { insp, unit, base } = pair();
+    const out = dir();
+    const x = await exportPackage(insp.ctx, { partnerId: unit.id, dir: out });
+    expect(x.fileName).toMatch(/^某省委巡视办-交换包-2024-09-01-1\.xzpkg$/);
+    expect(x.records).toBeGreaterThanOrEqual(4);
+    const before = fingerprintOf(unit);
+    const p = await previewPackage(unit.ctx, x.path);
+    expect(p.alreadyApplied).toBe(false);
+    expect(p.preview.counts.new).toBe(x.records);
+    expect(fingerprintOf(unit)).toBe(before); // the preview wrote nothing
+    const r = await importPackage(unit.ctx, x.path);
+    expect(r.preview.counts.new).toBe(x.records);
+    expect(getRow(unit.ctx, rounds, base.round.id)!.name).toBe(base.round.name);
+    const v = unit.ledger.state.version;
+    const again = await importPackage(unit.ctx, x.path);
+    expect(again.alreadyApplied).toBe(true);
+    expect(unit.ledger.state.version).toBe(v);
+    expect(verifyLedger(unit.ledger).severity).toBe('ok');
+    expect(unit.ledger.sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'package_imported'").get()).toEqual({ n: 1 });
+
+    // A later change travels in the next package; a package received out of order names the gap.
+    inTransaction(insp.ctx, () => updateRow(insp.ctx, rounds, getRow(insp.ctx, rounds, base.round.id)!, { name: '某省委2024年第二轮巡视' }));
+    const x2 = await exportPackage(insp.ctx, { partnerId: unit.id, dir: out });
+    const x3 = await exportPackage(insp.ctx, { partnerId: unit.id, dir: out });
+    const r3 = await importPackage(unit.ctx, x3.path);
+    expect(r3.missing).toEqual([2]);
+    expect(getRow(unit.ctx, rounds, base.round.id)!.name).toBe('某省委2024年第二轮巡视');
+    // The older package arriving after the newer one neither reverts nor fails.
+    const r2 = await importPackage(unit.ctx, x2.path);
+    expect(r2.preview.counts.changed).toBe(0);
+    expect(getRow(unit.ctx, rounds, base.round.id)!.name).toBe('某省委2024年第二轮巡视');
+  });
+
+  it('refuses a flipped byte, a package for another office and one from an unconfirmed sender, changing nothing', async () => {
+    const { insp, unit } = pair();
+    const out = dir();
+    const x = await exportPackage(insp.ctx, { partnerId: unit.id, dir: out });
+    const before = fingerprintOf(unit);
+    const bytes = readFileSync(x.path);
+    for (const at of [10, 200, Math.floor(bytes.length / 2), bytes.length - 5]) {
+      const bad = Buffer.from(bytes);
+      bad[at]! ^= 0x04;
+      const f = join(out, `bad-${at}.xzpkg`);
+      writeFileSync(f, bad);
+      await expect(importPackage(unit.ctx, f)).rejects.toMatchObject({ name: expect.any(String) });
+      expect(fingerprintOf(unit)).toBe(before);
+    }
+    writeFileSync(join(out, 'cut.xzpkg'), bytes.subarray(0, bytes.length - 100));
+    await expect(importPackage(unit.ctx, join(out, 'cut.xzpkg'))).rejects.toMatchObject({ reason: expect.stringMatching(/package_|age_/) });
+    // The inspection office imports its own package: not for it.
+    await expect(importPackage(insp.ctx, x.path)).rejects.toMatchObject({ reason: 'package_not_for_us' });
+    // A third office that the unit never confirmed.
+    const stranger = office('某市委巡察办', 'inspection_office', 23);
+    const cs = exportCard(stranger.ctx);
+    addPartner(stranger.ctx, { card: exportCard(unit.ctx).text, fingerprint: exportCard(unit.ctx).fingerprint });
+    addPartner(unit.ctx, { card: cs.text }); // added, not confirmed
+    const before2 = fingerprintOf(unit);
+    const y = await exportPackage(stranger.ctx, { partnerId: unit.id, dir: out });
+    await expect(importPackage(unit.ctx, y.path)).rejects.toMatchObject({ reason: 'package_unknown_sender' });
+    expect(fingerprintOf(unit)).toBe(before2);
+  });
+
+  it('a receipt moves the sender’s confirmed point exactly; the next package carries only what changed since', async () => {
+    const { insp, unit, base } = pair();
+    const out = dir();
+    const x1 = await exportPackage(insp.ctx, { partnerId: unit.id, dir: out });
+    await importPackage(unit.ctx, x1.path);
+    const rc = await writeReceipt(unit.ctx, { packageId: x1.packageId, dir: out });
+    expect(rc.fileName).toMatch(/回执/);
+    await expect(importPackage(insp.ctx, rc.path)).rejects.toMatchObject({ reason: 'package_kind' });
+    expect(confirmedVersion(insp.ctx, unit.id)).toBe(0);
+    expect(await importReceipt(insp.ctx, rc.path)).toEqual({ refersTo: x1.packageId, alreadyConfirmed: false });
+    expect(confirmedVersion(insp.ctx, unit.id)).toBe(x1.untilVersion);
+    expect(await importReceipt(insp.ctx, rc.path)).toEqual({ refersTo: x1.packageId, alreadyConfirmed: true });
+    // Only the renamed round (with nothing else) travels next.
+    inTransaction(insp.ctx, () => updateRow(insp.ctx, rounds, getRow(insp.ctx, rounds, base.round.id)!, { name: '某省委2024年第三轮巡视' }));
+    const x2 = await exportPackage(insp.ctx, { partnerId: unit.id, dir: out });
+    expect(x2.fromVersion).toBe(x1.untilVersion);
+    expect(x2.records).toBe(1);
+    const h = deliveryHistory(insp.ctx);
+    expect(h).toEqual([expect.objectContaining({ officeId: unit.id, sent: 2, confirmed: 1, received: 0, missing: [] })]);
+    // A receipt is for the sender only.
+    await expect(importReceipt(unit.ctx, rc.path)).rejects.toMatchObject({ reason: 'package_not_for_us' });
+  });
+});
