@@ -70,6 +70,7 @@ export async function dispatch(
     // (They may be async: backup and restore run in a worker thread.)
     if (isOutside(handler)) return { ok: true, value: await handler(null as never, arg) };
     const ctx = makeCtx();
+    if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
     let value: unknown;
     try {
       value = inTransaction(ctx, () => handler(ctx, arg));

@@ -20,6 +20,12 @@ export interface LedgerState {
   lastAuditHash: string;
   /** This ledger's own office (null until first-run set-up). */
   officeId: string | null;
+  /**
+   * Set (to a zh-CN sentence) while long work holds a transaction open across awaits (an exchange
+   * import streaming its files into the ledger): every other call is refused with it (LOCKED busy)
+   * instead of running inside that transaction.
+   */
+  busy?: string | null;
 }
 
 export interface Ledger {

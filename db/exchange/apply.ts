@@ -20,7 +20,7 @@ import { refreshProblemRollup } from '../services/problems.js';
 import { SEED_OFFICE } from '../services/reference-data.js';
 import { dominatedBy, receive, shown, type Clock, type Version } from './clocks.js';
 import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './field-clocks.js';
-import type { FieldHead, OfficeRef, RecordChange } from './changes.js';
+import { EVIDENCE_PARENT, type FieldHead, type OfficeRef, type RecordChange } from './changes.js';
 import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
 import { exchangeTables, validValue, type ExchangeTable } from './tables.js';
 
@@ -88,11 +88,13 @@ function checkShape(t: ExchangeTable | undefined, c: RecordChange): ExchangeTabl
   return t;
 }
 
-/** Plan the import of `changes` (read-only). */
-export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[]): Plan {
+/** Plan the import of `changes` (read-only). `blobs`: the SHA-256 of the files the package carries. */
+export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], blobs: ReadonlySet<string> = new Set()): Plan {
   const tables = exchangeTables();
   const kindOf = kindResolver(ctx, offices);
   const inPackage = new Set(changes.map((c) => c.id));
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  const hasBlob = ctx.ledger.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
   const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
   const pendingProposal = ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ? AND field = ? AND stamp = ?');
   const counts = { records: changes.length, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0 };
@@ -116,13 +118,16 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     // References: to a record here or in the same package (a creation's initial values too).
     for (const f of [...t.fields, ...t.initial]) {
       const v = Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key];
-      if (f.references && typeof v === 'string' && !inPackage.has(v)) {
+      if (f.references === 'evidence_blobs') {
+        // EXCHANGE.md 9: a cited file is here already or in the package (whose bytes the container checked).
+        if (typeof v === 'string' && !blobs.has(v) && !hasBlob.get(v)) throw fail('package_reference', '交换包中的佐证材料缺少其文件。');
+      } else if (f.references && typeof v === 'string' && !inPackage.has(v)) {
         const hit = ctx.ledger.prepare(`SELECT 1 FROM "${f.references}" WHERE id = ?`).get(v);
         if (!hit) throw fail('package_reference', `交换包中的${t.name}记录引用了不存在的记录（${f.key}）。`);
       }
     }
     const local = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined;
-    const hint: RowHint = c.row;
+    const hint: RowHint = t.name === 'evidence' ? { ...c.row, parent: evidenceParent(ctx, c, byId) } : c.row;
     if (!local) {
       const originKind = kindOrFail(c.origin);
       if (originKind !== 'seed' && !mayCreate(originKind, t.name, hint)) {
@@ -195,10 +200,24 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
   return { preview: { counts, items, deletions: counts.deleted }, ops, maxStampSeen };
 }
 
+/** The record an evidence change cites, as an ownership hint: from the package, or this ledger. */
+function evidenceParent(ctx: ServiceContext, c: RecordChange, byId: ReadonlyMap<string, RecordChange>): RowHint {
+  const table = EVIDENCE_PARENT[c.row.ownerType as string];
+  const id = c.row.ownerId as string;
+  const inPkg = byId.get(id);
+  if (inPkg && inPkg.table === table) return inPkg.row;
+  const t = table ? exchangeTables().get(table) : undefined;
+  const raw = t ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined : undefined;
+  if (!t || !raw) throw fail('package_reference', '交换包中的佐证材料所属的记录不存在。');
+  const row: Record<string, unknown> = {};
+  for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
+  return row;
+}
+
 /** Plan and write in one transaction; returns the preview of what was applied. */
-export function applyChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], o: { packageId?: string } = {}): ImportPreview {
+export function applyChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], o: { packageId?: string; blobs?: ReadonlySet<string> } = {}): ImportPreview {
   return inTransaction(ctx, () => {
-    const plan = planChanges(ctx, changes, offices);
+    const plan = planChanges(ctx, changes, offices, o.blobs);
     // Later local writes must carry stamps above everything received (HLC receive rule).
     if (plan.maxStampSeen) {
       const st = ctx.ledger.state;

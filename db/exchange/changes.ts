@@ -52,14 +52,33 @@ const ORDER = [
   'problems', 'tasks', 'task_stages', 'extension_requests', 'progress_entries', 'closeouts',
   'clues', 'clue_dispositions', 'suggestions', 'petitions', 'supervision_activities', 'activity_problems',
   'supervision_programmes', 'programme_stages', 'programme_measures', 'reports', 'evaluations', 'escalation_notices',
-  'accountability', 'accountability_links',
+  'accountability', 'accountability_links', 'evidence',
 ];
+
+/** The table an evidence record cites, by its owner type (db/domain/enums.ts EVIDENCE_OWNERS). */
+export const EVIDENCE_PARENT: Readonly<Record<string, string>> = {
+  task: 'tasks', progress: 'progress_entries', problem: 'problems', report: 'reports', activity: 'supervision_activities', clue: 'clues',
+};
 
 /** Exchanged tables in insertion order (any not listed above last, so a new table still travels). */
 export function tablesInOrder(): ExchangeTable[] {
   const all = exchangeTables();
   const named = ORDER.filter((n) => all.has(n)).map((n) => all.get(n)!);
-  return [...named, ...[...all.values()].filter((t) => !ORDER.includes(t.name) && t.name !== 'evidence')];
+  return [...named, ...[...all.values()].filter((t) => !ORDER.includes(t.name))];
+}
+
+/**
+ * What ownership decides a row by (TS keys): its own exchanged fields, and for evidence the record
+ * it cites (a report's kind, a clue) as `parent`.
+ */
+function hintOf(ctx: ServiceContext, t: ExchangeTable, raw: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
+  if (t.name !== 'evidence') return row;
+  const parent = exchangeTables().get(EVIDENCE_PARENT[raw.owner_type as string] ?? '');
+  const praw = parent ? ctx.ledger.prepare(`SELECT * FROM "${parent.name}" WHERE id = ?`).get(raw.owner_id) as Record<string, unknown> | undefined : undefined;
+  if (parent && praw) row.parent = hintOf(ctx, parent, praw);
+  return row;
 }
 
 export interface CollectOptions {
@@ -88,7 +107,7 @@ export function collectChanges(ctx: ServiceContext, o: CollectOptions): { change
     if (raw.origin_office_id === SEED_OFFICE && raw.field_clocks === null) return null;
     const row: Record<string, unknown> = {};
     for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
-    if (!mayReceive(o.recipientKind, t.name, { includeClues: o.includeClues, row })) return null;
+    if (!mayReceive(o.recipientKind, t.name, { includeClues: o.includeClues, row: hintOf(ctx, t, raw) })) return null;
     const initial: Record<string, unknown> = {};
     for (const f of t.initial) initial[f.key] = raw[f.name] ?? null;
     const clocks = readFieldClocks(raw.field_clocks as string | null, raw.hlc as string);
@@ -115,6 +134,11 @@ export function collectChanges(ctx: ServiceContext, o: CollectOptions): { change
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i]!;
     const t = byName.get(c.table)!;
+    if (t.name === 'evidence') {
+      const parent = byName.get(EVIDENCE_PARENT[c.row.ownerType as string] ?? '');
+      const raw = parent && !taken.has(c.row.ownerId as string) ? ctx.ledger.prepare(`SELECT * FROM "${parent.name}" WHERE id = ?`).get(c.row.ownerId) as Record<string, unknown> | undefined : undefined;
+      if (parent && raw) add(parent, raw);
+    }
     for (const f of [...t.fields, ...t.initial]) {
       const ref = f.references ? byName.get(f.references) : undefined;
       const id = (c.row[f.key] ?? c.initial[f.key]) as unknown;

@@ -29,7 +29,7 @@ import { ensureOwnKey, ownSecret, trustedKeysOf } from '../services/partners.js'
 import { applyChanges, planChanges, type ImportPreview } from './apply.js';
 import { collectChanges, type OfficeRef, type RecordChange } from './changes.js';
 import { mayReceive } from './ownership.js';
-import { readAll, readHeader, verifyPackage, writePackage, type PackageHeader } from './package/index.js';
+import { openPackage, readAll, readHeader, verifyPackage, writePackage, type Entry, type PackageHeader } from './package/index.js';
 import * as v from 'valibot';
 
 const now = (ctx: ServiceContext) => new Date(ctx.clock.now()).toISOString();
@@ -74,6 +74,22 @@ export function confirmedVersion(ctx: ServiceContext, partnerId: string): number
 
 function safeName(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 40) || 'office';
+}
+
+/** The offices, the records, then each cited file once (read from the ledger one at a time, as the writer asks). */
+function* packageEntries(ctx: ServiceContext, refs: OfficeRef[], changes: RecordChange[]): Generator<Entry> {
+  yield { type: 'json', value: { t: 'offices', offices: refs } };
+  for (const c of changes) yield { type: 'json', value: { t: 'record', ...c } };
+  const sent = new Set<string>();
+  const blob = ctx.ledger.prepare('SELECT size, data FROM evidence_blobs WHERE sha256 = ?');
+  for (const c of changes) {
+    const sha = c.table === 'evidence' ? c.row.sha256 as string : null;
+    if (!sha || sent.has(sha)) continue;
+    const b = blob.get(sha) as { size: number; data: Buffer } | undefined;
+    if (!b) continue;
+    sent.add(sha);
+    yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data };
+  }
 }
 
 export interface ExportResult {
@@ -126,7 +142,7 @@ export async function exportPackage(ctx: ServiceContext, o: { partnerId: string;
     scope: { mode: o.full ? 'full' : 'since', fromVersion, untilVersion, includesClues: includeClues },
     counts: { records: changes.length, tables: perTable },
   };
-  const entries = [{ type: 'json' as const, value: { t: 'offices', offices: refs } }, ...changes.map((c) => ({ type: 'json' as const, value: { t: 'record', ...c } }))];
+  const entries = packageEntries(ctx, refs, changes);
   const written = await writePackage({
     path: join(o.dir, fileName), header,
     sign: { publicKey: Buffer.from(own.signPublic, 'base64'), secretKey: ownSecret(own).signSecret },
@@ -153,6 +169,9 @@ interface Opened {
   sha256: string;
   changes: RecordChange[];
   offices: OfficeRef[];
+  /** SHA-256 of the files the package carries (checked). */
+  blobs: Set<string>;
+  identities: Buffer[];
   alreadyApplied: boolean;
   /** The sender's packages to us that are missing before this one (by sequence number). */
   missing: number[];
@@ -168,12 +187,17 @@ async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
   if (!forUs) throw refuse('FORBIDDEN', 'package_not_for_us', '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
   const header = await verifyPackage(path, (officeId) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64')));
   const identities = mine.map((k) => JSON.parse(k.secret) as { agree: string }).map((s) => Buffer.from(s.agree, 'base64'));
-  // `verified`: the file must still carry the header just verified (not swapped on the stick since).
-  const { entries } = await readAll(path, identities, { verified: header });
   const changes: RecordChange[] = [];
+  const blobs = new Set<string>();
   let refs: OfficeRef[] = [];
-  for (const e of entries) {
-    if (e.type !== 'json') throw refuse('CORRUPT', 'package_record', '交换包中含有本版本不支持的文件内容。');
+  // One streaming pass: records kept, files only checked (their bytes are read again when applied).
+  // `verified`: the file must still carry the header just verified (not swapped on the stick since).
+  for await (const e of openPackage(path, { identities, verified: header })) {
+    if (e.type === 'blob') {
+      for await (const _chunk of e.data) { /* the container checks the SHA-256 at the end */ }
+      blobs.add(e.sha256);
+      continue;
+    }
     const value = e.value as { t?: unknown };
     if (value.t === 'offices') {
       const r = v.safeParse(officesSchema, value);
@@ -192,7 +216,7 @@ async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
   const seen = new Set((ctx.ledger.prepare("SELECT seq FROM exchange_packages WHERE partner_office_id = ? AND direction = 'received' AND kind = 'changes'").all(header.sender.officeId) as { seq: number }[]).map((r) => r.seq));
   const missing: number[] = [];
   for (let s = 1; s < forUs.seq && missing.length < 100; s++) if (!seen.has(s)) missing.push(s);
-  return { header, sha256: sha256.digest('hex'), changes, offices: refs, alreadyApplied, missing };
+  return { header, sha256: sha256.digest('hex'), changes, offices: refs, blobs, identities, alreadyApplied, missing };
 }
 
 export interface PackagePreview {
@@ -207,7 +231,7 @@ export interface PackagePreview {
 export async function previewPackage(ctx: ServiceContext, path: string): Promise<PackagePreview> {
   requirePermission(ctx, 'exchange.run');
   const o = await openFor(ctx, path);
-  const plan = planChanges(ctx, o.changes, o.offices);
+  const plan = planChanges(ctx, o.changes, o.offices, o.blobs);
   return { header: o.header, alreadyApplied: o.alreadyApplied, missing: o.missing, preview: plan.preview, needsDeletionConfirmation: plan.preview.deletions > DELETION_CONFIRM_THRESHOLD };
 }
 
@@ -218,27 +242,52 @@ export interface ImportResult {
   preview: ImportPreview;
 }
 
-/** 导入交换包: apply in one transaction (a replay changes nothing). */
+/**
+ * 导入交换包: apply in one transaction (a replay changes nothing). The transaction stays open while
+ * the package's files stream into the ledger (one file in memory at a time); meanwhile every other
+ * call is refused (LOCKED busy), so nothing else runs inside it, and any failure rolls all back.
+ */
 export async function importPackage(ctx: ServiceContext, path: string, o: { confirmDeletions?: boolean } = {}): Promise<ImportResult> {
   requirePermission(ctx, 'exchange.run');
   const p = await openFor(ctx, path);
   if (p.alreadyApplied) return { packageId: p.header.packageId, alreadyApplied: true, missing: p.missing, preview: planChanges(ctx, [], p.offices).preview };
-  const preview = inTransaction(ctx, () => {
-    const plan = planChanges(ctx, p.changes, p.offices);
-    if (plan.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
-      throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${plan.preview.deletions}条记录，请确认后再导入。`);
+  const first = planChanges(ctx, p.changes, p.offices, p.blobs);
+  if (first.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
+    throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${first.preview.deletions}条记录，请确认后再导入。`);
+  }
+  const l = ctx.ledger;
+  if (l.state.busy) throw new DomainError('LOCKED', l.state.busy, { reason: 'busy' });
+  const saved = { ...l.state, hlc: { ...l.state.hlc } };
+  l.state.busy = '正在导入交换包，请稍候。';
+  l.prepare('BEGIN IMMEDIATE').run();
+  try {
+    // The files the new evidence cites and this ledger lacks, one at a time.
+    const have = l.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
+    const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
+    const cited = new Set(p.changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string));
+    for await (const e of openPackage(path, { identities: p.identities, verified: p.header })) {
+      if (e.type !== 'blob') continue;
+      const parts: Buffer[] = [];
+      for await (const chunk of e.data) if (cited.has(e.sha256) && !have.get(e.sha256)) parts.push(chunk);
+      if (parts.length || (e.size === 0 && cited.has(e.sha256) && !have.get(e.sha256))) put.run(e.sha256, e.size, Buffer.concat(parts), now(ctx));
     }
-    const applied = applyChanges(ctx, p.changes, p.offices, { packageId: p.header.packageId });
-    const recipient = p.header.recipients.find((r) => r.officeId === ctx.ledger.state.officeId)!;
-    ctx.ledger.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
+    const preview = applyChanges(ctx, p.changes, p.offices, { packageId: p.header.packageId, blobs: p.blobs });
+    const recipient = p.header.recipients.find((r) => r.officeId === l.state.officeId)!;
+    l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(
       p.header.packageId, p.header.sender.officeId, recipient.seq, p.sha256, p.header.createdAt, JSON.stringify(p.header.scope), JSON.stringify(p.header.counts),
-      now(ctx), ctx.user?.id ?? null, JSON.stringify(applied.counts),
+      now(ctx), ctx.user?.id ?? null, JSON.stringify(preview.counts),
     );
-    appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: p.header.packageId, detail: { from: p.header.sender.officeId, seq: recipient.seq, sha256: p.sha256, counts: applied.counts } });
-    return applied;
-  });
-  return { packageId: p.header.packageId, alreadyApplied: false, missing: p.missing, preview };
+    appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: p.header.packageId, detail: { from: p.header.sender.officeId, seq: recipient.seq, sha256: p.sha256, counts: preview.counts } });
+    l.prepare('COMMIT').run();
+    return { packageId: p.header.packageId, alreadyApplied: false, missing: p.missing, preview };
+  } catch (e) {
+    if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
+    Object.assign(l.state, saved);
+    throw e;
+  } finally {
+    l.state.busy = null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

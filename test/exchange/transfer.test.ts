@@ -14,7 +14,8 @@ import { confirmedVersion, deliveryHistory, exportPackage, importPackage, import
 import { rounds } from '../../db/schema/index.js';
 import { login, setupLedger } from '../../db/services/office.js';
 import { addPartner, exportCard } from '../../db/services/partners.js';
-import { fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
+import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
+import { addEvidence } from '../../db/services/evidence.js';
 
 const PASSWORD = 'jiaohuan-mima-2024';
 const cleanup: (() => void)[] = [];
@@ -142,5 +143,36 @@ describe('packages between two ledgers', () => {
     expect(h).toEqual([expect.objectContaining({ officeId: unit.id, sent: 2, confirmed: 1, received: 0, missing: [] })]);
     // A receipt is for the sender only.
     await expect(importReceipt(unit.ctx, rc.path)).rejects.toMatchObject({ reason: 'package_not_for_us' });
+  });
+
+  it('carries evidence with its file by SHA-256; a file already held is not stored twice', async () => {
+    const { insp, unit, base } = pair();
+    const out = dir();
+    await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
+    const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
+    const task = inTransaction(unit.ctx, () => {
+      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
+      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id });
+    });
+    const bytes = Buffer.alloc(300_000, 7);
+    bytes.write('整改佐证材料', 0);
+    const ev = addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改报告.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: bytes.toString('base64') });
+    const x = await exportPackage(unit.ctx, { partnerId: insp.id, dir: out });
+    const r = await importPackage(insp.ctx, x.path);
+    expect(r.preview.counts.new).toBeGreaterThanOrEqual(3); // problem, task, evidence
+    const got = insp.ledger.sqlite.prepare('SELECT e.file_name AS name, b.data FROM evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 WHERE e.id = ?').get(ev.id) as { name: string; data: Buffer };
+    expect(got.name).toBe('整改报告.pdf');
+    expect(got.data.equals(bytes)).toBe(true);
+    expect(verifyLedger(insp.ledger).severity).toBe('ok');
+    // Flip a byte inside the file's bytes: the package is refused whole.
+    const raw = readFileSync(x.path);
+    const bad = Buffer.from(raw);
+    bad[raw.length - 1000]! ^= 1;
+    writeFileSync(join(out, 'bad-blob.xzpkg'), bad);
+    // As if the package had not been imported yet (the replay check would answer first otherwise).
+    insp.ledger.sqlite.prepare('DELETE FROM exchange_packages WHERE id = ?').run(x.packageId);
+    const mid = insp.ledger.sqlite.serialize();
+    await expect(importPackage(insp.ctx, join(out, 'bad-blob.xzpkg'))).rejects.toMatchObject({ reason: expect.stringMatching(/^(package|age)_/) });
+    expect(insp.ledger.sqlite.serialize().equals(mid)).toBe(true);
   });
 });
