@@ -6,9 +6,11 @@
  *  (d) the cost of encryption at rest: bulk creation and the list on encrypted files against plaintext ones;
  *  (e) a backup of the encrypted 1,000,000-problem ledger against `cp` of the same file;
  *  (f) synchronous=FULL against NORMAL (bench/synchronous.ts, run as a child process);
- *  (g) the 100-trial crash soak (bench/crash-soak.ts, run as a child process).
+ *  (g) the 100-trial crash soak (bench/crash-soak.ts, run as a child process);
+ *  (h) exchange packages: export/import of 100,000 records and 1 GB of files, aggregation of 200
+ *      unit packages (bench/exchange.ts, run as a child process).
  * Options (environment): BENCH_PROBLEMS (scale size, default 1000000), BENCH_BULK (default 20000),
- * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak (ui needs list and a built renderer).
+ * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak|exchange (ui needs list and a built renderer).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -75,6 +77,18 @@ async function main() {
       log('[soak] some trials FAILED (see above)');
     }
     soak = JSON.parse(readFileSync(join(OUT, 'crash-soak.json'), 'utf8')) as SoakJson;
+  }
+  type ExchangeJson = {
+    export: { packageMb: number; seconds: number; mbPerS: number; cipherMbPerS: number; ratioToCipher: number; peakRssMb: number; baseRssMb: number };
+    import: { seconds: number; mbPerS: number; peakRssMb: number; baseRssMb: number };
+    importRecords: { records: number; seconds: number; rawSeconds: number; ratio: number };
+    aggregation: { units: number; problemsEach: number; perPackageMs: { median: number; max: number }; totalProblems: number; queries: { name: string; ms: number }[] };
+  };
+  let exchange: ExchangeJson | null = null;
+  if (!skip.includes('exchange')) {
+    log('[exchange] packages between offices…');
+    child(join(dirname(fileURLToPath(import.meta.url)), 'exchange.ts'));
+    exchange = JSON.parse(readFileSync(join(OUT, 'exchange.json'), 'utf8')) as ExchangeJson;
   }
   const seconds = Math.round((Date.now() - started) / 1000);
 
@@ -158,6 +172,18 @@ async function main() {
     lines.push('', `(g) crash soak: ${x.trials} trials, failures ${x.failures}, partly present transactions ${x.partialTransactions}, `
       + `${x.committedTotal} reported commits all checked, ${x.totalSeconds} s`);
   }
+  if (exchange) {
+    const x = exchange;
+    lines.push('', '(h) exchange packages (encrypted ledgers; targets: export ≥ 200 MB/s, peak RSS < 300 MB, import ≤ 2× raw INSERT)');
+    lines.push(table(['measure', 'value', 'baseline', 'ratio'], [
+      [`export, ${x.export.packageMb} MB package`, `${x.export.seconds} s = ${x.export.mbPerS} MB/s`, `ChaCha20-Poly1305 alone ${x.export.cipherMbPerS} MB/s`, x.export.ratioToCipher],
+      ['export peak RSS', `${x.export.peakRssMb} MB (at start ${x.export.baseRssMb} MB)`, '-', '-'],
+      ['import of that package', `${x.import.seconds} s = ${x.import.mbPerS} MB/s; peak RSS ${x.import.peakRssMb} MB (at start ${x.import.baseRssMb} MB)`, '-', '-'],
+      [`import of ${x.importRecords.records} records (no files)`, `${x.importRecords.seconds} s`, `raw INSERT ${x.importRecords.rawSeconds} s`, x.importRecords.ratio],
+      [`aggregation: ${x.aggregation.units} unit packages × ${x.aggregation.problemsEach} problems`, `median ${Math.round(x.aggregation.perPackageMs.median)} ms per package (max ${Math.round(x.aggregation.perPackageMs.max)})`, '-', '-'],
+      ...x.aggregation.queries.map((q) => [`  then: ${q.name}`, `${Math.round(q.ms * 10) / 10} ms`, '-', '-'] as (string | number)[]),
+    ]));
+  }
   lines.push('', `total ${seconds} s`);
   const report = lines.join('\n');
   console.log(report);
@@ -165,7 +191,7 @@ async function main() {
     at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list, ui,
     encryption: { bulk: enc.bulk && { plain: enc.bulk.plain.engine, encrypted: enc.bulk.encrypted.engine, engineRatio: enc.bulk.engineRatio, rawRatio: enc.bulk.rawRatio, pairs: enc.bulk.pairs },
       list: enc.list && { plain: enc.list.plain.cases, encrypted: enc.list.encrypted.cases, medianRatio: enc.list.medianRatio, pairs: enc.list.pairs } },
-    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null,
+    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null, exchange,
   }, null, 2));
   console.log(`\nwritten ${join(OUT, 'results.json')}`);
 }

@@ -60,7 +60,7 @@ type Op =
   | { type: 'update'; t: ExchangeTable; id: string; set: Record<string, unknown>; clocks: FieldClocks; conflicts: Record<string, Version[] | null>; before: Record<string, unknown> }
   | { type: 'proposal'; t: ExchangeTable; id: string; field: string; version: Version; authorName: string | null };
 
-interface Plan {
+export interface Plan {
   preview: ImportPreview;
   ops: Op[];
   maxStampSeen: string;
@@ -95,6 +95,8 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
   const inPackage = new Set(changes.map((c) => c.id));
   const byId = new Map(changes.map((c) => [c.id, c]));
   const hasBlob = ctx.ledger.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
+  /** Records found here already (most records of a package refer to the same few rounds and units). */
+  const known = new Set<string>();
   const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
   const pendingProposal = ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ? AND field = ? AND stamp = ?');
   const counts = { records: changes.length, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0 };
@@ -121,9 +123,10 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
       if (f.references === 'evidence_blobs') {
         // EXCHANGE.md 9: a cited file is here already or in the package (whose bytes the container checked).
         if (typeof v === 'string' && !blobs.has(v) && !hasBlob.get(v)) throw fail('package_reference', '交换包中的佐证材料缺少其文件。');
-      } else if (f.references && typeof v === 'string' && !inPackage.has(v)) {
+      } else if (f.references && typeof v === 'string' && !inPackage.has(v) && !known.has(v)) {
         const hit = ctx.ledger.prepare(`SELECT 1 FROM "${f.references}" WHERE id = ?`).get(v);
         if (!hit) throw fail('package_reference', `交换包中的${t.name}记录引用了不存在的记录（${f.key}）。`);
+        known.add(v);
       }
     }
     const local = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined;
@@ -216,8 +219,15 @@ function evidenceParent(ctx: ServiceContext, c: RecordChange, byId: ReadonlyMap<
 
 /** Plan and write in one transaction; returns the preview of what was applied. */
 export function applyChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], o: { packageId?: string; blobs?: ReadonlySet<string> } = {}): ImportPreview {
+  return inTransaction(ctx, () => applyPlan(ctx, planChanges(ctx, changes, offices, o.blobs), o));
+}
+
+/**
+ * Write a plan. Only valid against the ledger state it was planned on: call it in the same
+ * transaction as planChanges, or with nothing written in between (the import holds the ledger).
+ */
+export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: string } = {}): ImportPreview {
   return inTransaction(ctx, () => {
-    const plan = planChanges(ctx, changes, offices, o.blobs);
     // Later local writes must carry stamps above everything received (HLC receive rule).
     if (plan.maxStampSeen) {
       const st = ctx.ledger.state;

@@ -26,8 +26,9 @@ import { getRow } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import { offices } from '../schema/index.js';
 import { ensureOwnKey, ownSecret, trustedKeysOf } from '../services/partners.js';
-import { applyChanges, planChanges, type ImportPreview } from './apply.js';
+import { applyPlan, planChanges, type ImportPreview } from './apply.js';
 import { collectChanges, type OfficeRef, type RecordChange } from './changes.js';
+import { labelOf } from './labels.js';
 import { mayReceive } from './ownership.js';
 import { openPackage, readAll, readHeader, verifyPackage, writePackage, type Entry, type PackageHeader } from './package/index.js';
 import * as v from 'valibot';
@@ -225,6 +226,8 @@ export interface PackagePreview {
   missing: number[];
   preview: ImportPreview;
   needsDeletionConfirmation: boolean;
+  /** A few words naming each record of the preview's items (db/exchange/labels.ts), by id. */
+  labels: Record<string, string>;
 }
 
 /** 导入预览: what applying the package would do, record by record and field by field. */
@@ -232,7 +235,16 @@ export async function previewPackage(ctx: ServiceContext, path: string): Promise
   requirePermission(ctx, 'exchange.run');
   const o = await openFor(ctx, path);
   const plan = planChanges(ctx, o.changes, o.offices, o.blobs);
-  return { header: o.header, alreadyApplied: o.alreadyApplied, missing: o.missing, preview: plan.preview, needsDeletionConfirmation: plan.preview.deletions > DELETION_CONFIRM_THRESHOLD };
+  const shown = new Set(plan.preview.items.map((i) => i.id));
+  const labels: Record<string, string> = {};
+  for (const c of o.changes) {
+    const l = shown.has(c.id) ? labelOf(c.row) : null;
+    if (l) labels[c.id] = l;
+  }
+  return {
+    header: o.header, alreadyApplied: o.alreadyApplied, missing: o.missing, preview: plan.preview,
+    needsDeletionConfirmation: plan.preview.deletions > DELETION_CONFIRM_THRESHOLD, labels,
+  };
 }
 
 export interface ImportResult {
@@ -264,14 +276,18 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     // The files the new evidence cites and this ledger lacks, one at a time.
     const have = l.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
-    const cited = new Set(p.changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string));
-    for await (const e of openPackage(path, { identities: p.identities, verified: p.header })) {
+    const cited = new Set(p.changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string).filter((sha) => !have.get(sha)));
+    // A second pass over the payload only when it carries files this ledger needs.
+    const needed = [...cited].some((sha) => p.blobs.has(sha));
+    if (needed) for await (const e of openPackage(path, { identities: p.identities, verified: p.header })) {
       if (e.type !== 'blob') continue;
       const parts: Buffer[] = [];
       for await (const chunk of e.data) if (cited.has(e.sha256) && !have.get(e.sha256)) parts.push(chunk);
       if (parts.length || (e.size === 0 && cited.has(e.sha256) && !have.get(e.sha256))) put.run(e.sha256, e.size, Buffer.concat(parts), now(ctx));
     }
-    const preview = applyChanges(ctx, p.changes, p.offices, { packageId: p.header.packageId, blobs: p.blobs });
+    // The plan made just before BEGIN is still exact: nothing else ran since (busy), and the files
+    // written meanwhile are what it expected.
+    const preview = applyPlan(ctx, first, { packageId: p.header.packageId });
     const recipient = p.header.recipients.find((r) => r.officeId === l.state.officeId)!;
     l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(

@@ -1,0 +1,251 @@
+/**
+ * Bench (h): exchange packages between offices (issue 10), on encrypted ledger files.
+ *  1. Export of EXCH_RECORDS records (problems with one task each, through the services) and
+ *     EXCH_EVIDENCE_MB of evidence files (EXCH_FILE_MB each) from an inspected unit to the
+ *     inspection office, against raw ChaCha20-Poly1305 over the same number of bytes in this
+ *     process (the cipher alone): MB/s and the ratio; peak RSS while exporting.
+ *  2. Import of that package at the inspection office: time and peak RSS; and the import of a
+ *     package with the same records but no files, against a raw prepared INSERT of the same rows
+ *     into a copy of the receiving ledger (target ≤ 2×).
+ *  3. Aggregation: the inspection office imports EXCH_UNITS unit packages of EXCH_UNIT_PROBLEMS
+ *     problems each: time per package, then the whole-ledger queries.
+ * Defaults are the issue's sizes (100,000 records, 1 GB of files, 200 × 1,000); EXCH_* shrink them.
+ * Results also in bench/out/exchange.json. Run: tsx bench/exchange.ts (npm run bench runs it too).
+ */
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixedClock } from '../db/core/clock.js';
+import type { ActingUser, ServiceContext } from '../db/core/context.js';
+import { inTransaction } from '../db/core/context.js';
+import { uuidv7Source } from '../db/core/ids.js';
+import { openLedger, type Ledger } from '../db/core/open.js';
+import { insertRow } from '../db/core/write.js';
+import type { OfficeKind } from '../db/domain/enums.js';
+import { exportPackage, importPackage } from '../db/exchange/transfer.js';
+import { listProblems, countProblems } from '../db/queries/problem-list.js';
+import { evidence } from '../db/schema/index.js';
+import { login, setupLedger } from '../db/services/office.js';
+import { addPartner, exportCard } from '../db/services/partners.js';
+import { createProblem } from '../db/services/problems.js';
+import { createTask } from '../db/services/tasks.js';
+import { fxInspection, fxRound, fxUnit, categoryId } from '../test/helpers/fixtures.js';
+import { round, summarize } from './stats.js';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
+const env = (k: string, d: number) => Number(process.env[k] ?? d);
+const RECORDS = env('EXCH_RECORDS', 100_000);
+const EVIDENCE_MB = env('EXCH_EVIDENCE_MB', 1024);
+const FILE_MB = env('EXCH_FILE_MB', 16);
+const UNITS = env('EXCH_UNITS', 200);
+const UNIT_PROBLEMS = env('EXCH_UNIT_PROBLEMS', 1000);
+const PASSWORD = 'bench-jiaohuan-2024';
+
+interface Office { ledger: Ledger; ctx: ServiceContext; id: string; path: string; key: Buffer }
+
+function office(dir: string, name: string, kind: OfficeKind, clock: ReturnType<typeof fixedClock>): Office {
+  const path = join(dir, `${name}.sqlite`);
+  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+  const key = randomBytes(32);
+  const ledger = openLedger(path, { key });
+  const ids = uuidv7Source(() => clock.now());
+  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
+  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
+  return { ledger, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })), id: officeId, path, key };
+}
+
+function confirmBoth(a: Office, b: Office): void {
+  const ca = exportCard(a.ctx);
+  const cb = exportCard(b.ctx);
+  addPartner(b.ctx, { card: ca.text, fingerprint: ca.fingerprint });
+  addPartner(a.ctx, { card: cb.text, fingerprint: cb.fingerprint });
+}
+
+/** Peak RSS while `fn` runs (sampled every 20 ms), in MB. */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; peakMb: number; baseMb: number }> {
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, ms: performance.now() - t0, peakMb: round(peak / 2 ** 20, 0), baseMb: round(base / 2 ** 20, 0) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The cipher alone: ChaCha20-Poly1305 over `bytes` in 64 KiB chunks (age's STREAM chunk size). */
+function rawCipherMbPerS(bytes: number): number {
+  const key = randomBytes(32);
+  const chunk = randomBytes(64 * 1024);
+  const t0 = performance.now();
+  for (let done = 0, n = 0; done < bytes; done += chunk.length, n++) {
+    const nonce = Buffer.alloc(12);
+    nonce.writeUInt32BE(n, 7);
+    const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+    c.update(chunk);
+    c.final();
+    c.getAuthTag();
+  }
+  return bytes / 2 ** 20 / ((performance.now() - t0) / 1000);
+}
+
+/** The inspection office sends a round, a unit and its inspection down; returns their ids. */
+async function sendBase(insp: Office, unit: Office, dir: string, n = 1) {
+  const base = inTransaction(insp.ctx, () => {
+    const rd = fxRound(insp.ctx);
+    const us = Array.from({ length: n }, (_, i) => {
+      const u = fxUnit(insp.ctx, { name: `某某集团第${i + 1}子公司` });
+      const { inspection, feedback } = fxInspection(insp.ctx, { roundId: rd.id, unitId: u.id });
+      return { unit: u, inspection, feedback };
+    });
+    return { round: rd, units: us };
+  });
+  await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir, full: true })).path);
+  return base;
+}
+
+function fileProblems(unit: Office, base: { round: { id: string }; unit: { id: string }; inspection: { id: string }; feedback: { id: string } }, n: number, tag: string): void {
+  const cat = categoryId(unit.ctx, '廉洁风险');
+  for (let s = 0; s < n; s += 1000) {
+    inTransaction(unit.ctx, () => {
+      for (let k = s; k < Math.min(n, s + 1000); k++) {
+        const p = createProblem(unit.ctx, {
+          unitId: base.unit.id, roundId: base.round.id, inspectionId: base.inspection.id, feedbackId: base.feedback.id, categoryId: cat,
+          description: `${tag}：落实全面从严治党主体责任不够到位，第${k + 1}项问题的具体表现和整改要求。`,
+        });
+        createTask(unit.ctx, { problemId: p.id, measures: `制定专项整改方案，明确责任和时限（第${k + 1}项）。`, term: 'concentrated', deadline: '2025-06-30' });
+      }
+    });
+  }
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const dir = join(OUT, 'exchange');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const clock = fixedClock('2024-09-01');
+  const log = (s: string) => console.log(`[exchange] ${s}`);
+
+  // 1–2. One unit, RECORDS records (problems + tasks), EVIDENCE_MB of files.
+  const insp = office(dir, 'inspection', 'inspection_office', clock);
+  const unit = office(dir, 'unit', 'inspected_unit', clock);
+  confirmBoth(insp, unit);
+  const base = await sendBase(insp, unit, dir);
+  const b0 = base.units[0]!;
+  const problems = Math.floor(RECORDS / 2);
+  log(`unit files ${problems} problems + ${problems} tasks…`);
+  fileProblems(unit, { round: base.round, unit: b0.unit, inspection: b0.inspection, feedback: b0.feedback }, problems, '单位');
+  // Records-only package first (the import comparison with raw INSERT), then the files.
+  log('export without files…');
+  const recOnly = await exportPackage(unit.ctx, { partnerId: insp.id, dir });
+  const files = Math.round(EVIDENCE_MB / FILE_MB);
+  log(`unit attaches ${files} files of ${FILE_MB} MB…`);
+  const someTask = (unit.ledger.sqlite.prepare('SELECT id FROM tasks LIMIT 1').get() as { id: string }).id;
+  for (let i = 0; i < files; i++) {
+    const bytes = randomBytes(FILE_MB * 2 ** 20);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    inTransaction(unit.ctx, () => {
+      unit.ledger.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)').run(sha, bytes.length, bytes, new Date(clock.now()).toISOString());
+      insertRow(unit.ctx, evidence, { ownerType: 'task', ownerId: someTask, sha256: sha, fileName: `佐证材料${i + 1}.pdf`, mimeType: 'application/pdf', size: bytes.length, formedOn: '2024-08-30', description: null });
+    });
+  }
+  // Two copies of the receiver before any import: one imports the records-only package, one takes
+  // the raw INSERT of the same rows.
+  const copyOfInsp = join(dir, 'inspection-copy.sqlite');
+  const rawPath = join(dir, 'raw.sqlite');
+  insp.ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  insp.ledger.sqlite.prepare('VACUUM INTO ?').run(copyOfInsp);
+  insp.ledger.sqlite.prepare('VACUUM INTO ?').run(rawPath);
+
+  log('export with files…');
+  const ex = await withPeakRss(() => exportPackage(unit.ctx, { partnerId: insp.id, dir, full: true }));
+  const pkgMb = ex.value.bytes / 2 ** 20;
+  const exportMbS = pkgMb / (ex.ms / 1000);
+  const cipherMbS = rawCipherMbPerS(ex.value.bytes);
+  log(`export ${round(pkgMb, 0)} MB in ${round(ex.ms / 1000, 1)} s = ${round(exportMbS, 0)} MB/s (cipher alone ${round(cipherMbS, 0)} MB/s), peak RSS ${ex.peakMb} MB`);
+
+  log('import with files…');
+  const im = await withPeakRss(() => importPackage(insp.ctx, ex.value.path));
+  const importMbS = pkgMb / (im.ms / 1000);
+  log(`import ${round(im.ms / 1000, 1)} s = ${round(importMbS, 0)} MB/s, peak RSS ${im.peakMb} MB, new ${im.value.preview.counts.new}`);
+
+  // Records only: the package without files into a copy of the receiver as it was before, vs raw INSERT.
+  const recCopy = openLedger(copyOfInsp, { key: insp.key });
+  const recCtx: ServiceContext = { ...insp.ctx, ledger: recCopy };
+  const ri = await withPeakRss(() => importPackage(recCtx, recOnly.path));
+  const importedRows = { p: recCopy.sqlite.prepare('SELECT * FROM problems').raw().all() as unknown[][], t: recCopy.sqlite.prepare('SELECT * FROM tasks').raw().all() as unknown[][] };
+  const pCols = recCopy.sqlite.prepare('SELECT * FROM problems LIMIT 1').columns().map((c) => c.name);
+  const tCols = recCopy.sqlite.prepare('SELECT * FROM tasks LIMIT 1').columns().map((c) => c.name);
+  recCopy.close();
+  const raw = openLedger(rawPath, { key: insp.key });
+  const insP = raw.sqlite.prepare(`INSERT INTO problems (${pCols.join(', ')}) VALUES (${pCols.map(() => '?').join(', ')})`);
+  const insT = raw.sqlite.prepare(`INSERT INTO tasks (${tCols.join(', ')}) VALUES (${tCols.map(() => '?').join(', ')})`);
+  const t0 = performance.now();
+  raw.sqlite.transaction(() => {
+    for (const r of importedRows.p) insP.run(r);
+    for (const r of importedRows.t) insT.run(r);
+  })();
+  const rawMs = performance.now() - t0;
+  raw.close();
+  log(`import of ${recOnly.records} records: ${round(ri.ms / 1000, 2)} s; raw INSERT of the same ${importedRows.p.length + importedRows.t.length} rows ${round(rawMs / 1000, 2)} s → ${round(ri.ms / rawMs, 2)}×`);
+
+  // 3. Aggregation: UNITS unit offices, UNIT_PROBLEMS problems each, imported by one inspection office.
+  const hub = office(dir, 'hub', 'inspection_office', clock);
+  const agg: number[] = [];
+  log(`aggregation: ${UNITS} units × ${UNIT_PROBLEMS} problems…`);
+  const unitPkgs: string[] = [];
+  for (let u = 0; u < UNITS; u++) {
+    const uo = office(dir, `unit-${u}`, 'inspected_unit', clock);
+    confirmBoth(hub, uo);
+    const b = await sendBase(hub, uo, dir);
+    const x = b.units[0]!;
+    fileProblems(uo, { round: b.round, unit: x.unit, inspection: x.inspection, feedback: x.feedback }, UNIT_PROBLEMS, `单位${u + 1}`);
+    unitPkgs.push((await exportPackage(uo.ctx, { partnerId: hub.id, dir })).path);
+    uo.ledger.close();
+    for (const s of ['', '-wal', '-shm']) rmSync(uo.path + s, { force: true });
+    if ((u + 1) % 20 === 0) log(`  ${u + 1} unit ledgers written`);
+  }
+  for (const p of unitPkgs) {
+    const t = performance.now();
+    await importPackage(hub.ctx, p);
+    agg.push(performance.now() - t);
+  }
+  const perPkg = summarize(agg);
+  const q = (name: string, f: () => unknown) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      f();
+      ms.push(performance.now() - t);
+    }
+    return { name, ms: summarize(ms).median };
+  };
+  const queries = [
+    q('whole ledger, open + overdue, first page', () => listProblems(hub.ctx, { status: 'open', overdue: true, limit: 50 })),
+    q('count of all problems', () => countProblems(hub.ctx, {})),
+    q('one unit, first page', () => listProblems(hub.ctx, { unitId: (hub.ledger.sqlite.prepare('SELECT unit_id AS u FROM problems LIMIT 1').get() as { u: string }).u, limit: 50 })),
+  ];
+  const total = (hub.ledger.sqlite.prepare('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
+  log(`aggregation: ${UNITS} packages, median ${round(perPkg.median, 0)} ms each (max ${round(perPkg.max, 0)}), ${total} problems; ${queries.map((x) => `${x.name} ${round(x.ms, 1)} ms`).join('; ')}`);
+
+  const result = {
+    at: new Date().toISOString(), records: RECORDS, evidenceMb: EVIDENCE_MB,
+    export: { packageMb: round(pkgMb, 0), seconds: round(ex.ms / 1000, 1), mbPerS: round(exportMbS, 0), cipherMbPerS: round(cipherMbS, 0), ratioToCipher: round(exportMbS / cipherMbS, 3), peakRssMb: ex.peakMb, baseRssMb: ex.baseMb },
+    import: { seconds: round(im.ms / 1000, 1), mbPerS: round(importMbS, 0), peakRssMb: im.peakMb, baseRssMb: im.baseMb },
+    importRecords: { records: recOnly.records, seconds: round(ri.ms / 1000, 2), rawSeconds: round(rawMs / 1000, 2), ratio: round(ri.ms / rawMs, 2), rows: importedRows.p.length + importedRows.t.length },
+    aggregation: { units: UNITS, problemsEach: UNIT_PROBLEMS, perPackageMs: perPkg, totalProblems: total, queries },
+    sizes: { package: statSync(ex.value.path).size },
+  };
+  writeFileSync(join(OUT, 'exchange.json'), JSON.stringify(result, null, 2));
+  for (const o of [insp, unit, hub]) o.ledger.close();
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+export { main as benchExchange };
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
