@@ -23,6 +23,7 @@ import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './f
 import { EVIDENCE_PARENT, type FieldHead, type OfficeRef, type RecordChange } from './changes.js';
 import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
 import { exchangeTables, validValue, type ExchangeTable } from './tables.js';
+import { deriveTaskState, taskOf } from './derive.js';
 
 export type Outcome = 'new' | 'changed' | 'conflict' | 'proposal' | 'deleted' | 'restored';
 
@@ -235,16 +236,22 @@ export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: stri
     }
     ctx.ledger.sqlite.pragma('defer_foreign_keys = ON');
     const problems = new Set<string>();
+    const touchedTasks = new Set<string>();
     for (const op of plan.ops) {
       if (op.type === 'insert') insertReceived(ctx, op.t, op.change, o.packageId);
       else if (op.type === 'update') updateReceived(ctx, op, o.packageId);
       else addProposal(ctx, op, o.packageId);
       const id = op.type === 'insert' ? op.change.id : op.id;
       if (op.t.name === 'problems') problems.add(id);
-      if (op.t.name === 'tasks') {
-        const p = ctx.ledger.prepare('SELECT problem_id AS p FROM tasks WHERE id = ?').get(id) as { p: string } | undefined;
-        if (p) problems.add(p.p);
+      if (op.type !== 'proposal') {
+        const task = taskOf(op.t.name, id, () => (op.type === 'insert' ? op.change.row.taskId : (ctx.ledger.prepare(`SELECT task_id AS t FROM "${op.t.name}" WHERE id = ?`).get(id) as { t: string } | undefined)?.t));
+        if (task) touchedTasks.add(task);
       }
+    }
+    for (const task of touchedTasks) {
+      deriveTaskState(ctx, task);
+      const p = ctx.ledger.prepare('SELECT problem_id AS p FROM tasks WHERE id = ?').get(task) as { p: string } | undefined;
+      if (p) problems.add(p.p);
     }
     // Derived columns are the receiver's own work (never exchanged).
     for (const p of problems) refreshProblemRollup(ctx, p);

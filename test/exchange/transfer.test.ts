@@ -11,8 +11,9 @@ import { getRow, updateRow } from '../../db/core/write.js';
 import { verifyLedger } from '../../db/core/verify.js';
 import type { OfficeKind } from '../../db/domain/enums.js';
 import { confirmedVersion, deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt } from '../../db/exchange/transfer.js';
-import { rounds } from '../../db/schema/index.js';
-import { login, setupLedger } from '../../db/services/office.js';
+import { rounds, tasks } from '../../db/schema/index.js';
+import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';
+import { createUser, login, setupLedger } from '../../db/services/office.js';
 import { addPartner, exportCard } from '../../db/services/partners.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { addEvidence } from '../../db/services/evidence.js';
@@ -174,5 +175,38 @@ describe('packages between two ledgers', () => {
     const mid = insp.ledger.sqlite.serialize();
     await expect(importPackage(insp.ctx, join(out, 'bad-blob.xzpkg'))).rejects.toMatchObject({ reason: expect.stringMatching(/^(package|age)_/) });
     expect(insp.ledger.sqlite.serialize().equals(mid)).toBe(true);
+  });
+
+  it('a close-out travels: submitted at the unit, accepted at the discipline office, the task closed on both sides', async () => {
+    const { insp, unit, base } = pair();
+    const out = dir();
+    const disc = office('某省纪委监委第三监督检查室', 'discipline', 25);
+    const cd = exportCard(disc.ctx);
+    const cu = exportCard(unit.ctx);
+    addPartner(unit.ctx, { card: cd.text, fingerprint: cd.fingerprint });
+    addPartner(disc.ctx, { card: cu.text, fingerprint: cu.fingerprint });
+    await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
+    const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
+    const task = inTransaction(unit.ctx, () => {
+      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
+      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id, status: 'in_progress' });
+    });
+    addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改完成情况.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: Buffer.from('整改完成情况说明').toString('base64') });
+    unit.clock.advance(86_400_000);
+    submitCloseout(unit.ctx, { taskId: task.id, completedOn: '2024-09-01', note: '已按期完成整改。' });
+    await importPackage(disc.ctx, (await exportPackage(unit.ctx, { partnerId: disc.id, dir: out })).path);
+    expect(getRow(disc.ctx, tasks, task.id)).toMatchObject({ status: 'pending_review', submittedBy: unit.ctx.user!.id });
+    // A reviewer of the discipline office accepts it.
+    createUser(disc.ctx, { username: 'shenhe', displayName: '审核员甲', role: 'reviewer', password: PASSWORD });
+    const reviewer = { ...disc.ctx, user: login({ ...disc.ctx, user: null }, { username: 'shenhe', password: PASSWORD }) };
+    disc.clock.advance(2 * 86_400_000);
+    reviewCloseout(reviewer, { taskId: task.id, decision: 'accept', comment: '同意销号。' });
+    const closedThere = getRow(disc.ctx, tasks, task.id)!;
+    expect(closedThere.status).toBe('closed');
+    await importPackage(unit.ctx, (await exportPackage(disc.ctx, { partnerId: unit.id, dir: out })).path);
+    const closedHere = getRow(unit.ctx, tasks, task.id)!;
+    expect(closedHere).toMatchObject({ status: 'closed', closedAt: closedThere.closedAt });
+    expect(unit.ledger.sqlite.prepare('SELECT status FROM problems WHERE id = ?').get(task.problemId)).toEqual({ status: 'closed' });
+    expect(verifyLedger(unit.ledger).severity).toBe('ok');
   });
 });
