@@ -25,7 +25,12 @@ import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
 import { exchangeTables, validValue, type ExchangeTable } from './tables.js';
 import { deriveTaskState, taskOf } from './derive.js';
 
-export type Outcome = 'new' | 'changed' | 'conflict' | 'proposal' | 'deleted' | 'restored';
+/**
+ * `refused`: a record the package may not bring: created by an office whose kind may not create such
+ * records, or depending on such a record. Refused records are listed (and reported in the receipt),
+ * the rest of the package applies.
+ */
+export type Outcome = 'new' | 'changed' | 'conflict' | 'proposal' | 'deleted' | 'restored' | 'refused';
 
 /** One line of the preview: a new record, or one field's change. */
 export interface PreviewItem {
@@ -100,7 +105,7 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
   const known = new Set<string>();
   const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
   const pendingProposal = ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ? AND field = ? AND stamp = ?');
-  const counts = { records: changes.length, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0 };
+  const counts = { records: changes.length, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0, refused: 0 };
   const items: PreviewItem[] = [];
   const ops: Op[] = [];
   let maxStampSeen = '';
@@ -115,8 +120,14 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     return k;
   };
 
+  const refused = refusedRecords(ctx, changes, kindOrFail, byId);
   for (const c of changes) {
     const t = checkShape(tables.get(c.table), c);
+    const why = refused.get(c.id);
+    if (why) {
+      note({ outcome: 'refused', table: t.name, id: c.id, field: null, from: null, to: why, byOffice: c.origin, at: c.createdAt });
+      continue;
+    }
     for (const s of Object.values(c.clocks).flat()) if (s > maxStampSeen) maxStampSeen = s;
     // References: to a record here or in the same package (a creation's initial values too).
     for (const f of [...t.fields, ...t.initial]) {
@@ -133,10 +144,6 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     const local = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined;
     const hint: RowHint = t.name === 'evidence' ? { ...c.row, parent: evidenceParent(ctx, c, byId) } : c.row;
     if (!local) {
-      const originKind = kindOrFail(c.origin);
-      if (originKind !== 'seed' && !mayCreate(originKind, t.name, hint)) {
-        throw fail('package_ownership', `交换包中有${t.name}记录由无权新建此类记录的单位新建。`);
-      }
       ops.push({ type: 'insert', t, change: c });
       note({ outcome: 'new', table: t.name, id: c.id, field: null, from: null, to: null, byOffice: c.origin, at: c.createdAt });
       continue;
@@ -202,6 +209,39 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     }
   }
   return { preview: { counts, items, deletions: counts.deleted }, ops, maxStampSeen };
+}
+
+/**
+ * The records of a package that may not be created here (EXCHANGE.md 4): new records whose origin
+ * office's kind may not create them, then, until nothing changes, records that refer to a refused
+ * one (a task of a refused problem, evidence of a refused task). Id → zh-CN reason.
+ */
+function refusedRecords(
+  ctx: ServiceContext, changes: readonly RecordChange[], kindOf: (officeId: string) => OfficeKind | 'seed', byId: ReadonlyMap<string, RecordChange>,
+): Map<string, string> {
+  const tables = exchangeTables();
+  const out = new Map<string, string>();
+  for (const c of changes) {
+    const t = tables.get(c.table);
+    if (!t || ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`).get(c.id)) continue;
+    const kind = kindOf(c.origin);
+    const hint: RowHint = t.name === 'evidence' && byId.has(c.row.ownerId as string) ? { ...c.row, parent: byId.get(c.row.ownerId as string)!.row } : c.row;
+    if (kind !== 'seed' && !mayCreate(kind, t.name, hint)) out.set(c.id, '新建此类记录的单位无权新建');
+  }
+  for (let grew = out.size > 0; grew;) {
+    grew = false;
+    for (const c of changes) {
+      const t = tables.get(c.table);
+      if (!t || out.has(c.id)) continue;
+      const refs = [...t.fields, ...t.initial].filter((f) => f.references).map((f) => (Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key]));
+      if (t.name === 'evidence') refs.push(c.row.ownerId);
+      if (refs.some((v) => typeof v === 'string' && out.has(v))) {
+        out.set(c.id, '所依附的记录未被接受');
+        grew = true;
+      }
+    }
+  }
+  return out;
 }
 
 /** The record an evidence change cites, as an ownership hint: from the package, or this ledger. */

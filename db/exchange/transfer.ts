@@ -227,7 +227,7 @@ export interface PackagePreview {
   preview: ImportPreview;
   needsDeletionConfirmation: boolean;
   /** A few words naming each record of the preview's items (db/exchange/labels.ts), by id. */
-  labels: Record<string, string>;
+  labels?: Record<string, string>;
 }
 
 /** 导入预览: what applying the package would do, record by record and field by field. */
@@ -292,7 +292,9 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(
       p.header.packageId, p.header.sender.officeId, recipient.seq, p.sha256, p.header.createdAt, JSON.stringify(p.header.scope), JSON.stringify(p.header.counts),
-      now(ctx), ctx.user?.id ?? null, JSON.stringify(preview.counts),
+      now(ctx), ctx.user?.id ?? null,
+      // What the receipt reports: the counts, and each refused record with its reason.
+      JSON.stringify({ counts: preview.counts, refused: preview.items.filter((i) => i.outcome === 'refused').map((i) => ({ table: i.table, id: i.id, reason: i.to })) }),
     );
     appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: p.header.packageId, detail: { from: p.header.sender.officeId, seq: recipient.seq, sha256: p.sha256, counts: preview.counts } });
     l.prepare('COMMIT').run();

@@ -282,9 +282,15 @@ describe('exchange between three offices', () => {
     expectError(() => applyChanges(unit.ctx, [{ ...round, table: 'users' }], refs), 'CORRUPT', undefined, 'package_record');
     const insp2 = good.find((c) => c.table === 'inspections')!;
     expectError(() => applyChanges(unit.ctx, [{ ...insp2, id: '01930000-0000-7000-8000-00000000abcd', row: { ...insp2.row, roundId: '01930000-0000-7000-8000-00000000ffff' } }], refs), 'CORRUPT', undefined, 'package_reference');
-    // A round "created" by the inspected unit: it may not create rounds.
-    expectError(() => applyChanges(insp.ctx, [{ ...round, id: '01930000-0000-7000-8000-00000000aaaa', origin: unit.ref.id }], refs), 'CORRUPT', undefined, 'package_ownership');
     expect(fingerprint()).toBe(before);
+    // A round "created" by the inspected unit (it may not create rounds) is refused, with the
+    // inspection that hangs on it; the rest of the package applies.
+    const fakeRound = { ...round, id: '01930000-0000-7000-8000-00000000aaaa', origin: unit.ref.id };
+    const hanging = { ...insp2, id: '01930000-0000-7000-8000-00000000bbbb', row: { ...insp2.row, roundId: fakeRound.id } };
+    const r = applyChanges(insp.ctx, [fakeRound, hanging], refs);
+    expect(r.counts).toMatchObject({ refused: 2, new: 0 });
+    expect(r.items.map((i) => [i.outcome, i.id])).toEqual([['refused', fakeRound.id], ['refused', hanging.id]]);
+    expect(getRow(insp.ctx, exchangeTables().get('rounds')!.table, fakeRound.id)).toBeUndefined();
     // And a good change after a refused one still applies whole.
     expect(getRow(unit.ctx, problems, base.round.id)).toBeUndefined();
   });
