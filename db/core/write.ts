@@ -7,6 +7,8 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { encodeHlc, tickHlc } from './hlc.js';
 import { SYNC_KEYS, type SyncKey } from '../schema/common.js';
 import { afterLocalWrite, clockKey } from '../exchange/field-clocks.js';
+import { notOwnedHere } from '../exchange/local-ownership.js';
+import { proposeHere } from '../exchange/propose.js';
 
 /**
  * The one path by which services change replicated records: every write gets a fresh ledger
@@ -61,6 +63,12 @@ export function tableInfo(table: SyncTable): TableInfo {
     infoCache.set(table, info);
   }
   return info;
+}
+
+/** A value as SQLite stores it (booleans 0/1): how proposals keep values, like received ones. */
+function toStored(c: ColumnInfo, v: unknown): unknown {
+  const d = toDriver(c, v);
+  return typeof d === 'boolean' ? (d ? 1 : 0) : d;
 }
 
 function toDriver(c: ColumnInfo, v: unknown): unknown {
@@ -285,8 +293,12 @@ export function updateRow<T extends SyncTable>(
   table: T,
   current: Row<T>,
   patch: Partial<Row<T>>,
-  /** `touch`: fields written (and stamped) even when the value is unchanged: resolving a conflict in favour of the shown value. */
-  opts: { action?: string; touch?: readonly string[] } = {},
+  /**
+   * `touch`: fields written (and stamped) even when the value is unchanged: resolving a conflict in
+   * favour of the shown value, rejecting a proposal. `seen`: further clocks the write has seen, per
+   * clock key (a proposal accepted or rejected), joined into the field's new clock.
+   */
+  opts: { action?: string; touch?: readonly string[]; seen?: Readonly<Record<string, readonly (readonly string[])[]>> } = {},
 ): Row<T> {
   const info = tableInfo(table);
   const cur = current as Record<string, unknown>;
@@ -299,6 +311,15 @@ export function updateRow<T extends SyncTable>(
     before[k] = cur[k] ?? null;
     after[k] = v;
   }
+  // Fields of another office's record that this office does not own become proposals (提议修改).
+  const foreign = notOwnedHere(ctx, info.name, cur, Object.keys(after));
+  if (foreign.length) {
+    proposeHere(ctx, info.name, cur, Object.fromEntries(foreign.map((k) => [k, toStored(info.byKey.get(k)!, after[k])])));
+    for (const k of foreign) {
+      delete after[k];
+      delete before[k];
+    }
+  }
   const keys = Object.keys(after);
   if (keys.length === 0) return current;
   const s = stamp(ctx);
@@ -307,10 +328,10 @@ export function updateRow<T extends SyncTable>(
   // Every changed field's own clock (exchange merges field by field: db/exchange/field-clocks.ts);
   // a change of a field in conflict (冲突) resolves it: its clock joins every head.
   const conflicts = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?').all(cur.id) as { field: string; heads: string }[];
-  const heads = new Map<string, string[][]>();
+  const heads = new Map<string, string[][]>(Object.entries(opts.seen ?? {}).map(([k, cs]) => [k, cs.map((c) => [...c])]));
   for (const c of conflicts) {
     if (!keys.some((k) => clockKey(k) === c.field)) continue;
-    heads.set(c.field, (JSON.parse(c.heads) as { c: string[] }[]).map((h) => h.c));
+    heads.set(c.field, [...(heads.get(c.field) ?? []), ...(JSON.parse(c.heads) as { c: string[] }[]).map((h) => h.c)]);
     ctx.ledger.prepare('DELETE FROM field_conflicts WHERE entity_id = ? AND field = ?').run(cur.id, c.field);
   }
   next.fieldClocks = afterLocalWrite((cur.fieldClocks as string | null | undefined) ?? null, cur.hlc as string, keys, s.hlc, heads);

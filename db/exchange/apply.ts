@@ -64,7 +64,7 @@ const wallIso = (s: string) => new Date(decodeHlc(s).wall).toISOString();
 type Op =
   | { type: 'insert'; t: ExchangeTable; change: RecordChange }
   | { type: 'update'; t: ExchangeTable; id: string; set: Record<string, unknown>; clocks: FieldClocks; conflicts: Record<string, Version[] | null>; before: Record<string, unknown> }
-  | { type: 'proposal'; t: ExchangeTable; id: string; field: string; version: Version; authorName: string | null };
+  | { type: 'proposal'; t: ExchangeTable; id: string; field: string; version: Version; authorName: string | null; author?: string };
 
 export interface Plan {
   preview: ImportPreview;
@@ -140,6 +140,14 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
         if (!hit) throw fail('package_reference', `交换包中的${t.name}记录引用了不存在的记录（${f.key}）。`);
         known.add(v);
       }
+    }
+    // Proposals travelling with the record: kept (once each) whatever their state; whether one is
+    // still open is decided by the field's clock (db/services/conflicts.ts).
+    for (const p of c.proposals ?? []) {
+      const stampP = maxStamp(p.c);
+      if (pendingProposal.get(c.id, p.field, stampP)) continue;
+      ops.push({ type: 'proposal', t, id: c.id, field: p.field, version: { value: p.v, clock: p.c, stamp: stampP }, authorName: p.name, author: p.office });
+      note({ outcome: 'proposal', table: t.name, id: c.id, field: p.field, from: null, to: p.v, byOffice: p.office, at: wallIso(stampP) });
     }
     const local = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined;
     const hint: RowHint = t.name === 'evidence' ? { ...c.row, parent: evidenceParent(ctx, c, byId) } : c.row;
@@ -341,10 +349,12 @@ function writeConflict(ctx: ServiceContext, entity: string, id: string, field: s
 }
 
 function addProposal(ctx: ServiceContext, op: Extract<Op, { type: 'proposal' }>, packageId: string | undefined): void {
-  ctx.ledger.prepare(`INSERT OR IGNORE INTO proposals (id, entity, entity_id, field, value, clock, stamp, author_office_id, author_name, package_id, received_at, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`).run(
+  // Its own ledger version, so it travels on to other partners ("since N").
+  ctx.ledger.state.version += 1;
+  ctx.ledger.prepare(`INSERT OR IGNORE INTO proposals (id, entity, entity_id, field, value, clock, stamp, author_office_id, author_name, package_id, received_at, status, version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`).run(
     ctx.ids.next(), op.t.name, op.id, op.field, JSON.stringify(op.version.value), JSON.stringify(op.version.clock), op.version.stamp,
-    officeOfStamp(op.version.stamp), op.authorName, packageId ?? null, new Date(ctx.clock.now()).toISOString(),
+    op.author ?? officeOfStamp(op.version.stamp), op.authorName, packageId ?? null, new Date(ctx.clock.now()).toISOString(), ctx.ledger.state.version,
   );
 }
 

@@ -38,6 +38,16 @@ export interface RecordChange {
   clocks: Record<string, Clock>;
   /** Fields in conflict: every head, the shown one included. */
   heads?: Record<string, FieldHead[]>;
+  /** Proposals (提议修改) of the record's fields, made here or received: they travel with it. */
+  proposals?: ProposalEntry[];
+}
+
+export interface ProposalEntry {
+  field: string;
+  v: unknown;
+  c: Clock;
+  office: string;
+  name: string | null;
 }
 
 export interface OfficeRef {
@@ -99,12 +109,13 @@ export function collectChanges(ctx: ServiceContext, o: CollectOptions): { change
   const officeIds = new Set<string>();
   const taken = new Set<string>();
   const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
+  const proposalsOf = ctx.ledger.prepare('SELECT field, value, clock, author_office_id AS office, author_name AS name FROM proposals WHERE entity_id = ? ORDER BY stamp');
   const tables = tablesInOrder();
   const byName = new Map(tables.map((t) => [t.name, t]));
   const add = (t: ExchangeTable, raw: Record<string, unknown>): RecordChange | null => {
     if (taken.has(raw.id as string)) return null;
     // Seeded reference data never changed since: every ledger has it already, identically.
-    if (raw.origin_office_id === SEED_OFFICE && raw.field_clocks === null) return null;
+    if (raw.origin_office_id === SEED_OFFICE && raw.field_clocks === null && !ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ?').get(raw.id)) return null;
     const row: Record<string, unknown> = {};
     for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
     if (!mayReceive(o.recipientKind, t.name, { includeClues: o.includeClues, row: hintOf(ctx, t, raw) })) return null;
@@ -122,6 +133,10 @@ export function collectChanges(ctx: ServiceContext, o: CollectOptions): { change
       change.heads ??= {};
       change.heads[c.field] = JSON.parse(c.heads) as FieldHead[];
     }
+    for (const p of proposalsOf.all(change.id) as { field: string; value: string; clock: string; office: string; name: string | null }[]) {
+      (change.proposals ??= []).push({ field: p.field, v: JSON.parse(p.value) as unknown, c: JSON.parse(p.clock) as Clock, office: p.office, name: p.name });
+      officeIds.add(p.office);
+    }
     taken.add(change.id);
     changes.push(change);
     return change;
@@ -129,6 +144,9 @@ export function collectChanges(ctx: ServiceContext, o: CollectOptions): { change
   for (const t of tables) {
     const rows = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? ORDER BY version`).all(o.sinceVersion) as Record<string, unknown>[];
     for (const raw of rows) add(t, raw);
+    // Records unchanged themselves but with a proposal made or received since.
+    const proposed = ctx.ledger.prepare(`SELECT DISTINCT t.* FROM proposals p JOIN "${t.name}" t ON t.id = p.entity_id WHERE p.entity = ? AND p.version > ?`).all(t.name, o.sinceVersion) as Record<string, unknown>[];
+    for (const raw of proposed) add(t, raw);
   }
   // The closure under references (parents last; the receiver defers its reference checks to the commit).
   for (let i = 0; i < changes.length; i++) {

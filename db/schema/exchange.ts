@@ -70,6 +70,8 @@ export const proposals = sqliteTable('proposals', {
   packageId: text('package_id'),
   receivedAt: text('received_at').notNull(),
   status: text('status', { enum: ['pending', 'accepted', 'rejected'] }).notNull(),
+  /** The ledger version when this ledger made or received it: proposals travel with their record ("since N"). */
+  version: integer('version'),
   decidedBy: text('decided_by'),
   decidedAt: text('decided_at'),
   note: text('note'),

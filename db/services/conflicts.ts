@@ -10,14 +10,17 @@
  */
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
-import { appendEvent } from '../core/audit.js';
 import { defineCall, defineQuery } from '../core/call.js';
 import { decodeHlc } from '../core/hlc.js';
 import { getRow, updateRow } from '../core/write.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
-import { TOMBSTONE } from '../exchange/field-clocks.js';
+import { clockOf, readFieldClocks, TOMBSTONE } from '../exchange/field-clocks.js';
+import { dominatedBy, join, type Clock } from '../exchange/clocks.js';
+import { ownKind } from '../exchange/local-ownership.js';
+import { mayDelete, mayWrite } from '../exchange/ownership.js';
 import { exchangeTables, validValue } from '../exchange/tables.js';
+import { localLabel } from '../exchange/labels.js';
 
 export interface HeadView {
   value: unknown;
@@ -30,6 +33,8 @@ export interface HeadView {
 export interface ConflictView {
   entity: string;
   entityId: string;
+  /** A few words naming the record (db/exchange/labels.ts), or null. */
+  label: string | null;
   field: string;
   since: string;
   heads: HeadView[];
@@ -46,7 +51,7 @@ export const listConflicts = defineQuery({ permission: 'ledger.read' }, (ctx): C
     const heads = (JSON.parse(r.heads) as { v: unknown; c: string[] }[]).map((h) => ({ value: h.v, stamp: maxStamp(h.c) }));
     const top = heads.reduce((a, b) => (b.stamp > a.stamp ? b : a));
     return {
-      entity: r.entity, entityId: r.entityId, field: r.field, since: r.since,
+      entity: r.entity, entityId: r.entityId, label: localLabel(ctx, r.entity, r.entityId), field: r.field, since: r.since,
       heads: heads.map((h) => {
         const d = decodeHlc(h.stamp);
         return { value: h.value, office: d.officeId, officeName: officeName(ctx, d.officeId), at: new Date(d.wall).toISOString(), shown: h === top };
@@ -87,51 +92,105 @@ export interface ProposalView {
   id: string;
   entity: string;
   entityId: string;
+  /** A few words naming the record (db/exchange/labels.ts), or null. */
+  label: string | null;
   field: string;
   current: unknown;
   proposed: unknown;
   office: string;
   officeName: string | null;
   at: string;
+  /**
+   * 'pending' while no write of the field has seen it; once one has (an owner accepted: the value
+   * is the proposed one; or rejected: it is not), closed — the same on every ledger, since it is
+   * read from the field's clock.
+   */
   status: 'pending' | 'accepted' | 'rejected';
+  /** Whether this office owns the field (only then can it accept or reject). */
+  mine: boolean;
 }
 
-/** 提议修改: received changes of fields this office owns, from offices that do not. */
+interface ProposalRow {
+  id: string;
+  entity: string;
+  entity_id: string;
+  field: string;
+  value: string | null;
+  clock: string;
+  stamp: string;
+  author_office_id: string;
+  author_name: string | null;
+}
+
+/** What a field's writes have seen: its clock and every conflict head's. */
+function fieldSeen(ctx: ServiceContext, entity: string, id: string, field: string): { seen: Clock; current: unknown } | null {
+  const t = exchangeTables().get(entity);
+  const raw = t ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined : undefined;
+  if (!t || !raw) return null;
+  const fc = readFieldClocks(raw.field_clocks as string | null, raw.hlc as string);
+  const conflict = ctx.ledger.prepare('SELECT heads FROM field_conflicts WHERE entity_id = ? AND field = ?').get(id, field) as { heads: string } | undefined;
+  const heads = conflict ? (JSON.parse(conflict.heads) as { c: string[] }[]).map((h) => h.c) : [];
+  const current = field === TOMBSTONE ? (raw.deleted_at ? { at: raw.deleted_at, by: raw.deleted_by ?? null, reason: raw.deleted_reason ?? null } : null)
+    : raw[t.byKey.get(field)?.name ?? ''] ?? null;
+  return { seen: join(clockOf(fc, field === TOMBSTONE ? 'deletedAt' : field), ...heads), current };
+}
+
+function viewOf(ctx: ServiceContext, r: ProposalRow): ProposalView {
+  const f = fieldSeen(ctx, r.entity, r.entity_id, r.field);
+  const proposed = JSON.parse(r.value ?? 'null') as unknown;
+  const clock = JSON.parse(r.clock) as string[];
+  const closed = !!f && dominatedBy(clock, f.seen);
+  const kind = ownKind(ctx);
+  return {
+    id: r.id, entity: r.entity, entityId: r.entity_id, label: localLabel(ctx, r.entity, r.entity_id), field: r.field, current: f?.current ?? null, proposed,
+    office: r.author_office_id, officeName: officeName(ctx, r.author_office_id) ?? r.author_name ?? null, at: new Date(decodeHlc(r.stamp).wall).toISOString(),
+    status: !closed ? 'pending' : JSON.stringify(f.current) === JSON.stringify(proposed) ? 'accepted' : 'rejected',
+    mine: !!kind && (r.field === TOMBSTONE ? mayDelete(kind, r.entity) : mayWrite(kind, r.entity, r.field)),
+  };
+}
+
+/** 提议修改: changes of fields by offices that do not own them, open first. */
 export const listProposals = defineQuery({ permission: 'ledger.read' }, (ctx): ProposalView[] => {
-  const rows = ctx.ledger.prepare("SELECT * FROM proposals WHERE entity NOT IN ('clues', 'clue_dispositions') ORDER BY received_at DESC, id").all() as Record<string, string>[];
-  return rows.map((r) => {
-    const t = exchangeTables().get(r.entity!);
-    const col = t?.byKey.get(r.field!);
-    const cur = col ? (ctx.ledger.prepare(`SELECT "${col.name}" AS v FROM "${t!.name}" WHERE id = ?`).get(r.entity_id) as { v: unknown } | undefined)?.v ?? null : null;
-    return {
-      id: r.id!, entity: r.entity!, entityId: r.entity_id!, field: r.field!, current: cur, proposed: JSON.parse(r.value ?? 'null') as unknown,
-      office: r.author_office_id!, officeName: officeName(ctx, r.author_office_id!) ?? r.author_name ?? null, at: new Date(decodeHlc(r.stamp!).wall).toISOString(), status: r.status as ProposalView['status'],
-    };
-  });
+  const rows = ctx.ledger.prepare("SELECT * FROM proposals WHERE entity NOT IN ('clues', 'clue_dispositions') ORDER BY received_at DESC, id").all() as ProposalRow[];
+  return rows.map((r) => viewOf(ctx, r)).sort((a, b) => (a.status === 'pending' ? 0 : 1) - (b.status === 'pending' ? 0 : 1));
 });
 
-function pending(ctx: ServiceContext, id: string) {
-  const p = ctx.ledger.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as Record<string, string> | undefined;
+function openProposal(ctx: ServiceContext, id: string): ProposalRow {
+  const p = ctx.ledger.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as ProposalRow | undefined;
   if (!p) throw notFound('提议修改', id);
-  if (p.status !== 'pending') throw conflict('该提议已经处理。', 'not_pending');
+  const v = viewOf(ctx, p);
+  if (v.status !== 'pending') throw conflict('该提议已经处理。', 'not_pending');
+  if (!v.mine) throw forbidden('该字段不由本单位负责，只能由负责的单位采纳或不采纳。', 'not_owner');
   return p;
+}
+
+/** Write the field (the proposed value, or the current one) having seen the proposal: it closes everywhere. */
+function decide(ctx: ServiceContext, p: ProposalRow, value: unknown, action: string, note: string | null): void {
+  const t = exchangeTables().get(p.entity)!;
+  const cur = getRow(ctx, t.table, p.entity_id)!;
+  const patch: Record<string, unknown> = {};
+  if (p.field === TOMBSTONE) {
+    const d = value as { at: string; by: string | null; reason: string | null } | null;
+    Object.assign(patch, { deletedAt: d?.at ?? null, deletedBy: d?.by ?? null, deletedReason: d?.reason ?? null });
+  } else {
+    const spec = t.byKey.get(p.field)!;
+    patch[p.field] = spec.kind === 'boolean' ? value === 1 || value === true : value;
+  }
+  updateRow(ctx, t.table, cur, patch, { action, touch: Object.keys(patch), seen: { [p.field]: [JSON.parse(p.clock) as string[]] } });
+  ctx.ledger.prepare('UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?')
+    .run(action === 'proposal_accepted' ? 'accepted' : 'rejected', ctx.user!.id, new Date(ctx.clock.now()).toISOString(), note, p.id);
 }
 
 /** 采纳: the proposed value becomes this office's own change of the field (audited, travels). */
 export const acceptProposal = defineCall({ permission: 'ledger.write', arg: f.args({ id: f.id('提议'), note: f.optText('说明', f.LEN.short) }) }, (ctx, a) => inTransaction(ctx, () => {
-  const p = pending(ctx, a.id);
-  const t = exchangeTables().get(p.entity!)!;
-  const spec = t.byKey.get(p.field!)!;
-  const value = JSON.parse(p.value ?? 'null') as unknown;
-  updateRow(ctx, t.table, getRow(ctx, t.table, p.entity_id!)!, { [p.field!]: spec.kind === 'boolean' ? value === 1 : value }, { action: 'proposal_accepted' });
-  ctx.ledger.prepare("UPDATE proposals SET status = 'accepted', decided_by = ?, decided_at = ?, note = ? WHERE id = ?").run(ctx.user!.id, new Date(ctx.clock.now()).toISOString(), a.note ?? null, a.id);
+  const p = openProposal(ctx, a.id);
+  decide(ctx, p, JSON.parse(p.value ?? 'null') as unknown, 'proposal_accepted', a.note ?? null);
   return { ok: true as const };
 }));
 
-/** 不采纳: the proposal is closed; the field keeps this office's value. */
+/** 不采纳: the field keeps its value, written again having seen the proposal (which then closes everywhere). */
 export const rejectProposal = defineCall({ permission: 'ledger.write', arg: f.args({ id: f.id('提议'), note: f.text('不采纳的理由', f.LEN.short) }) }, (ctx, a) => inTransaction(ctx, () => {
-  const p = pending(ctx, a.id);
-  ctx.ledger.prepare("UPDATE proposals SET status = 'rejected', decided_by = ?, decided_at = ?, note = ? WHERE id = ?").run(ctx.user!.id, new Date(ctx.clock.now()).toISOString(), a.note, a.id);
-  appendEvent(ctx, { action: 'proposal_rejected', entity: p.entity!, entityId: p.entity_id!, detail: { field: p.field, note: a.note } });
+  const p = openProposal(ctx, a.id);
+  decide(ctx, p, fieldSeen(ctx, p.entity, p.entity_id, p.field)!.current, 'proposal_rejected', a.note);
   return { ok: true as const };
 }));

@@ -97,6 +97,7 @@ function state(o: Office) {
     out[t.name] = rows.map((r) => [r.id, r.deleted_at ?? null, r.deleted_reason ?? null, ...t.fields.map((f) => r[f.name] ?? null)]);
   }
   out.conflicts = o.ledger.sqlite.prepare('SELECT entity_id, field, heads FROM field_conflicts ORDER BY entity_id, field').all();
+  out.proposals = listProposals(o.ctx).map((p) => [p.entityId, p.field, JSON.stringify(p.proposed), p.office, p.at, p.status]).sort();
   return out;
 }
 
@@ -106,6 +107,8 @@ type Edit =
   | { kind: 'problem' } // the unit files a problem with a task
   | { kind: 'measures'; pick: number; text: string } // the unit edits a task's measures
   | { kind: 'delete'; pick: number } // the unit deletes or restores a task
+  | { kind: 'propose'; pick: number; text: string } // 巡视办 edits a task's measures: not its field, a proposal
+  | { kind: 'decide'; pick: number; accept: boolean } // the unit accepts or rejects an open proposal
   | { kind: 'deliver'; from: number; to: number; since: number };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
@@ -114,6 +117,8 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('problem' as const) }),
   fc.record({ kind: fc.constant('measures' as const), pick: fc.nat(), text: fc.constantFrom('修订措施甲', '修订措施乙', '修订措施丙') }),
   fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('propose' as const), pick: fc.nat(), text: fc.constantFrom('建议措施甲', '建议措施乙') }),
+  fc.record({ kind: fc.constant('decide' as const), pick: fc.nat(), accept: fc.boolean() }),
   fc.record({ kind: fc.constant('deliver' as const), from: fc.integer({ min: 0, max: 2 }), to: fc.integer({ min: 0, max: 2 }), since: fc.nat({ max: 400 }) }),
 );
 
@@ -133,6 +138,17 @@ function run(w: ReturnType<typeof world>, edits: Edit[]) {
         const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: base.inspection.id, feedbackId: base.feedback.id, seq: ++n });
         fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id });
       });
+    } else if (e.kind === 'propose') {
+      const ts = insp.ledger.sqlite.prepare('SELECT id FROM tasks ORDER BY id').all() as { id: string }[];
+      if (!ts.length) continue;
+      const cur = getRow(insp.ctx, tasks, ts[e.pick % ts.length]!.id)!;
+      inTransaction(insp.ctx, () => updateRow(insp.ctx, tasks, cur, { measures: `${e.text}${++n}` }));
+    } else if (e.kind === 'decide') {
+      const open = listProposals(unit.ctx).filter((p) => p.status === 'pending' && p.mine);
+      if (!open.length) continue;
+      const p = open[e.pick % open.length]!;
+      if (e.accept) acceptProposal(unit.ctx, { id: p.id });
+      else rejectProposal(unit.ctx, { id: p.id, note: '不采纳。' });
     } else if (e.kind === 'measures' || e.kind === 'delete') {
       const ts = unit.ledger.sqlite.prepare('SELECT id FROM tasks ORDER BY id').all() as { id: string }[];
       if (!ts.length) continue;

@@ -1,0 +1,150 @@
+/**
+ * The commands of `npm run ledger`, declared once: the words that name each, the options it takes,
+ * its arguments and its help in Chinese and English. Parsing (args.ts) and help (help.ts) read
+ * this table; the bodies are in commands.ts.
+ */
+
+export type OptionName =
+  | 'ledger' | 'user' | 'password-file' | 'json' | 'help'
+  | 'office' | 'kind' | 'level' | 'admin' | 'display-name'
+  | 'out' | 'fingerprint' | 'to' | 'full' | 'clues' | 'verbose'
+  | 'dry-run' | 'yes' | 'confirm-deletions' | 'receipt-dir';
+
+/** Every option any command takes (node:util parseArgs; which command takes which: below). */
+export const OPTIONS = {
+  ledger: { type: 'string' },
+  user: { type: 'string' },
+  'password-file': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  office: { type: 'string' },
+  kind: { type: 'string' },
+  level: { type: 'string' },
+  admin: { type: 'string' },
+  'display-name': { type: 'string' },
+  out: { type: 'string' },
+  fingerprint: { type: 'string' },
+  to: { type: 'string' },
+  full: { type: 'boolean' },
+  clues: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  'confirm-deletions': { type: 'boolean' },
+  'receipt-dir': { type: 'string' },
+} as const satisfies Record<OptionName, { type: 'string' | 'boolean'; short?: string }>;
+
+export type CommandName =
+  | 'init' | 'card' | 'partner add' | 'partner list' | 'partner confirm' | 'export' | 'inspect' | 'verify'
+  | 'import' | 'receipt import' | 'history' | 'conflicts' | 'help';
+
+export interface CommandSpec {
+  name: CommandName;
+  /** After `npm run ledger --`. */
+  usage: string;
+  /** Required positional arguments, by their names in `usage`. */
+  args: readonly string[];
+  /** Optional positionals beyond `args` (help's command words). */
+  moreArgs?: number;
+  /** Options besides --json and --help (every command takes those). */
+  options: readonly OptionName[];
+  /** Whether the command logs in to a ledger: always, only with --ledger, or never. */
+  ledger: 'required' | 'optional' | 'none';
+  zh: string;
+  en: string;
+  /** Further lines of `help <command>`, each in both languages. */
+  more?: ReadonlyArray<{ zh: string; en: string }>;
+}
+
+const LOGIN: readonly OptionName[] = ['ledger', 'user', 'password-file'];
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'init',
+    usage: 'init --ledger FILE --office NAME --kind KIND [--level LEVEL] --admin NAME [--display-name NAME] --password-file F',
+    args: [], options: ['ledger', 'office', 'kind', 'level', 'admin', 'display-name', 'password-file'], ledger: 'none',
+    zh: '建立新的加密台账及其钥匙文件（FILE.keys），设置本单位和第一个管理员；恢复密钥只显示这一次。',
+    en: 'Set up a new encrypted ledger and its key file (FILE.keys) with this office and its first administrator; the recovery key is shown this once only.',
+    more: [
+      { zh: 'KIND：inspected_unit（被巡视单位整改办）、discipline（纪检监察）、organisation（组织部门）、inspection_office（巡视办）、functional_dept（职能部门）。', en: 'KIND: inspected_unit, discipline, organisation, inspection_office, functional_dept.' },
+      { zh: 'LEVEL：central、province（默认）、city、county。管理员的密码从 --password-file 读取；--display-name 默认与用户名相同。', en: 'LEVEL: central, province (default), city, county. The administrator\'s password is read from --password-file; --display-name defaults to the user name.' },
+      { zh: '请把恢复密钥抄写或打印，与单位印章一同保管：忘记密码时只能用它重设密码。', en: 'Write down or print the recovery key and keep it with the office seal: it is the only way back in if every password is forgotten.' },
+    ],
+  },
+  {
+    name: 'card', usage: 'card --ledger FILE [--out FILE|DIR]', args: [], options: [...LOGIN, 'out'], ledger: 'required',
+    zh: '导出本单位公钥卡（.xzcard）并显示指纹（8组，每组4位）；不给 --out 时公钥卡写到标准输出。',
+    en: 'Write this office\'s card (.xzcard) and print its fingerprint (8 groups of 4); without --out the card goes to standard output.',
+    more: [{ zh: '对方添加公钥卡后，请通过电话向其读出指纹，由对方核对。', en: 'Once the partner has added the card, read the fingerprint to them over the phone so they can compare it.' }],
+  },
+  {
+    name: 'partner add', usage: 'partner add CARD --ledger FILE [--fingerprint FP]', args: ['CARD'], options: [...LOGIN, 'fingerprint'], ledger: 'required',
+    zh: '添加交换单位（对方的公钥卡）；给出对方电话读出的指纹则立即确认，指纹不符时拒绝且不作改动。',
+    en: 'Add a partner office from its card; with the fingerprint the partner read out, it is confirmed at once, and a mismatch is refused without any change.',
+  },
+  {
+    name: 'partner list', usage: 'partner list --ledger FILE', args: [], options: LOGIN, ledger: 'required',
+    zh: '列出交换单位：单位编号、类型、指纹、是否已确认。',
+    en: 'List the partner offices: office id, kind, fingerprint, confirmed or not.',
+  },
+  {
+    name: 'partner confirm', usage: 'partner confirm OFFICE_ID --ledger FILE --fingerprint FP', args: ['OFFICE_ID'], options: [...LOGIN, 'fingerprint'], ledger: 'required',
+    zh: '确认指纹：输入对方电话读出的指纹，与待确认的公钥卡一致才确认。',
+    en: 'Confirm a partner\'s key: the fingerprint the partner read out must match its waiting card.',
+  },
+  {
+    name: 'export', usage: 'export --ledger FILE --to OFFICE_ID [--full] [--clues] --out DIR', args: [], options: [...LOGIN, 'to', 'full', 'clues', 'out'], ledger: 'required',
+    zh: '向已确认的交换单位导出交换包（自其上次回执确认以来的变化），显示文件路径、字节数和记录数。',
+    en: 'Export a package to a confirmed partner (what changed since the last package it confirmed with a receipt): prints the path, bytes and records.',
+    more: [
+      { zh: '--full：导出对方可接收的全部记录；--clues：包含问题线索（仅限纪检监察、组织部门、巡视办）。', en: '--full: every record the partner may receive; --clues: include clues (only to discipline, organisation and inspection offices).' },
+    ],
+  },
+  {
+    name: 'inspect', usage: 'inspect FILE [--ledger FILE [--verbose]]', args: ['FILE'], options: [...LOGIN, 'verbose'], ledger: 'optional',
+    zh: '查看交换包或回执的包头（不解密，不需要台账）；给出 --ledger 时还显示导入预览（各类记录数，--verbose 逐项列出）。',
+    en: 'Show a package\'s or receipt\'s header without decrypting it (no ledger needed); with --ledger also the import preview (counts; each item with --verbose).',
+  },
+  {
+    name: 'verify', usage: 'verify FILE --ledger FILE', args: ['FILE'], options: LOGIN, ledger: 'required',
+    zh: '核验交换包：签名须出自已确认指纹的交换单位，数据须与包头记录的校验值一致。',
+    en: 'Verify a package: its signature against the confirmed partners\' keys, and its payload against the hash in its header.',
+  },
+  {
+    name: 'import', usage: 'import FILE --ledger FILE [--dry-run] [--yes] [--confirm-deletions] [--receipt-dir DIR] [--verbose]', args: ['FILE'],
+    options: [...LOGIN, 'dry-run', 'yes', 'confirm-deletions', 'receipt-dir', 'verbose'], ledger: 'required',
+    zh: '导入交换包（一个事务，全部成功或全不改动），随后写出回执并显示其路径；已导入过的交换包不再改动台账。',
+    en: 'Import a package (one transaction: all or nothing), then write the receipt and print its path; a package imported before changes nothing.',
+    more: [
+      { zh: '--dry-run：只显示预览，不作任何改动。不加 --yes 时先显示预览并在终端上询问；标准输入不是终端且未加 --yes 时拒绝（退出码 2）。', en: '--dry-run: show the preview and change nothing. Without --yes the preview is shown and you are asked on the terminal; when standard input is not a terminal and --yes is absent it refuses (exit code 2).' },
+      { zh: '--confirm-deletions：交换包删除的记录超过20条时须加此项。--receipt-dir：回执写入的文件夹（默认：交换包所在文件夹）；对已导入过的交换包给出 --receipt-dir 会重新出具回执。', en: '--confirm-deletions: needed when a package deletes more than 20 records. --receipt-dir: where the receipt is written (default: beside the package); given for a package imported before, it writes its receipt again.' },
+    ],
+  },
+  {
+    name: 'receipt import', usage: 'receipt import FILE --ledger FILE', args: ['FILE'], options: LOGIN, ledger: 'required',
+    zh: '导入对方的回执：对方确认收到的交换包记为已确认，下次导出从此处开始。',
+    en: 'Import a partner\'s receipt: the package it confirms is marked confirmed, and the next export starts from there.',
+  },
+  {
+    name: 'history', usage: 'history --ledger FILE', args: [], options: LOGIN, ledger: 'required',
+    zh: '交换记录：每个交换单位已发出、已确认、已收到的交换包数，以及缺少的交换包序号。',
+    en: 'Delivery history: per partner, packages sent, confirmed and received, and the sequence numbers missing.',
+  },
+  {
+    name: 'conflicts', usage: 'conflicts --ledger FILE', args: [], options: LOGIN, ledger: 'required',
+    zh: '列出冲突（两个单位各自修改的同一字段）和待处理的提议修改；在桌面应用中处理。',
+    en: 'List conflicts (one field changed by two offices) and pending proposals; resolve them in the desktop app.',
+  },
+  {
+    name: 'help', usage: 'help [COMMAND]', args: [], moreArgs: 2, options: [], ledger: 'none',
+    zh: '显示全部命令或某个命令的说明。',
+    en: 'Explain every command, or one.',
+  },
+];
+
+/** The words that begin a command with subcommands. */
+export const GROUPS: Readonly<Record<string, readonly string[]>> = { partner: ['add', 'list', 'confirm'], receipt: ['import'] };
+
+export function commandNamed(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
