@@ -14,6 +14,7 @@ import { makeHandlers } from '../db/bridge/handlers.js';
 import { LedgerHost, type Session } from '../db/session/host.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
 import { MENU_CHANNEL } from './channels.js';
+import { chooseWith, folderDialogOptions, packageDialogOptions } from './dialogs.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
 import { appUrlCheck, shellPaths } from './paths.js';
@@ -78,12 +79,9 @@ function start(): void {
     handlers: makeHandlers(userSession, {
       host: () => host!,
       backupDir: () => join(app.getPath('userData'), 'backups'),
-      // 备份到文件夹: the folder comes from the system dialog, never from the page.
-      chooseFolder: async () => {
-        const opts = { title: '选择备份文件夹（如U盘）', buttonLabel: '备份到此文件夹', properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
-        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
-        return r.canceled ? null : (r.filePaths[0] ?? null);
-      },
+      // 备份到文件夹, 导出交换包到文件夹, 导入交换包/回执: paths come from the system dialogs, never from the page.
+      chooseFolder: (purpose = 'backup') => chooseWith(dialog, mainWindow, folderDialogOptions(purpose)),
+      choosePackage: (kind) => chooseWith(dialog, mainWindow, packageDialogOptions(kind)),
       // 打开演示台账 (first run only): switch to an encrypted demo ledger file beside the real one.
       openDemo() {
         const demoFile = join(app.getPath('userData'), 'demo-ledger.sqlite');

@@ -6,13 +6,19 @@
  * Access control: the URL printed at start carries a one-time token; opening it once sets an
  * HttpOnly, SameSite=Strict session cookie and the token is spent. Every API call needs that
  * cookie and an Origin header equal to this server's own origin; anything else is refused.
+ *
+ * Harness-only routes for exchange files (/api/upload, /api/file): the desktop app's file dialogs
+ * give the engine real paths, a browser page has only the bytes of a picked file (see `upload`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { dispatch } from '../db/bridge/dispatch.js';
+import { RECEIVED_SUBDIR, exchangeDirOf } from '../db/bridge/exchange-calls.js';
+import { requirePermission } from '../db/core/permissions.js';
 import { makeHandlers, type ShellHooks } from '../db/bridge/handlers.js';
 import { DomainError } from '../db/domain/errors.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
@@ -38,6 +44,8 @@ export interface PreviewOptions {
   demoKdf?: Omit<KdfParams, 'salt'>;
   /** Where the backup taken before converting a plaintext ledger goes. */
   backupDir?: string;
+  /** Largest exchange package or receipt accepted by the harness's upload (default 4 GiB). */
+  maxUploadBytes?: number;
 }
 
 export interface PreviewServer {
@@ -140,6 +148,79 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
     send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Exchange files (harness only). The desktop shell passes real paths from its file dialogs; a
+  // browser page cannot, so the page uploads the package or receipt the user picked into the
+  // ledger's exchange folder (交换包/收到) and gets its path for exchange:preview / exchange:import,
+  // and downloads what exchange:export and exchange:import wrote there. Both need the session's
+  // exchange right; downloads are confined to the exchange folder.
+
+  /** The session's context with the exchange right, or an error envelope already sent. */
+  function exchangeRight(res: ServerResponse, sid: string): boolean {
+    try {
+      const ctx = host.context(sessions.get(sid)!);
+      requirePermission(ctx, 'exchange.run');
+      if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
+      return true;
+    } catch (e) {
+      const error = e instanceof DomainError ? e.toPayload() : { code: 'CORRUPT', message: '台账引擎发生意外错误，操作未执行。' };
+      send(res, 403, JSON.stringify({ ok: false, error }), 'application/json; charset=utf-8');
+      return false;
+    }
+  }
+
+  async function upload(req: IncomingMessage, res: ServerResponse, sid: string, url: URL): Promise<void> {
+    if (req.method !== 'POST') return send(res, 405, 'method not allowed');
+    if (req.headers.origin !== origin) return send(res, 403, 'forbidden origin');
+    if (!exchangeRight(res, sid)) return;
+    const limit = o.maxUploadBytes ?? 4 * 1024 ** 3;
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (!Number.isSafeInteger(declared) || declared < 0) return send(res, 411, 'length required');
+    const tooLarge = () => send(res, 413, JSON.stringify({ ok: false, error: { code: 'VALIDATION', message: '文件过大，不能导入。', reason: 'upload_too_large' } }), 'application/json; charset=utf-8');
+    if (declared > limit) return tooLarge();
+    // Only the last part of the name, without characters a file name cannot hold.
+    const name = basename((url.searchParams.get('name') ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"|?*]+/g, '').slice(-120) || 'package.xzpkg';
+    const dir = join(exchangeDirOf(host.path), RECEIVED_SUBDIR);
+    mkdirSync(dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+    const target = join(dir, `${stamp}-${randomBytes(3).toString('hex')}-${name}`);
+    const partial = `${target}.partial`;
+    let size = 0;
+    try {
+      await pipeline(req, async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          size += chunk.length;
+          if (size > limit) throw new RangeError('too large');
+          yield chunk;
+        }
+      }, createWriteStream(partial, { flags: 'wx' }));
+      if (size !== declared) throw new RangeError('short body');
+      renameSync(partial, target);
+    } catch (e) {
+      rmSync(partial, { force: true });
+      if (e instanceof RangeError && size > limit) return tooLarge();
+      return send(res, 400, 'upload failed');
+    }
+    send(res, 200, JSON.stringify({ ok: true, value: { path: target, fileName: name, bytes: size } }), 'application/json; charset=utf-8');
+  }
+
+  function download(req: IncomingMessage, res: ServerResponse, sid: string, url: URL): void {
+    if (req.method !== 'GET') return send(res, 405, 'method not allowed');
+    if (!exchangeRight(res, sid)) return;
+    const root = resolve(exchangeDirOf(host.path));
+    const file = resolve(url.searchParams.get('path') ?? '');
+    const rel = relative(root, file);
+    if (!rel || rel.startsWith('..') || isAbsolute(rel) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(statSync(file).size),
+      'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  }
+
   function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): void {
     const rel = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
     const file = normalize(join(staticRoot, rel));
@@ -174,6 +255,8 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
         const sid = sessionOf(req);
         if (!sid) return send(res, 403, '请使用 npm run preview 打印的链接打开预览。');
         if (url.pathname === '/api/invoke') return await api(req, res, sid);
+        if (url.pathname === '/api/upload') return await upload(req, res, sid, url);
+        if (url.pathname === '/api/file') return download(req, res, sid, url);
         if (req.method !== 'GET') return send(res, 405, 'method not allowed');
         return serveStatic(req, res, url.pathname);
       } catch (e) {

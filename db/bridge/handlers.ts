@@ -7,6 +7,7 @@
  */
 import type { Session } from '../session/host.js';
 import { outsideCall, sessionCalls, type ShellHooks } from './session-calls.js';
+import { exchangeCalls } from './exchange-calls.js';
 import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { defineCall } from '../core/call.js';
@@ -112,6 +113,8 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'proposals:list': conflicts.listProposals,
     'proposals:accept': conflicts.acceptProposal,
     'proposals:reject': conflicts.rejectProposal,
+    // 导出导入交换包、回执、交换记录 (db/bridge/exchange-calls.ts: files, outside the transaction)
+    ...exchangeCalls(session, shell),
 
     // 设置：类别、时限规则、节假日
     'categories:list': categories.listCategories,

@@ -24,8 +24,13 @@ export interface ShellHooks {
   openDemo?(): { password: string };
   /** Folder for the backup taken before a conversion. */
   backupDir?: () => string;
-  /** 备份到文件夹: ask the user for a folder (Electron's dialog); null when cancelled. Without it the call's `folder` is used. */
-  chooseFolder?: () => Promise<string | null>;
+  /**
+   * 备份到文件夹, 导出交换包到文件夹: ask the user for a folder (Electron's dialog); null when cancelled.
+   * Without it the backup call's `folder` is used, and packages go to the ledger's exchange folder.
+   */
+  chooseFolder?: (purpose?: 'backup' | 'exchange') => Promise<string | null>;
+  /** 导入交换包 / 导入回执: ask the user for a file (Electron's open dialog); null when cancelled. */
+  choosePackage?: (kind: 'changes' | 'receipt') => Promise<string | null>;
 }
 
 /** A call that runs without a ledger context or transaction (the host manages its own). */

@@ -28,7 +28,7 @@ import { offices } from '../schema/index.js';
 import { ensureOwnKey, ownSecret, trustedKeysOf } from '../services/partners.js';
 import { applyPlan, planChanges, type ImportPreview } from './apply.js';
 import { collectChanges, type OfficeRef, type RecordChange } from './changes.js';
-import { labelOf } from './labels.js';
+import { packageLabels } from './labels.js';
 import { mayReceive } from './ownership.js';
 import { openPackage, readAll, readHeader, verifyPackage, writePackage, type Entry, type PackageHeader } from './package/index.js';
 import * as v from 'valibot';
@@ -236,11 +236,7 @@ export async function previewPackage(ctx: ServiceContext, path: string): Promise
   const o = await openFor(ctx, path);
   const plan = planChanges(ctx, o.changes, o.offices, o.blobs);
   const shown = new Set(plan.preview.items.map((i) => i.id));
-  const labels: Record<string, string> = {};
-  for (const c of o.changes) {
-    const l = shown.has(c.id) ? labelOf(c.row) : null;
-    if (l) labels[c.id] = l;
-  }
+  const labels = packageLabels(ctx, o.changes, shown);
   return {
     header: o.header, alreadyApplied: o.alreadyApplied, missing: o.missing, preview: plan.preview,
     needsDeletionConfirmation: plan.preview.deletions > DELETION_CONFIRM_THRESHOLD, labels,

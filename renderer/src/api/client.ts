@@ -71,8 +71,59 @@ function httpApi(): WindowApi<Contract> {
   };
 }
 
+/** A file the harness stored in the ledger's exchange folder for the engine to read. */
+export interface UploadedFile {
+  path: string;
+  fileName: string;
+  bytes: number;
+}
+
+/**
+ * Exchange files in the browser preview only (scripts/preview-server.ts /api/upload and /api/file):
+ * a page cannot hand the engine a path, so a picked package is uploaded into the ledger's exchange
+ * folder first, and a written one is offered as a download. The desktop app has no such routes:
+ * there the engine gets paths from the system's dialogs (exchange:pick) and `harnessFiles()` is null.
+ */
+export interface HarnessFiles {
+  upload(file: File, onProgress?: (percent: number) => void): Promise<UploadedFile>;
+  downloadUrl(path: string): string;
+}
+
+let harness: HarnessFiles | null = null;
+
+export function harnessFiles(): HarnessFiles | null {
+  return harness;
+}
+
+const harnessHttp: HarnessFiles = {
+  upload(file, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `./api/upload?name=${encodeURIComponent(file.name)}`);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100));
+      };
+      xhr.onload = () => {
+        let r: BridgeResult<UploadedFile> | null = null;
+        try {
+          r = JSON.parse(xhr.responseText) as BridgeResult<UploadedFile>;
+        } catch { /* not an envelope: below */ }
+        if (r?.ok) resolve(r.value);
+        else reject(new ApiError(r && !r.ok ? r.error : { code: 'UNAVAILABLE', message: `台账引擎拒绝了文件（HTTP ${xhr.status}）。` }));
+      };
+      xhr.onerror = () => reject(new ApiError({ code: 'UNAVAILABLE', message: '无法连接台账引擎，请确认预览服务仍在运行。' }));
+      xhr.send(file);
+    });
+  },
+  downloadUrl: (path) => `./api/file?path=${encodeURIComponent(path)}`,
+};
+
 export function installApi(): void {
-  if (!('api' in window)) (window as { api: WindowApi<Contract> }).api = httpApi();
+  if (!('api' in window)) {
+    (window as { api: WindowApi<Contract> }).api = httpApi();
+    harness = harnessHttp;
+  }
 }
 
 /** A channel's argument, optional when its schema accepts none (db/bridge/contract.ts). */

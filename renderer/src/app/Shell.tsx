@@ -63,7 +63,8 @@ export function Shell() {
   });
 
   // Desktop habits: Ctrl+F search, Ctrl+N new, Ctrl+S save, Ctrl+P print (screens listen for xz:new / xz:save),
-  // Ctrl+L 锁定.
+  // Ctrl+L 锁定; in the browser preview Ctrl+I / Ctrl+E stand in for the menu's 导入… / 导出… (the desktop
+  // menu's own accelerators deliver them in the app).
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey)) return;
@@ -73,14 +74,18 @@ export function Shell() {
       else if (k === 'n') { e.preventDefault(); window.dispatchEvent(new Event('xz:new')); }
       else if (k === 's') { e.preventDefault(); window.dispatchEvent(new Event('xz:save')); }
       else if (k === 'p' && emitMenu('print')) e.preventDefault();
+      else if (k === 'i' && !e.shiftKey && emitMenu('import')) e.preventDefault();
+      else if (k === 'e' && !e.shiftKey && emitMenu('export')) e.preventDefault();
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
   }, [lock]);
 
   // 文件 menu (and Ctrl+P): a list screen answers 打印 with its printed ledger (it cancels the
-  // event); any other screen prints as it is shown, without the navigation.
+  // event); any other screen prints as it is shown, without the navigation. 导入/导出 open the
+  // 数据交换 screen's 导入 / 导出 tab.
   const { message } = App.useApp();
+  const canExchange = s.can('exchange.run');
   useEffect(() => onMenu((c) => {
     if (c === 'print') {
       if (window.dispatchEvent(new Event('xz:print', { cancelable: true }))) window.print();
@@ -94,8 +99,10 @@ export function Shell() {
       navigate('backup');
       return;
     }
-    void message.info(t('menu.later', { c: t(`menu.${c}`) }));
-  }), [message, t, lock]);
+    // 导入…/导出… open the 数据交换 screen's tab (exchange packages between offices).
+    if (canExchange) navigate('exchange', c);
+    else void message.info(t('menu.noExchange', { c: t(`menu.${c}`) }));
+  }), [message, t, lock, canExchange]);
 
   // The current round is the first one until the user picks another; a round deleted meanwhile
   // gives way to the first remaining one (or none).

@@ -8,6 +8,7 @@ import zhAuth from './zh-CN/auth.js';
 import zhBackup from './zh-CN/backup.js';
 import zhCommon from './zh-CN/common.js';
 import zhExchange from './zh-CN/exchange.js';
+import zhExchangeVocab from './zh-CN/exchange-vocab.js';
 import zhClues from './zh-CN/clues.js';
 import zhHome from './zh-CN/home.js';
 import zhProblems from './zh-CN/problems.js';
@@ -21,6 +22,7 @@ import enAuth from './en/auth.js';
 import enBackup from './en/backup.js';
 import enCommon from './en/common.js';
 import enExchange from './en/exchange.js';
+import enExchangeVocab from './en/exchange-vocab.js';
 import enClues from './en/clues.js';
 import enHome from './en/home.js';
 import enProblems from './en/problems.js';
@@ -35,12 +37,12 @@ export const resources = {
   'zh-CN': {
     common: zhCommon, auth: zhAuth, home: zhHome, rounds: zhRounds, problems: zhProblems, tasks: zhTasks,
     clues: zhClues, supervision: zhSupervision, reports: zhReports, ratings: zhRatings, settings: zhSettings,
-    backup: zhBackup, exchange: zhExchange,
+    backup: zhBackup, exchange: zhExchange, exchangeVocab: zhExchangeVocab,
   },
   en: {
     common: enCommon, auth: enAuth, home: enHome, rounds: enRounds, problems: enProblems, tasks: enTasks,
     clues: enClues, supervision: enSupervision, reports: enReports, ratings: enRatings, settings: enSettings,
-    backup: enBackup, exchange: enExchange,
+    backup: enBackup, exchange: enExchange, exchangeVocab: enExchangeVocab,
   },
 } as const;
 

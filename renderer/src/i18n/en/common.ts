@@ -46,7 +46,7 @@ const en: Catalogue<typeof zh> = {
     problemsTitle: '{{office}} inspection rectification ledger: problems', tasksTitle: '{{office}} inspection rectification ledger: tasks', dutyTitle: '{{office}} responsibilities ({{group}})',
   },
   menu: {
-    later: '"{{c}}" arrives in a later version: Excel import and export, exchange packages between offices and backups are in progress.',
+    noExchange: '"{{c}}" imports and exports exchange packages between offices: an administrator must give you the data-exchange right.',
     import: 'Import', export: 'Export', backup: 'Backup', print: 'Print', lock: 'Lock',
   },
 };

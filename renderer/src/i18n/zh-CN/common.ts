@@ -44,7 +44,7 @@ export default {
     problemsTitle: '{{office}}巡视整改问题台账', tasksTitle: '{{office}}巡视整改任务台账', dutyTitle: '{{office}}整改责任清单（{{group}}）',
   },
   menu: {
-    later: '“{{c}}”将在后续版本提供：Excel 导入导出、单位间交换包和备份正在开发中。',
+    noExchange: '“{{c}}”用于单位之间导入、导出交换包，须由管理员为您开通数据交换权限。',
     import: '导入', export: '导出', backup: '备份', print: '打印', lock: '锁定',
   },
 };

@@ -11,6 +11,26 @@ export type Identity = Awaited<ResultOf<'exchange:identity'>>;
 export type Partner = Awaited<ResultOf<'partners:list'>>[number];
 export type PartnerKey = Partner['keys'][number];
 export type Preview = Awaited<ResultOf<'partners:previewCard'>>;
+export type ExportDone = NonNullable<Awaited<ResultOf<'exchange:export'>>>;
+export type PackagePreview = Awaited<ResultOf<'exchange:preview'>>;
+export type PreviewItem = PackagePreview['preview']['items'][number];
+export type Outcome = PreviewItem['outcome'];
+export type ImportDone = Awaited<ResultOf<'exchange:import'>>;
+export type Conflict = Awaited<ResultOf<'conflicts:list'>>[number];
+export type Proposal = Awaited<ResultOf<'proposals:list'>>[number];
+export type Delivery = Awaited<ResultOf<'exchange:history'>>[number];
+
+/** The outcomes of an import, in the order the preview lists them. */
+export const OUTCOMES: readonly Outcome[] = ['new', 'changed', 'conflict', 'proposal', 'deleted', 'restored', 'refused'];
+
+/** Office kinds that may receive clues (db/exchange/ownership.ts CLUE_HOLDERS). */
+export const CLUE_HOLDERS: readonly string[] = ['discipline', 'organisation', 'inspection_office'];
+
+/**
+ * Refusals whose engine sentence carries what the catalogue's cannot (the disk's errno, the limit
+ * exceeded): shown as the engine words them.
+ */
+const ENGINE_WORDED = new Set(['package_io', 'package_limits', 'package_input']);
 
 /** The engine's limit on a card (db/exchange/identity.ts CARD_MAX_BYTES): a larger file is not read. */
 export const CARD_MAX_BYTES = 16 * 1024;
@@ -23,7 +43,8 @@ export function useExchangeError(): (e: unknown) => { text: string; reason: stri
     const error = toApiError(e);
     const reason = error.payload.reason;
     const key = `exchange:errors.${reason ?? ''}`;
-    return { text: reason && i18n.exists(key) ? t(`errors.${reason}`) : errorText(error, tc), reason, error };
+    const own = reason && !ENGINE_WORDED.has(reason) && i18n.exists(key);
+    return { text: own ? t(`errors.${reason}`) : errorText(error, tc), reason, error };
   }, [t, tc, i18n]);
 }
 
