@@ -109,3 +109,12 @@ function actingUser(host: LedgerHost, id: string): ActingUser {
   };
   return { id: r.id, role: r.role, canViewClues: r.can_view_clues === 1, canExchange: r.can_exchange === 1, displayName: r.display_name };
 }
+
+/**
+ * Wait until the element's own and its descendants' animations have finished (an Ant Design modal
+ * zooming in). On a loaded machine the zoom can outlast Playwright's "stable" check, and a click
+ * then lands on the mask instead of the button.
+ */
+export async function settled(locator: import('playwright-core').Locator): Promise<void> {
+  await locator.evaluate("el => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished.catch(() => undefined)))");
+}

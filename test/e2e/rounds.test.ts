@@ -6,7 +6,7 @@ import { createUser } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
 import { getUnit } from '../../db/services/units.js';
 import { categoryId, fxProblem, fxRound, fxTask } from '../helpers/fixtures.js';
-import { startHarness, type Harness } from './harness.js';
+import { settled, startHarness, type Harness } from './harness.js';
 
 /**
  * 巡视轮次 → 被巡视单位 → 单位页 in Chromium over the real engine: a 录入员 builds a round, its
@@ -79,6 +79,7 @@ describe('inspection rounds, their units and the unit page', () => {
     await p.keyboard.press('Escape');
     const guard = p.locator('.ant-modal-confirm');
     await guard.locator('.ant-modal-confirm-title').getByText('有尚未保存的修改，确定要离开吗？').waitFor();
+    await settled(guard);
     await guard.getByRole('button', { name: '取消' }).click();
     await guard.waitFor({ state: 'detached' });
     expect(await form.getByLabel('轮次名称').inputValue()).toBe('某省委第三轮巡视');
