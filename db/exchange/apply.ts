@@ -18,7 +18,7 @@ import { DomainError } from '../domain/errors.js';
 import type { OfficeKind } from '../domain/enums.js';
 import { refreshProblemRollup } from '../services/problems.js';
 import { SEED_OFFICE } from '../services/reference-data.js';
-import { dominatedBy, receive, shown, type Clock, type Version } from './clocks.js';
+import { dominatedBy, receive, shown, stampOf, type Clock, type Version } from './clocks.js';
 import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './field-clocks.js';
 import { EVIDENCE_PARENT, type FieldHead, type OfficeRef, type RecordChange } from './changes.js';
 import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
@@ -56,9 +56,8 @@ export interface ImportPreview {
 const PREVIEW_CAP = 10_000;
 const fail = (reason: string, message: string) => new DomainError('CORRUPT', message, { reason });
 
-const maxStamp = (c: Clock): string => c.reduce((a, b) => (b > a ? b : a), '');
 const officeOfStamp = (s: string): string => decodeHlc(s).officeId;
-const asVersion = (h: FieldHead): Version => ({ value: h.v, clock: h.c, stamp: maxStamp(h.c) });
+const asVersion = (h: FieldHead): Version => ({ value: h.v, clock: h.c, stamp: stampOf(h.c) });
 const wallIso = (s: string) => new Date(decodeHlc(s).wall).toISOString();
 
 type Op =
@@ -144,7 +143,7 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     // Proposals travelling with the record: kept (once each) whatever their state; whether one is
     // still open is decided by the field's clock (db/services/conflicts.ts).
     for (const p of c.proposals ?? []) {
-      const stampP = maxStamp(p.c);
+      const stampP = stampOf(p.c);
       if (pendingProposal.get(c.id, p.field, stampP)) continue;
       ops.push({ type: 'proposal', t, id: c.id, field: p.field, version: { value: p.v, clock: p.c, stamp: stampP }, authorName: p.name, author: p.office });
       note({ outcome: 'proposal', table: t.name, id: c.id, field: p.field, from: null, to: p.v, byOffice: p.office, at: wallIso(stampP) });
@@ -172,11 +171,11 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     ];
     for (const fk of fieldKeys) {
       const start: Version[] = localConflicts.get(fk.key) ?? [{ value: fk.localValue, clock: clockOf(localClocks, fk.key === TOMBSTONE ? 'deletedAt' : fk.key), stamp: '' }];
-      for (const v of start) if (!v.stamp) v.stamp = maxStamp(v.clock);
+      for (const v of start) if (!v.stamp) v.stamp = stampOf(v.clock);
       let heads: readonly Version[] = start;
       const incoming = c.heads?.[fk.key]?.map(asVersion) ?? [{ value: fk.incoming, clock: clockOf(c.clocks, fk.key === TOMBSTONE ? 'deletedAt' : fk.key), stamp: '' }];
       for (const inV of incoming) {
-        if (!inV.stamp) inV.stamp = maxStamp(inV.clock);
+        if (!inV.stamp) inV.stamp = stampOf(inV.clock);
         if (heads.some((h) => dominatedBy(inV.clock, h.clock))) continue;
         const author = officeOfStamp(inV.stamp);
         const kind = kindOrFail(author);
@@ -312,7 +311,7 @@ function insertReceived(ctx: ServiceContext, t: ExchangeTable, c: RecordChange, 
   const init = t.initial.filter((f) => c.initial && Object.hasOwn(c.initial, f.key));
   const cols = ['id', 'origin_office_id', 'created_at', 'updated_at', 'version', 'hlc', 'field_clocks', 'deleted_at', 'deleted_by', 'deleted_reason', ...t.fields.map((f) => f.name), ...init.map((f) => f.name)];
   const clocks = c.clocks;
-  const hlc = maxStamp(Object.values(clocks).flat());
+  const hlc = stampOf(Object.values(clocks).flat());
   const values = [
     c.id, c.origin, c.createdAt, s.at, s.version, hlc, JSON.stringify(clocks),
     c.deleted?.at ?? null, c.deleted?.by ?? null, c.deleted?.reason ?? null, ...t.fields.map((f) => c.row[f.key]), ...init.map((f) => c.initial[f.key]),

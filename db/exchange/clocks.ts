@@ -95,6 +95,11 @@ function byStamp(a: Version, b: Version): number {
   return a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0;
 }
 
+/** The stamp of the write that made a version: the greatest entry of its clock (HLC stamps sort). */
+export function stampOf(c: Clock): string {
+  return c.reduce((a, b) => (b > a ? b : a), '');
+}
+
 /** The value every replica shows for these heads: the head with the greatest stamp. */
 export function shown<V>(heads: readonly Version<V>[]): Version<V> | undefined {
   return heads.reduce<Version<V> | undefined>((best, h) => (best === undefined || h.stamp > best.stamp ? h : best), undefined);

@@ -178,16 +178,27 @@ interface Opened {
   missing: number[];
 }
 
+/**
+ * The recipient entry naming this office and one of its own keys (active or retired), and the
+ * private X25519 halves that may open the payload; package_not_for_us otherwise.
+ */
+function addressedToUs(ctx: ServiceContext, h: PackageHeader, notForUs: string): { forUs: PackageHeader['recipients'][number]; identities: Buffer[] } {
+  const me = ctx.ledger.state.officeId!;
+  const mine = ctx.ledger.prepare('SELECT fingerprint, secret FROM office_keys WHERE office_id = ? AND secret IS NOT NULL').all(me) as { fingerprint: string; secret: string }[];
+  const forUs = h.recipients.find((r) => r.officeId === me && mine.some((k) => k.fingerprint === r.fingerprint));
+  if (!forUs) throw refuse('FORBIDDEN', 'package_not_for_us', notForUs);
+  return { forUs, identities: mine.map((k) => Buffer.from((JSON.parse(k.secret) as { agree: string }).agree, 'base64')) };
+}
+
+/** The Ed25519 keys that may have signed a package from an office: its confirmed ones. */
+const trustedSignKeys = (ctx: ServiceContext) => (officeId: string) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64'));
+
 /** Check, verify and decrypt a package for this office (nothing written). */
 async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
   const first = await readHeader(path);
   if (first.kind !== 'changes') throw refuse('VALIDATION', 'package_kind', '这是回执文件，请使用“导入回执”。');
-  const me = ctx.ledger.state.officeId!;
-  const mine = ctx.ledger.prepare('SELECT fingerprint, sign_public, secret FROM office_keys WHERE office_id = ? AND secret IS NOT NULL').all(me) as { fingerprint: string; secret: string }[];
-  const forUs = first.recipients.find((r) => r.officeId === me && mine.some((k) => k.fingerprint === r.fingerprint));
-  if (!forUs) throw refuse('FORBIDDEN', 'package_not_for_us', '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
-  const header = await verifyPackage(path, (officeId) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64')));
-  const identities = mine.map((k) => JSON.parse(k.secret) as { agree: string }).map((s) => Buffer.from(s.agree, 'base64'));
+  const { forUs, identities } = addressedToUs(ctx, first, '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
+  const header = await verifyPackage(path, trustedSignKeys(ctx));
   const changes: RecordChange[] = [];
   const blobs = new Set<string>();
   let refs: OfficeRef[] = [];
@@ -355,13 +366,9 @@ export async function importReceipt(ctx: ServiceContext, path: string): Promise<
   requirePermission(ctx, 'exchange.run');
   const first = await readHeader(path);
   if (first.kind !== 'receipt') throw refuse('VALIDATION', 'package_kind', '这不是回执文件，请使用“导入交换包”。');
-  const me = ctx.ledger.state.officeId!;
-  const mine = ctx.ledger.prepare('SELECT fingerprint, secret FROM office_keys WHERE office_id = ? AND secret IS NOT NULL').all(me) as { fingerprint: string; secret: string }[];
-  if (!first.recipients.some((r) => r.officeId === me && mine.some((k) => k.fingerprint === r.fingerprint))) {
-    throw refuse('FORBIDDEN', 'package_not_for_us', '该回执不是发给本单位的，不能导入。');
-  }
-  const header = await verifyPackage(path, (officeId) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64')));
-  const { entries } = await readAll(path, mine.map((k) => Buffer.from((JSON.parse(k.secret) as { agree: string }).agree, 'base64')), { verified: header });
+  const { identities } = addressedToUs(ctx, first, '该回执不是发给本单位的，不能导入。');
+  const header = await verifyPackage(path, trustedSignKeys(ctx));
+  const { entries } = await readAll(path, identities, { verified: header });
   const r = entries.length === 1 && entries[0]!.type === 'json' ? v.safeParse(receiptSchema, entries[0]!.value) : null;
   if (!r?.success) throw refuse('CORRUPT', 'package_record', '回执内容格式不正确。');
   const sent = ctx.ledger.prepare("SELECT status, sha256 FROM exchange_packages WHERE id = ? AND direction = 'sent' AND kind = 'changes' AND partner_office_id = ?").get(r.output.refersTo, header.sender.officeId) as

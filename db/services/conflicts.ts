@@ -16,7 +16,7 @@ import { getRow, updateRow } from '../core/write.js';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { clockOf, readFieldClocks, TOMBSTONE } from '../exchange/field-clocks.js';
-import { dominatedBy, join, type Clock } from '../exchange/clocks.js';
+import { dominatedBy, join, stampOf, type Clock } from '../exchange/clocks.js';
 import { ownKind } from '../exchange/local-ownership.js';
 import { mayDelete, mayWrite } from '../exchange/ownership.js';
 import { exchangeTables, validValue } from '../exchange/tables.js';
@@ -41,14 +41,13 @@ export interface ConflictView {
 }
 
 const officeName = (ctx: ServiceContext, id: string) => (ctx.ledger.prepare('SELECT name FROM offices WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? null;
-const maxStamp = (c: readonly string[]) => c.reduce((a, b) => (b > a ? b : a), '');
 
 /** 冲突清单: every field in conflict, with each head's value, office and time (the shown one marked). */
 export const listConflicts = defineQuery({ permission: 'ledger.read' }, (ctx): ConflictView[] => {
   const rows = ctx.ledger.prepare("SELECT entity, entity_id AS entityId, field, heads, since FROM field_conflicts WHERE entity NOT IN ('clues', 'clue_dispositions') ORDER BY since, entity_id, field").all() as
     { entity: string; entityId: string; field: string; heads: string; since: string }[];
   return rows.map((r) => {
-    const heads = (JSON.parse(r.heads) as { v: unknown; c: string[] }[]).map((h) => ({ value: h.v, stamp: maxStamp(h.c) }));
+    const heads = (JSON.parse(r.heads) as { v: unknown; c: string[] }[]).map((h) => ({ value: h.v, stamp: stampOf(h.c) }));
     const top = heads.reduce((a, b) => (b.stamp > a.stamp ? b : a));
     return {
       entity: r.entity, entityId: r.entityId, label: localLabel(ctx, r.entity, r.entityId), field: r.field, since: r.since,

@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { FormShell } from '../../components/forms/FormShell.js';
 import { KeyGroups } from '../../components/KeySheet.js';
-import { CARD_MAX_BYTES, minute, useExchangeError, type Preview } from './api.js';
+import { CARD_MAX_BYTES, minute, useExchangeError, useFingerprintRefusal, type Preview } from './api.js';
 
 interface AddValues { fingerprint?: string }
 
@@ -24,6 +24,7 @@ export function AddPartnerDialog({ onClose, onAdded }: { onClose(): void; onAdde
   const { t: ta } = useTranslation('auth');
   const { message } = App.useApp();
   const explain = useExchangeError();
+  const refused = useFingerprintRefusal();
   const [form] = Form.useForm<AddValues>();
   const [card, setCard] = useState<{ name: string; text: string; preview: Preview } | null>(null);
   const [reading, setReading] = useState(false);
@@ -62,15 +63,7 @@ export function AddPartnerDialog({ onClose, onAdded }: { onClose(): void; onAdde
       void message.success(t('add.added', { name: p.name, trust: t(`partners.trust.${p.trust}`) }));
       onAdded();
     } catch (e) {
-      const x = explain(e);
-      if (x.reason === 'fingerprint_mismatch') {
-        setMismatch(x.text);
-        form.setFields([{ name: 'fingerprint', errors: [t('confirm.mismatchTitle')] }]);
-      } else if (x.error.field === 'fingerprint') {
-        form.setFields([{ name: 'fingerprint', errors: [x.text] }]);
-      } else {
-        setProblem(x.text);
-      }
+      refused(e, { form, setMismatch, setProblem });
       return false;
     }
   }

@@ -9,14 +9,14 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { FormShell } from '../../components/forms/FormShell.js';
 import { KeyGroups } from '../../components/KeySheet.js';
-import { useExchangeError, waitingKey, type Partner } from './api.js';
+import { useFingerprintRefusal, waitingKey, type Partner } from './api.js';
 
 interface ConfirmValues { fingerprint: string }
 
 export function ConfirmDialog({ partner, onClose, onConfirmed }: { partner: Partner; onClose(): void; onConfirmed(): void }) {
   const { t } = useTranslation('exchange');
   const { message } = App.useApp();
-  const explain = useExchangeError();
+  const refused = useFingerprintRefusal();
   const [form] = Form.useForm<ConfirmValues>();
   const [mismatch, setMismatch] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -31,15 +31,7 @@ export function ConfirmDialog({ partner, onClose, onConfirmed }: { partner: Part
       void message.success(t('confirm.done', { name: partner.name }));
       onConfirmed();
     } catch (e) {
-      const x = explain(e);
-      if (x.reason === 'fingerprint_mismatch') {
-        setMismatch(x.text);
-        form.setFields([{ name: 'fingerprint', errors: [t('confirm.mismatchTitle')] }]);
-      } else if (x.error.field === 'fingerprint') {
-        form.setFields([{ name: 'fingerprint', errors: [x.text] }]);
-      } else {
-        setProblem(x.text);
-      }
+      refused(e, { form, setMismatch, setProblem });
       return false;
     }
   }

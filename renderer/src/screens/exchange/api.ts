@@ -1,4 +1,5 @@
 /** The 数据交换 screen's engine types, its error sentences and saving a file from the page. */
+import type { FormInstance } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -46,6 +47,27 @@ export function useExchangeError(): (e: unknown) => { text: string; reason: stri
     const own = reason && !ENGINE_WORDED.has(reason) && i18n.exists(key);
     return { text: own ? t(`errors.${reason}`) : errorText(error, tc), reason, error };
   }, [t, tc, i18n]);
+}
+
+/**
+ * Where a refused fingerprint step (adding or confirming a partner) shows its error: a mismatch as
+ * the prominent warning and on the field, another fingerprint error on the field, anything else
+ * above the form.
+ */
+export function useFingerprintRefusal(): (e: unknown, o: { form: FormInstance; setMismatch(text: string): void; setProblem(text: string): void }) => void {
+  const explain = useExchangeError();
+  const { t } = useTranslation('exchange');
+  return useCallback((e, o) => {
+    const x = explain(e);
+    if (x.reason === 'fingerprint_mismatch') {
+      o.setMismatch(x.text);
+      o.form.setFields([{ name: 'fingerprint', errors: [t('confirm.mismatchTitle')] }]);
+    } else if (x.error.field === 'fingerprint') {
+      o.form.setFields([{ name: 'fingerprint', errors: [x.text] }]);
+    } else {
+      o.setProblem(x.text);
+    }
+  }, [explain, t]);
 }
 
 /** A moment to the minute, as the tables show it; '—' when there is none. */
