@@ -15,8 +15,6 @@
  *
  * Not yet: evidence files inside packages, scopes other than "since confirmed" and "full".
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
@@ -30,7 +28,8 @@ import { applyPlan, planChanges, type ImportPreview } from './apply.js';
 import { collectChanges, type OfficeRef, type RecordChange } from './changes.js';
 import { packageLabels } from './labels.js';
 import { mayReceive } from './ownership.js';
-import { openPackage, readAll, readHeader, verifyPackage, writePackage, type Entry, type PackageHeader } from './package/index.js';
+import { openPackage, readAll, readHeader, verifyPackage, verifySignature, writePackage, type Entry, type PackageHeader, type ReadEntry } from './package/index.js';
+import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
 
 const now = (ctx: ServiceContext) => new Date(ctx.clock.now()).toISOString();
@@ -167,12 +166,12 @@ const officesSchema = v.object({ t: v.literal('offices'), offices: v.array(v.obj
 
 interface Opened {
   header: PackageHeader;
+  /** The package digest (package/container.ts packageDigest). */
   sha256: string;
   changes: RecordChange[];
   offices: OfficeRef[];
   /** SHA-256 of the files the package carries (checked). */
   blobs: Set<string>;
-  identities: Buffer[];
   alreadyApplied: boolean;
   /** The sender's packages to us that are missing before this one (by sequence number). */
   missing: number[];
@@ -193,20 +192,37 @@ function addressedToUs(ctx: ServiceContext, h: PackageHeader, notForUs: string):
 /** The Ed25519 keys that may have signed a package from an office: its confirmed ones. */
 const trustedSignKeys = (ctx: ServiceContext) => (officeId: string) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64'));
 
-/** Check, verify and decrypt a package for this office (nothing written). */
-async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
+type BlobEntry = Extract<ReadEntry, { type: 'blob' }>;
+
+/** What the header alone tells: for us, signed by a confirmed key of its sender, replay or not, gaps. */
+async function checkPackage(ctx: ServiceContext, path: string) {
   const first = await readHeader(path);
   if (first.kind !== 'changes') throw refuse('VALIDATION', 'package_kind', '这是回执文件，请使用“导入回执”。');
   const { forUs, identities } = addressedToUs(ctx, first, '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
-  const header = await verifyPackage(path, trustedSignKeys(ctx));
+  const { header, digest } = await verifySignature(path, trustedSignKeys(ctx));
+  const alreadyApplied = !!ctx.ledger.prepare("SELECT 1 FROM exchange_packages WHERE id = ? AND direction = 'received'").get(header.packageId);
+  const seen = new Set((ctx.ledger.prepare("SELECT seq FROM exchange_packages WHERE partner_office_id = ? AND direction = 'received' AND kind = 'changes'").all(header.sender.officeId) as { seq: number }[]).map((r) => r.seq));
+  const missing: number[] = [];
+  for (let s = 1; s < forUs.seq && missing.length < 100; s++) if (!seen.has(s)) missing.push(s);
+  return { header, digest, identities, alreadyApplied, missing };
+}
+
+/**
+ * Decrypt and read the package in one streaming pass (signature checked before: checkPackage).
+ * Files go to `onBlob` as they stream (import stores those it needs; unread bytes are still
+ * checked); records and the offices list are kept. Nothing read counts unless this returns: the
+ * payload's length and SHA-256 against the signed header are checked at the end of the stream.
+ */
+async function readPayload(
+  path: string, checked: Awaited<ReturnType<typeof checkPackage>>, onBlob?: (e: BlobEntry, changes: readonly RecordChange[]) => Promise<void>,
+): Promise<Opened> {
   const changes: RecordChange[] = [];
   const blobs = new Set<string>();
   let refs: OfficeRef[] = [];
-  // One streaming pass: records kept, files only checked (their bytes are read again when applied).
   // `verified`: the file must still carry the header just verified (not swapped on the stick since).
-  for await (const e of openPackage(path, { identities, verified: header })) {
+  for await (const e of openPackage(path, { identities: checked.identities, verified: checked.header, limits: { maxBlobBytes: MAX_EVIDENCE_BYTES } })) {
     if (e.type === 'blob') {
-      for await (const _chunk of e.data) { /* the container checks the SHA-256 at the end */ }
+      if (onBlob) await onBlob(e, changes);
       blobs.add(e.sha256);
       continue;
     }
@@ -222,13 +238,13 @@ async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
       changes.push(change);
     }
   }
-  const sha256 = createHash('sha256');
-  await new Promise<void>((resolve, reject) => createReadStream(path).on('data', (b) => sha256.update(b)).on('end', resolve).on('error', reject));
-  const alreadyApplied = !!ctx.ledger.prepare("SELECT 1 FROM exchange_packages WHERE id = ? AND direction = 'received'").get(header.packageId);
-  const seen = new Set((ctx.ledger.prepare("SELECT seq FROM exchange_packages WHERE partner_office_id = ? AND direction = 'received' AND kind = 'changes'").all(header.sender.officeId) as { seq: number }[]).map((r) => r.seq));
-  const missing: number[] = [];
-  for (let s = 1; s < forUs.seq && missing.length < 100; s++) if (!seen.has(s)) missing.push(s);
-  return { header, sha256: sha256.digest('hex'), changes, offices: refs, blobs, identities, alreadyApplied, missing };
+  const { header, digest: sha256, alreadyApplied, missing } = checked;
+  return { header, sha256, changes, offices: refs, blobs, alreadyApplied, missing };
+}
+
+/** Check, verify and decrypt a package for this office (nothing written). */
+async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
+  return readPayload(path, await checkPackage(ctx, path));
 }
 
 export interface PackagePreview {
@@ -268,44 +284,46 @@ export interface ImportResult {
  */
 export async function importPackage(ctx: ServiceContext, path: string, o: { confirmDeletions?: boolean } = {}): Promise<ImportResult> {
   requirePermission(ctx, 'exchange.run');
-  const p = await openFor(ctx, path);
-  if (p.alreadyApplied) return { packageId: p.header.packageId, alreadyApplied: true, missing: p.missing, preview: planChanges(ctx, [], p.offices).preview };
-  const first = planChanges(ctx, p.changes, p.offices, p.blobs);
-  if (first.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
-    throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${first.preview.deletions}条记录，请确认后再导入。`);
-  }
+  const checked = await checkPackage(ctx, path);
+  const { header } = checked;
+  // A replay: its signed header names a package applied here already; nothing to decrypt.
+  if (checked.alreadyApplied) return { packageId: header.packageId, alreadyApplied: true, missing: checked.missing, preview: planChanges(ctx, [], []).preview };
   const l = ctx.ledger;
   if (l.state.busy) throw new DomainError('LOCKED', l.state.busy, { reason: 'busy' });
   const saved = { ...l.state, hlc: { ...l.state.hlc } };
   l.state.busy = '正在导入交换包，请稍候。';
   l.prepare('BEGIN IMMEDIATE').run();
   try {
-    // The files the new evidence cites and this ledger lacks, one at a time.
+    // One pass: records first (the writer puts them before the files), then each file the new
+    // evidence cites and this ledger lacks, stored as it streams (one file in memory at a time).
     const have = l.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
-    const cited = new Set(p.changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string).filter((sha) => !have.get(sha)));
-    // A second pass over the payload only when it carries files this ledger needs.
-    const needed = [...cited].some((sha) => p.blobs.has(sha));
-    if (needed) for await (const e of openPackage(path, { identities: p.identities, verified: p.header })) {
-      if (e.type !== 'blob') continue;
+    let cited: Set<string> | undefined;
+    const p = await readPayload(path, checked, async (e, changes) => {
+      cited ??= new Set(changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string));
+      if (!cited.has(e.sha256) || have.get(e.sha256)) return; // read and checked by the container all the same
       const parts: Buffer[] = [];
-      for await (const chunk of e.data) if (cited.has(e.sha256) && !have.get(e.sha256)) parts.push(chunk);
-      if (parts.length || (e.size === 0 && cited.has(e.sha256) && !have.get(e.sha256))) put.run(e.sha256, e.size, Buffer.concat(parts), now(ctx));
+      for await (const chunk of e.data) parts.push(chunk);
+      put.run(e.sha256, e.size, Buffer.concat(parts, e.size), now(ctx));
+    });
+    // Every record checked and planned before the first record is written; the files stored above
+    // are inside this transaction and go with it if anything fails.
+    const plan = planChanges(ctx, p.changes, p.offices, p.blobs);
+    if (plan.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
+      throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${plan.preview.deletions}条记录，请确认后再导入。`);
     }
-    // The plan made just before BEGIN is still exact: nothing else ran since (busy), and the files
-    // written meanwhile are what it expected.
-    const preview = applyPlan(ctx, first, { packageId: p.header.packageId });
-    const recipient = p.header.recipients.find((r) => r.officeId === l.state.officeId)!;
+    const preview = applyPlan(ctx, plan, { packageId: header.packageId });
+    const recipient = header.recipients.find((r) => r.officeId === l.state.officeId)!;
     l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(
-      p.header.packageId, p.header.sender.officeId, recipient.seq, p.sha256, p.header.createdAt, JSON.stringify(p.header.scope), JSON.stringify(p.header.counts),
+      header.packageId, header.sender.officeId, recipient.seq, p.sha256, header.createdAt, JSON.stringify(header.scope), JSON.stringify(header.counts),
       now(ctx), ctx.user?.id ?? null,
       // What the receipt reports: the counts, and each refused record with its reason.
       JSON.stringify({ counts: preview.counts, refused: preview.items.filter((i) => i.outcome === 'refused').map((i) => ({ table: i.table, id: i.id, reason: i.to })) }),
     );
-    appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: p.header.packageId, detail: { from: p.header.sender.officeId, seq: recipient.seq, sha256: p.sha256, counts: preview.counts } });
+    appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: header.packageId, detail: { from: header.sender.officeId, seq: recipient.seq, sha256: p.sha256, counts: preview.counts } });
     l.prepare('COMMIT').run();
-    return { packageId: p.header.packageId, alreadyApplied: false, missing: p.missing, preview };
+    return { packageId: header.packageId, alreadyApplied: false, missing: p.missing, preview };
   } catch (e) {
     if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
     Object.assign(l.state, saved);

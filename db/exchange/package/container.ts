@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { fail } from './errors.js';
-import { FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, parseHeaderBytes, PREFIX_BYTES, SIGNATURE_BYTES, type PackageHeader } from './header.js';
+import { encodePrefix, FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, parseHeaderBytes, PREFIX_BYTES, SIGNATURE_BYTES, type PackageHeader } from './header.js';
 
 export interface Container {
   version: number;
@@ -35,6 +35,20 @@ async function readExactAt(fh: FileHandle, position: number, n: number, what: st
   const buf = await readAt(fh, position, n);
   if (buf.length < n) throw fail('package_truncated', `file ends inside the ${what}`);
   return buf;
+}
+
+/**
+ * The package digest: SHA-256 of everything before the payload (magic, version, header, signature;
+ * `prefix` as header.ts encodePrefix makes it). The signed header carries the payload's length and
+ * SHA-256, so the digest names exactly one file, and reading it costs no pass over the payload.
+ */
+export function packageDigest(prefix: Uint8Array): string {
+  return createHash('sha256').update(prefix).digest('hex');
+}
+
+/** The digest of a container read from a file (see packageDigest). */
+export function containerDigest(c: Container): string {
+  return packageDigest(encodePrefix(c.headerBytes, c.signature));
 }
 
 /** Magic, version, header and signature, in that order of checks; then the file's size. */

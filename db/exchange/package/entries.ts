@@ -19,7 +19,15 @@ export const ENTRY_BLOB = 0x02;
 /** What the writer takes. `data` is read once, in order. */
 export type Entry =
   | { type: 'json'; value: unknown }
-  | { type: 'blob'; sha256: string; size: number; data: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array };
+  | {
+    type: 'blob'; sha256: string; size: number; data: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
+    /**
+     * The bytes come from a store that keys them by this SHA-256 and checked them when it took
+     * them in (the ledger's evidence_blobs, whose pages the ledger's encryption authenticates):
+     * only the size is checked again here, not the hash (every reader still checks it).
+     */
+    stored?: boolean;
+  };
 
 /**
  * What the reader yields. A blob's `data` can be iterated once, and only before asking for the
@@ -131,7 +139,7 @@ export async function* encodeEntries(entries: AsyncIterable<Entry> | Iterable<En
       head.writeUInt32BE(Math.floor(size / 2 ** 32), 33);
       head.writeUInt32BE(size >>> 0, 37);
       yield* put(head);
-      for await (const piece of checkedBlobData(entry.data, entry.sha256, size)) yield* put(piece);
+      for await (const piece of checkedBlobData(entry.data, entry.sha256, size, entry.stored === true)) yield* put(piece);
     } else throw badInput('entries', `未知的条目类型：${String((entry as { type?: unknown } | null)?.type).slice(0, 40)}。`);
   }
   yield* put(Buffer.of(ENTRY_END));
@@ -166,7 +174,7 @@ function checkBlob(entry: Extract<Entry, { type: 'blob' }>, limits: Limits): num
 }
 
 /** The blob's bytes, refused (CORRUPT, package_blob_hash) as soon as they disagree with its record. */
-async function* checkedBlobData(data: Extract<Entry, { type: 'blob' }>['data'], sha256: string, size: number): AsyncGenerator<Uint8Array> {
+async function* checkedBlobData(data: Extract<Entry, { type: 'blob' }>['data'], sha256: string, size: number, stored: boolean): AsyncGenerator<Uint8Array> {
   const mismatch = (detail: string) =>
     new PackageError('package_blob_hash', detail, { message: '证据文件的内容与其登记的校验值或大小不符（文件可能已被改动），交换包未生成。' });
   const hash = createHash('sha256');
@@ -176,11 +184,11 @@ async function* checkedBlobData(data: Extract<Entry, { type: 'blob' }>['data'], 
     if (!(piece instanceof Uint8Array)) throw badInput('entries', '证据文件的数据应为字节块。');
     seen += piece.length;
     if (seen > size) throw mismatch(`blob ${sha256}: more than the declared ${size} bytes`);
-    hash.update(piece);
+    if (!stored) hash.update(piece);
     yield piece;
   }
   if (seen !== size) throw mismatch(`blob ${sha256}: ${seen} bytes, declared ${size}`);
-  if (hash.digest('hex') !== sha256) throw mismatch(`blob ${sha256}: SHA-256 does not match`);
+  if (!stored && hash.digest('hex') !== sha256) throw mismatch(`blob ${sha256}: SHA-256 does not match`);
 }
 
 // ---------------------------------------------------------------------------------------------

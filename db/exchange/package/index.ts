@@ -19,6 +19,7 @@ export {
   FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, type Encryption, type PackageHeader, type PackageHeaderInput, type PackageKind,
 } from './header.js';
 export {
-  openPackage, readAll, readHeader, verifyPackage, type OpenOptions, type PackageIdentities, type ReadAllEntry, type TrustedKeys,
+  openPackage, readAll, readHeader, verifyPackage, verifySignature, type OpenOptions, type PackageIdentities, type ReadAllEntry, type TrustedKeys,
 } from './read.js';
 export { writePackage, type WriteOptions, type WrittenPackage } from './write.js';
+export { packageDigest } from './container.js';

@@ -11,7 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { decrypt, type Identity } from '../age/index.js';
 import { bech32Encode } from '../age/bech32.js';
 import { verifyBytes } from '../identity.js';
-import { payloadBytes, readContainer, type Container } from './container.js';
+import { containerDigest, payloadBytes, readContainer, type Container } from './container.js';
 import { decodeEntries, resolveLimits, type Limits, type ReadEntry } from './entries.js';
 import { badInput, fail, toPackageError } from './errors.js';
 import { encodeHeader, signedMessage, type PackageHeader } from './header.js';
@@ -56,6 +56,17 @@ function signedBy(keys: readonly Uint8Array[], c: Container): boolean {
   });
 }
 
+async function checkSignature(c: Container, trusted: TrustedKeys): Promise<void> {
+  let keys: readonly Uint8Array[];
+  try {
+    keys = await trusted(c.header.sender.officeId, c.header.sender.fingerprint);
+  } catch (e) {
+    throw toPackageError(e, 'package_input');
+  }
+  if (!Array.isArray(keys) || keys.length === 0) throw fail('package_unknown_sender', `no trusted key for ${c.header.sender.officeId}`);
+  if (!signedBy(keys, c)) throw fail('package_signature', 'no trusted key verifies the header');
+}
+
 /**
  * Checks the signature against the keys `trusted` gives for the claimed sender (none:
  * package_unknown_sender, none verifies: package_signature), then reads the payload once and
@@ -64,16 +75,22 @@ function signedBy(keys: readonly Uint8Array[], c: Container): boolean {
 export function verifyPackage(path: string, trusted: TrustedKeys): Promise<PackageHeader> {
   return withFile(path, async (fh) => {
     const c = await readContainer(fh);
-    let keys: readonly Uint8Array[];
-    try {
-      keys = await trusted(c.header.sender.officeId, c.header.sender.fingerprint);
-    } catch (e) {
-      throw toPackageError(e, 'package_input');
-    }
-    if (!Array.isArray(keys) || keys.length === 0) throw fail('package_unknown_sender', `no trusted key for ${c.header.sender.officeId}`);
-    if (!signedBy(keys, c)) throw fail('package_signature', 'no trusted key verifies the header');
+    await checkSignature(c, trusted);
     for await (const _piece of payloadBytes(fh, c));
     return c.header;
+  });
+}
+
+/**
+ * The signature only (as verifyPackage, without the pass over the payload), and the package
+ * digest. For a single-pass import: openPackage with `verified` set to this header checks the
+ * payload's length and SHA-256 at the end of its stream, and nothing it yielded counts before.
+ */
+export function verifySignature(path: string, trusted: TrustedKeys): Promise<{ header: PackageHeader; digest: string }> {
+  return withFile(path, async (fh) => {
+    const c = await readContainer(fh);
+    await checkSignature(c, trusted);
+    return { header: c.header, digest: containerDigest(c) };
   });
 }
 

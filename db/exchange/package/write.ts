@@ -9,8 +9,10 @@
  * 3. the header (now with the payload's length and SHA-256) is signed and written into the room
  *    left for it: JSON padded with spaces to the reserved size, so the payload is written once,
  *    in place, with no second temporary file and no copy (a 1 GB package on a slow stick);
- * 4. fsync, then the file is read back to hash the whole of it (the returned sha256, which
- *    needs the prefix that exists only now); then rename into place and fsync the folder.
+ * 4. fsync, rename into place and fsync the folder. The returned `sha256` is the package's
+ *    digest (packageDigest in container.ts): the SHA-256 of everything before the payload, whose
+ *    signed header carries the payload's own SHA-256, so it names exactly one file and needs no
+ *    second pass over a 1 GB payload.
  * On any failure the temporary file is removed and the error is a DomainError (errors.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,7 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { encrypt, type Recipient } from '../age/index.js';
 import { bech32Encode } from '../age/bech32.js';
 import { signBytes, verifyBytes } from '../identity.js';
-import { readAt } from './container.js';
+import { packageDigest } from './container.js';
 import { encodeEntries, type Entry } from './entries.js';
 import { badInput, toPackageError } from './errors.js';
 import {
@@ -37,12 +39,19 @@ export interface WriteOptions {
   /** Recipients' X25519 public keys (raw 32 bytes), or a passphrase (first contact). */
   to: { x25519: readonly Uint8Array[] } | { passphrase: string; workFactor?: number };
   entries: AsyncIterable<Entry> | Iterable<Entry>;
+  /**
+   * Called once the entries are consumed: the header to sign, for what is known only then (counts
+   * of records streamed). It must encode within `headerRoom` bytes more than `header` did.
+   */
+  completeHeader?: () => PackageHeaderInput;
+  /** Room reserved for what completeHeader adds (bytes, default 0). */
+  headerRoom?: number;
 }
 
 export interface WrittenPackage {
   path: string;
   bytes: number;
-  /** SHA-256 of the whole file, hex. */
+  /** The package digest (container.ts packageDigest), hex: what receipts and the audit trail name. */
   sha256: string;
 }
 
@@ -102,7 +111,9 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     checkSigningKey(o.sign);
     const { recipients, encryption } = recipientsOf(o.to);
     const base = baseHeader(o.header, encryption);
-    const reserved = encodeHeader(base).length + LENGTH_DIGITS_ROOM;
+    const room = o.headerRoom ?? 0;
+    if (!Number.isSafeInteger(room) || room < 0) throw badInput('headerRoom', '包头预留空间应为非负整数。');
+    const reserved = encodeHeader(base).length + LENGTH_DIGITS_ROOM + room;
     if (reserved > MAX_HEADER_BYTES) throw badInput('header', `包头不能超过 ${MAX_HEADER_BYTES / 1024} KiB。`);
     const payloadOffset = PREFIX_BYTES + reserved + 2 + SIGNATURE_BYTES;
     const cipher = encrypt(encodeEntries(o.entries), recipients, { armor: false }); // checks recipients now
@@ -111,7 +122,9 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     fh = await open(tmp, 'wx+', 0o600);
     const payload = await writePayload(fh, payloadOffset, cipher);
 
-    const header: PackageHeader = { ...base, payload };
+    const final = o.completeHeader ? baseHeader(o.completeHeader(), encryption) : base;
+    const header: PackageHeader = { ...final, payload };
+    if (encodeHeader(header).length > reserved) throw badInput('header', '包头超出了预留的空间。');
     const headerBytes = encodeHeader(header, reserved);
     if (headerBytes.length !== reserved) throw new Error(`header grew beyond its room: ${headerBytes.length} > ${reserved}`);
     const signature = signBytes(Buffer.from(o.sign.publicKey), Buffer.from(o.sign.secretKey), signedMessage(FORMAT_VERSION, headerBytes));
@@ -120,7 +133,7 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     await fh.sync();
 
     const bytes = payloadOffset + payload.length;
-    const sha256 = await readBack(fh, bytes);
+    const sha256 = packageDigest(prefix);
     await fh.close();
     fh = undefined;
     await rename(tmp, o.path);
@@ -156,18 +169,6 @@ async function writePayload(fh: FileHandle, offset: number, cipher: AsyncIterabl
   }
   await flush();
   return { length: position - offset, sha256: hash.digest('hex') };
-}
-
-/** The whole file's SHA-256, read back from what was written (the prefix exists only now). */
-async function readBack(fh: FileHandle, bytes: number): Promise<string> {
-  const whole = createHash('sha256');
-  for (let at = 0; at < bytes; ) {
-    const piece = await readAt(fh, at, Math.min(WRITE_BATCH, bytes - at));
-    if (piece.length === 0) throw new Error(`read-back ends at ${at} of ${bytes} bytes`);
-    whole.update(piece);
-    at += piece.length;
-  }
-  return whole.digest('hex');
 }
 
 /** Makes the rename durable; not every platform can open a folder (Windows), so best effort. */
