@@ -27,6 +27,7 @@ import { can, requirePermission } from '../core/permissions.js';
 import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { localLabel } from '../exchange/labels.js';
+import { MAX_SCOPE_IDS, SCOPE_MODES } from '../exchange/scope.js';
 import {
   deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt, type ImportResult, type PackagePreview,
 } from '../exchange/transfer.js';
@@ -52,7 +53,13 @@ const CLUE_TABLES = new Set(['clues', 'clue_dispositions']);
 const pathArg = (label: string) => f.text(label, 1000);
 const exportArg = f.args({
   partnerId: f.id('交换单位'),
-  full: f.bool('全量导出'),
+  /** 范围 (db/exchange/scope.ts; absent: 自上次确认以来), and what it names: only its mode's fields are read. */
+  scope: f.optOneOf(SCOPE_MODES, '导出范围'),
+  roundId: f.optId('巡视轮次'),
+  unitIds: f.list(f.id('被巡视单位'), '被巡视单位', MAX_SCOPE_IDS),
+  problemIds: f.list(f.id('问题'), '问题', MAX_SCOPE_IDS),
+  from: f.optDate('起始日期'),
+  to: f.optDate('截止日期'),
   includeClues: f.bool('包含问题线索'),
   /** Desktop: ask for a folder (a USB stick) instead of the exchange folder. */
   toFolder: f.bool('导出到其他文件夹'),
@@ -167,7 +174,7 @@ function hostExchangeCalls(session: Session, shell: ShellHooks, hostOf: () => Le
       } else {
         target = partnerDir(ctx, a.partnerId);
       }
-      const r = await writing(() => exportPackage(ctx, { partnerId: a.partnerId, full: a.full, includeClues: a.includeClues, dir: target }));
+      const r = await writing(() => exportPackage(ctx, { partnerId: a.partnerId, scope: { ...a, mode: a.scope }, includeClues: a.includeClues, dir: target }));
       return { ...r, dir: target, partnerName: officeName(ctx, a.partnerId), seq: seqOf(ctx, r.packageId) };
     }),
 

@@ -96,6 +96,12 @@ export interface CollectOptions {
   sinceVersion: number;
   recipientKind: OfficeKind;
   includeClues: boolean;
+  /**
+   * A partial scope (db/exchange/scope.ts): the ids, per table, the package starts from; a table
+   * not named sends nothing of its own. Parents outside it still come with the closure below.
+   * Absent or null: every record.
+   */
+  only?: ReadonlyMap<string, ReadonlySet<string>> | null;
 }
 
 /**
@@ -142,11 +148,15 @@ export function collectChanges(ctx: ServiceContext, o: CollectOptions): { change
     return change;
   };
   for (const t of tables) {
-    const rows = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? ORDER BY version`).all(o.sinceVersion) as Record<string, unknown>[];
+    const only = o.only ? o.only.get(t.name) : undefined;
+    if (o.only && !only?.size) continue;
+    const rows = (only
+      ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? AND id IN (SELECT value FROM json_each(?)) ORDER BY version`).all(o.sinceVersion, JSON.stringify([...only]))
+      : ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? ORDER BY version`).all(o.sinceVersion)) as Record<string, unknown>[];
     for (const raw of rows) add(t, raw);
     // Records unchanged themselves but with a proposal made or received since.
     const proposed = ctx.ledger.prepare(`SELECT DISTINCT t.* FROM proposals p JOIN "${t.name}" t ON t.id = p.entity_id WHERE p.entity = ? AND p.version > ?`).all(t.name, o.sinceVersion) as Record<string, unknown>[];
-    for (const raw of proposed) add(t, raw);
+    for (const raw of proposed) if (!only || only.has(raw.id as string)) add(t, raw);
   }
   // The closure under references (parents last; the receiver defers its reference checks to the commit).
   for (let i = 0; i < changes.length; i++) {

@@ -1,19 +1,18 @@
 /**
- * 导出交换包 / 导入交换包 / 回执: the ledger side of packages (docs/exchange-format.md §4–5).
+ * 导出交换包 / 导入交换包: the ledger side of packages (docs/exchange-format.md §4–5).
  *
  * Export: the records a partner may receive (db/exchange/ownership.ts mayReceive: clues only when
- * ticked and only to offices that may hold them) changed since the newest package that partner
- * confirmed with a receipt (or everything, for a new partner), as per-field changes
- * (db/exchange/changes.ts), signed with this office's key and encrypted to the partner's.
+ * ticked and only to offices that may hold them) in the chosen scope (db/exchange/scope.ts: since
+ * the newest package that partner confirmed, everything, a round, units, problems, a date range),
+ * as per-field changes (db/exchange/changes.ts) with the evidence files they cite, signed with
+ * this office's key and encrypted to the partner's.
  *
- * Import: the header names the sender and the recipients; the package must be for this office,
- * signed by a key of the sender confirmed here, and its payload must match the signed hash, before
- * anything is decrypted. Every record is then checked and planned (db/exchange/apply.ts) without
- * writing: the preview. Applying plans again and writes in one transaction, with the package row
- * and an audit entry naming the package's hash and sender; a package already applied is a no-op.
- * Then a receipt (回执) for the sender says what was applied and held as proposals.
- *
- * Not yet: evidence files inside packages, scopes other than "since confirmed" and "full".
+ * Import: the header names the sender and the recipients; the package must be for this office and
+ * signed by a key of the sender confirmed here before anything is decrypted; the payload is then
+ * read once, its hash checked at the end against the signed header. Every record is checked and
+ * planned (db/exchange/apply.ts) before the first record is written: the preview. Applying writes in
+ * one transaction, with the package row and an audit entry naming the package's digest and sender;
+ * a package already applied is a no-op. Receipts (回执): db/exchange/receipts.ts.
  */
 import { join } from 'node:path';
 import type { ServiceContext } from '../core/context.js';
@@ -23,58 +22,26 @@ import { requirePermission } from '../core/permissions.js';
 import { getRow } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import { offices } from '../schema/index.js';
-import { ensureOwnKey, ownSecret, trustedKeysOf } from '../services/partners.js';
+import { ensureOwnKey, ownSecret } from '../services/partners.js';
 import { applyPlan, planChanges, type ImportPreview } from './apply.js';
 import { collectChanges, type OfficeRef, type RecordChange } from './changes.js';
+import { COMPLETE_SCOPE_SQL, resolveScope, type ScopeInput } from './scope.js';
 import { packageLabels } from './labels.js';
 import { mayReceive } from './ownership.js';
-import { openPackage, readAll, readHeader, verifyPackage, verifySignature, writePackage, type Entry, type PackageHeader, type ReadEntry } from './package/index.js';
+import { openPackage, readHeader, verifySignature, writePackage, type Entry, type PackageHeader, type ReadEntry } from './package/index.js';
 import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
-
-const now = (ctx: ServiceContext) => new Date(ctx.clock.now()).toISOString();
-const refuse = (code: 'CORRUPT' | 'FORBIDDEN' | 'VALIDATION' | 'CONFLICT', reason: string, message: string) => new DomainError(code, message, { reason });
+import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
 /** More tombstones than this in one package need an explicit confirmation at import (EXCHANGE.md 6). */
 export const DELETION_CONFIRM_THRESHOLD = 20;
 
-function ownOffice(ctx: ServiceContext) {
-  const o = getRow(ctx, offices, ctx.ledger.state.officeId!)!;
-  return { id: o.id, name: o.name, kind: o.kind, level: o.level };
-}
-
-interface Partner {
-  office: OfficeRef & { level: string };
-  signPublic: Buffer;
-  agreePublic: Buffer;
-  fingerprint: string;
-}
-
-/** A partner whose active key is confirmed: the only kind a package goes to. */
-function confirmedPartner(ctx: ServiceContext, officeId: string): Partner {
-  const o = getRow(ctx, offices, officeId);
-  const key = o && trustedKeysOf(ctx, officeId).find((k) => k.status === 'active');
-  if (!o || !key) throw refuse('VALIDATION', 'partner_not_confirmed', '只能向已确认指纹的交换单位导出交换包。');
-  return {
-    office: { id: o.id, name: o.name, kind: o.kind, level: o.level }, fingerprint: key.fingerprint,
-    signPublic: Buffer.from(key.signPublic, 'base64'), agreePublic: Buffer.from(key.agreePublic, 'base64'),
-  };
-}
-
-function lastSeq(ctx: ServiceContext, partnerId: string, direction: 'sent' | 'received', kind: 'changes' | 'receipt' = 'changes'): number {
-  const r = ctx.ledger.prepare('SELECT max(seq) AS n FROM exchange_packages WHERE partner_office_id = ? AND direction = ? AND kind = ?').get(partnerId, direction, kind) as { n: number | null };
-  return r.n ?? 0;
-}
-
-/** The ledger version up to which `partnerId` confirmed our packages (0: nothing confirmed yet). */
+/** The ledger version up to which `partnerId` confirmed our packages (0: nothing confirmed yet); partial scopes do not count. */
 export function confirmedVersion(ctx: ServiceContext, partnerId: string): number {
-  const r = ctx.ledger.prepare("SELECT max(until_version) AS v FROM exchange_packages WHERE partner_office_id = ? AND direction = 'sent' AND kind = 'changes' AND status = 'confirmed'").get(partnerId) as { v: number | null };
+  const r = ctx.ledger.prepare(`SELECT max(until_version) AS v FROM exchange_packages WHERE partner_office_id = ? AND direction = 'sent' AND kind = 'changes' AND status = 'confirmed' AND ${COMPLETE_SCOPE_SQL}`).get(partnerId) as { v: number | null };
   return r.v ?? 0;
 }
 
-function safeName(s: string): string {
-  return s.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 40) || 'office';
-}
 
 /** The offices, the records, then each cited file once (read from the ledger one at a time, as the writer asks). */
 function* packageEntries(ctx: ServiceContext, refs: OfficeRef[], changes: RecordChange[]): Generator<Entry> {
@@ -88,7 +55,7 @@ function* packageEntries(ctx: ServiceContext, refs: OfficeRef[], changes: Record
     const b = blob.get(sha) as { size: number; data: Buffer } | undefined;
     if (!b) continue;
     sent.add(sha);
-    yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data };
+    yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data, stored: true };
   }
 }
 
@@ -105,21 +72,22 @@ export interface ExportResult {
 
 /**
  * 导出交换包 to one confirmed partner, into `dir` (the shell chooses it: a USB stick). `full`: every
- * record the partner may receive (a new partner, or to repair a lost history); otherwise what
- * changed since the newest package it confirmed.
+ * record the partner may receive (a new partner, or to repair a lost history); otherwise what changed since the
+ * newest package it confirmed, or what `scope` names (a round, units, problems, a date range: db/exchange/scope.ts).
  */
-export async function exportPackage(ctx: ServiceContext, o: { partnerId: string; full?: boolean; includeClues?: boolean; dir: string }): Promise<ExportResult> {
+export async function exportPackage(ctx: ServiceContext, o: { partnerId: string; full?: boolean; scope?: ScopeInput; includeClues?: boolean; dir: string }): Promise<ExportResult> {
   requirePermission(ctx, 'exchange.run');
   const partner = confirmedPartner(ctx, o.partnerId);
   const includeClues = o.includeClues === true;
   if (includeClues && !mayReceive(partner.office.kind, 'clues', { includeClues: true })) {
     throw refuse('VALIDATION', 'clues_not_allowed', `${partner.office.name}不能接收问题线索，请勿勾选“包含问题线索”。`);
   }
+  const scope = resolveScope(ctx, o.full ? { mode: 'full' } : o.scope);
   // Keys are made (and committed) before the file, so the file's signature is by a key kept here.
   const own = inTransaction(ctx, () => ensureOwnKey(ctx));
   const me = ownOffice(ctx);
-  const fromVersion = o.full ? 0 : confirmedVersion(ctx, partner.office.id);
-  const { changes, officeIds, untilVersion } = collectChanges(ctx, { sinceVersion: fromVersion, recipientKind: partner.office.kind, includeClues });
+  const fromVersion = scope.mode === 'since' ? confirmedVersion(ctx, partner.office.id) : 0;
+  const { changes, officeIds, untilVersion } = collectChanges(ctx, { sinceVersion: fromVersion, recipientKind: partner.office.kind, includeClues, only: scope.only });
   const refs: OfficeRef[] = [];
   for (const id of officeIds) {
     const row = getRow(ctx, offices, id);
@@ -139,7 +107,7 @@ export async function exportPackage(ctx: ServiceContext, o: { partnerId: string;
     sender: { officeId: me.id, name: me.name, kind: me.kind, level: me.level, fingerprint: own.fingerprint },
     recipients: [{ officeId: partner.office.id, name: partner.office.name, fingerprint: partner.fingerprint, seq }],
     createdAt: now(ctx),
-    scope: { mode: o.full ? 'full' : 'since', fromVersion, untilVersion, includesClues: includeClues },
+    scope: { ...scope.header, fromVersion, untilVersion, includesClues: includeClues },
     counts: { records: changes.length, tables: perTable },
   };
   const entries = packageEntries(ctx, refs, changes);
@@ -176,21 +144,6 @@ interface Opened {
   /** The sender's packages to us that are missing before this one (by sequence number). */
   missing: number[];
 }
-
-/**
- * The recipient entry naming this office and one of its own keys (active or retired), and the
- * private X25519 halves that may open the payload; package_not_for_us otherwise.
- */
-function addressedToUs(ctx: ServiceContext, h: PackageHeader, notForUs: string): { forUs: PackageHeader['recipients'][number]; identities: Buffer[] } {
-  const me = ctx.ledger.state.officeId!;
-  const mine = ctx.ledger.prepare('SELECT fingerprint, secret FROM office_keys WHERE office_id = ? AND secret IS NOT NULL').all(me) as { fingerprint: string; secret: string }[];
-  const forUs = h.recipients.find((r) => r.officeId === me && mine.some((k) => k.fingerprint === r.fingerprint));
-  if (!forUs) throw refuse('FORBIDDEN', 'package_not_for_us', notForUs);
-  return { forUs, identities: mine.map((k) => Buffer.from((JSON.parse(k.secret) as { agree: string }).agree, 'base64')) };
-}
-
-/** The Ed25519 keys that may have signed a package from an office: its confirmed ones. */
-const trustedSignKeys = (ctx: ServiceContext) => (officeId: string) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64'));
 
 type BlobEntry = Extract<ReadEntry, { type: 'blob' }>;
 
@@ -333,102 +286,4 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Receipts (回执, EXCHANGE.md 7)
-
-export interface ReceiptResult {
-  path: string;
-  fileName: string;
-  refersTo: string;
-}
-
-/**
- * 回执 for a package this office applied: signed, encrypted to its sender, naming the package and
- * what was applied and held as proposals. The sender imports it to move its "confirmed" point.
- */
-export async function writeReceipt(ctx: ServiceContext, o: { packageId: string; dir: string }): Promise<ReceiptResult> {
-  requirePermission(ctx, 'exchange.run');
-  const got = ctx.ledger.prepare("SELECT partner_office_id AS partner, seq, sha256, summary FROM exchange_packages WHERE id = ? AND direction = 'received' AND kind = 'changes'").get(o.packageId) as
-    { partner: string; seq: number; sha256: string; summary: string | null } | undefined;
-  if (!got) throw refuse('VALIDATION', 'not_received', '本单位没有导入过该交换包，无法出具回执。');
-  const partner = confirmedPartner(ctx, got.partner);
-  const own = inTransaction(ctx, () => ensureOwnKey(ctx));
-  const me = ownOffice(ctx);
-  const seq = lastSeq(ctx, partner.office.id, 'sent', 'receipt') + 1;
-  const receiptId = ctx.ids.next();
-  const fileName = `${safeName(me.name)}-回执-${now(ctx).slice(0, 10)}-${got.seq}.xzpkg`;
-  const body = { t: 'receipt', refersTo: o.packageId, sha256: got.sha256, seq: got.seq, applied: got.summary ? JSON.parse(got.summary) as unknown : null };
-  const written = await writePackage({
-    path: join(o.dir, fileName),
-    header: {
-      packageId: receiptId, kind: 'receipt',
-      sender: { officeId: me.id, name: me.name, kind: me.kind, level: me.level, fingerprint: own.fingerprint },
-      recipients: [{ officeId: partner.office.id, name: partner.office.name, fingerprint: partner.fingerprint, seq }],
-      createdAt: now(ctx), scope: { refersTo: o.packageId }, counts: {},
-    },
-    sign: { publicKey: Buffer.from(own.signPublic, 'base64'), secretKey: ownSecret(own).signSecret },
-    to: { x25519: [partner.agreePublic] }, entries: [{ type: 'json', value: body }],
-  });
-  inTransaction(ctx, () => {
-    ctx.ledger.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, status, handled_at, handled_by, refers_to)
-      VALUES (?, 'sent', 'receipt', ?, ?, ?, ?, 'sent', ?, ?, ?)`).run(receiptId, partner.office.id, seq, written.sha256, now(ctx), now(ctx), ctx.user?.id ?? null, o.packageId);
-    appendEvent(ctx, { action: 'receipt_written', entity: 'exchange_packages', entityId: receiptId, detail: { to: partner.office.id, refersTo: o.packageId } });
-  });
-  return { path: written.path, fileName, refersTo: o.packageId };
-}
-
-const receiptSchema = v.object({ t: v.literal('receipt'), refersTo: v.string(), sha256: v.string(), seq: v.number(), applied: v.unknown() });
-
-/** 导入回执: the partner confirms a package we sent; "everything since the last confirmed" moves exactly. */
-export async function importReceipt(ctx: ServiceContext, path: string): Promise<{ refersTo: string; alreadyConfirmed: boolean }> {
-  requirePermission(ctx, 'exchange.run');
-  const first = await readHeader(path);
-  if (first.kind !== 'receipt') throw refuse('VALIDATION', 'package_kind', '这不是回执文件，请使用“导入交换包”。');
-  const { identities } = addressedToUs(ctx, first, '该回执不是发给本单位的，不能导入。');
-  const header = await verifyPackage(path, trustedSignKeys(ctx));
-  const { entries } = await readAll(path, identities, { verified: header });
-  const r = entries.length === 1 && entries[0]!.type === 'json' ? v.safeParse(receiptSchema, entries[0]!.value) : null;
-  if (!r?.success) throw refuse('CORRUPT', 'package_record', '回执内容格式不正确。');
-  const sent = ctx.ledger.prepare("SELECT status, sha256 FROM exchange_packages WHERE id = ? AND direction = 'sent' AND kind = 'changes' AND partner_office_id = ?").get(r.output.refersTo, header.sender.officeId) as
-    { status: string; sha256: string } | undefined;
-  if (!sent) throw refuse('VALIDATION', 'receipt_unknown_package', '该回执所确认的交换包不是本单位发给该单位的。');
-  if (sent.sha256 !== r.output.sha256) throw refuse('CORRUPT', 'receipt_hash', '回执中的交换包校验值与本单位发出的不一致。');
-  if (sent.status === 'confirmed') return { refersTo: r.output.refersTo, alreadyConfirmed: true };
-  inTransaction(ctx, () => {
-    ctx.ledger.prepare("UPDATE exchange_packages SET status = 'confirmed', summary = ?, handled_at = ?, handled_by = ? WHERE id = ?")
-      .run(JSON.stringify(r.output.applied ?? null), now(ctx), ctx.user?.id ?? null, r.output.refersTo);
-    appendEvent(ctx, { action: 'receipt_imported', entity: 'exchange_packages', entityId: r.output.refersTo, detail: { from: header.sender.officeId, receipt: header.packageId } });
-  });
-  return { refersTo: r.output.refersTo, alreadyConfirmed: false };
-}
-
-export interface PartnerDelivery {
-  officeId: string;
-  name: string;
-  sent: number;
-  confirmed: number;
-  received: number;
-  /** Sequence numbers of the partner's packages to us not received (gaps before the newest). */
-  missing: number[];
-  lastSentAt: string | null;
-  lastReceivedAt: string | null;
-}
-
-/** 交换记录: per partner, packages sent, confirmed, received and missing. */
-export function deliveryHistory(ctx: ServiceContext): PartnerDelivery[] {
-  requirePermission(ctx, 'exchange.run');
-  const partners = ctx.ledger.prepare(`SELECT DISTINCT k.office_id AS id, o.name FROM office_keys k JOIN offices o ON o.id = k.office_id WHERE k.office_id <> ? ORDER BY o.name`)
-    .all(ctx.ledger.state.officeId) as { id: string; name: string }[];
-  return partners.map((p) => {
-    const rows = ctx.ledger.prepare("SELECT direction, status, seq, handled_at AS at FROM exchange_packages WHERE partner_office_id = ? AND kind = 'changes'").all(p.id) as
-      { direction: 'sent' | 'received'; status: string; seq: number; at: string }[];
-    const sent = rows.filter((r) => r.direction === 'sent');
-    const received = rows.filter((r) => r.direction === 'received');
-    const seqs = new Set(received.map((r) => r.seq));
-    const top = Math.max(0, ...received.map((r) => r.seq));
-    const missing: number[] = [];
-    for (let s = 1; s < top; s++) if (!seqs.has(s)) missing.push(s);
-    const last = (xs: typeof rows) => xs.map((r) => r.at).sort().at(-1) ?? null;
-    return { officeId: p.id, name: p.name, sent: sent.length, confirmed: sent.filter((r) => r.status === 'confirmed').length, received: received.length, missing, lastSentAt: last(sent), lastReceivedAt: last(received) };
-  });
-}
+export { deliveryHistory, importReceipt, writeReceipt, type PartnerDelivery, type ReceiptResult } from './receipts.js';

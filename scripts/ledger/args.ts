@@ -3,6 +3,7 @@
  * only the options that command takes (anything else is a usage error, exit code 2).
  */
 import { parseArgs } from 'node:util';
+import type { ScopeInput } from '../../db/exchange/scope.js';
 import { COMMANDS, GROUPS, OPTIONS, commandNamed, type CommandSpec, type OptionName } from './spec.js';
 
 /** A mistake in how the tool was called: exit code 2, nothing opened or changed. */
@@ -13,7 +14,8 @@ export class UsageError extends Error {
   }
 }
 
-export type Values = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+type Option<K extends OptionName> = (typeof OPTIONS)[K];
+export type Values = { [K in OptionName]?: Option<K> extends { multiple: true } ? string[] : Option<K>['type'] extends 'string' ? string : boolean };
 
 export interface Parsed {
   /** null: no command given (only allowed with --help). */
@@ -89,6 +91,24 @@ export function required(values: Values, name: 'ledger' | 'office' | 'kind' | 'a
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new UsageError('missing_option', `缺少选项 --${name}。用法：npm run ledger -- ${usage}`);
   return v;
+}
+
+/**
+ * The export's scope from --full, --round, --unit…, --problem…, --from/--until (one kind at most;
+ * none: since the last confirmed package). The engine checks the ids and dates (db/exchange/scope.ts).
+ */
+export function exportScope(values: Values): ScopeInput {
+  const given: ScopeInput[] = [];
+  if (values.full) given.push({ mode: 'full' });
+  if (values.round !== undefined) given.push({ mode: 'round', roundId: values.round });
+  if (values.unit?.length) given.push({ mode: 'units', unitIds: values.unit });
+  if (values.problem?.length) given.push({ mode: 'problems', problemIds: values.problem });
+  if (values.from !== undefined || values.until !== undefined) {
+    if (values.from === undefined || values.until === undefined) throw new UsageError('missing_option', `按日期范围导出须同时给出 --from 和 --until${HINT}`);
+    given.push({ mode: 'dates', from: values.from, to: values.until });
+  }
+  if (given.length > 1) throw new UsageError('scope_conflict', `只能选择一种导出范围：--full、--round、--unit、--problem、--from/--until 不能同时使用${HINT}`);
+  return given[0] ?? { mode: 'since' };
 }
 
 /** One of a closed set, or a usage error listing the set. */

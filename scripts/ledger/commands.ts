@@ -19,8 +19,8 @@ import { deliveryHistory, exportPackage, importPackage, importReceipt, previewPa
 import { listConflicts, listProposals } from '../../db/services/conflicts.js';
 import { addPartner, confirmPartner, exportCard, listPartners, previewCard, trustedKeysOf } from '../../db/services/partners.js';
 import { LedgerHost, type Session } from '../../db/session/host.js';
-import { UsageError, oneOf, required, type Parsed } from './args.js';
-import { conflictLines, headerLines, historyLines, officeLine, partnerLines, previewJson, previewLines } from './format.js';
+import { UsageError, exportScope, oneOf, required, type Parsed } from './args.js';
+import { conflictLines, headerLines, scopeText, historyLines, officeLine, partnerLines, previewJson, previewLines } from './format.js';
 import { commandHelp, generalHelp } from './help.js';
 import { lockLedger } from './lock.js';
 import { readPassword, withLedger, type OpenLedger } from './session.js';
@@ -196,20 +196,21 @@ const partnerConfirm: Body = ({ values, args }, usage) => {
 const exportCmd: Body = ({ values }, usage) => {
   const to = required(values, 'to', usage);
   const out = resolve(required(values, 'out', usage));
+  const scope = exportScope(values);
   return withLedger(values, usage, async (l) => {
     const made = !existsSync(out);
     ensureDir(out);
     let r: ExportResult;
     try {
-      r = await exportPackage(l.ctx(), { partnerId: to, full: values.full === true, includeClues: values.clues === true, dir: out });
+      r = await exportPackage(l.ctx(), { partnerId: to, scope, includeClues: values.clues === true, dir: out });
     } catch (e) {
       // A refused export leaves no folder it made behind (and never a partial package: the writer's rule).
       if (made) removeEmptyDir(out);
       throw e;
     }
     return {
-      json: { ...r },
-      text: [`已导出交换包：${r.path}`, `  ${r.bytes} 字节，${r.records} 条记录（版本 ${r.fromVersion} 至 ${r.untilVersion}）`, `  编号 ${r.packageId}`, `  SHA-256 ${r.sha256}`],
+      json: { ...r, scope },
+      text: [`已导出交换包：${r.path}`, `  范围：${scopeText({ ...scope, fromVersion: r.fromVersion, untilVersion: r.untilVersion })}`, `  ${r.bytes} 字节，${r.records} 条记录（版本 ${r.fromVersion} 至 ${r.untilVersion}）`, `  编号 ${r.packageId}`, `  SHA-256 ${r.sha256}`],
     };
   });
 };

@@ -16,10 +16,18 @@ export function officeLine(o: { name: string; kind: string; level: string }): st
   return `${o.name}（${kindLabel(o.kind)}，${levelLabel(o.level)}级）`;
 }
 
-function scopeText(scope: Record<string, unknown>): string {
+const idList = (ids: unknown) => (Array.isArray(ids) ? `${ids.map(String).join('、')}（${ids.length} 个）` : show(ids));
+
+/** A package's scope (its header's, db/exchange/scope.ts) in words; partial scopes say they leave the confirmed point alone. */
+export function scopeText(scope: Record<string, unknown>): string {
   const parts: string[] = [];
+  const partial = '不改变“自上次确认以来”的起点';
   if (scope.mode === 'full') parts.push('全部记录（完整快照）');
   else if (scope.mode === 'since') parts.push(`自对方上次确认以来的变化（版本 ${show(scope.fromVersion)} 至 ${show(scope.untilVersion)}）`);
+  else if (scope.mode === 'round') parts.push(`按轮次：巡视轮次 ${show(scope.roundId)}`, partial);
+  else if (scope.mode === 'units') parts.push(`按被巡视单位：${idList(scope.unitIds)}`, partial);
+  else if (scope.mode === 'problems') parts.push(`按问题：${idList(scope.problemIds)}`, partial);
+  else if (scope.mode === 'dates') parts.push(`按日期范围：${show(scope.from)} 至 ${show(scope.to)}（含）修改过的记录`, partial);
   if (typeof scope.includesClues === 'boolean') parts.push(scope.includesClues ? '含问题线索' : '不含问题线索');
   if (typeof scope.refersTo === 'string') parts.push(`确认交换包 ${scope.refersTo}`);
   return parts.length ? parts.join('，') : JSON.stringify(scope);

@@ -8,6 +8,7 @@ export type OptionName =
   | 'ledger' | 'user' | 'password-file' | 'json' | 'help'
   | 'office' | 'kind' | 'level' | 'admin' | 'display-name'
   | 'out' | 'fingerprint' | 'to' | 'full' | 'clues' | 'verbose'
+  | 'round' | 'unit' | 'problem' | 'from' | 'until'
   | 'dry-run' | 'yes' | 'confirm-deletions' | 'receipt-dir';
 
 /** Every option any command takes (node:util parseArgs; which command takes which: below). */
@@ -26,13 +27,18 @@ export const OPTIONS = {
   fingerprint: { type: 'string' },
   to: { type: 'string' },
   full: { type: 'boolean' },
+  round: { type: 'string' },
+  unit: { type: 'string', multiple: true },
+  problem: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  until: { type: 'string' },
   clues: { type: 'boolean' },
   verbose: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean' },
   'confirm-deletions': { type: 'boolean' },
   'receipt-dir': { type: 'string' },
-} as const satisfies Record<OptionName, { type: 'string' | 'boolean'; short?: string }>;
+} as const satisfies Record<OptionName, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export type CommandName =
   | 'init' | 'card' | 'partner add' | 'partner list' | 'partner confirm' | 'export' | 'inspect' | 'verify'
@@ -93,11 +99,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     en: 'Confirm a partner\'s key: the fingerprint the partner read out must match its waiting card.',
   },
   {
-    name: 'export', usage: 'export --ledger FILE --to OFFICE_ID [--full] [--clues] --out DIR', args: [], options: [...LOGIN, 'to', 'full', 'clues', 'out'], ledger: 'required',
-    zh: '向已确认的交换单位导出交换包（自其上次回执确认以来的变化），显示文件路径、字节数和记录数。',
-    en: 'Export a package to a confirmed partner (what changed since the last package it confirmed with a receipt): prints the path, bytes and records.',
+    name: 'export',
+    usage: 'export --ledger FILE --to OFFICE_ID [--full | --round ID | --unit ID... | --problem ID... | --from DATE --until DATE] [--clues] --out DIR',
+    args: [], options: [...LOGIN, 'to', 'full', 'round', 'unit', 'problem', 'from', 'until', 'clues', 'out'], ledger: 'required',
+    zh: '向已确认的交换单位导出交换包（默认：自其上次回执确认以来的变化；也可按范围导出），显示文件路径、字节数和记录数。',
+    en: 'Export a package to a confirmed partner (by default what changed since the last package it confirmed with a receipt; or a chosen scope): prints the path, bytes and records.',
     more: [
-      { zh: '--full：导出对方可接收的全部记录；--clues：包含问题线索（仅限纪检监察、组织部门、巡视办）。', en: '--full: every record the partner may receive; --clues: include clues (only to discipline, organisation and inspection offices).' },
+      { zh: '范围（只能选一种）：--full 对方可接收的全部记录；--round ID 一个巡视轮次；--unit ID 被巡视单位（可重复）；--problem ID 问题（可重复）；--from DATE --until DATE 在这两天之间（含）修改过的记录（日期如 2024-03-29；--to 已用于指定接收单位）。', en: 'Scope (one at most): --full every record the partner may receive; --round ID one round; --unit ID units (repeatable); --problem ID problems (repeatable); --from DATE --until DATE records changed on those days or between them (dates like 2024-03-29; --to already names the partner).' },
+      { zh: '按轮次、单位、问题导出时包含该范围内的全部记录及其挂靠的整改任务、进展、证据等；按范围导出的交换包都附带所引用的记录，对方回执后不改变“自上次确认以来”的起点。', en: 'A round, unit or problem package carries every record in that scope with what hangs off it (tasks, progress, evidence…); every scoped package also carries the records they refer to, and its receipt does not move the "since the last confirmed package" point.' },
+      { zh: '--clues：包含问题线索（仅限纪检监察、组织部门、巡视办）。', en: '--clues: include clues (only to discipline, organisation and inspection offices).' },
     ],
   },
   {

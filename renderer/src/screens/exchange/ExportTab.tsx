@@ -1,10 +1,11 @@
 /**
- * 导出交换包: to one partner whose fingerprint is confirmed; 自上次确认以来 (default) or 全量;
+ * 导出交换包: to one partner whose fingerprint is confirmed; 自上次确认以来 (default), 全部, or a
+ * round, units, problems or a date range (ScopeFields.tsx);
  * 包含问题线索 only where the partner's kind may hold clues and the user may read them. While the
  * engine writes, a status line; then where the file is (and in the browser preview a download).
  */
 import { ExportOutlined, FolderOpenOutlined, LoadingOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Form, Radio, Result, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Result, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
@@ -14,9 +15,10 @@ import { EmptyState, ErrorState, Loading } from '../../components/States.js';
 import { navigate } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { CLUE_HOLDERS, useExchangeError, type ExportDone, type Partner } from './api.js';
+import { ScopeFields, scopeArgs, type ScopeMode, type ScopeValues } from './ScopeFields.js';
 import { WrittenFile } from './WrittenFile.js';
 
-interface ExportValues { partnerId?: string; scope: 'since' | 'full'; includeClues: boolean }
+interface ExportValues extends ScopeValues { partnerId?: string; includeClues: boolean }
 
 export function ExportTab({ partners, onExported }: { partners: Query<Partner[]>; onExported(): void }) {
   const { t } = useTranslation('exchange');
@@ -26,12 +28,12 @@ export function ExportTab({ partners, onExported }: { partners: Query<Partner[]>
   const [form] = Form.useForm<ExportValues>();
   const folder = useQuery(() => call('exchange:folder'), []);
   const [writing, setWriting] = useState(false);
-  const [done, setDone] = useState<ExportDone | null>(null);
+  const [done, setDone] = useState<(ExportDone & { mode: ScopeMode }) | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [cancelled, setCancelled] = useState(false);
   const confirmed = (partners.data ?? []).filter((p) => p.trust === 'confirmed');
   const partnerId = Form.useWatch('partnerId', form);
-  const scope = Form.useWatch('scope', form);
+  const scope = (Form.useWatch('scope', form) as ScopeMode | undefined) ?? 'since';
   const partner = confirmed.find((p) => p.officeId === partnerId);
   const cluesAllowed = !!partner && CLUE_HOLDERS.includes(partner.kind) && s.can('clue.read');
 
@@ -53,9 +55,9 @@ export function ExportTab({ partners, onExported }: { partners: Query<Partner[]>
     setDone(null);
     setCancelled(false);
     try {
-      const r = await call('exchange:export', { partnerId: v.partnerId!, full: v.scope === 'full', includeClues: cluesAllowed && v.includeClues, toFolder });
+      const r = await call('exchange:export', { partnerId: v.partnerId!, ...scopeArgs(v), includeClues: cluesAllowed && v.includeClues, toFolder });
       if (r) {
-        setDone(r);
+        setDone({ ...r, mode: v.scope });
         onExported();
       } else {
         setCancelled(true);
@@ -88,9 +90,7 @@ export function ExportTab({ partners, onExported }: { partners: Query<Partner[]>
             options={confirmed.map((p) => ({ value: p.officeId, label: `${p.name}（${ta(`officeKinds.${p.kind}`)}）` }))}
           />
         </Form.Item>
-        <Form.Item name="scope" label={t('export.scope')} extra={scope === 'full' ? t('export.fullHint') : t('export.sinceHint')}>
-          <Radio.Group data-testid="export-scope" options={[{ value: 'since', label: t('export.since') }, { value: 'full', label: t('export.full') }]} />
-        </Form.Item>
+        <ScopeFields mode={scope} />
         {cluesAllowed && (
           <Form.Item name="includeClues" valuePropName="checked" extra={t('export.cluesHint')}>
             <Checkbox data-testid="export-clues">{t('export.clues')}</Checkbox>
@@ -113,7 +113,7 @@ export function ExportTab({ partners, onExported }: { partners: Query<Partner[]>
         <Card size="small" className="xz-exchange-status" data-testid="export-done">
           <Result status="success" className="xz-exchange-result" title={<h3 className="xz-exchange-h3">{t('export.done')}</h3>}
             subTitle={<span role="status">{t('export.doneText', { name: done.partnerName ?? '', seq: done.seq, records: done.records })}</span>} />
-          {done.records === 0 && <Alert type="info" showIcon title={t('export.doneEmpty')} style={{ marginBottom: 12 }} />}
+          {done.records === 0 && <Alert type="info" showIcon title={t(done.mode === 'since' ? 'export.doneEmpty' : 'export.doneEmptyScoped')} style={{ marginBottom: 12 }} />}
           <WrittenFile path={done.path} fileName={done.fileName} bytes={done.bytes} download={t('export.download')} testId="export-file"
             extra={[{ key: 'records', label: t('export.records'), children: <span data-testid="export-records">{done.records}</span> }]} />
         </Card>

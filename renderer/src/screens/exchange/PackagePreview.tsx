@@ -35,7 +35,15 @@ export function PackagePreview({ p, fileName, officeNames }: { p: Preview; fileN
   const { header, preview } = p;
   const counts = preview.counts;
   const mine = header.recipients.find((r) => r.officeId === s.office?.id) ?? header.recipients[0];
-  const scope = header.scope as { mode?: unknown; includesClues?: unknown };
+  const scope = header.scope as { mode?: unknown; includesClues?: unknown; unitIds?: unknown; problemIds?: unknown; from?: unknown; to?: unknown };
+  /** The header's scope (db/exchange/scope.ts) in words: ids are all a header names (its text is not encrypted). */
+  const scopeLabel = (sc: typeof scope) => {
+    const n = (ids: unknown) => (Array.isArray(ids) ? ids.length : 0);
+    if (sc.mode === 'units') return t('import.scopeUnits', { n: n(sc.unitIds) });
+    if (sc.mode === 'problems') return t('import.scopeProblems', { n: n(sc.problemIds) });
+    if (sc.mode === 'dates') return t('import.scopeDates', { from: String(sc.from), to: String(sc.to) });
+    return t(sc.mode === 'full' ? 'export.full' : sc.mode === 'round' ? 'export.round' : 'export.since');
+  };
   const records = (header.counts as { records?: unknown }).records;
   const items = useMemo(() => (filter === 'all' ? preview.items : preview.items.filter((i) => i.outcome === filter)), [filter, preview.items]);
   const office = (id: string) => (id === s.office?.id ? t('import.ownOffice') : id === header.sender.officeId ? header.sender.name : officeNames.get(id) ?? shortId(id));
@@ -54,7 +62,7 @@ export function PackagePreview({ p, fileName, officeNames }: { p: Preview; fileN
         { key: 'seq', label: t('import.seq'), children: <span data-testid="preview-seq">{t('import.seqValue', { n: mine?.seq ?? '—' })}</span> },
         {
           key: 'scope', label: t('import.scope'),
-          children: <>{scope.mode === 'full' ? t('export.full') : t('export.since')}{scope.includesClues === true ? t('import.withClues') : ''}</>,
+          children: <>{scopeLabel(scope)}{scope.includesClues === true ? t('import.withClues') : ''}</>,
         },
         { key: 'records', label: t('import.records'), children: typeof records === 'number' ? records : counts.records },
         { key: 'file', label: t('export.fileName'), span: 2, children: <span className="xz-break">{fileName}（{fileSize(p.bytes)}）</span> },
