@@ -16,7 +16,7 @@ import { decodeHlc, receiveHlc } from '../core/hlc.js';
 import { stamp as newStamp, storedHash } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import type { OfficeKind } from '../domain/enums.js';
-import { refreshProblemRollup } from '../services/problems.js';
+import { refreshProblemRollups } from '../services/problems.js';
 import { SEED_OFFICE } from '../services/reference-data.js';
 import { dominatedBy, receive, shown, stampOf, type Clock, type Version } from './clocks.js';
 import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './field-clocks.js';
@@ -119,7 +119,9 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     return k;
   };
 
-  const refused = refusedRecords(ctx, changes, kindOrFail, byId);
+  /** The package's records this ledger holds already (the others are new: no lookup needed). */
+  const present = new Set<string>();
+  const refused = refusedRecords(ctx, changes, kindOrFail, byId, present);
   for (const c of changes) {
     const t = checkShape(tables.get(c.table), c);
     const why = refused.get(c.id);
@@ -148,7 +150,7 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
       ops.push({ type: 'proposal', t, id: c.id, field: p.field, version: { value: p.v, clock: p.c, stamp: stampP }, authorName: p.name, author: p.office });
       note({ outcome: 'proposal', table: t.name, id: c.id, field: p.field, from: null, to: p.v, byOffice: p.office, at: wallIso(stampP) });
     }
-    const local = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined;
+    const local = present.has(c.id) ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined : undefined;
     const hint: RowHint = t.name === 'evidence' ? { ...c.row, parent: evidenceParent(ctx, c, byId) } : c.row;
     if (!local) {
       ops.push({ type: 'insert', t, change: c });
@@ -225,12 +227,17 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
  */
 function refusedRecords(
   ctx: ServiceContext, changes: readonly RecordChange[], kindOf: (officeId: string) => OfficeKind | 'seed', byId: ReadonlyMap<string, RecordChange>,
+  present: Set<string>,
 ): Map<string, string> {
   const tables = exchangeTables();
   const out = new Map<string, string>();
   for (const c of changes) {
     const t = tables.get(c.table);
-    if (!t || ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`).get(c.id)) continue;
+    if (!t) continue;
+    if (ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`).get(c.id)) {
+      present.add(c.id);
+      continue;
+    }
     const kind = kindOf(c.origin);
     const hint: RowHint = t.name === 'evidence' && byId.has(c.row.ownerId as string) ? { ...c.row, parent: byId.get(c.row.ownerId as string)!.row } : c.row;
     if (kind !== 'seed' && !mayCreate(kind, t.name, hint)) out.set(c.id, '新建此类记录的单位无权新建');
@@ -290,10 +297,16 @@ export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: stri
       else addProposal(ctx, op, o.packageId);
       const id = op.type === 'insert' ? op.change.id : op.id;
       if (op.t.name === 'problems') problems.add(id);
-      if (op.type !== 'proposal') {
-        const task = taskOf(op.t.name, id, () => (op.type === 'insert' ? op.change.row.taskId : (ctx.ledger.prepare(`SELECT task_id AS t FROM "${op.t.name}" WHERE id = ?`).get(id) as { t: string } | undefined)?.t));
-        if (task) touchedTasks.add(task);
+      if (op.type === 'proposal') continue;
+      // A task created by this package with none of its close-outs, extensions or progress in it
+      // has nothing here to derive from (deriveTaskState would change nothing): only its problem's
+      // roll-up is due.
+      if (op.type === 'insert' && op.t.name === 'tasks') {
+        problems.add(op.change.row.problemId as string);
+        continue;
       }
+      const task = taskOf(op.t.name, id, () => (op.type === 'insert' ? op.change.row.taskId : (ctx.ledger.prepare(`SELECT task_id AS t FROM "${op.t.name}" WHERE id = ?`).get(id) as { t: string } | undefined)?.t));
+      if (task) touchedTasks.add(task);
     }
     for (const task of touchedTasks) {
       deriveTaskState(ctx, task);
@@ -301,7 +314,7 @@ export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: stri
       if (p) problems.add(p.p);
     }
     // Derived columns are the receiver's own work (never exchanged).
-    for (const p of problems) refreshProblemRollup(ctx, p);
+    refreshProblemRollups(ctx, problems);
     return plan.preview;
   });
 }
@@ -318,8 +331,11 @@ function insertReceived(ctx: ServiceContext, t: ExchangeTable, c: RecordChange, 
   ];
   ctx.ledger.prepare(`INSERT INTO "${t.name}" (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
   if (c.heads) for (const [field, heads] of Object.entries(c.heads)) writeConflict(ctx, t.name, c.id, field, heads.map(asVersion), s.at);
+  // The values are the record's own (its content hash is in the entry, later changes keep their
+  // before-values) and the signed package's, whose digest the package_imported event names: the
+  // entry names the package instead of copying every field (half the bytes an import writes).
   appendAudit(ctx, {
-    action: 'received', entity: t.name, entityId: c.id, before: null, after: { ...c.row, ...(packageId ? { package: packageId } : {}) },
+    action: 'received', entity: t.name, entityId: c.id, before: null, after: packageId ? { package: packageId } : { ...c.row },
     rowHash: storedHash(ctx, t.table, c.id),
   }, s);
 }

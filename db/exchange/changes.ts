@@ -104,77 +104,125 @@ export interface CollectOptions {
   only?: ReadonlyMap<string, ReadonlySet<string>> | null;
 }
 
+/** Rows read per statement while streaming (a package of 100,000 records never sits in memory). */
+const BATCH = 1000;
+
+export interface ChangeStream {
+  /**
+   * The records to send: table by table in insertion order, in batches, then the parents the
+   * closure under references adds. Consume it once, synchronously between batches or not: each
+   * batch is one statement, so other calls may run between them.
+   */
+  records: Generator<RecordChange>;
+  /** The offices the records' stamps and proposals name; complete once `records` is consumed. */
+  officeIds: Set<string>;
+  /** The ledger version the package covers: records changed later wait for the next package. */
+  untilVersion: number;
+}
+
 /**
- * Every record to send, table by table in insertion order, and the offices its stamps name. A
- * package is closed under references: a record whose parent (a task's problem, a problem's
- * inspection…) did not change since `sinceVersion` still brings the parent along, so a package
- * applies even when an earlier one was lost (the receiver skips what it already holds).
+ * Every record to send, and the offices its stamps name. A package is closed under references: a
+ * record whose parent (a task's problem, a problem's inspection…) did not change since
+ * `sinceVersion` still brings the parent along, so a package applies even when an earlier one was
+ * lost (the receiver skips what it already holds). Records changed after the stream began (above
+ * `untilVersion`) are left for the next package; parents the closure adds come as they are then.
  */
-export function collectChanges(ctx: ServiceContext, o: CollectOptions): { changes: RecordChange[]; officeIds: Set<string>; untilVersion: number } {
-  const changes: RecordChange[] = [];
+export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStream {
   const officeIds = new Set<string>();
   const taken = new Set<string>();
+  const untilVersion = ctx.ledger.state.version;
+  // The few records with conflicts or proposals, known up front: no query per record for them.
+  const conflicted = new Set((ctx.ledger.prepare('SELECT DISTINCT entity_id AS id FROM field_conflicts').all() as { id: string }[]).map((r) => r.id));
+  const proposed = new Set((ctx.ledger.prepare('SELECT DISTINCT entity_id AS id FROM proposals').all() as { id: string }[]).map((r) => r.id));
   const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
   const proposalsOf = ctx.ledger.prepare('SELECT field, value, clock, author_office_id AS office, author_name AS name FROM proposals WHERE entity_id = ? ORDER BY stamp');
   const tables = tablesInOrder();
   const byName = new Map(tables.map((t) => [t.name, t]));
+  /** Parents still to bring (table, id), if nothing sent them by the end of the main pass. */
+  const wanted: [ExchangeTable, string][] = [];
   const add = (t: ExchangeTable, raw: Record<string, unknown>): RecordChange | null => {
-    if (taken.has(raw.id as string)) return null;
+    const id = raw.id as string;
+    if (taken.has(id)) return null;
     // Seeded reference data never changed since: every ledger has it already, identically.
-    if (raw.origin_office_id === SEED_OFFICE && raw.field_clocks === null && !ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ?').get(raw.id)) return null;
+    if (raw.origin_office_id === SEED_OFFICE && raw.field_clocks === null && !proposed.has(id)) return null;
     const row: Record<string, unknown> = {};
     for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
-    if (!mayReceive(o.recipientKind, t.name, { includeClues: o.includeClues, row: hintOf(ctx, t, raw) })) return null;
+    if (!mayReceive(o.recipientKind, t.name, { includeClues: o.includeClues, row: t.name === 'evidence' ? hintOf(ctx, t, raw) : row })) return null;
     const initial: Record<string, unknown> = {};
     for (const f of t.initial) initial[f.key] = raw[f.name] ?? null;
     const clocks = readFieldClocks(raw.field_clocks as string | null, raw.hlc as string);
     for (const c of Object.values(clocks)) for (const s of c) officeIds.add(decodeHlc(s).officeId);
     const change: RecordChange = {
-      table: t.name, id: raw.id as string, origin: raw.origin_office_id as string, createdAt: raw.created_at as string, row, initial,
+      table: t.name, id, origin: raw.origin_office_id as string, createdAt: raw.created_at as string, row, initial,
       deleted: raw.deleted_at ? { at: raw.deleted_at as string, by: (raw.deleted_by as string | null) ?? null, reason: (raw.deleted_reason as string | null) ?? null } : null,
       clocks: { ...clocks },
     };
     officeIds.add(change.origin);
-    for (const c of conflictsOf.all(change.id) as { field: string; heads: string }[]) {
-      change.heads ??= {};
-      change.heads[c.field] = JSON.parse(c.heads) as FieldHead[];
+    if (conflicted.has(id)) {
+      for (const c of conflictsOf.all(id) as { field: string; heads: string }[]) {
+        change.heads ??= {};
+        change.heads[c.field] = JSON.parse(c.heads) as FieldHead[];
+      }
     }
-    for (const p of proposalsOf.all(change.id) as { field: string; value: string; clock: string; office: string; name: string | null }[]) {
-      (change.proposals ??= []).push({ field: p.field, v: JSON.parse(p.value) as unknown, c: JSON.parse(p.clock) as Clock, office: p.office, name: p.name });
-      officeIds.add(p.office);
+    if (proposed.has(id)) {
+      for (const p of proposalsOf.all(id) as { field: string; value: string; clock: string; office: string; name: string | null }[]) {
+        (change.proposals ??= []).push({ field: p.field, v: JSON.parse(p.value) as unknown, c: JSON.parse(p.clock) as Clock, office: p.office, name: p.name });
+        officeIds.add(p.office);
+      }
     }
-    taken.add(change.id);
-    changes.push(change);
+    taken.add(id);
+    // What it refers to, for the closure (parents last; the receiver defers its reference checks to the commit).
+    if (t.name === 'evidence') {
+      const parent = byName.get(EVIDENCE_PARENT[row.ownerType as string] ?? '');
+      if (parent && typeof row.ownerId === 'string') wanted.push([parent, row.ownerId]);
+    }
+    for (const f of t.refs) {
+      const ref = byName.get(f.references!);
+      const to = (row[f.key] ?? initial[f.key]) as unknown;
+      if (ref && typeof to === 'string' && !taken.has(to)) wanted.push([ref, to]);
+    }
     return change;
   };
-  for (const t of tables) {
-    const only = o.only ? o.only.get(t.name) : undefined;
-    if (o.only && !only?.size) continue;
-    const rows = (only
-      ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? AND id IN (SELECT value FROM json_each(?)) ORDER BY version`).all(o.sinceVersion, JSON.stringify([...only]))
-      : ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE version > ? ORDER BY version`).all(o.sinceVersion)) as Record<string, unknown>[];
-    for (const raw of rows) add(t, raw);
-    // Records unchanged themselves but with a proposal made or received since.
-    const proposed = ctx.ledger.prepare(`SELECT DISTINCT t.* FROM proposals p JOIN "${t.name}" t ON t.id = p.entity_id WHERE p.entity = ? AND p.version > ?`).all(t.name, o.sinceVersion) as Record<string, unknown>[];
-    for (const raw of proposed) if (!only || only.has(raw.id as string)) add(t, raw);
-  }
-  // The closure under references (parents last; the receiver defers its reference checks to the commit).
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    const t = byName.get(c.table)!;
-    if (t.name === 'evidence') {
-      const parent = byName.get(EVIDENCE_PARENT[c.row.ownerType as string] ?? '');
-      const raw = parent && !taken.has(c.row.ownerId as string) ? ctx.ledger.prepare(`SELECT * FROM "${parent.name}" WHERE id = ?`).get(c.row.ownerId) as Record<string, unknown> | undefined : undefined;
-      if (parent && raw) add(parent, raw);
+  function* records(): Generator<RecordChange> {
+    for (const t of tables) {
+      const only = o.only ? o.only.get(t.name) : undefined;
+      if (o.only && !only?.size) continue;
+      // By rowid: each batch resumes where the last ended, with no sort (versions may repeat in scale data).
+      const sql = `SELECT rowid AS _rowid, * FROM "${t.name}" WHERE rowid > ? AND version > ? AND version <= ?${only ? ' AND id IN (SELECT value FROM json_each(?))' : ''} ORDER BY rowid LIMIT ${BATCH}`;
+      const onlyJson = only ? JSON.stringify([...only]) : null;
+      for (let after = 0; ;) {
+        const args: unknown[] = [after, o.sinceVersion, untilVersion];
+        if (onlyJson !== null) args.push(onlyJson);
+        const rows = ctx.ledger.prepare(sql).all(...args) as Record<string, unknown>[];
+        for (const raw of rows) {
+          const c = add(t, raw);
+          if (c) yield c;
+        }
+        if (rows.length < BATCH) break;
+        after = rows.at(-1)!._rowid as number;
+      }
+      // Records unchanged themselves but with a proposal made or received since.
+      const withProposals = ctx.ledger.prepare(`SELECT DISTINCT t.* FROM proposals p JOIN "${t.name}" t ON t.id = p.entity_id WHERE p.entity = ? AND p.version > ?`).all(t.name, o.sinceVersion) as Record<string, unknown>[];
+      for (const raw of withProposals) {
+        if (only && !only.has(raw.id as string)) continue;
+        const c = add(t, raw);
+        if (c) yield c;
+      }
     }
-    for (const f of [...t.fields, ...t.initial]) {
-      const ref = f.references ? byName.get(f.references) : undefined;
-      const id = (c.row[f.key] ?? c.initial[f.key]) as unknown;
-      if (!ref || typeof id !== 'string' || taken.has(id)) continue;
-      const raw = ctx.ledger.prepare(`SELECT * FROM "${ref.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
-      if (raw) add(ref, raw);
+    for (let next = wanted.pop(); next; next = wanted.pop()) {
+      const [t, id] = next;
+      if (taken.has(id)) continue;
+      const raw = ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+      const c = raw ? add(t, raw) : null;
+      if (c) yield c;
     }
   }
-  return { changes, officeIds, untilVersion: ctx.ledger.state.version };
+  return { records: records(), officeIds, untilVersion };
 }
 
+/** streamChanges gathered into an array (tests, small packages). */
+export function collectChanges(ctx: ServiceContext, o: CollectOptions): { changes: RecordChange[]; officeIds: Set<string>; untilVersion: number } {
+  const s = streamChanges(ctx, o);
+  const changes = [...s.records];
+  return { changes, officeIds: s.officeIds, untilVersion: s.untilVersion };
+}

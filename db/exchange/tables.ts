@@ -35,6 +35,8 @@ export interface ExchangeTable {
    * (a new task needs its unit and round); the receiver then recomputes what it can.
    */
   initial: ColumnSpec[];
+  /** The fields and initial columns that reference another table (references set). */
+  refs: ColumnSpec[];
 }
 
 function kindOf(c: SQLiteColumn): ColumnSpec['kind'] {
@@ -65,10 +67,11 @@ function build(): Map<string, ExchangeTable> {
     };
     const fields = exchangedFields(name).map(spec);
     const taken = new Set<string>([...fields.map((f) => f.key), ...SYNC_KEYS]);
+    const initial = Object.keys(cols).filter((k) => !taken.has(k)).map(spec);
     out.set(name, {
       name, table: value as SyncTable, fields, byKey: new Map(fields.map((f) => [f.key, f])),
       tombstone: ['deletedAt', 'deletedBy', 'deletedReason'].map(spec),
-      initial: Object.keys(cols).filter((k) => !taken.has(k)).map(spec),
+      initial, refs: [...fields, ...initial].filter((f) => f.references !== null),
     });
   }
   return out;

@@ -24,7 +24,7 @@ import { DomainError } from '../domain/errors.js';
 import { offices } from '../schema/index.js';
 import { ensureOwnKey, ownSecret } from '../services/partners.js';
 import { applyPlan, planChanges, type ImportPreview } from './apply.js';
-import { collectChanges, type OfficeRef, type RecordChange } from './changes.js';
+import { streamChanges, type ChangeStream, type OfficeRef, type RecordChange } from './changes.js';
 import { COMPLETE_SCOPE_SQL, resolveScope, type ScopeInput } from './scope.js';
 import { packageLabels } from './labels.js';
 import { mayReceive } from './ownership.js';
@@ -36,6 +36,9 @@ import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeN
 /** More tombstones than this in one package need an explicit confirmation at import (EXCHANGE.md 6). */
 export const DELETION_CONFIRM_THRESHOLD = 20;
 
+/** Header room for the counts (about 60 bytes for each of the 30-odd tables, with margin). */
+const COUNTS_ROOM = 4096;
+
 /** The ledger version up to which `partnerId` confirmed our packages (0: nothing confirmed yet); partial scopes do not count. */
 export function confirmedVersion(ctx: ServiceContext, partnerId: string): number {
   const r = ctx.ledger.prepare(`SELECT max(until_version) AS v FROM exchange_packages WHERE partner_office_id = ? AND direction = 'sent' AND kind = 'changes' AND status = 'confirmed' AND ${COMPLETE_SCOPE_SQL}`).get(partnerId) as { v: number | null };
@@ -43,19 +46,34 @@ export function confirmedVersion(ctx: ServiceContext, partnerId: string): number
 }
 
 
-/** The offices, the records, then each cited file once (read from the ledger one at a time, as the writer asks). */
-function* packageEntries(ctx: ServiceContext, refs: OfficeRef[], changes: RecordChange[]): Generator<Entry> {
+/** What the header counts: records per table (and tombstones among them). */
+type Tally = { records: number; tables: Record<string, { records: number; deleted: number }> };
+
+/**
+ * The records as they stream from the ledger, then the offices their stamps name, then each cited
+ * file once (read from the ledger one at a time, as the writer asks): never the whole package in
+ * memory. `tally` counts what went out, for the header the writer signs at the end.
+ */
+function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally): Generator<Entry> {
+  const cited = new Set<string>();
+  for (const c of stream.records) {
+    const t = (tally.tables[c.table] ??= { records: 0, deleted: 0 });
+    t.records++;
+    tally.records++;
+    if (c.deleted) t.deleted++;
+    if (c.table === 'evidence' && typeof c.row.sha256 === 'string') cited.add(c.row.sha256);
+    yield { type: 'json', value: { t: 'record', ...c } };
+  }
+  const refs: OfficeRef[] = [];
+  for (const id of stream.officeIds) {
+    const row = getRow(ctx, offices, id);
+    if (row) refs.push({ id: row.id, name: row.name, kind: row.kind });
+  }
   yield { type: 'json', value: { t: 'offices', offices: refs } };
-  for (const c of changes) yield { type: 'json', value: { t: 'record', ...c } };
-  const sent = new Set<string>();
-  const blob = ctx.ledger.prepare('SELECT size, data FROM evidence_blobs WHERE sha256 = ?');
-  for (const c of changes) {
-    const sha = c.table === 'evidence' ? c.row.sha256 as string : null;
-    if (!sha || sent.has(sha)) continue;
-    const b = blob.get(sha) as { size: number; data: Buffer } | undefined;
-    if (!b) continue;
-    sent.add(sha);
-    yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data, stored: true };
+  const blob = ctx.ledger.prepare('SELECT data FROM evidence_blobs WHERE sha256 = ?');
+  for (const sha of cited) {
+    const b = blob.get(sha) as { data: Buffer } | undefined;
+    if (b) yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data, stored: true };
   }
 }
 
@@ -87,43 +105,35 @@ export async function exportPackage(ctx: ServiceContext, o: { partnerId: string;
   const own = inTransaction(ctx, () => ensureOwnKey(ctx));
   const me = ownOffice(ctx);
   const fromVersion = scope.mode === 'since' ? confirmedVersion(ctx, partner.office.id) : 0;
-  const { changes, officeIds, untilVersion } = collectChanges(ctx, { sinceVersion: fromVersion, recipientKind: partner.office.kind, includeClues, only: scope.only });
-  const refs: OfficeRef[] = [];
-  for (const id of officeIds) {
-    const row = getRow(ctx, offices, id);
-    if (row) refs.push({ id: row.id, name: row.name, kind: row.kind });
-  }
+  const stream = streamChanges(ctx, { sinceVersion: fromVersion, recipientKind: partner.office.kind, includeClues, only: scope.only });
+  const { untilVersion } = stream;
   const seq = lastSeq(ctx, partner.office.id, 'sent') + 1;
   const packageId = ctx.ids.next();
   const fileName = `${safeName(me.name)}-交换包-${now(ctx).slice(0, 10)}-${seq}.xzpkg`;
-  const perTable: Record<string, { records: number; deleted: number }> = {};
-  for (const c of changes) {
-    const t = (perTable[c.table] ??= { records: 0, deleted: 0 });
-    t.records++;
-    if (c.deleted) t.deleted++;
-  }
+  const tally: Tally = { records: 0, tables: {} };
   const header = {
     packageId, kind: 'changes' as const,
     sender: { officeId: me.id, name: me.name, kind: me.kind, level: me.level, fingerprint: own.fingerprint },
     recipients: [{ officeId: partner.office.id, name: partner.office.name, fingerprint: partner.fingerprint, seq }],
     createdAt: now(ctx),
     scope: { ...scope.header, fromVersion, untilVersion, includesClues: includeClues },
-    counts: { records: changes.length, tables: perTable },
+    counts: tally,
   };
-  const entries = packageEntries(ctx, refs, changes);
   const written = await writePackage({
     path: join(o.dir, fileName), header,
+    // The counts are known once the records have streamed: the header is signed then, in room left for them.
+    completeHeader: () => ({ ...header, counts: tally }), headerRoom: COUNTS_ROOM,
     sign: { publicKey: Buffer.from(own.signPublic, 'base64'), secretKey: ownSecret(own).signSecret },
-    to: { x25519: [partner.agreePublic] }, entries,
+    to: { x25519: [partner.agreePublic] }, entries: packageEntries(ctx, stream, tally),
   });
   inTransaction(ctx, () => {
     ctx.ledger.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, from_version, until_version, scope, counts, status, handled_at, handled_by)
       VALUES (?, 'sent', 'changes', ?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?)`).run(
       packageId, partner.office.id, seq, written.sha256, header.createdAt, fromVersion, untilVersion, JSON.stringify(header.scope), JSON.stringify(header.counts), now(ctx), ctx.user?.id ?? null,
     );
-    appendEvent(ctx, { action: 'package_exported', entity: 'exchange_packages', entityId: packageId, detail: { to: partner.office.id, seq, sha256: written.sha256, records: changes.length } });
+    appendEvent(ctx, { action: 'package_exported', entity: 'exchange_packages', entityId: packageId, detail: { to: partner.office.id, seq, sha256: written.sha256, records: tally.records } });
   });
-  return { packageId, path: written.path, fileName, bytes: written.bytes, sha256: written.sha256, records: changes.length, fromVersion, untilVersion };
+  return { packageId, path: written.path, fileName, bytes: written.bytes, sha256: written.sha256, records: tally.records, fromVersion, untilVersion };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,15 @@ export const choiceFilter = <const T extends readonly [string, ...string[]]>(cod
 /** Tri-state flag: absent/null = no filter; true/false = only rows with that value. */
 export const flagFilter = (label: string) => f.v.nullish(f.v.boolean(`${label}应为是或否。`), null);
 
+/**
+ * 来源单位 (aggregation upward, docs/exchange-format.md): records created by this office, i.e.
+ * their `origin_office_id`. The choices are the `offices` rows: this office and its partners.
+ */
+export const originFilter = idFilter('来源单位');
+
+/** 只看有冲突的 (true) or without one (false): a field of the record or of a part in conflict (db/queries/conflicted.ts). */
+export const conflictedFilter = flagFilter('有冲突');
+
 /** The search box: words that must all occur. */
 export const searchFilter = textFilter('搜索词', 100);
 

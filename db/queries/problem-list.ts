@@ -8,7 +8,8 @@ import { defineCall } from '../core/call.js';
 import { PROBLEM_SOURCES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
 import { PROBLEM_STATUSES } from '../schema/ledger.js';
-import { choiceFilter, flagFilter, idFilter, searchClauses, searchFilter, textFilter } from './filters.js';
+import { conflictedSql, conflictedWhere } from './conflicted.js';
+import { choiceFilter, conflictedFilter, flagFilter, idFilter, originFilter, searchClauses, searchFilter, textFilter } from './filters.js';
 import { explainPage, pagingFields, readPaging, runPage, type ListPage, type PageQuery, type SortSpec } from './keyset.js';
 
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
@@ -34,6 +35,11 @@ export interface ProblemListRow {
   /** Not closed and its deadline is before today (red light). */
   overdue: boolean;
   updatedAt: string;
+  /** The office that created the problem (来源单位) and its name from `offices` (null if unknown here). */
+  originOfficeId: string;
+  originOfficeName: string | null;
+  /** 冲突: a field of the problem (or of its evidence) is in conflict after an exchange import. */
+  conflicted: boolean;
 }
 
 /**
@@ -51,6 +57,8 @@ const problemFilters = {
   /** Problems with at least one live task of this department / leader (exact match). */
   responsibleDepartment: textFilter('责任部门'),
   responsibleLeader: textFilter('责任领导'),
+  originOfficeId: originFilter,
+  conflicted: conflictedFilter,
   q: searchFilter,
 };
 
@@ -119,6 +127,13 @@ function problemWhere(flt: ProblemFilters, today: string): { where: string[]; pa
     where.push('pr.source = ?');
     params.push(flt.source);
   }
+  if (flt.originOfficeId) {
+    // No index of its own (a filter beside the others): the walk of the sort index checks it per row.
+    where.push('pr.origin_office_id = ?');
+    params.push(flt.originOfficeId);
+  }
+  const c = conflictedWhere('problems', 'pr.id', flt.conflicted);
+  if (c) where.push(c);
   const s = searchClauses(flt.q, 'problems_fts', 'pr.rowid', 'pr.description', flt.unitId !== null);
   return { where: [...where, ...s.where], params: [...params, ...s.params] };
 }
@@ -126,19 +141,22 @@ function problemWhere(flt: ProblemFilters, today: string): { where: string[]; pa
 const PROBLEM_SELECT = `SELECT pr.id AS id, pr.seq AS seq, pr.unit_id AS unitId, pr.round_id AS roundId,
   pr.category_id AS categoryId, pr.description AS description, pr.is_key AS isKey, pr.source AS source,
   pr.status AS status, pr.deadline AS deadline, pr.task_count AS taskCount,
-  pr.closed_task_count AS closedTaskCount, pr.updated_at AS updatedAt
+  pr.closed_task_count AS closedTaskCount, pr.updated_at AS updatedAt, pr.origin_office_id AS originOfficeId
 FROM problems pr`;
 
 // The page is cut first (inner query, on problems alone, so LIMIT stops the index walk early),
-// then the names are joined to those few rows.
-const wrapProblems = (inner: string, orderBy: string) => `SELECT pg.*, u.name AS unitName, c.name AS categoryName
+// then the names and the 冲突 flag are added to those few rows.
+const wrapProblems = (inner: string, orderBy: string) => `SELECT pg.*, u.name AS unitName, c.name AS categoryName,
+  o.name AS originOfficeName, ${conflictedSql('problems', 'pg.id')} AS conflicted
 FROM (${inner}) pg
 LEFT JOIN units u ON u.id = pg.unitId
 LEFT JOIN problem_categories c ON c.id = pg.categoryId
+LEFT JOIN offices o ON o.id = pg.originOfficeId
 ORDER BY ${orderBy}`;
 
-interface RawProblem extends Omit<ProblemListRow, 'isKey' | 'overdue'> {
+interface RawProblem extends Omit<ProblemListRow, 'isKey' | 'overdue' | 'conflicted'> {
   isKey: number;
+  conflicted: number;
 }
 
 function problemQuery(flt: ProblemFilters, today: string): PageQuery {
@@ -156,6 +174,7 @@ export const listProblems = defineCall({ permission: 'ledger.read', arg: problem
   const rows = page.rows.map((r) => ({
     ...r,
     isKey: r.isKey === 1,
+    conflicted: r.conflicted === 1,
     overdue: r.status !== 'closed' && r.deadline !== null && r.deadline < today,
   }));
   const out: ListPage<ProblemListRow> = { rows, nextCursor: page.nextCursor };

@@ -7,7 +7,8 @@ import type { ServiceContext } from '../core/context.js';
 import { defineCall } from '../core/call.js';
 import { TASK_STATUSES, TASK_TERMS, type TaskStatus, type TaskTerm } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
-import { choiceFilter, dateFilter, flagFilter, idFilter, searchClauses, searchFilter, textFilter } from './filters.js';
+import { conflictedSql, conflictedWhere } from './conflicted.js';
+import { choiceFilter, conflictedFilter, dateFilter, flagFilter, idFilter, originFilter, searchClauses, searchFilter, textFilter } from './filters.js';
 import { explainPage, pagingFields, readPaging, runPage, type ListPage, type PageQuery, type SortSpec } from './keyset.js';
 
 export const TASK_SORTS = ['currentDeadline', 'updatedAt'] as const;
@@ -36,6 +37,11 @@ export interface TaskListRow {
   completedOn: string | null;
   overdue: boolean;
   updatedAt: string;
+  /** The office that created the task (来源单位) and its name from `offices` (null if unknown here). */
+  originOfficeId: string;
+  originOfficeName: string | null;
+  /** 冲突: a field of the task or of a part of it (stage, progress, extension, close-out, evidence) is in conflict. */
+  conflicted: boolean;
 }
 
 /**
@@ -57,6 +63,8 @@ const taskFilters = {
   isKey: flagFilter('重点难点问题'),
   /** Unfinished and due on or before this day (overdue or due soon: the home page's to-do list). */
   dueBy: dateFilter('到期日'),
+  originOfficeId: originFilter,
+  conflicted: conflictedFilter,
   q: searchFilter,
 };
 
@@ -117,6 +125,9 @@ function taskWhere(flt: TaskFilters, today: string): { where: string[]; params: 
   eq('t.term', flt.term);
   eq('t.responsible_department', flt.responsibleDepartment);
   eq('t.responsible_leader', flt.responsibleLeader);
+  eq('t.origin_office_id', flt.originOfficeId);
+  const c = conflictedWhere('tasks', 't.id', flt.conflicted);
+  if (c) where.push(c);
   const s = searchClauses(flt.q, 'tasks_fts', 't.rowid', 't.measures', flt.unitId !== null || flt.problemId !== null);
   return { where: [...where, ...s.where], params: [...params, ...s.params] };
 }
@@ -124,16 +135,18 @@ function taskWhere(flt: TaskFilters, today: string): { where: string[]; params: 
 const TASK_SELECT = `SELECT t.id AS id, t.seq AS seq, t.problem_id AS problemId, t.unit_id AS unitId, t.round_id AS roundId,
   t.measures AS measures, t.responsible_leader AS responsibleLeader, t.responsible_department AS responsibleDepartment,
   t.responsible_person AS responsiblePerson, t.term AS term, t.deadline AS deadline, t.current_deadline AS currentDeadline,
-  t.status AS status, t.completed_on AS completedOn, t.updated_at AS updatedAt
+  t.status AS status, t.completed_on AS completedOn, t.updated_at AS updatedAt, t.origin_office_id AS originOfficeId
 FROM tasks t`;
 
-const wrapTasks = (inner: string, orderBy: string) => `SELECT pg.*, u.name AS unitName, p.seq AS problemSeq
+const wrapTasks = (inner: string, orderBy: string) => `SELECT pg.*, u.name AS unitName, p.seq AS problemSeq,
+  o.name AS originOfficeName, ${conflictedSql('tasks', 'pg.id')} AS conflicted
 FROM (${inner}) pg
 LEFT JOIN units u ON u.id = pg.unitId
 LEFT JOIN problems p ON p.id = pg.problemId
+LEFT JOIN offices o ON o.id = pg.originOfficeId
 ORDER BY ${orderBy}`;
 
-type RawTask = Omit<TaskListRow, 'overdue' | 'extended'>;
+type RawTask = Omit<TaskListRow, 'overdue' | 'extended' | 'conflicted'> & { conflicted: number };
 
 function taskQuery(flt: TaskFilters, today: string): PageQuery {
   const { where, params } = taskWhere(flt, today);
@@ -147,6 +160,7 @@ export const listTasks = defineCall({ permission: 'ledger.read', arg: taskListAr
   const page = runPage<RawTask>(ctx, taskQuery(a, today), SORT_SPECS[paging.sort], paging, false);
   const rows = page.rows.map((r) => ({
     ...r,
+    conflicted: r.conflicted === 1,
     extended: r.currentDeadline !== r.deadline,
     overdue: r.status !== 'closed' && r.currentDeadline < today,
   }));

@@ -64,7 +64,7 @@ function detail(ctx: ServiceContext, a: Activity): ActivityDetail {
 }
 
 /** The activities with the problems each concerns, read in one query for the lot (a list page). */
-function withLinks(ctx: ServiceContext, items: Activity[]): ActivityDetail[] {
+function withLinks<A extends Activity>(ctx: ServiceContext, items: A[]): (A & ActivityDetail)[] {
   if (items.length === 0) return [];
   const rows = ctx.ledger.orm
     .select({ activityId: activityProblems.activityId, id: problems.id, seq: problems.seq, description: problems.description, deletedAt: problems.deletedAt })

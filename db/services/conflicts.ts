@@ -21,6 +21,8 @@ import { ownKind } from '../exchange/local-ownership.js';
 import { mayDelete, mayWrite } from '../exchange/ownership.js';
 import { exchangeTables, validValue } from '../exchange/tables.js';
 import { localLabel } from '../exchange/labels.js';
+import { can } from '../core/permissions.js';
+import { conflictsOfRecord, FLAGGED_TABLES, type RecordConflict } from '../queries/conflicted.js';
 
 export interface HeadView {
   value: unknown;
@@ -57,6 +59,19 @@ export const listConflicts = defineQuery({ permission: 'ledger.read' }, (ctx): C
       }),
     };
   });
+});
+
+/**
+ * The 冲突 flag of one record's page: its open conflicts and those of its parts (a task's progress
+ * entries…), field names and dates only; the values are on 数据交换 → 冲突与提议. A clue's need
+ * clue.read, like the clue.
+ */
+export const conflictsOf = defineCall({
+  permission: 'ledger.read',
+  arg: f.args({ table: f.oneOf(FLAGGED_TABLES, '记录类型'), id: f.id('记录') }),
+}, (ctx, a): RecordConflict[] => {
+  if (a.table === 'clues' && !can(ctx.user, 'clue.read')) throw forbidden('没有查看问题线索的权限。', 'clue_read');
+  return conflictsOfRecord(ctx, a.table, a.id);
 });
 
 /** 解决冲突: keep one head's value (or type a new one); the write joins every head and travels. */

@@ -7,6 +7,7 @@ import { defineCall } from '../core/call.js';
 import { count, defineLifecycle } from '../core/lifecycle.js';
 import * as f from '../domain/fields.js';
 import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
+import { conflictedSql } from '../queries/conflicted.js';
 
 /**
  * 巡视对象: one unit inspected in one round by one team, and the 反馈意见 it received. The
@@ -32,6 +33,8 @@ export interface InspectionView {
   underOverhaul: boolean;
   deletedAt: string | null;
   deletedReason: string | null;
+  /** 冲突: a field of the inspection, its feedback or its unit is in conflict after an exchange import. */
+  conflicted: boolean;
 }
 
 export interface FeedbackView {
@@ -55,7 +58,8 @@ const INSPECTION_SQL = `SELECT i.id, i.round_id AS roundId, i.unit_id AS unitId,
   (SELECT min(f.feedback_date) FROM feedbacks f WHERE f.inspection_id = i.id AND f.deleted_at IS NULL) AS firstFeedbackOn,
   (SELECT count(*) FROM feedbacks f WHERE f.inspection_id = i.id AND f.deleted_at IS NULL) AS feedbackCount,
   i.second_round_from AS secondRoundFrom, u.under_overhaul AS underOverhaul,
-  i.deleted_at AS deletedAt, i.deleted_reason AS deletedReason
+  i.deleted_at AS deletedAt, i.deleted_reason AS deletedReason,
+  (${conflictedSql('inspections', 'i.id')} OR ${conflictedSql('units', 'u.id')}) AS conflicted
 FROM inspections i JOIN units u ON u.id = i.unit_id LEFT JOIN teams t ON t.id = i.team_id AND t.deleted_at IS NULL`;
 // Units without a team last, then by team number and unit name.
 const LIST_INSPECTIONS_SQL = `${INSPECTION_SQL} WHERE i.round_id = ? AND (i.deleted_at IS NULL OR ? = 1)
@@ -68,10 +72,10 @@ const LIST_FEEDBACK_SQL = `${FEEDBACK_SQL} WHERE inspection_id = ? AND (deleted_
 ORDER BY feedback_date, created_at, id`;
 const ONE_FEEDBACK_SQL = `${FEEDBACK_SQL} WHERE id = ?`;
 
-type RawInspection = Omit<InspectionView, 'underOverhaul'> & { underOverhaul: number };
+type RawInspection = Omit<InspectionView, 'underOverhaul' | 'conflicted'> & { underOverhaul: number; conflicted: number };
 
 function toView(r: RawInspection): InspectionView {
-  return { ...r, underOverhaul: r.underOverhaul === 1 };
+  return { ...r, underOverhaul: r.underOverhaul === 1, conflicted: r.conflicted === 1 };
 }
 
 function inspectionView(ctx: ServiceContext, id: string): InspectionView {

@@ -120,6 +120,42 @@ export const getOffice = defineQuery({}, (ctx) => {
   return o ? { id: o.id, name: o.name, kind: o.kind, level: o.level } : null;
 });
 
+export interface OfficeOption {
+  id: string;
+  name: string;
+  kind: (typeof OFFICE_KINDS.codes)[number];
+  /** This ledger's own office. */
+  own: boolean;
+}
+
+/** The last answer of `mixed` per open ledger, good until the ledger's next change (its version). */
+const mixedSeen = new WeakMap<object, { version: number; mixed: boolean }>();
+
+/**
+ * 来源单位 (aggregation upward): this office and its exchange partners, own first, the choices of
+ * the lists' and figures' origin filter; and `mixed`, whether the ledger holds problems or tasks of
+ * more than one origin (the lists then show a 来源单位 column). Records of another origin arrive
+ * only from partners, so a ledger without any reads nothing; with partners the scan stops at the
+ * first record of another origin (at once on an aggregating office). There is no index on
+ * origin_office_id: a ledger with partners that holds only its own records reads them, once per
+ * change of the ledger (the answer is kept until the version moves).
+ */
+export const listOffices = defineQuery({ permission: 'ledger.read' }, (ctx): { offices: OfficeOption[]; mixed: boolean } => {
+  const own = ctx.ledger.state.officeId;
+  const rows = ctx.ledger.prepare('SELECT id, name, kind FROM offices WHERE deleted_at IS NULL').all() as Omit<OfficeOption, 'own'>[];
+  const list = rows.map((o) => ({ ...o, own: o.id === own }))
+    .sort((a, b) => Number(b.own) - Number(a.own) || a.name.localeCompare(b.name, 'zh-CN'));
+  if (list.length < 2) return { offices: list, mixed: false };
+  const version = ctx.ledger.state.version;
+  let seen = mixedSeen.get(ctx.ledger);
+  if (!seen || seen.version !== version) {
+    const m = (ctx.ledger.prepare(`SELECT EXISTS (SELECT 1 FROM problems WHERE origin_office_id <> ?)
+      OR EXISTS (SELECT 1 FROM tasks WHERE origin_office_id <> ?) AS m`).get(own, own) as { m: number }).m === 1;
+    mixedSeen.set(ctx.ledger, (seen = { version, mixed: m }));
+  }
+  return { offices: list, mixed: seen.mixed };
+});
+
 export const updateOffice = defineCall({ permission: 'settings.write', arg: f.args({ name: f.text('单位名称', f.LEN.short) }) }, (ctx, a) => {
   const cur = requireRow(ctx, offices, ctx.ledger.state.officeId ?? '', '本单位');
   return inTransaction(ctx, () => updateRow(ctx, offices, cur, { name: a.name }));

@@ -8,6 +8,7 @@ import { conflict, invalid, notFound } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { feedbacks, problems, rounds, tasks, units } from '../schema/index.js';
 import { assertLive, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
+import { withConflicts } from '../queries/conflicted.js';
 
 export type Problem = Row<typeof problems>;
 
@@ -148,7 +149,7 @@ export const getProblem = defineCall({ permission: 'ledger.read', arg: f.args({ 
   const p = requireRow(ctx, problems, a.id, '问题');
   const taskRows = ctx.ledger.orm.select().from(tasks)
     .where(and(eq(tasks.problemId, p.id), isNull(tasks.deletedAt))).orderBy(asc(tasks.seq)).all();
-  return { ...p, tasks: taskRows };
+  return { ...p, tasks: withConflicts(ctx, 'tasks', taskRows) };
 });
 
 /**
@@ -166,6 +167,27 @@ export function rollupNewTask(ctx: ServiceContext, problemId: string, deadline: 
  * live tasks. They are caches for million-row list queries, recomputed by every replica from the
  * tasks themselves, so they are written directly: no version bump, no audit entry, never exchanged.
  */
+/** refreshProblemRollup for many problems at once (an import): one statement per 500 problems. */
+export function refreshProblemRollups(ctx: ServiceContext, problemIds: Iterable<string>): void {
+  const ids = [...problemIds];
+  const stmt = ctx.ledger.prepare(`
+    UPDATE problems SET
+      task_count = r.n,
+      closed_task_count = r.closed,
+      deadline = r.next_deadline,
+      status = CASE WHEN r.n > 0 AND r.closed = r.n THEN 'closed'
+                    WHEN r.pending > 0 AND r.pending + r.closed = r.n THEN 'pending_review'
+                    ELSE 'open' END
+    FROM (SELECT p.value AS id, count(t.id) AS n,
+                 coalesce(sum(t.status = 'closed'), 0) AS closed,
+                 coalesce(sum(t.status = 'pending_review'), 0) AS pending,
+                 min(CASE WHEN t.status <> 'closed' THEN t.current_deadline END) AS next_deadline
+          FROM json_each(?) p LEFT JOIN tasks t ON t.problem_id = p.value AND t.deleted_at IS NULL
+          GROUP BY p.value) AS r
+    WHERE problems.id = r.id`);
+  for (let i = 0; i < ids.length; i += 500) stmt.run(JSON.stringify(ids.slice(i, i + 500)));
+}
+
 export function refreshProblemRollup(ctx: ServiceContext, problemId: string): void {
   ctx.ledger.prepare(`
     UPDATE problems SET

@@ -7,6 +7,7 @@ import { defineCall } from '../core/call.js';
 import { count, defineLifecycle } from '../core/lifecycle.js';
 import * as f from '../domain/fields.js';
 import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
+import { conflictedSql } from '../queries/conflicted.js';
 
 /**
  * 巡视轮次 and 巡视组, recorded by the inspection office. A round picks the statutory-clock rule
@@ -33,6 +34,8 @@ export interface RoundView {
   unitCount: number;
   deletedAt: string | null;
   deletedReason: string | null;
+  /** 冲突: a field of the round or of one of its teams is in conflict after an exchange import. */
+  conflicted: boolean;
 }
 
 export interface TeamView {
@@ -54,7 +57,7 @@ const ROUND_SQL = `SELECT r.id, r.name, r.level, r.form, r.kind,
   r.rule_set_id AS ruleSetId, rs.code AS ruleSetCode, rs.name AS ruleSetName, rs.rule_version AS ruleSetVersion,
   (SELECT count(*) FROM teams t WHERE t.round_id = r.id AND t.deleted_at IS NULL) AS teamCount,
   (SELECT count(*) FROM inspections i WHERE i.round_id = r.id AND i.deleted_at IS NULL) AS unitCount,
-  r.deleted_at AS deletedAt, r.deleted_reason AS deletedReason
+  r.deleted_at AS deletedAt, r.deleted_reason AS deletedReason, ${conflictedSql('rounds', 'r.id')} AS conflicted
 FROM rounds r JOIN clock_rule_sets rs ON rs.id = r.rule_set_id`;
 
 // Rounds without any date yet are being planned: they count as the newest.
@@ -69,8 +72,11 @@ FROM teams t`;
 const LIST_TEAMS_SQL = `${TEAM_SQL} WHERE t.round_id = ? AND (t.deleted_at IS NULL OR ? = 1) ORDER BY t.number, t.id`;
 const ONE_TEAM_SQL = `${TEAM_SQL} WHERE t.id = ?`;
 
+type RawRound = Omit<RoundView, 'conflicted'> & { conflicted: number };
+const toRoundView = (r: RawRound): RoundView => ({ ...r, conflicted: r.conflicted === 1 });
+
 function roundView(ctx: ServiceContext, id: string): RoundView {
-  return ctx.ledger.prepare(ONE_ROUND_SQL).get(id) as RoundView;
+  return toRoundView(ctx.ledger.prepare(ONE_ROUND_SQL).get(id) as RawRound);
 }
 
 function teamView(ctx: ServiceContext, id: string): TeamView {
@@ -132,7 +138,7 @@ function formFor(level: Level): Round['form'] {
 export const listRounds = defineCall({
   permission: 'ledger.read',
   arg: f.v.optional(f.args({ includeDeleted }), {}),
-}, (ctx, i): RoundView[] => ctx.ledger.prepare(LIST_ROUNDS_SQL).all(i.includeDeleted ? 1 : 0) as RoundView[]);
+}, (ctx, i): RoundView[] => (ctx.ledger.prepare(LIST_ROUNDS_SQL).all(i.includeDeleted ? 1 : 0) as RawRound[]).map(toRoundView));
 
 export const getRound = defineCall({ permission: 'ledger.read', arg: roundIdArg }, (ctx, i): RoundView => {
   const r = requireRow(ctx, rounds, i.id, '巡视轮次');

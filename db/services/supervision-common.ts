@@ -1,10 +1,11 @@
-import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableName, isNull, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { ServiceContext } from '../core/context.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { rounds, units } from '../schema/index.js';
 import * as f from '../domain/fields.js';
 import { getRow, requireRow, type Row, type SyncTable } from '../core/write.js';
+import { withConflicts, type Flagged } from '../queries/conflicted.js';
 
 /**
  * Small pieces shared by the supervision-side services (clues, suggestions, petitions, activities,
@@ -12,9 +13,12 @@ import { getRow, requireRow, type Row, type SyncTable } from '../core/write.js';
  * argument fields and the plumbing that would otherwise be copied nine times.
  */
 
-/** A paged list: `total` counts every matching row so the UI can page without guessing. */
+/**
+ * A paged list: `total` counts every matching row so the UI can page without guessing; each item
+ * carries its 冲突 flag (a field of it or of a part of it in conflict after an exchange import).
+ */
 export interface ListResult<T> {
-  items: T[];
+  items: Flagged<T>[];
   total: number;
 }
 
@@ -48,7 +52,7 @@ export const scopePatchFields = {
 /** The argument of a get: the record, and whether a deleted one may be read. */
 export const readArg = (label: string) => f.args({ id: f.id(label), includeDeleted: f.bool('包含已删除记录') });
 
-/** Run a filtered, ordered, paged select on one table. */
+/** Run a filtered, ordered, paged select on one table; each row with its 冲突 flag (db/queries/conflicted.ts). */
 export function page<T extends SyncTable>(
   ctx: ServiceContext,
   table: T,
@@ -63,7 +67,8 @@ export function page<T extends SyncTable>(
   const items = orm.select().from(table).where(where).orderBy(...order)
     .limit(a.limit ?? MAX_PAGE).offset(a.offset ?? 0).all() as Row<T>[];
   const total = (orm.select({ n: count() }).from(table).where(where).get() as { n: number }).n;
-  return { items, total };
+  // Every SyncTable row has an id (syncColumns); the generic row type does not say so.
+  return { items: withConflicts(ctx, getTableName(table), items as (Row<T> & { id: string })[]), total };
 }
 
 /** An optional equality filter. */

@@ -7,6 +7,7 @@ import { defineCall } from '../core/call.js';
 import { count, defineLifecycle } from '../core/lifecycle.js';
 import * as f from '../domain/fields.js';
 import { getRow, insertRow, requireRow, updateRow, type Row } from '../core/write.js';
+import { conflictedSql } from '../queries/conflicted.js';
 
 /**
  * 被巡视党组织/单位, its principal leaders (主要负责人) over time, and the 整改责任交接 recorded
@@ -48,6 +49,8 @@ export interface UnitSummary {
   leaderPost: string | null;
   deletedAt: string | null;
   deletedReason: string | null;
+  /** 冲突: a field of the unit, its leaders or handovers is in conflict after an exchange import. */
+  conflicted: boolean;
 }
 
 export interface UnitInspectionView {
@@ -73,7 +76,7 @@ export interface UnitPage {
 
 const SUMMARY_COLS = `u.id, u.name, u.sector, u.parent_unit_id AS parentUnitId, u.under_overhaul AS underOverhaul,
   u.overhaul_note AS overhaulNote, l.name AS leaderName, l.post AS leaderPost,
-  u.deleted_at AS deletedAt, u.deleted_reason AS deletedReason`;
+  u.deleted_at AS deletedAt, u.deleted_reason AS deletedReason, ${conflictedSql('units', 'u.id')} AS conflicted`;
 // The current leader is the live one whose term is open.
 const CURRENT_LEADER_JOIN = `LEFT JOIN unit_leaders l ON l.id = (SELECT cl.id FROM unit_leaders cl
   WHERE cl.unit_id = u.id AND cl.to_date IS NULL AND cl.deleted_at IS NULL ORDER BY cl.from_date DESC, cl.id DESC LIMIT 1)`;
@@ -106,10 +109,10 @@ ORDER BY coalesce(r.mobilised_on, r.entered_on, r.feedback_on) DESC NULLS FIRST,
 const OPEN_TASKS_SQL = `SELECT count(*) AS n FROM tasks t JOIN problems p ON p.id = t.problem_id
 WHERE t.unit_id = ? AND t.deleted_at IS NULL AND p.deleted_at IS NULL AND t.status <> 'closed'`;
 
-type RawSummary = Omit<UnitSummary, 'underOverhaul'> & { underOverhaul: number };
+type RawSummary = Omit<UnitSummary, 'underOverhaul' | 'conflicted'> & { underOverhaul: number; conflicted: number };
 
 function toSummary(r: RawSummary): UnitSummary {
-  return { ...r, underOverhaul: r.underOverhaul === 1 };
+  return { ...r, underOverhaul: r.underOverhaul === 1, conflicted: r.conflicted === 1 };
 }
 
 function summary(ctx: ServiceContext, id: string): UnitSummary {

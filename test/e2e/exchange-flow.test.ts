@@ -229,9 +229,28 @@ describe('数据交换 packages between two ledgers', () => {
     await tab(p, /冲突与提议/).getByTestId('pending-badge').getByText('1').first().waitFor();
   });
 
-  it('冲突与提议: each version with its office and time, the shown one marked; 采用此版本 (by keyboard) keeps the partner’s', { timeout: 60_000 }, async () => {
+  it('the unit in conflict carries the 冲突 flag in the round’s list of units and on its page, whose button opens 冲突与提议', { timeout: 60_000 }, async () => {
     const p = h.page;
     await p.getByRole('button', { name: '去查看' }).click();
+    await p.getByTestId('conflict').waitFor();
+    await p.evaluate((x) => { (globalThis as unknown as { location: { hash: string } }).location.hash = x; }, `#/rounds/${ids.round}`);
+    const unitRow = p.getByTestId(`unit-row-${ids.unit}`);
+    await unitRow.getByTestId('conflict-tag').waitFor();
+    expect(await unitRow.getByTestId('conflict-tag').textContent()).toBe('冲突');
+    expect(await axeCheck(p, 'round page with a unit in conflict')).toEqual([]);
+    await shot(p, 'flow-03a-round-conflict');
+    await unitRow.getByRole('link', { name: '某某集团有限公司' }).click();
+    const banner = p.getByTestId('conflict-banner');
+    await banner.waitFor();
+    expect(await banner.getByTestId('conflict-fields').textContent()).toContain('“整顿说明”');
+    expect(await axeCheck(p, 'unit page with a conflict')).toEqual([]);
+    await shot(p, 'flow-03b-unit-conflict');
+    await banner.getByTestId('conflict-open').click();
+    await p.getByTestId('conflicts-tab').waitFor();
+  });
+
+  it('冲突与提议: each version with its office and time, the shown one marked; 采用此版本 (by keyboard) keeps the partner’s', { timeout: 60_000 }, async () => {
+    const p = h.page;
     const conflict = p.getByTestId('conflict');
     await conflict.waitFor();
     expect(await conflict.count()).toBe(1);

@@ -6,6 +6,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActingUser, ServiceContext } from '../../db/core/context.js';
+import { inTransaction } from '../../db/core/context.js';
+import { encodeHlc } from '../../db/core/hlc.js';
+import { insertRow } from '../../db/core/write.js';
+import { offices } from '../../db/schema/index.js';
 import { listDutyGroups } from '../../db/queries/duty-groups.js';
 import { listProblems } from '../../db/queries/problem-list.js';
 import { listTasks } from '../../db/queries/task-list.js';
@@ -13,6 +17,7 @@ import { listSavedFilters } from '../../db/services/saved-filters.js';
 import { refreshProblemRollup } from '../../db/services/problems.js';
 import { getTask } from '../../db/services/tasks.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
+import { axeCheck } from './axe.js';
 import { startHarness, type Harness } from './harness.js';
 
 const PASSWORD = 'mima-2024-lists';
@@ -447,6 +452,67 @@ describe('任务清单 and 责任清单', () => {
     await h.shot('26-duty-en');
     await p.getByRole('button', { name: '中文' }).click();
     await p.getByText('财务部 承担的整改任务').waitFor();
+  });
+});
+
+describe('冲突: records in conflict after an exchange import', () => {
+  it('carry a red 冲突 tag in the problem and task lists and a flag on their pages that names the fields and leads to 冲突与提议', async () => {
+    const p = h.page;
+    // A partner office, and conflicts as the merge writes them (field_conflicts: every head with its
+    // value and clock) on the problem and the task at the top of their lists.
+    const partnerId = ctx.ids.next();
+    const partner = inTransaction(ctx, () => insertRow(ctx, offices, { name: '某省委巡视办', kind: 'inspection_office', level: 'province', parentOfficeId: null }, { id: partnerId, originOfficeId: partnerId, action: 'partner_added' }));
+    const prob = listProblems(ctx, { roundId, sort: 'deadline', order: 'asc', limit: 1 }).rows[0]!;
+    const task = listTasks(ctx, { roundId, sort: 'currentDeadline', order: 'asc', limit: 1 }).rows[0]!;
+    const theirs = encodeHlc({ wall: Date.parse('2024-06-14T02:00:00Z'), counter: 0 }, partner.id);
+    const row = (table: string, id: string) => ctx.ledger.sqlite.prepare(`SELECT hlc FROM ${table} WHERE id = ?`).get(id) as { hlc: string };
+    const add = ctx.ledger.sqlite.prepare("INSERT INTO field_conflicts (entity_id, field, entity, heads, since) VALUES (?, ?, ?, ?, '2024-06-14T08:00:00.000Z')");
+    add.run(prob.id, 'description', 'problems', JSON.stringify([{ v: '巡视办核实后的问题表述。', c: [theirs] }, { v: prob.description, c: [row('problems', prob.id).hlc] }]));
+    add.run(task.id, 'responsibleDepartment', 'tasks', JSON.stringify([{ v: '办公室', c: [theirs] }, { v: task.responsibleDepartment, c: [row('tasks', task.id).hlc] }]));
+
+    await openProblems(p);
+    const probRow = p.locator(`[data-testid="problem-table"] [data-row-key="${prob.id}"]`);
+    await probRow.getByTestId('conflict-tag').waitFor();
+    expect(await probRow.getByTestId('conflict-tag').textContent()).toBe('冲突');
+    await expect.poll(() => p.locator('[data-testid="problem-table"] [data-testid="conflict-tag"]').count()).toBe(1);
+    // 只看有冲突的 (offered now that the ledger has an exchange partner): the engine's one row.
+    if (!(await p.getByTestId('filter-panel').isVisible())) await p.getByTestId('filter-toggle').click();
+    await pick(p, '有冲突', '只看有冲突的');
+    await expectTop(p, 'problem-table', [prob.id], 1);
+    await expect.poll(() => count(p)).toBe(listProblems(ctx, { roundId, conflicted: true, withTotal: true }).total);
+    expect(await count(p)).toBe(1);
+    await p.getByTestId('filter-tag-conflicted').locator('.ant-tag-close-icon').click();
+    await p.getByTestId('filter-toggle').click();
+    await expectTop(p, 'problem-table', listProblems(ctx, { roundId, sort: 'deadline', order: 'asc', limit: 10 }).rows.map((r) => r.id), 5);
+    expect(await axeCheck(p, 'problem list with a conflict')).toEqual([]);
+    await h.shot('27-problems-conflict');
+
+    await probRow.locator('.ant-table-cell').nth(3).click();
+    const banner = p.getByTestId('conflict-banner');
+    await banner.waitFor();
+    expect(await banner.getByTestId('conflict-fields').textContent()).toBe('以下内容在数据交换中被不同单位各自修改过：“描述”。台账暂按时间较新的版本显示，核实后须选定正确的版本，冲突标记才会消除。');
+    expect(await axeCheck(p, 'problem page with a conflict')).toEqual([]);
+    await h.shot('27-problem-conflict-page');
+    // The problem page's task table flags the task too.
+    await p.getByTestId('problem-tasks').waitFor();
+    expect(await p.getByTestId('problem-tasks').getByTestId('conflict-tag').count()).toBe(prob.id === task.problemId ? 1 : 0);
+
+    await go(p, '#/tasks');
+    await p.getByTestId('task-table').waitFor();
+    if (await p.getByRole('button', { name: '清除筛选' }).isVisible()) await p.getByRole('button', { name: '清除筛选' }).click();
+    const taskRow = p.locator(`[data-testid="task-table"] [data-row-key="${task.id}"]`);
+    await taskRow.getByTestId('conflict-tag').waitFor();
+    await expect.poll(() => p.locator('[data-testid="task-table"] [data-testid="conflict-tag"]').count()).toBe(1);
+    await h.shot('28-tasks-conflict');
+    await go(p, `#/task/${task.id}`);
+    await banner.getByText('“责任部门”', { exact: false }).waitFor();
+    await h.shot('28-task-conflict-page');
+    // The flag's button (keyboard) opens 数据交换 → 冲突与提议, where both conflicts wait.
+    await banner.getByTestId('conflict-open').focus();
+    await p.keyboard.press('Enter');
+    await expect.poll(() => p.evaluate(() => (globalThis as unknown as Browser).location.hash)).toBe('#/exchange/conflicts');
+    await expect.poll(() => p.getByTestId('conflict').count()).toBe(2);
+    await p.getByTestId('conflicts').getByText('整改任务 · ', { exact: false }).first().waitFor();
   });
 });
 

@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { ACCOUNTABILITY_FORMS, CLUE_DISPOSITIONS, GRADES } from '../../domain/enums.js';
 import { defineCall } from '../../core/call.js';
 import * as f from '../../domain/fields.js';
-import { checkScope, scopeFields, scopeOf, scopeWhere, type Params, type Scope } from '../scope.js';
+import { checkScope, originFields, scopeFields, scopeOf, scopeWhere, type Params, type Scope } from '../scope.js';
 import {
   BREAKDOWN_GROUPS, labelled, rate, SUGGESTION_GROUPS, type BreakdownGroupBy, type Key, type SuggestionGroupBy,
 } from './groups.js';
@@ -73,11 +73,11 @@ export interface SuggestionsAnswered {
 // Arguments
 
 const groupField = <T extends readonly [string, ...string[]]>(groups: T) => f.optOneOf(groups, '汇总方式');
-/** groupBy (default: by round) and the scope. */
-const breakdownArg = f.args({ groupBy: groupField(BREAKDOWN_GROUPS), ...scopeFields });
-const suggestionArg = f.args({ groupBy: groupField(SUGGESTION_GROUPS), ...scopeFields });
+/** groupBy (default: by round) and the scope (with the 来源单位). */
+const breakdownArg = f.args({ groupBy: groupField(BREAKDOWN_GROUPS), ...scopeFields, ...originFields });
+const suggestionArg = f.args({ groupBy: groupField(SUGGESTION_GROUPS), ...scopeFields, ...originFields });
 const evaluationArg = f.args({
-  groupBy: groupField(BREAKDOWN_GROUPS), ...scopeFields, targetType: f.optOneOf(['unit', 'task'] as const, '评估对象'),
+  groupBy: groupField(BREAKDOWN_GROUPS), ...scopeFields, ...originFields, targetType: f.optOneOf(['unit', 'task'] as const, '评估对象'),
 });
 
 /** The scope of a parsed argument, its ids checked against the ledger (after the right). */
@@ -96,6 +96,7 @@ function recordGrouping(groupBy: SuggestionGroupBy, alias: string, roundCol: str
     case 'unit': return { key: unitCol, joins: '' };
     case 'sector': return { key: 'u.sector', joins: `LEFT JOIN units u ON u.id = ${unitCol}` };
     case 'department': return { key: `${alias}.department`, joins: '' };
+    case 'origin': return { key: `${alias}.origin_office_id`, joins: '' };
   }
 }
 
@@ -108,7 +109,7 @@ function breakdown<G extends BreakdownGroupBy>(
   o: { groupBy: G; scope: Scope; from: string; roundCol: string; unitCol: string; codeCol: string; where?: string; params?: Params; vocab: { codes: readonly string[]; labels: Record<string, string> } },
 ): Breakdown<G> {
   const g = recordGrouping(o.groupBy, 'x', o.roundCol, o.unitCol);
-  const w = scopeWhere(o.scope, o.roundCol, o.unitCol);
+  const w = scopeWhere(o.scope, o.roundCol, o.unitCol, 'x.origin_office_id');
   const sql = `SELECT ${g.key} AS key, ${o.codeCol} AS code, count(*) AS n
     FROM ${o.from} ${g.joins}
     WHERE x.deleted_at IS NULL${o.where ?? ''}${w.sql}
@@ -148,7 +149,7 @@ export const cluesByDisposition = defineCall({ permission: 'clue.read', arg: bre
 
 export function moneyQuery(ctx: ServiceContext, groupBy: BreakdownGroupBy, scope: Scope): MoneyRecovered {
   const g = recordGrouping(groupBy, 'x', 'x.round_id', 'x.unit_id');
-  const w = scopeWhere(scope, 'x.round_id', 'x.unit_id');
+  const w = scopeWhere(scope, 'x.round_id', 'x.unit_id', 'x.origin_office_id');
   // sum() of integers stays an integer in SQLite: fen add up exactly.
   const found = ctx.ledger.prepare(
     `SELECT ${g.key} AS key, sum(x.money_recovered_fen) AS fen, count(*) AS clues
@@ -194,7 +195,7 @@ export const evaluationsByGrade = defineCall({ permission: 'ledger.read', arg: e
 
 export function suggestionQuery(ctx: ServiceContext, groupBy: SuggestionGroupBy, scope: Scope): SuggestionsAnswered {
   const g = recordGrouping(groupBy, 'x', 'x.round_id', 'x.unit_id');
-  const w = scopeWhere(scope, 'x.round_id', 'x.unit_id');
+  const w = scopeWhere(scope, 'x.round_id', 'x.unit_id', 'x.origin_office_id');
   const found = ctx.ledger.prepare(
     `SELECT ${g.key} AS key, count(*) AS total,
        count(*) FILTER (WHERE x.status IN ('replied', 'adopted')) AS answered,

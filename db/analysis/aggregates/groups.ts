@@ -2,25 +2,26 @@ import type { ServiceContext } from '../../core/context.js';
 import { SECTORS } from '../../domain/enums.js';
 
 /**
- * How figures are grouped (by round, unit, sector, top-level category or department), what each
- * group is called and in which order groups are shown. The counting rules are in ../aggregates.ts.
+ * How figures are grouped (by round, unit, sector, top-level category, department or 来源单位:
+ * the office that created the records), what each group is called and in which order groups are
+ * shown. The counting rules are in ../aggregates.ts.
  */
 
-export const SUMMARY_GROUPS = ['round', 'unit', 'sector', 'category', 'department'] as const;
+export const SUMMARY_GROUPS = ['round', 'unit', 'sector', 'category', 'department', 'origin'] as const;
 export type SummaryGroupBy = (typeof SUMMARY_GROUPS)[number];
 
 /** Groupings of records that carry round_id/unit_id themselves (clues, 问责, 建议, 评估). */
-export const BREAKDOWN_GROUPS = ['round', 'unit', 'sector'] as const;
+export const BREAKDOWN_GROUPS = ['round', 'unit', 'sector', 'origin'] as const;
 export type BreakdownGroupBy = (typeof BREAKDOWN_GROUPS)[number];
-export const SUGGESTION_GROUPS = ['round', 'unit', 'sector', 'department'] as const;
+export const SUGGESTION_GROUPS = ['round', 'unit', 'sector', 'department', 'origin'] as const;
 export type SuggestionGroupBy = (typeof SUGGESTION_GROUPS)[number];
 
 export const GROUP_LABELS: Record<SummaryGroupBy, string> = {
-  round: '巡视轮次', unit: '被巡视单位', sector: '板块', category: '问题类别', department: '责任部门',
+  round: '巡视轮次', unit: '被巡视单位', sector: '板块', category: '问题类别', department: '责任部门', origin: '来源单位',
 };
 /** Shown for records that have no value for the grouping (e.g. a clue with no round). */
 const NONE_LABELS: Record<SummaryGroupBy, string> = {
-  round: '未关联巡视轮次', unit: '未关联单位', sector: '未分板块', category: '未分类', department: '未填写责任部门',
+  round: '未关联巡视轮次', unit: '未关联单位', sector: '未分板块', category: '未分类', department: '未填写责任部门', origin: '未知来源单位',
 };
 
 export type Key = string | null;
@@ -60,6 +61,12 @@ function labelsFor(ctx: ServiceContext, groupBy: SummaryGroupBy, keys: Key[]): M
     const rows = ctx.ledger.prepare('SELECT id, name FROM units WHERE id IN (SELECT value FROM json_each(?))')
       .all(json) as { id: string; name: string }[];
     for (const r of rows) out.set(r.id, { label: r.name, order: r.name });
+  } else if (groupBy === 'origin') {
+    // This office first, then its partners by name; an office this ledger does not know keeps its id.
+    const own = ctx.ledger.state.officeId;
+    const rows = ctx.ledger.prepare('SELECT id, name FROM offices WHERE id IN (SELECT value FROM json_each(?))')
+      .all(json) as { id: string; name: string }[];
+    for (const r of rows) out.set(r.id, { label: r.name, order: `${r.id === own ? 0 : 1}${r.name}` });
   } else if (groupBy === 'category') {
     const rows = ctx.ledger.prepare(
       'SELECT id, name, sort_order FROM problem_categories WHERE id IN (SELECT value FROM json_each(?))',

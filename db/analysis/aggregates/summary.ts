@@ -2,7 +2,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { can } from '../../core/permissions.js';
 import { defineCall } from '../../core/call.js';
 import * as f from '../../domain/fields.js';
-import { checkScope, liveTasksWhere, scopeFields, scopeOf, scopeWhere, type Scope } from '../scope.js';
+import { checkScope, liveTasksWhere, originFields, scopeFields, scopeOf, scopeWhere, type Scope } from '../scope.js';
 import {
   accountabilityBreakdown, clueBreakdown, evaluationBreakdown, moneyQuery, suggestionQuery, type SuggestionFigures,
 } from './breakdowns.js';
@@ -34,6 +34,7 @@ export interface Summary {
   groupLabel: string;
   roundId: string | null;
   unitId: string | null;
+  originOfficeId: string | null;
   today: string;
   rows: SummaryRow[];
   totals: SummaryFigures;
@@ -42,6 +43,7 @@ export interface Summary {
 export interface Overview {
   roundId: string | null;
   unitId: string | null;
+  originOfficeId: string | null;
   today: string;
   ledger: SummaryFigures;
   /** null when the user may not see 问题线索 (clue.read): never a zero that hides data. */
@@ -75,6 +77,7 @@ function taskGrouping(groupBy: SummaryGroupBy): { key: string; joins: string } {
       joins: 'JOIN problems p ON p.id = t.problem_id LEFT JOIN cat_root cr ON cr.id = p.category_id',
     };
     case 'department': return { key: 't.responsible_department', joins: '' };
+    case 'origin': return { key: 't.origin_office_id', joins: '' };
   }
 }
 
@@ -84,6 +87,7 @@ function problemGrouping(groupBy: Exclude<SummaryGroupBy, 'department'>): { key:
     case 'unit': return { key: 'p.unit_id', joins: '' };
     case 'sector': return { key: 'u.sector', joins: 'JOIN units u ON u.id = p.unit_id' };
     case 'category': return { key: 'coalesce(cr.root_id, p.category_id)', joins: 'LEFT JOIN cat_root cr ON cr.id = p.category_id' };
+    case 'origin': return { key: 'p.origin_office_id', joins: '' };
   }
 }
 
@@ -106,7 +110,7 @@ function taskQuery(ctx: ServiceContext, groupBy: SummaryGroupBy, s: Scope, today
 
 function problemQuery(ctx: ServiceContext, groupBy: Exclude<SummaryGroupBy, 'department'>, s: Scope): { key: Key; n: number }[] {
   const g = problemGrouping(groupBy);
-  const w = scopeWhere(s, 'p.round_id', 'p.unit_id');
+  const w = scopeWhere(s, 'p.round_id', 'p.unit_id', 'p.origin_office_id');
   const sql = `${groupBy === 'category' ? `WITH RECURSIVE ${CATEGORY_ROOTS}` : ''}
     SELECT ${g.key} AS key, count(*) AS n
     FROM problems p ${g.joins}
@@ -116,7 +120,7 @@ function problemQuery(ctx: ServiceContext, groupBy: Exclude<SummaryGroupBy, 'dep
 }
 
 function countProblems(ctx: ServiceContext, s: Scope): number {
-  const w = scopeWhere(s, 'p.round_id', 'p.unit_id');
+  const w = scopeWhere(s, 'p.round_id', 'p.unit_id', 'p.origin_office_id');
   return (ctx.ledger.prepare(`SELECT count(*) AS n FROM problems p WHERE p.deleted_at IS NULL${w.sql}`)
     .get(...w.params) as { n: number }).n;
 }
@@ -161,25 +165,25 @@ function computeSummary(ctx: ServiceContext, groupBy: SummaryGroupBy, s: Scope, 
 
 /**
  * 汇总: problems, tasks, completed, closed out (销号率), overdue and long-term tasks still open,
- * grouped by round, unit, sector, top-level category or responsible department.
+ * grouped by round, unit, sector, top-level category, responsible department or 来源单位.
  */
 export const summarize = defineCall({
   permission: 'ledger.read',
-  arg: f.args({ groupBy: f.optOneOf(SUMMARY_GROUPS, '汇总方式'), ...scopeFields }),
+  arg: f.args({ groupBy: f.optOneOf(SUMMARY_GROUPS, '汇总方式'), ...scopeFields, ...originFields }),
 }, (ctx, a): Summary => {
   const groupBy = a.groupBy ?? 'unit';
   const s = scopeOf(a);
   checkScope(ctx, s);
   const today = ctx.clock.today();
   const { rows, totals } = computeSummary(ctx, groupBy, s, today);
-  return { groupBy, groupLabel: GROUP_LABELS[groupBy], roundId: s.roundId, unitId: s.unitId, today, rows, totals };
+  return { groupBy, groupLabel: GROUP_LABELS[groupBy], roundId: s.roundId, unitId: s.unitId, originOfficeId: s.originOfficeId ?? null, today, rows, totals };
 });
 
 /**
  * The home page's figures for a round (or a unit, or the whole ledger) in one call. Clue figures
  * are null for a user without clue.read: the page shows nothing rather than a misleading zero.
  */
-export const aggregateOverview = defineCall({ permission: 'ledger.read', arg: f.args(scopeFields) }, (ctx, a): Overview => {
+export const aggregateOverview = defineCall({ permission: 'ledger.read', arg: f.args({ ...scopeFields, ...originFields }) }, (ctx, a): Overview => {
   const scope = scopeOf(a);
   checkScope(ctx, scope);
   const today = ctx.clock.today();
@@ -191,7 +195,7 @@ export const aggregateOverview = defineCall({ permission: 'ledger.read', arg: f.
     clues = { ...b.totals, moneyRecoveredFen: moneyQuery(ctx, 'round', scope).totals.fen };
   }
   return {
-    roundId: scope.roundId, unitId: scope.unitId, today, ledger, clues,
+    roundId: scope.roundId, unitId: scope.unitId, originOfficeId: scope.originOfficeId ?? null, today, ledger, clues,
     accountability: accountabilityBreakdown(ctx, 'round', scope).totals,
     suggestions: suggestionQuery(ctx, 'round', scope).totals,
     evaluations: evaluationBreakdown(ctx, 'round', scope, 'unit').totals,

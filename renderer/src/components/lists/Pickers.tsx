@@ -7,8 +7,10 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { call } from '../../api/client.js';
 import { useQuery } from '../hooks.js';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
+import './lists.css';
 
 type CategoryNode = Awaited<ResultOf<'categories:list'>>[number];
+export type OfficeOptions = Awaited<ResultOf<'offices:list'>>;
 
 interface PickerProps {
   value?: string | null | undefined;
@@ -37,6 +39,27 @@ export function RoundPicker(p: PickerProps & { allLabel?: string }) {
       allowClear={p.allowClear} loading={rounds.loading} status={p.status}
       value={p.value ?? (p.allLabel ? ALL : undefined)} options={options}
       onChange={(v: string | undefined) => p.onChange?.(!v || v === ALL ? null : v, options.find((o) => o.value === v)?.label)}
+      popupMatchSelectWidth={false}
+    />
+  );
+}
+
+/**
+ * 来源单位: this office and its exchange partners, and whether the ledger holds records of more
+ * than one of them (then the lists show a 来源单位 column).
+ */
+export function useOffices() {
+  return useQuery(() => call('offices:list'), []);
+}
+
+/** 来源单位 filter: this office (named as such) first, then its partners. */
+export function OriginPicker(p: PickerProps & { offices: OfficeOptions['offices']; ownLabel(name: string): string }) {
+  const options = p.offices.map((o) => ({ value: o.id, label: o.own ? p.ownLabel(o.name) : o.name }));
+  return (
+    <Select
+      id={p.id} className={p.className} prefix={p.prefix} placeholder={p.placeholder} aria-label={p['aria-label']}
+      allowClear={p.allowClear ?? true} value={p.value ?? undefined} options={options}
+      onChange={(v: string | undefined) => p.onChange?.(v ?? null, options.find((o) => o.value === v)?.label)}
       popupMatchSelectWidth={false}
     />
   );

@@ -10,6 +10,9 @@ const en: Catalogue<typeof zh> = {
   tasksByLight: 'Tasks',
   byUnit: 'Close-out rate by unit',
   byCategory: 'Close-out rate by category',
+  byOrigin: 'Close-out rate by origin office',
+  origin: 'Origin office',
+  allOrigins: 'All origin offices',
   closeRateAxis: 'Close-out rate (%)',
   flags: {
     closed_without_evidence: 'Closed out without evidence', evidence_reused: 'The same evidence used for unrelated tasks',

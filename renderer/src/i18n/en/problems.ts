@@ -36,7 +36,7 @@ const en: Catalogue<typeof zh> = {
   col: {
     seq: 'No.', unit: 'Unit', category: 'Category', description: 'Description', key: 'Key', source: 'Source',
     tasks: 'Tasks', deadline: 'Deadline', status: 'Status', updatedAt: 'Updated', measures: 'Measures',
-    leader: 'Leader', department: 'Department', person: 'Person', term: 'Term',
+    leader: 'Leader', department: 'Department', person: 'Person', term: 'Term', origin: 'Origin office',
   },
   keyTag: 'Key',
   extended: 'Extended; original deadline {{d}}',
@@ -66,6 +66,8 @@ const en: Catalogue<typeof zh> = {
     keyYes: 'Key problems only',
     keyNo: 'Not key problems',
     source: 'Source',
+    origin: 'Origin office',
+    ownOffice: '{{name}} (this office)',
     term: 'Term',
     department: 'Department',
     leader: 'Leader',

@@ -8,6 +8,9 @@ export default {
   tasksByLight: '任务',
   byUnit: '各单位销号率',
   byCategory: '各类别销号率',
+  byOrigin: '各来源单位销号率',
+  origin: '来源单位',
+  allOrigins: '全部来源单位',
   closeRateAxis: '销号率（%）',
   flags: {
     closed_without_evidence: '销号无佐证材料', evidence_reused: '同一佐证材料用于不相关任务', late_but_on_time: '超期完成却报按期完成',

@@ -34,7 +34,7 @@ export default {
   col: {
     seq: '序号', unit: '被巡视单位', category: '问题类别', description: '问题描述', key: '重点', source: '来源',
     tasks: '任务', deadline: '整改时限', status: '状态', updatedAt: '更新时间', measures: '整改措施',
-    leader: '责任领导', department: '责任部门', person: '责任人', term: '整改类型',
+    leader: '责任领导', department: '责任部门', person: '责任人', term: '整改类型', origin: '来源单位',
   },
   keyTag: '重点',
   extended: '已延期，原时限 {{d}}',
@@ -64,6 +64,8 @@ export default {
     keyYes: '仅重点难点问题',
     keyNo: '非重点难点问题',
     source: '问题来源',
+    origin: '来源单位',
+    ownOffice: '{{name}}（本单位）',
     term: '整改类型',
     department: '责任部门',
     leader: '责任领导',

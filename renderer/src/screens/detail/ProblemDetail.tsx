@@ -16,6 +16,7 @@ import { ProblemForm } from './ProblemForm.js';
 import { TaskForm } from './TaskForm.js';
 import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { STATUS_COLOURS, type ProblemTask, type TaskClock } from './types.js';
+import { ConflictBanner, conflictTagOf } from '../exchange/ConflictFlag.js';
 
 const PROBLEM_STATUS_COLOURS: Record<string, string> = { open: 'processing', pending_review: 'warning', closed: 'success' };
 
@@ -76,6 +77,7 @@ export function ProblemDetail({ id: idProp }: { id?: string } = {}) {
         {p.isKey && <Tag color="red">{t('problem.keyTag')}</Tag>}
         {p.notForDisclosure && <Tag color="purple">{t('problem.notForDisclosure')}</Tag>}
       </Space>
+      <ConflictBanner table="problems" id={p.id} version={p.updatedAt} />
       <Card
         size="small" title={t('problem.info')}
         extra={canWrite && (
@@ -118,7 +120,7 @@ export function ProblemDetail({ id: idProp }: { id?: string } = {}) {
               onRow={(r) => ({ onClick: () => navigate('task', r.id), style: { cursor: 'pointer' } })}
               columns={[
                 { title: t('fields.seq'), dataIndex: 'seq', width: 56 },
-                { title: t('fields.measures'), dataIndex: 'measures', ellipsis: true, render: (v: string, r) => <Typography.Link href={`#/task/${encodeURIComponent(r.id)}`} onClick={() => navigate('task', r.id)}>{v}</Typography.Link> },
+                { title: t('fields.measures'), dataIndex: 'measures', ellipsis: true, render: (v: string, r) => <>{conflictTagOf(r)}<Typography.Link href={`#/task/${encodeURIComponent(r.id)}`} onClick={() => navigate('task', r.id)}>{v}</Typography.Link></> },
                 { title: t('fields.term'), dataIndex: 'term', width: 110, render: (v: string) => t(`terms.${v}`) },
                 { title: t('fields.responsibleLeader'), dataIndex: 'responsibleLeader', width: 90, ellipsis: true, render: (v: string | null) => v ?? '—' },
                 { title: t('fields.responsibleDepartment'), dataIndex: 'responsibleDepartment', width: 110, ellipsis: true, render: (v: string | null) => v ?? '—' },

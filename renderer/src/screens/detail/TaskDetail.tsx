@@ -33,6 +33,7 @@ import { useUserNames } from './useUsers.js';
 import { useErrorReport } from '../../components/forms/engine-error.js';
 import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { goBack } from './ProblemDetail.js';
+import { ConflictBanner } from '../exchange/ConflictFlag.js';
 
 type Dialog = 'progress' | 'upload' | 'submit' | 'review' | 'extension' | 'reopen' | 'edit' | 'drop';
 
@@ -144,6 +145,7 @@ export function TaskDetail({ id: idProp }: { id?: string } = {}) {
         {task.returnCount > 0 && <Tag color="orange">{t('task.returned', { n: task.returnCount })}</Tag>}
         {pendingExt && <Tag color="gold">{t('task.extensionPending')}</Tag>}
       </Space>
+      <ConflictBanner table="tasks" id={task.id} version={b} />
 
       {status === 'pending_review' && canReview && ownSubmission && <Alert type="info" showIcon style={{ marginBottom: 8 }} title={t('task.ownSubmission')} />}
       {status === 'pending_review' && !canReview && <Alert type="info" showIcon style={{ marginBottom: 8 }} title={t('task.awaitingReview')} />}

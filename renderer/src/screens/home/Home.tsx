@@ -1,5 +1,6 @@
-import { Card, Col, List, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, Flex, List, Row, Statistic, Table, Tag, Typography } from 'antd';
 import ReactECharts from 'echarts-for-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { useSession } from '../../core/session.js';
@@ -10,6 +11,7 @@ import type { ResultOf } from '../../../../db/bridge/contract.js';
 type UnitRow = NonNullable<Awaited<ResultOf<'clocks:round'>>>['units'][number];
 import { EmptyState, ErrorState, Light, Loading } from '../../components/States.js';
 import { RecentCard, TodoCard } from './HomeCards.js';
+import { OriginPicker, useOffices } from '../../components/lists/Pickers.js';
 import { wordKey } from '../rounds/shared.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -35,11 +37,18 @@ export function Home() {
   const { t } = useTranslation('home');
   const { t: tc } = useTranslation();
   const { t: tr } = useTranslation('rounds');
+  const { t: tp } = useTranslation('problems');
   const s = useSession();
   const roundId = s.roundId;
   const clocksBox = useKeyboardScroll(t('clocksTitle'));
-  const byUnit = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'unit', roundId }) : Promise.resolve(null)), [roundId]);
-  const byCat = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'category', roundId }) : Promise.resolve(null)), [roundId]);
+  // 来源单位: with exchange partners the figures can be read per office that created the records.
+  const offices = useOffices().data?.offices ?? [];
+  const exchanged = offices.length > 1;
+  const [origin, setOrigin] = useState<string | null>(null);
+  const originOfficeId = origin ?? undefined;
+  const byUnit = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'unit', roundId, originOfficeId }) : Promise.resolve(null)), [roundId, origin]);
+  const byCat = useQuery(() => (roundId ? call('analysis:summary', { groupBy: 'category', roundId, originOfficeId }) : Promise.resolve(null)), [roundId, origin]);
+  const byOrigin = useQuery(() => (roundId && exchanged ? call('analysis:summary', { groupBy: 'origin', roundId }) : Promise.resolve(null)), [roundId, exchanged]);
   const clocks = useQuery(() => (roundId ? call('clocks:round', { roundId }) : Promise.resolve(null)), [roundId]);
   const flags = useQuery(() => (roundId ? call('analysis:redFlags', { roundId, limit: 5 }) : Promise.resolve(null)), [roundId]);
 
@@ -51,7 +60,15 @@ export function Home() {
 
   return (
     <div className="xz-page" data-testid="home">
-      <PageTitle>{t('title')}</PageTitle>
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <PageTitle>{t('title')}</PageTitle>
+        {exchanged && (
+          <OriginPicker
+            prefix={t('origin')} aria-label={t('origin')} placeholder={t('allOrigins')} className="xz-origin-picker" offices={offices}
+            ownLabel={(name) => tp('filter.ownOffice', { name })} value={origin} onChange={(v) => setOrigin(v)}
+          />
+        )}
+      </Flex>
       <Row gutter={[12, 12]}>
         {(['problems', 'tasks', 'closed', 'overdue', 'longTermOpen'] as const).map((k) => (
           <Col key={k} xs={12} md={8} xl={4}>
@@ -108,6 +125,11 @@ export function Home() {
         <Col xs={24} xl={12}>
           <Card size="small" title={t('byCategory')}>{byCat.data && <RateChart rows={byCat.data.rows} axis={t('closeRateAxis')} />}</Card>
         </Col>
+        {byOrigin.data && (
+          <Col xs={24} xl={12}>
+            <Card size="small" title={t('byOrigin')} data-testid="home-by-origin"><RateChart rows={byOrigin.data.rows} axis={t('closeRateAxis')} /></Card>
+          </Col>
+        )}
       </Row>
     </div>
   );

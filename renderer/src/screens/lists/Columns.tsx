@@ -1,7 +1,9 @@
 /**
  * Columns of the problem and task lists, after the printed ledger (DOMAIN.md "Printed ledgers"):
  * 序号 | 问题类别 | 问题描述 | 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 状态. User text is
- * rendered as React text nodes only (never as HTML).
+ * rendered as React text nodes only (never as HTML). A row in conflict after an exchange import
+ * carries the red 冲突 tag before its text; a ledger holding records of more than one office adds
+ * a 来源单位 column (`origin`).
  */
 import { Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
@@ -11,18 +13,26 @@ import type { TaskListRow } from '../../../../db/queries/task-list.js';
 import type { ListColumn } from '../../components/lists/ListTable.js';
 import type { PrintColumn } from '../../components/print/PrintLedger.js';
 import { rowLight, StatusLight } from '../../components/lists/Lights.js';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 const day = (iso: string) => dayjs(iso).format('YYYY-MM-DD');
 const time = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
 
-export function problemColumns(t: TFunction<'problems'>, warnDays: number, today: string): ListColumn<ProblemListRow>[] {
+/** 来源单位: the office that created the row (its id's end when this ledger does not know the office). */
+function originColumn<R extends ProblemListRow | TaskListRow>(t: TFunction<'problems'>): ListColumn<R> {
+  const name = (r: R) => r.originOfficeName ?? `…${r.originOfficeId.slice(-8)}`;
+  return { key: 'origin', title: t('col.origin'), width: 150, render: (r) => <span data-testid="cell-origin">{name(r)}</span>, title_: name };
+}
+
+export function problemColumns(t: TFunction<'problems'>, warnDays: number, today: string, origin = false): ListColumn<ProblemListRow>[] {
   return [
     { key: 'seq', title: t('col.seq'), width: 64, sortField: 'seq', align: 'right', render: (r) => r.seq },
     { key: 'unit', title: t('col.unit'), width: 150, render: (r) => r.unitName, title_: (r) => r.unitName ?? undefined },
+    ...(origin ? [originColumn<ProblemListRow>(t)] : []),
     { key: 'category', title: t('col.category'), width: 130, render: (r) => r.categoryName, title_: (r) => r.categoryName ?? undefined },
     {
       key: 'description', title: t('col.description'), width: 260,
-      render: (r) => <span data-testid="cell-description">{r.description}</span>, title_: (r) => r.description,
+      render: (r) => <>{conflictTagOf(r)}<span data-testid="cell-description">{r.description}</span></>, title_: (r) => r.description,
     },
     { key: 'key', title: t('col.key'), width: 56, align: 'center', render: (r) => (r.isKey ? <Tag color="red">{t('keyTag')}</Tag> : null) },
     { key: 'source', title: t('col.source'), width: 96, render: (r) => t(`sources.${r.source}`, { defaultValue: r.source }) },
@@ -41,13 +51,14 @@ export function problemColumns(t: TFunction<'problems'>, warnDays: number, today
   ];
 }
 
-export function taskColumns(t: TFunction<'problems'>, warnDays: number, today: string): ListColumn<TaskListRow>[] {
+export function taskColumns(t: TFunction<'problems'>, warnDays: number, today: string, origin = false): ListColumn<TaskListRow>[] {
   return [
     { key: 'seq', title: t('col.seq'), width: 68, align: 'right', render: (r) => `${r.problemSeq ?? '?'}-${r.seq}` },
     { key: 'unit', title: t('col.unit'), width: 140, render: (r) => r.unitName, title_: (r) => r.unitName ?? undefined },
+    ...(origin ? [originColumn<TaskListRow>(t)] : []),
     {
       key: 'measures', title: t('col.measures'), width: 220,
-      render: (r) => <span data-testid="cell-measures">{r.measures}</span>, title_: (r) => r.measures,
+      render: (r) => <>{conflictTagOf(r)}<span data-testid="cell-measures">{r.measures}</span></>, title_: (r) => r.measures,
     },
     { key: 'leader', title: t('col.leader'), width: 84, render: (r) => r.responsibleLeader, title_: (r) => r.responsibleLeader ?? undefined },
     { key: 'department', title: t('col.department'), width: 112, render: (r) => r.responsibleDepartment, title_: (r) => r.responsibleDepartment ?? undefined },

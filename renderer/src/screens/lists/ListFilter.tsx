@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SummaryItem } from '../../components/lists/FilterSummary.js';
 import type { SortState } from '../../components/lists/ListTable.js';
-import { CategoryPicker, DutyPicker, RoundPicker, UnitPicker } from '../../components/lists/Pickers.js';
+import { CategoryPicker, DutyPicker, OriginPicker, RoundPicker, UnitPicker, useOffices } from '../../components/lists/Pickers.js';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { ALL_ROUNDS, boolChoice, choiceBool, clean, remember, remembered } from './filters.js';
 import { PROBLEM_SOURCES, PROBLEM_STATUSES, TASK_STATUSES, TASK_TERMS } from '../../../../db/domain/enums.js';
@@ -33,6 +33,11 @@ export interface ListFilter {
   term?: string | null;
   responsibleDepartment?: string | null;
   responsibleLeader?: string | null;
+  /** 来源单位 (the office that created the records) and its name for the summary line. */
+  originOfficeId?: string | null;
+  originName?: string | null;
+  /** 只看有冲突的 (true) / 无冲突的 (false). */
+  conflicted?: boolean | null;
   q?: string | null;
 }
 
@@ -53,6 +58,7 @@ export function filterArgs(f: ListFilter, roundId: string | null, pinned?: Pinne
     roundId, unitId: f.unitId, categoryId: f.categoryId, status: f.status, overdue: f.overdue, isKey: f.isKey, source: f.source, term: f.term,
     responsibleDepartment: pinned?.by === 'department' ? pinned.key : f.responsibleDepartment,
     responsibleLeader: pinned?.by === 'leader' ? pinned.key : f.responsibleLeader,
+    originOfficeId: f.originOfficeId, conflicted: f.conflicted,
     q: f.q,
   });
 }
@@ -72,6 +78,8 @@ export function filterSummary(t: TFunction<'problems'>, kind: ListKind, f: ListF
   if (f.source) out.push(pair('source', 'filter.source', t(`sources.${f.source}`)));
   if (!pinned && f.responsibleDepartment) out.push(pair('responsibleDepartment', 'filter.department', f.responsibleDepartment));
   if (!pinned && f.responsibleLeader) out.push(pair('responsibleLeader', 'filter.leader', f.responsibleLeader));
+  if (f.originOfficeId) out.push(pair('originOfficeId', 'filter.origin', f.originName ?? ''));
+  if (f.conflicted != null) out.push({ key: 'conflicted', label: f.conflicted ? t('common:conflict.onlyYes') : t('common:conflict.onlyNo') });
   if (f.q) out.push({ key: 'q', label: t('filter.q', { q: f.q }) });
   return out;
 }
@@ -101,6 +109,7 @@ export function useListFilter(name: string, o: { initial?: ListFilter; sort: Sor
     if (k === 'round') set({ round: undefined });
     else if (k === 'unitId') set({ unitId: null, unitName: null });
     else if (k === 'categoryId') set({ categoryId: null, categoryName: null });
+    else if (k === 'originOfficeId') set({ originOfficeId: null, originName: null });
     else if (k === 'q') { setQText(''); set({ q: null }); }
     else set({ [k]: null } as Partial<ListFilter>);
   };
@@ -117,6 +126,7 @@ export function useListFilter(name: string, o: { initial?: ListFilter; sort: Sor
       unitId: str('unitId'), unitName: str('unitName'), categoryId: str('categoryId'), categoryName: str('categoryName'),
       status: str('status'), overdue: flag('overdue'), isKey: flag('isKey'), source: str('source'), term: str('term'),
       responsibleDepartment: str('responsibleDepartment'), responsibleLeader: str('responsibleLeader'), q: str('q'),
+      originOfficeId: str('originOfficeId'), originName: str('originName'), conflicted: flag('conflicted'),
     });
     if (str('sort')) setSort({ field: str('sort')!, order: x.order === 'desc' ? 'desc' : 'asc' });
   };
@@ -132,8 +142,11 @@ export function FilterPanel({ kind, f, roundId, onChange, pinned }: {
   pinned?: Pinned;
 }) {
   const { t } = useTranslation('problems');
+  // With exchange partners the ledger can hold records of other offices, and conflicts.
+  const offices = useOffices().data?.offices ?? [];
+  const exchanged = offices.length > 1;
   const common = (k: string) => ({ prefix: t(k), 'aria-label': t(k), placeholder: t('filter.any') });
-  const flag = (k: string, yes: string, no: string, value: boolean | null | undefined, field: 'overdue' | 'isKey') => (
+  const flag = (k: string, yes: string, no: string, value: boolean | null | undefined, field: 'overdue' | 'isKey' | 'conflicted') => (
     <Select
       {...common(k)} allowClear value={boolChoice(value)} onChange={(v?: string) => onChange({ [field]: choiceBool(v) })}
       options={[{ value: 'yes', label: t(yes) }, { value: 'no', label: t(no) }]}
@@ -176,6 +189,13 @@ export function FilterPanel({ kind, f, roundId, onChange, pinned }: {
           value={f.responsibleLeader} onChange={(v) => onChange({ responsibleLeader: v })}
         />
       )}
+      {(exchanged || f.originOfficeId) && (
+        <OriginPicker
+          {...common('filter.origin')} className="xz-wide" offices={offices} ownLabel={(name) => t('filter.ownOffice', { name })}
+          value={f.originOfficeId} onChange={(v, label) => onChange({ originOfficeId: v, originName: label ?? null })}
+        />
+      )}
+      {(exchanged || f.conflicted != null) && flag('common:conflict.only', 'common:conflict.onlyYes', 'common:conflict.onlyNo', f.conflicted, 'conflicted')}
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { navigate, useRoute } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
 import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
+import { useOffices } from '../../components/lists/Pickers.js';
 import { FilterSummary } from '../../components/lists/FilterSummary.js';
 import { useWarnDays } from '../../components/lists/Lights.js';
 import { ListHead } from '../../components/lists/ListHead.js';
@@ -84,7 +85,9 @@ export function ProblemsScreen() {
   const count = useQuery(() => call('problems:count', args as ArgOf<'problems:count'>), [argsKey, tick]);
 
   const printColumns = useMemo(() => problemPrintColumns(t), [t]);
-  const allColumns = useMemo(() => problemColumns(t, warnDays, s.today), [t, warnDays, s.today]);
+  // 来源单位 only where the ledger holds problems or tasks of more than one office.
+  const mixed = useOffices().data?.mixed ?? false;
+  const allColumns = useMemo(() => problemColumns(t, warnDays, s.today, mixed), [t, warnDays, s.today, mixed]);
   const columns = useMemo(() => allColumns.filter((c) => !hidden.includes(c.key)), [allColumns, hidden]);
 
   const summary = filterSummary(t, 'problems', f, roundId);

@@ -15,6 +15,7 @@ import { useQuery, useWindowEvent } from '../../components/hooks.js';
 import { PageTitle } from '../../components/PageTitle.js';
 import { BulkBar } from '../../components/lists/BulkBar.js';
 import { useHiddenColumns } from '../../components/lists/ColumnChooser.js';
+import { useOffices } from '../../components/lists/Pickers.js';
 import { FilterSummary } from '../../components/lists/FilterSummary.js';
 import { useWarnDays } from '../../components/lists/Lights.js';
 import { ListHead } from '../../components/lists/ListHead.js';
@@ -75,7 +76,9 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   useEffect(() => setSelected([]), [list.epoch]);
 
   const printColumns = useMemo(() => taskPrintColumns(t), [t]);
-  const allColumns = useMemo(() => taskColumns(t, warnDays, s.today), [t, warnDays, s.today]);
+  // 来源单位 only where the ledger holds problems or tasks of more than one office.
+  const mixed = useOffices().data?.mixed ?? false;
+  const allColumns = useMemo(() => taskColumns(t, warnDays, s.today, mixed), [t, warnDays, s.today, mixed]);
   const columns = useMemo(() => allColumns.filter((c) => !hidden.includes(c.key) && !(pinned?.by === 'department' && c.key === 'department') && !(pinned?.by === 'leader' && c.key === 'leader')), [allColumns, hidden, pinned]);
   const canWrite = s.can('ledger.write');
 

@@ -11,6 +11,7 @@ import { PageTitle } from '../../components/PageTitle.js';
 import { RoundForm } from './RoundForm.js';
 import { DeletePrompt } from './DeletePrompt.js';
 import { day, type RoundRow } from './shared.js';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 /** Tell the shell's round selector that the list of rounds changed (it may listen and reload). */
 export function roundsChanged(): void {
@@ -90,7 +91,7 @@ export function RoundList() {
         columns={[
           {
             title: t('col.name'), dataIndex: 'name', ellipsis: true, width: 220,
-            render: (_: unknown, r) => <Typography.Link href={`#/rounds/${encodeURIComponent(r.id)}`} onClick={() => navigate('rounds', r.id)}>{r.name}</Typography.Link>,
+            render: (_: unknown, r) => <>{conflictTagOf(r)}<Typography.Link href={`#/rounds/${encodeURIComponent(r.id)}`} onClick={() => navigate('rounds', r.id)}>{r.name}</Typography.Link></>,
           },
           { title: t('col.level'), dataIndex: 'level', width: 56, render: (v: string) => t(`levels.${v}`) },
           { title: t('col.form'), dataIndex: 'form', width: 64, render: (v: string) => t(`forms.${v}`) },

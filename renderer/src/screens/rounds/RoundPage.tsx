@@ -15,6 +15,7 @@ import { roundsChanged } from './RoundList.js';
 import { day, type InspectionRow, type TeamRow, type UnitClocks } from './shared.js';
 import { AddUnitForm, ChangeTeamForm, TeamForm } from './TeamForms.js';
 import { ROUND_CLOCK_KINDS } from '../../../../db/domain/clock-kinds.js';
+import { ConflictBanner, ConflictTag } from '../exchange/ConflictFlag.js';
 
 type Dialog =
   | { kind: 'round' }
@@ -88,6 +89,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
         </div>
         {write && <Button icon={<EditOutlined />} onClick={() => setDialog({ kind: 'round' })}>{t('editRound')}</Button>}
       </div>
+      <ConflictBanner table="rounds" id={r.id} version={tick} />
 
       <Card
         size="small" className="xz-card" data-testid="teams"
@@ -140,6 +142,7 @@ export function RoundPage({ roundId }: { roundId: string }) {
                       {t(`sectors.${i.unitSector}`)} · {i.teamName ?? t('addUnit.noTeam')}
                       {i.underOverhaul && <Tag color="volcano" className="xz-small-tag">{t('unit.overhaul')}</Tag>}
                       {i.secondRoundFrom && <Tag color="red" className="xz-small-tag">{t('unit.secondRound')}</Tag>}
+                      {i.conflicted && <ConflictTag className="xz-small-tag" />}
                     </div>
                   </div>
                 ),

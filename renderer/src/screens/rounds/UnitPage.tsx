@@ -12,6 +12,7 @@ import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { ClockCell } from './ClockCell.js';
 import type { ClockRow } from './shared.js';
 import { FeedbackForm, HandoverForm, LeaderForm, OverhaulForm } from './UnitForms.js';
+import { ConflictBanner, ConflictTag, conflictTagOf } from '../exchange/ConflictFlag.js';
 
 type UnitDetail = Awaited<ResultOf<'units:get'>>;
 type Leader = UnitDetail['leaders'][number];
@@ -95,6 +96,8 @@ export function UnitPage({ roundId, unitId }: { roundId: string; unitId: string 
           )}
         </Space>
       </div>
+      <ConflictBanner table="units" id={u.id} version={tick} />
+      {inspectionId && <ConflictBanner table="inspections" id={inspectionId} version={tick} />}
 
       <Row gutter={[12, 12]}>
         <Col xs={24} xl={14}>
@@ -247,7 +250,7 @@ function ReportsCard({ rows, loading }: { rows: Report[]; loading: boolean }) {
             key: r.id,
             content: (
               <div>
-                <div><span className="xz-report-date">{r.reportDate}</span><Tag>{t(`reportKinds.${r.kind}`)}</Tag></div>
+                <div><span className="xz-report-date">{r.reportDate}</span><Tag>{t(`reportKinds.${r.kind}`)}</Tag>{conflictTagOf(r)}</div>
                 <div>{r.title}</div>
                 {r.docNumber && <div className="xz-muted">{t('docNo', { doc: r.docNumber })}</div>}
               </div>
@@ -280,6 +283,7 @@ function RatingCard({ rows, loading, secondRoundFrom }: { rows: Evaluation[]; lo
                   {e.isLookback && <Tag>{t('unit.lookback')}</Tag>}
                   {e.targetType === 'task' && <Tag>{t('unit.targetTask')}</Tag>}
                   {e.opensSecondRound && <Tag color="red">{t('unit.secondRound')}</Tag>}
+                  {e.conflicted && <ConflictTag />}
                 </Space>
               ),
             },

@@ -15,6 +15,7 @@ import { PageHead } from './PageHead.js';
 import { RatingsCharts } from './RatingsCharts.js';
 import type { AccountabilityForm, AccountabilityReason, Grade } from './vocab.js';
 import { EmptyState, ErrorState, Loading } from '../../components/States.js';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 type Accountability = Awaited<ResultOf<'accountability:list'>>['items'][number];
 type Tab = 'evaluations' | 'escalations' | 'accountability';
@@ -98,7 +99,7 @@ export function RatingsScreen() {
           title={() => <Typography.Text type="secondary">{tc('units.rows', { n: evals.data?.total ?? 0 })}</Typography.Text>}
           locale={{ emptyText: <EmptyState hint={canWrite ? t('noEvalsWritable') : t('noEvals')} /> }}
           columns={[
-            { title: t('target'), key: 'target', ellipsis: true, render: (_, e) => (e.targetType === 'unit' ? current.unitName : taskName.get(e.targetId) ?? t('targetTask')) },
+            { title: t('target'), key: 'target', ellipsis: true, render: (_, e) => <>{conflictTagOf(e)}{e.targetType === 'unit' ? current.unitName : taskName.get(e.targetId) ?? t('targetTask')}</> },
             { title: t('grade'), dataIndex: 'grade', width: 70, render: (g: Grade) => <Tag color={GRADE_TAG[g]}>{t(`grades.${g}`)}</Tag> },
             { title: t('score'), dataIndex: 'score', width: 60, align: 'right', render: (x: number | null) => x ?? '—' },
             { title: t('evaluatedOn'), dataIndex: 'evaluatedOn', width: 100 },
@@ -139,7 +140,7 @@ export function RatingsScreen() {
           title={() => <Typography.Text type="secondary">{tc('units.rows', { n: acc.data?.total ?? 0 })}</Typography.Text>}
           locale={{ emptyText: <EmptyState hint={canWrite ? t('noAccWritable') : t('noAcc')} /> }}
           columns={[
-            { title: t('personName'), dataIndex: 'personName', width: 90, ellipsis: true },
+            { title: t('personName'), dataIndex: 'personName', width: 90, ellipsis: true, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
             { title: t('post'), dataIndex: 'post', ellipsis: true },
             { title: t('accReason'), dataIndex: 'reason', width: 90, render: (r: AccountabilityReason) => t(`reasons.${r}`) },
             { title: t('accForm'), dataIndex: 'form', width: 90, render: (f: AccountabilityForm) => <Tag>{t(`forms.${f}`)}</Tag> },

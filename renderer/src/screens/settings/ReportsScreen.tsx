@@ -13,6 +13,7 @@ import { InspectionPicker, useInspectionChoice } from './InspectionPicker.js';
 import { ReportDrawer } from './ReportDrawer.js';
 import { CLOCK_OF_REPORT, REPORT_KIND_CODES, REPORT_WRITER, type ReportKind } from './vocab.js';
 import { EmptyState, ErrorState, Loading } from '../../components/States.js';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 type Report = Awaited<ResultOf<'reports:list'>>['items'][number];
 
@@ -131,7 +132,7 @@ export function ReportsScreen() {
             onRow={(r) => ({ onDoubleClick: () => s.can(REPORT_WRITER[r.kind]) && setEditing({ kind: r.kind, report: r }) })}
             columns={[
               { title: t('kind'), dataIndex: 'kind', width: 170, render: (k: ReportKind) => <Tag>{t(`kinds.${k}`)}</Tag> },
-              { title: t('reportTitle'), dataIndex: 'title', ellipsis: true },
+              { title: t('reportTitle'), dataIndex: 'title', ellipsis: true, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
               { title: t('docNumber'), dataIndex: 'docNumber', width: 150, ellipsis: true, render: (d: string | null) => d ?? '—' },
               { title: t('reportDate'), dataIndex: 'reportDate', width: 100 },
               { title: t('receivedOn'), dataIndex: 'receivedOn', width: 100, render: (d: string | null) => d ?? '—' },

@@ -14,6 +14,7 @@ import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useDialog } from '../../components/forms/useDialog.js';
 import { EmptyWithNew } from './EmptyWithNew.js';
 import { ProblemPicker } from './ProblemPicker.js';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 type ActivityRow = Awaited<ResultOf<'activities:list'>>['items'][number];
 type ActivityDetail = Awaited<ResultOf<'activities:get'>>;
@@ -52,7 +53,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
   const columns: ColumnsType<ActivityRow> = [
     { title: t('activities.col.date'), dataIndex: 'activityDate', width: 104 },
     { title: t('activities.col.kind'), dataIndex: 'kind', width: 130, render: (v: string) => <Tag>{t(`activities.kinds.${v}`)}</Tag> },
-    { title: t('activities.col.title'), dataIndex: 'title', width: 200, ellipsis: { showTitle: true } },
+    { title: t('activities.col.title'), dataIndex: 'title', width: 200, ellipsis: { showTitle: true }, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
     { title: t('activities.col.unit'), dataIndex: 'unitId', width: 130, ellipsis: true, render: (v: string | null) => unitName(v) },
     { title: t('activities.col.participants'), dataIndex: 'participants', width: 120, ellipsis: { showTitle: true }, render: (v: string | null) => v ?? t('none') },
     { title: t('activities.col.findings'), dataIndex: 'findings', ellipsis: { showTitle: true }, render: (v: string | null) => v ?? t('none') },

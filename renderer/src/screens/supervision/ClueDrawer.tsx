@@ -10,6 +10,7 @@ import { ClueForm, type UnitOption } from './ClueForm.js';
 import { DisposeForm, InquiryReplyForm, OutcomeForm } from './ClueStepForms.js';
 import { fenToYuan } from './money.js';
 import { SensitiveBanner } from './SensitiveBanner.js';
+import { ConflictBanner } from '../exchange/ConflictFlag.js';
 
 type Open = null | 'dispose' | 'reactivate' | 'outcome' | 'edit' | 'delete' | { reply: string };
 
@@ -58,6 +59,7 @@ export function ClueDrawer(p: {
     body = (
       <div data-testid="clue-detail">
         <SensitiveBanner />
+        <ConflictBanner table="clues" id={c.id} version={c.version} />
         {c.deletedAt && <Alert type="warning" showIcon title={t('detail.deleted')} style={{ marginBottom: 8 }} />}
         {actions && <div style={{ marginBottom: 12 }}>{actions}</div>}
         <Descriptions

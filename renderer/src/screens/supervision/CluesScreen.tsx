@@ -18,6 +18,7 @@ import { fenToYuan } from './money.js';
 import { SensitiveBanner } from './SensitiveBanner.js';
 import './supervision.css';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 type ClueRow = Awaited<ResultOf<'clues:list'>>['items'][number];
 type ClueClock = Awaited<ResultOf<'clocks:roundClues'>>[number];
@@ -78,7 +79,7 @@ function ClueLedger() {
 
   const columns: ColumnsType<ClueRow> = [
     { title: t('col.seq'), key: 'seq', width: 56, align: 'right', render: (_v, _r, k) => (page - 1) * PAGE + k + 1 },
-    { title: t('col.subject'), dataIndex: 'subjectName', width: 110, ellipsis: true },
+    { title: t('col.subject'), dataIndex: 'subjectName', width: 110, ellipsis: true, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
     { title: t('col.post'), dataIndex: 'subjectPost', width: 220, ellipsis: true },
     { title: t('col.receivedOn'), dataIndex: 'receivedOn', width: 104 },
     { title: t('col.organ'), dataIndex: 'receivingOrgan', width: 170, ellipsis: true, render: (v: string) => t(`organs.${v}`) },

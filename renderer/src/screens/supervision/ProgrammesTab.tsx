@@ -14,6 +14,7 @@ import { FormShell } from '../../components/forms/FormShell.js';
 import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useDialog } from '../../components/forms/useDialog.js';
 import { ProgrammeForm } from './ProgrammeForm.js';
+import { ConflictBanner, conflictTagOf } from '../exchange/ConflictFlag.js';
 
 type Checklist = Awaited<ResultOf<'programmes:get'>>;
 type Stage = Checklist['stages'][number];
@@ -62,7 +63,7 @@ export function ProgrammesTab(p: { roundId: string; canWrite: boolean; active: b
                 onClick={() => navigate('supervision', 'programmes', x.id)}
                 onKeyDown={(e) => e.key === 'Enter' && navigate('supervision', 'programmes', x.id)}
               >
-                <div style={{ fontWeight: 600 }}>{x.name}</div>
+                <div style={{ fontWeight: 600 }}>{conflictTagOf(x)}{x.name}</div>
                 <div className="xz-stage-range">{t('programmes.range', { from: x.startOn, to: x.endOn })}</div>
                 <Progress percent={pct(x.doneCount, x.measureCount)} size="small" format={() => `${x.doneCount}/${x.measureCount}`} />
               </div>
@@ -123,6 +124,7 @@ function ProgrammeChecklist({ id, canWrite, onChanged }: { id: string; canWrite:
 
   return (
     <div data-testid="programme-checklist">
+      <ConflictBanner table="supervision_programmes" id={c.id} version={c} />
       <div className="xz-toolbar">
         <Typography.Title level={5} style={{ margin: 0 }}>{c.name}</Typography.Title>
         <span className="xz-stage-range">{t('programmes.range', { from: c.startOn, to: c.endOn })}</span>

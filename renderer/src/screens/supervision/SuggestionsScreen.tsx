@@ -13,6 +13,7 @@ import { PageTitle } from '../../components/PageTitle.js';
 import { EmptyWithNew } from './EmptyWithNew.js';
 import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from './SuggestionForms.js';
 import './supervision.css';
+import { conflictTagOf } from '../exchange/ConflictFlag.js';
 
 const PAGE = 50;
 const STATUS_COLOURS: Record<string, string> = { pending: 'warning', replied: 'processing', adopted: 'success' };
@@ -57,7 +58,7 @@ export function SuggestionsScreen() {
     { title: '#', key: 'seq', width: 48, align: 'right', render: (_v, _r, k) => (page - 1) * PAGE + k + 1 },
     { title: t('suggestions.col.issuedOn'), dataIndex: 'issuedOn', width: 104 },
     { title: t('suggestions.col.department'), dataIndex: 'department', width: 150, ellipsis: true },
-    { title: t('suggestions.col.content'), dataIndex: 'content', ellipsis: { showTitle: true } },
+    { title: t('suggestions.col.content'), dataIndex: 'content', ellipsis: { showTitle: true }, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
     {
       title: t('suggestions.col.status'), dataIndex: 'status', width: 100,
       render: (v: string) => <Tag color={STATUS_COLOURS[v]}>{t(`suggestions.statuses.${v}`)}</Tag>,
