@@ -80,7 +80,7 @@ async function importFuzz() {
     const replayNoop = sum((r) => r.startsWith('no-op'));
     const refused = done - original - replayNoop;
     log(`import: ${done} packages in ${round(ms / 1000, 1)} s (${round(ms / Math.max(1, done), 1)} ms each): ${refused} refused by both calls, `
-      + `${replayNoop} answered "already applied" by import at the applied receiver, ${original} the original; failures ${failure ? 1 : 0}`);
+      + `${replayNoop} no-op replays other than the original (must be 0), ${original} the original; failures ${failure ? 1 : 0}`);
     return {
       runs: IMPORT_RUNS, checked: done, seed: SEED, packageBytes: w.original.length, regions: w.regions,
       seconds: round(ms / 1000, 1), perPackageMs: round(ms / Math.max(1, done), 2), refused, replayNoop, original, outcomes, structured,

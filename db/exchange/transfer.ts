@@ -163,7 +163,10 @@ async function checkPackage(ctx: ServiceContext, path: string) {
   if (first.kind !== 'changes') throw refuse('VALIDATION', 'package_kind', '这是回执文件，请使用“导入回执”。');
   const { forUs, identities } = addressedToUs(ctx, first, '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
   const { header, digest } = await verifySignature(path, trustedSignKeys(ctx));
-  const alreadyApplied = !!ctx.ledger.prepare("SELECT 1 FROM exchange_packages WHERE id = ? AND direction = 'received'").get(header.packageId);
+  const applied = ctx.ledger.prepare("SELECT sha256 FROM exchange_packages WHERE id = ? AND direction = 'received'").get(header.packageId) as { sha256: string } | undefined;
+  // The same id, signed by the sender, but not the file applied: never a silent no-op.
+  if (applied && applied.sha256 !== digest) throw refuse('CONFLICT', 'package_replay_mismatch', '该交换包的编号与本单位已导入的交换包相同，但内容不同，不能导入。请与发送单位核实。');
+  const alreadyApplied = !!applied;
   const seen = new Set((ctx.ledger.prepare("SELECT seq FROM exchange_packages WHERE partner_office_id = ? AND direction = 'received' AND kind = 'changes'").all(header.sender.officeId) as { seq: number }[]).map((r) => r.seq));
   const missing: number[] = [];
   for (let s = 1; s < forUs.seq && missing.length < 100; s++) if (!seen.has(s)) missing.push(s);
@@ -249,8 +252,12 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
   requirePermission(ctx, 'exchange.run');
   const checked = await checkPackage(ctx, path);
   const { header } = checked;
-  // A replay: its signed header names a package applied here already; nothing to decrypt.
-  if (checked.alreadyApplied) return { packageId: header.packageId, alreadyApplied: true, missing: checked.missing, preview: planChanges(ctx, [], []).preview };
+  // A replay: the very package applied here already (same digest). Read through all the same, so a
+  // damaged copy is refused as it would be anywhere else; then nothing to do.
+  if (checked.alreadyApplied) {
+    await readPayload(path, checked);
+    return { packageId: header.packageId, alreadyApplied: true, missing: checked.missing, preview: planChanges(ctx, [], []).preview };
+  }
   const l = ctx.ledger;
   if (l.state.busy) throw new DomainError('LOCKED', l.state.busy, { reason: 'busy' });
   const saved = { ...l.state, hlc: { ...l.state.hlc } };

@@ -10,20 +10,20 @@
  * Each goes to previewPackage and importPackage at the receiver that has not imported the original
  * or the one that has. Only the original succeeds (a preview; a no-op where already applied);
  * everything else is refused by both calls with one DomainError of a known reason, and the
- * receiver's fingerprint (every row of every table and the engine's counters) is unchanged. One
- * allowance: where the original was applied, a copy whose signed header is the sender's and names
- * that package may be answered "already applied" by import without its payload being read (a no-op,
- * fingerprint checked; preview, which reads the payload, refuses it).
+ * receiver's fingerprint (every row of every table and the engine's counters) is unchanged. Where
+ * the original was applied, a replay is a no-op only for that very file (its digest, its payload
+ * read through); a sender-signed header keeping its id but not its content is package_replay_mismatch.
  *
- * RUNS = 2000 (IMPORT_FUZZ_RUNS to change): measured 15.5–19 ms a package (preview + import +
- * two fingerprints) on the 2-core development VM, so this file takes 34–41 s with set-up (about
- * 1.5× that while another benchmark shares the cores). bench/exchange-fuzz.ts runs 10,000.
+ * RUNS = 1000 (IMPORT_FUZZ_RUNS to change): measured 15.5–19 ms a package (preview + import +
+ * two fingerprints) on the 2-core development VM, so this file takes about 20 s with set-up; with
+ * the 500 container-level mutations of package-fuzz.test.ts that is 1,500 in npm test.
+ * bench/exchange-fuzz.ts runs 10,000.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseKind, checkCase, checkStructured, fuzzCase, makeImportFuzzWorld, type ImportFuzzWorld } from '../helpers/package-mutations.js';
 
-const RUNS = Number(process.env.IMPORT_FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.IMPORT_FUZZ_RUNS ?? 1000);
 
 let w: ImportFuzzWorld;
 beforeAll(async () => {

@@ -16,9 +16,7 @@
  * this payload, a receipt, records from the sender that break the ledger's rules, the original
  * again = a replay). `checkCase` gives it to previewPackage and importPackage
  * (db/exchange/transfer.ts): the original bytes preview cleanly and import as a no-op where already
- * applied; anything else must be refused by both with the same DomainError of a known reason, except
- * that where the original was applied, import may answer "already applied" for a copy whose signed
- * header names it (a no-op). The receiving ledger's fingerprint (every row of every table,
+ * applied; anything else must be refused by both with the same DomainError of a known reason. The receiving ledger's fingerprint (every row of every table,
  * test/helpers/ledger-fingerprint.ts) must be unchanged after each call. A violation throws a plain
  * Error (no vitest here: the bench runs it too).
  */
@@ -139,6 +137,7 @@ export const LEDGER_IMPORT_REASONS = [
   'package_reference', // a record refers to something neither here nor in the package
   'package_office', // a record names an office the package does not list
   'needs_deletion_confirmation', // many tombstones, not confirmed
+  'package_replay_mismatch', // the id of a package applied here, but another file
 ] as const;
 /**
  * Every reason a refused import may give. `busy` is not one: calls here run one at a time, so it
@@ -147,6 +146,8 @@ export const LEDGER_IMPORT_REASONS = [
 export const KNOWN_IMPORT_REASONS: ReadonlySet<string> = new Set([...ALL_PACKAGE_REASONS, ...LEDGER_IMPORT_REASONS]);
 
 const PASSWORD = 'fuzz-jiaohuan-2024';
+/** Where that package was applied, a sender-signed header keeping its id but not its digest is refused so first. */
+const REUSED_ID = ['package_replay_mismatch'] as const;
 
 interface Office { ledger: Ledger; ctx: ServiceContext; id: string; path: string; key: Buffer }
 
@@ -287,10 +288,10 @@ export async function makeImportFuzzWorld(o: { evidenceBytes?: number; problems?
       {
         name: 'header signed by the sender, payload hash wrong',
         bytes: resigned({ ...h, payload: { ...h.payload, sha256: createHash('sha256').update('another payload').digest('hex') } }, senderKey),
-        reasons: ['package_payload_hash'],
+        reasons: ['package_payload_hash', ...REUSED_ID],
       },
-      { name: 'header signed by the sender, payload one byte longer than said', bytes: resigned({ ...h, payload: { ...h.payload, length: h.payload.length - 1 } }, senderKey), reasons: ['package_trailing_data'] },
-      { name: 'header signed by the sender, payload one byte shorter than said', bytes: resigned({ ...h, payload: { ...h.payload, length: h.payload.length + 1 } }, senderKey), reasons: ['package_truncated'] },
+      { name: 'header signed by the sender, payload one byte longer than said', bytes: resigned({ ...h, payload: { ...h.payload, length: h.payload.length - 1 } }, senderKey), reasons: ['package_trailing_data', ...REUSED_ID] },
+      { name: 'header signed by the sender, payload one byte shorter than said', bytes: resigned({ ...h, payload: { ...h.payload, length: h.payload.length + 1 } }, senderKey), reasons: ['package_truncated', ...REUSED_ID] },
       { name: 'the header of the sender’s next package on this payload', bytes: Buffer.concat([nextHeader, payloadOf(original)]), reasons: ['package_truncated', 'package_trailing_data', 'package_payload_hash'] },
       { name: 'a receipt given to 导入交换包', bytes: receipt, reasons: ['package_kind'] },
     ];
@@ -442,16 +443,12 @@ export async function checkCase(w: ImportFuzzWorld, c: FuzzCase, path = join(w.d
   }
   const imported = await settle('import', importPackage(r.ctx, path));
   unchanged(r, 'import');
-  // A changed package is refused, with one reason from both calls. One exception, at the applied
-  // receiver only: a header signed by the sender naming the package already applied may be answered
-  // "already applied" (a no-op, nothing written; the fingerprint was checked above) without the
-  // payload being read, so preview (which reads it) and import may then disagree.
-  const replayNoop = (x: Settled<{ alreadyApplied: boolean; packageId?: string; header?: { packageId: string } }>) =>
-    x.ok && r.name === 'applied' && x.value.alreadyApplied && (x.value.packageId ?? x.value.header?.packageId) === w.originalId;
+  // A changed package is refused, with one reason from both calls (at the applied receiver too: a
+  // replay is a no-op only for the very file applied, read through).
   for (const [what, x] of [['preview', preview], ['import', imported]] as const) {
-    if (x.ok && !replayNoop(x)) throw new Error(`a changed package was accepted by ${what} at the ${r.name} ledger: ${JSON.stringify(x.value).slice(0, 300)}`);
+    if (x.ok) throw new Error(`a changed package was accepted by ${what} at the ${r.name} ledger: ${JSON.stringify(x.value).slice(0, 300)}`);
   }
-  if (preview.ok || imported.ok) return `no-op: already applied (preview ${preview.ok ? 'no-op' : preview.reason}, import ${imported.ok ? 'no-op' : imported.reason})`;
+  if (preview.ok || imported.ok) throw new Error('unreachable');
   if (preview.reason !== imported.reason) throw new Error(`preview refused with ${preview.reason}, import with ${imported.reason}`);
   if ('structured' in c) {
     const s = w.structured[c.structured]!;
