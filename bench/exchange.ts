@@ -126,7 +126,8 @@ function fileProblems(unit: Office, base: { round: { id: string }; unit: { id: s
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  const dir = join(OUT, 'exchange');
+  // EXCH_DIR: somewhere else for the ledgers and packages (two runs must not share a folder).
+  const dir = process.env.EXCH_DIR ?? join(OUT, 'exchange');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const clock = fixedClock('2024-09-01');

@@ -13,7 +13,7 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { appendAudit } from '../core/audit.js';
 import { decodeHlc, receiveHlc } from '../core/hlc.js';
-import { stamp as newStamp, storedHash } from '../core/write.js';
+import { rowHasher, stamp as newStamp, storedHash } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import type { OfficeKind } from '../domain/enums.js';
 import { refreshProblemRollups } from '../services/problems.js';
@@ -22,7 +22,8 @@ import { dominatedBy, receive, shown, stampOf, type Clock, type Version } from '
 import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './field-clocks.js';
 import { EVIDENCE_PARENT, type FieldHead, type OfficeRef, type RecordChange } from './changes.js';
 import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
-import { exchangeTables, validValue, type ExchangeTable } from './tables.js';
+import { exchangeTables, type ExchangeTable } from './tables.js';
+import { checkShape } from './shape.js';
 import { deriveTaskState, taskOf } from './derive.js';
 
 /**
@@ -78,21 +79,6 @@ function kindResolver(ctx: ServiceContext, offices: readonly OfficeRef[]): (offi
   return (id) => given.get(id) ?? (local.get(id) as { kind: OfficeKind } | undefined)?.kind ?? null;
 }
 
-function checkShape(t: ExchangeTable | undefined, c: RecordChange): ExchangeTable {
-  if (!t) throw fail('package_record', `交换包含有不能交换的数据表：${c.table}。`);
-  for (const k of Object.keys(c.row)) if (!t.byKey.has(k)) throw fail('package_record', `交换包中的${t.name}记录含有未知字段：${k}。`);
-  for (const f of t.fields) {
-    if (!Object.hasOwn(c.row, f.key)) throw fail('package_record', `交换包中的${t.name}记录缺少字段：${f.key}。`);
-    if (!validValue(f, c.row[f.key])) throw fail('package_record', `交换包中的${t.name}记录字段${f.key}的值不合规。`);
-  }
-  const initial = c.initial ?? {};
-  for (const k of Object.keys(initial)) if (!t.initial.some((f) => f.key === k)) throw fail('package_record', `交换包中的${t.name}记录含有未知字段：${k}。`);
-  for (const f of t.initial) {
-    if (Object.hasOwn(initial, f.key) && !validValue(f, initial[f.key])) throw fail('package_record', `交换包中的${t.name}记录字段${f.key}的值不合规。`);
-  }
-  return t;
-}
-
 /** Plan the import of `changes` (read-only). `blobs`: the SHA-256 of the files the package carries. */
 export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], blobs: ReadonlySet<string> = new Set()): Plan {
   const tables = exchangeTables();
@@ -119,11 +105,13 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
     return k;
   };
 
+  // Every record's form first: nothing below meets a malformed one.
+  for (const c of changes) checkShape(tables.get(c.table), c);
   /** The package's records this ledger holds already (the others are new: no lookup needed). */
   const present = new Set<string>();
   const refused = refusedRecords(ctx, changes, kindOrFail, byId, present);
   for (const c of changes) {
-    const t = checkShape(tables.get(c.table), c);
+    const t = tables.get(c.table)!;
     const why = refused.get(c.id);
     if (why) {
       note({ outcome: 'refused', table: t.name, id: c.id, field: null, from: null, to: why, byOffice: c.origin, at: c.createdAt });
@@ -319,24 +307,56 @@ export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: stri
   });
 }
 
+const SYNC_INSERT_COLUMNS = ['id', 'origin_office_id', 'created_at', 'updated_at', 'version', 'hlc', 'field_clocks', 'deleted_at', 'deleted_by', 'deleted_reason'];
+
+interface InsertShape {
+  sql: string;
+  init: ExchangeTable['initial'];
+  /** The stored row's content hash from the values bound, when they are every column (else null: read back). */
+  hash: ((values: readonly unknown[]) => string) | null;
+}
+const insertShapes = new WeakMap<ExchangeTable, Map<string, InsertShape>>();
+
+/**
+ * The INSERT for a received record of `t` with these initial columns, made once per shape. When
+ * the record brings every initial column, every column but created_by/updated_by (null, no
+ * default) is bound, with values of the column's type (checkShape), so the stored row is exactly
+ * the values bound and its content hash is computed from them without reading it back.
+ */
+function insertShape(t: ExchangeTable, c: RecordChange): InsertShape {
+  const init = t.initial.filter((f) => c.initial && Object.hasOwn(c.initial, f.key));
+  const key = init.map((f) => f.key).join(',');
+  let byKey = insertShapes.get(t);
+  if (!byKey) insertShapes.set(t, (byKey = new Map()));
+  let shape = byKey.get(key);
+  if (!shape) {
+    const cols = [...SYNC_INSERT_COLUMNS, ...t.fields.map((f) => f.name), ...init.map((f) => f.name)];
+    shape = {
+      sql: `INSERT INTO "${t.name}" (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      init, hash: init.length === t.initial.length ? rowHasher(t.table, cols) : null,
+    };
+    byKey.set(key, shape);
+  }
+  return shape;
+}
+
 function insertReceived(ctx: ServiceContext, t: ExchangeTable, c: RecordChange, packageId: string | undefined): void {
   const s = newStamp(ctx);
-  const init = t.initial.filter((f) => c.initial && Object.hasOwn(c.initial, f.key));
-  const cols = ['id', 'origin_office_id', 'created_at', 'updated_at', 'version', 'hlc', 'field_clocks', 'deleted_at', 'deleted_by', 'deleted_reason', ...t.fields.map((f) => f.name), ...init.map((f) => f.name)];
-  const clocks = c.clocks;
-  const hlc = stampOf(Object.values(clocks).flat());
-  const values = [
-    c.id, c.origin, c.createdAt, s.at, s.version, hlc, JSON.stringify(clocks),
-    c.deleted?.at ?? null, c.deleted?.by ?? null, c.deleted?.reason ?? null, ...t.fields.map((f) => c.row[f.key]), ...init.map((f) => c.initial[f.key]),
+  const shape = insertShape(t, c);
+  const values: unknown[] = [
+    c.id, c.origin, c.createdAt, s.at, s.version, stampOf(Object.values(c.clocks).flat()), JSON.stringify(c.clocks),
+    c.deleted?.at ?? null, c.deleted?.by ?? null, c.deleted?.reason ?? null,
   ];
-  ctx.ledger.prepare(`INSERT INTO "${t.name}" (${cols.map((x) => `"${x}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+  for (const f of t.fields) values.push(c.row[f.key]);
+  for (const f of shape.init) values.push(c.initial[f.key]);
+  ctx.ledger.prepare(shape.sql).run(...values);
   if (c.heads) for (const [field, heads] of Object.entries(c.heads)) writeConflict(ctx, t.name, c.id, field, heads.map(asVersion), s.at);
   // The values are the record's own (its content hash is in the entry, later changes keep their
   // before-values) and the signed package's, whose digest the package_imported event names: the
   // entry names the package instead of copying every field (half the bytes an import writes).
   appendAudit(ctx, {
     action: 'received', entity: t.name, entityId: c.id, before: null, after: packageId ? { package: packageId } : { ...c.row },
-    rowHash: storedHash(ctx, t.table, c.id),
+    rowHash: shape.hash ? shape.hash(values) : storedHash(ctx, t.table, c.id),
   }, s);
 }
 

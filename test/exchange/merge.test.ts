@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../../db/core/verify.js';
+import { refreshProblemRollups } from '../../db/services/problems.js';
 import { inTransaction } from '../../db/core/context.js';
 import { getRow, updateRow } from '../../db/core/write.js';
 import { applyChanges, planChanges } from '../../db/exchange/apply.js';
@@ -34,6 +36,13 @@ describe('exchange between three offices', () => {
         for (const o of [w.insp, w.org]) {
           const last = (o.ledger.sqlite.prepare("SELECT hlc, after FROM audit_log WHERE entity = 'units' AND action = 'update' AND after LIKE '%overhaulNote%' ORDER BY seq DESC LIMIT 1").get() as { hlc: string } | undefined);
           if (last) expect(dominatedBy([last.hlc], known)).toBe(true);
+        }
+        // Every record received verifies against its audit entry's content hash (computed from the
+        // values the import bound, not read back). (The world deletes and restores tasks below the
+        // services, which leaves problems' roll-ups stale: brought up to date first.)
+        for (const o of [w.insp, w.org, w.unit]) {
+          refreshProblemRollups(o.ctx, (o.ledger.sqlite.prepare('SELECT id FROM problems').all() as { id: string }[]).map((r) => r.id));
+          expect(verifyLedger(o.ledger).severity).toBe('ok');
         }
         // Applying everything again changes nothing (idempotent).
         const v = w.unit.ledger.state.version;
@@ -143,6 +152,29 @@ describe('exchange between three offices', () => {
     expectError(() => applyChanges(unit.ctx, [{ ...round, row: { ...round.row, form: 'not-a-form' } }], refs), 'CORRUPT', undefined, 'package_record');
     expectError(() => applyChanges(unit.ctx, [{ ...round, row: { ...round.row, extra: 1 } }], refs), 'CORRUPT', undefined, 'package_record');
     expectError(() => applyChanges(unit.ctx, [{ ...round, table: 'users' }], refs), 'CORRUPT', undefined, 'package_record');
+    // Every other part of a record a package carries is checked for its form too: a specific
+    // refusal, never a crash inside the write.
+    const broken: [string, unknown][] = [
+      ['row not an object', { ...round, row: '某轮巡视' }],
+      ['tombstone time not a string', { ...round, deleted: { at: 20240101, by: null, reason: null } }],
+      ['tombstone an array', { ...round, deleted: ['2024-01-01'] }],
+      ['no base clock', { ...round, clocks: { name: round.clocks._ } }],
+      ['a stamp of the wrong form', { ...round, clocks: { _: ['yesterday'] } }],
+      ['a clock on an unknown field', { ...round, clocks: { ...round.clocks, password: round.clocks._ } }],
+      ['conflict heads of the wrong type', { ...round, heads: { name: [{ v: 1, c: round.clocks._ }, { v: 2, c: round.clocks._ }] } }],
+      ['a single conflict head', { ...round, heads: { name: [{ v: '甲', c: round.clocks._ }] } }],
+      ['a proposal on an unknown field', { ...round, proposals: [{ field: 'secret', v: 'x', c: round.clocks._, office: unit.ref.id, name: null }] }],
+      ['a proposal value of the wrong type', { ...round, proposals: [{ field: 'name', v: { x: 1 }, c: round.clocks._, office: unit.ref.id, name: null }] }],
+      ['initial values not an object', { ...round, initial: [1, 2] }],
+    ];
+    for (const [what, change] of broken) {
+      try {
+        applyChanges(unit.ctx, [change as typeof round], refs);
+        throw new Error(`accepted: ${what}`);
+      } catch (e) {
+        expect({ what, reason: (e as { reason?: string }).reason }).toEqual({ what, reason: 'package_record' });
+      }
+    }
     const insp2 = good.find((c) => c.table === 'inspections')!;
     expectError(() => applyChanges(unit.ctx, [{ ...insp2, id: '01930000-0000-7000-8000-00000000abcd', row: { ...insp2.row, roundId: '01930000-0000-7000-8000-00000000ffff' } }], refs), 'CORRUPT', undefined, 'package_reference');
     expect(fingerprint()).toBe(before);
