@@ -154,10 +154,16 @@ async function writePayload(fh: FileHandle, offset: number, cipher: AsyncIterabl
   let position = offset;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
+  // The pieces go out as they are (writev: no copy into one buffer); a short write, rare, falls
+  // back to writing the rest from where it stopped.
   const flush = async () => {
-    const buf = Buffer.concat(pending, pendingBytes);
-    for (let w = 0; w < buf.length; ) w += (await fh.write(buf, w, buf.length - w, position + w)).bytesWritten;
-    position += buf.length;
+    if (pendingBytes === 0) return;
+    const { bytesWritten } = await fh.writev(pending, position);
+    if (bytesWritten < pendingBytes) {
+      const rest = Buffer.concat(pending, pendingBytes).subarray(bytesWritten);
+      for (let w = 0; w < rest.length; ) w += (await fh.write(rest, w, rest.length - w, position + bytesWritten + w)).bytesWritten;
+    }
+    position += pendingBytes;
     pending = [];
     pendingBytes = 0;
   };
