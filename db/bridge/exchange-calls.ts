@@ -1,6 +1,7 @@
 /**
  * 数据交换 over the bridge: 导出交换包, 导入交换包 (preview, then import, which also writes the
- * receipt), 导入回执 and 交换记录 (db/exchange/transfer.ts).
+ * receipt), 导入回执 and 交换记录 (db/exchange/transfer.ts); 首次联络包 (db/exchange/first-contact.ts:
+ * export with a passphrase, the sender's card from its header; preview and import take the passphrase).
  *
  * Files, not ledger rows: export, preview and import read and write package files and await while
  * they stream, so (like the backup channels) they run outside the dispatcher's transaction
@@ -28,6 +29,9 @@ import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { localLabel } from '../exchange/labels.js';
 import { MAX_SCOPE_IDS, SCOPE_MODES } from '../exchange/scope.js';
+import { OFFICE_KINDS } from '../domain/enums.js';
+import { exportFirstContact, firstContactCard, suggestPassphrase } from '../exchange/first-contact.js';
+import { MAX_PASSPHRASE_CHARS } from '../exchange/passphrase.js';
 import {
   deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt, type ImportResult, type PackagePreview,
 } from '../exchange/transfer.js';
@@ -64,8 +68,18 @@ const exportArg = f.args({
   /** Desktop: ask for a folder (a USB stick) instead of the exchange folder. */
   toFolder: f.bool('导出到其他文件夹'),
 });
-const previewArg = f.args({ path: pathArg('交换包文件') });
-const importArg = f.args({ path: pathArg('交换包文件'), confirmDeletions: f.bool('确认删除') });
+/** 口令: only for a passphrase package (首次联络包); ignored for any other. */
+const passphraseArg = f.optText('口令', MAX_PASSPHRASE_CHARS);
+const previewArg = f.args({ path: pathArg('交换包文件'), passphrase: passphraseArg });
+const importArg = f.args({ path: pathArg('交换包文件'), confirmDeletions: f.bool('确认删除'), passphrase: passphraseArg });
+const firstContactArg = f.args({
+  recipientName: f.text('收件单位名称', 200),
+  recipientKind: f.oneOf(OFFICE_KINDS.codes, '收件单位类型'),
+  passphrase: f.text('口令', MAX_PASSPHRASE_CHARS),
+  includeClues: f.bool('包含问题线索'),
+  toFolder: f.bool('导出到其他文件夹'),
+});
+const cardOfArg = f.args({ path: pathArg('交换包文件') });
 const receiptArg = f.args({ path: pathArg('回执文件') });
 const pickArg = f.args({ kind: f.oneOf(['changes', 'receipt'] as const, '文件类型') });
 
@@ -117,6 +131,9 @@ export function exchangeCalls(session: Session, shell: ShellHooks): ExchangeCall
     'exchange:folder': refuse(f.NO_ARGS),
     'exchange:pick': refuse(pickArg),
     'exchange:export': refuse(exportArg),
+    'exchange:exportFirstContact': refuse(firstContactArg),
+    'exchange:suggestPassphrase': refuse(f.NO_ARGS),
+    'exchange:firstContactCard': refuse(cardOfArg),
     'exchange:preview': refuse(previewArg),
     'exchange:import': refuse(importArg),
     'exchange:importReceipt': refuse(receiptArg),
@@ -136,6 +153,12 @@ function hostExchangeCalls(session: Session, shell: ShellHooks, hostOf: () => Le
     mkdirSync(d, { recursive: true });
     return d;
   };
+  /** Where an export goes: a folder the user picks (null: cancelled), or the default one `fallback` makes. */
+  async function exportTarget(toFolder: boolean | undefined, fallback: () => string): Promise<string | null> {
+    if (!toFolder) return fallback();
+    if (!shell.chooseFolder) throw new DomainError('UNAVAILABLE', '当前版本不能选择文件夹，交换包将写入本机的交换包文件夹。', { reason: 'no_dialog' });
+    return (await shell.chooseFolder('exchange')) || null;
+  }
   /** Run engine work that writes the ledger, then let the host write the anchor (or forget staged key changes). */
   async function writing<R>(work: () => Promise<R>): Promise<R> {
     try {
@@ -165,22 +188,37 @@ function hostExchangeCalls(session: Session, shell: ShellHooks, hostOf: () => Le
     /** 导出交换包 into the partner's folder (or a folder the user picks); null when the dialog was cancelled. */
     'exchange:export': exchangeCall(exportArg, ctxOf, async (ctx, a) => {
       if (a.includeClues) requirePermission(ctx, 'clue.read');
-      let target: string;
-      if (a.toFolder) {
-        if (!shell.chooseFolder) throw new DomainError('UNAVAILABLE', '当前版本不能选择文件夹，交换包将写入本机的交换包文件夹。', { reason: 'no_dialog' });
-        const chosen = await shell.chooseFolder('exchange');
-        if (!chosen) return null;
-        target = chosen;
-      } else {
-        target = partnerDir(ctx, a.partnerId);
-      }
+      const target = await exportTarget(a.toFolder, () => partnerDir(ctx, a.partnerId));
+      if (target === null) return null;
       const r = await writing(() => exportPackage(ctx, { partnerId: a.partnerId, scope: { ...a, mode: a.scope }, includeClues: a.includeClues, dir: target }));
       return { ...r, dir: target, partnerName: officeName(ctx, a.partnerId), seq: seqOf(ctx, r.packageId) };
     }),
 
+    /**
+     * 导出首次联络包 (db/exchange/first-contact.ts) into a folder named after the recipient (or one the
+     * user picks); null when the dialog was cancelled.
+     */
+    'exchange:exportFirstContact': exchangeCall(firstContactArg, ctxOf, async (ctx, a) => {
+      if (a.includeClues) requirePermission(ctx, 'clue.read');
+      const target = await exportTarget(a.toFolder, () => {
+        const d = join(dir(), folderName(a.recipientName));
+        mkdirSync(d, { recursive: true });
+        return d;
+      });
+      if (target === null) return null;
+      const r = await writing(() => exportFirstContact(ctx, { dir: target, passphrase: a.passphrase, recipientName: a.recipientName, recipientKind: a.recipientKind, includeClues: a.includeClues }));
+      return { ...r, dir: target, partnerName: a.recipientName, seq: 1 };
+    }),
+
+    /** A passphrase made from random bytes, for the 首次联络 form (6 groups of 4, read over the phone). */
+    'exchange:suggestPassphrase': exchangeCall(f.NO_ARGS, ctxOf, async () => suggestPassphrase()),
+
+    /** The sender's card in a first-contact package's header, checked; nothing trusted or written. */
+    'exchange:firstContactCard': exchangeCall(cardOfArg, ctxOf, async (ctx, a) => firstContactCard(ctx, a.path)),
+
     /** 导入预览: nothing is written. */
     'exchange:preview': exchangeCall(previewArg, ctxOf, async (ctx, a) => {
-      const p = redact(ctx, await previewPackage(ctx, a.path));
+      const p = redact(ctx, await previewPackage(ctx, a.path, a.passphrase === null ? {} : { passphrase: a.passphrase }));
       const labels = { ...p.labels };
       for (const i of p.preview.items) {
         if (labels[i.id] || (CLUE_TABLES.has(i.table) && !can(ctx.user, 'clue.read'))) continue;
@@ -196,7 +234,7 @@ function hostExchangeCalls(session: Session, shell: ShellHooks, hostOf: () => Le
      * cannot be written (a full disk): the result says so, and importing again writes it.
      */
     'exchange:import': exchangeCall(importArg, ctxOf, async (ctx, a) => {
-      const r: ImportResult = redact(ctx, await writing(() => importPackage(ctx, a.path, { confirmDeletions: a.confirmDeletions })));
+      const r: ImportResult = redact(ctx, await writing(() => importPackage(ctx, a.path, { confirmDeletions: a.confirmDeletions, ...(a.passphrase === null ? {} : { passphrase: a.passphrase }) })));
       const sender = (ctx.ledger.prepare("SELECT partner_office_id AS id FROM exchange_packages WHERE id = ? AND direction = 'received'").get(r.packageId) as { id: string } | undefined)?.id;
       let receipt: { path: string; fileName: string } | null = null;
       let receiptError: string | null = null;

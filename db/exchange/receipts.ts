@@ -11,6 +11,7 @@ import { requirePermission } from '../core/permissions.js';
 import { ensureOwnKey, ownSecret } from '../services/partners.js';
 import { readAll, readHeader, verifyPackage, writePackage } from './package/index.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
+import { OFFICE_KINDS, type OfficeKind } from '../domain/enums.js';
 import * as v from 'valibot';
 
 export interface ReceiptResult {
@@ -66,15 +67,27 @@ export async function importReceipt(ctx: ServiceContext, path: string): Promise<
   const { entries } = await readAll(path, identities, { verified: header });
   const r = entries.length === 1 && entries[0]!.type === 'json' ? v.safeParse(receiptSchema, entries[0]!.value) : null;
   if (!r?.success) throw refuse('CORRUPT', 'package_record', '回执内容格式不正确。');
-  const sent = ctx.ledger.prepare("SELECT status, sha256 FROM exchange_packages WHERE id = ? AND direction = 'sent' AND kind = 'changes' AND partner_office_id = ?").get(r.output.refersTo, header.sender.officeId) as
-    { status: string; sha256: string } | undefined;
+  // A first-contact package (db/exchange/first-contact.ts) went to no partner yet (''): its receipt names the partner.
+  const sent = ctx.ledger.prepare("SELECT status, sha256, partner_office_id AS partner, scope FROM exchange_packages WHERE id = ? AND direction = 'sent' AND kind = 'changes' AND partner_office_id IN (?, '')").get(r.output.refersTo, header.sender.officeId) as
+    { status: string; sha256: string; partner: string; scope: string | null } | undefined;
   if (!sent) throw refuse('VALIDATION', 'receipt_unknown_package', '该回执所确认的交换包不是本单位发给该单位的。');
   if (sent.sha256 !== r.output.sha256) throw refuse('CORRUPT', 'receipt_hash', '回执中的交换包校验值与本单位发出的不一致。');
   if (sent.status === 'confirmed') return { refersTo: r.output.refersTo, alreadyConfirmed: true };
+  const bind = sent.partner === '';
+  if (bind) {
+    // The snapshot held what this kind of office may receive: another kind's "since" point cannot start from it.
+    const kind = (JSON.parse(sent.scope ?? '{}') as { recipientKind?: OfficeKind }).recipientKind;
+    if (kind !== header.sender.kind) {
+      throw refuse('VALIDATION', 'receipt_kind_mismatch', `该首次联络包是按“${kind ? OFFICE_KINDS.labels[kind] : '—'}”导出的，而${header.sender.name}是“${OFFICE_KINDS.labels[header.sender.kind]}”：不能由该单位确认，请向其重新导出交换包。`);
+    }
+  }
   inTransaction(ctx, () => {
+    if (bind) {
+      ctx.ledger.prepare("UPDATE exchange_packages SET partner_office_id = ? WHERE id = ? AND partner_office_id = ''").run(header.sender.officeId, r.output.refersTo);
+    }
     ctx.ledger.prepare("UPDATE exchange_packages SET status = 'confirmed', summary = ?, handled_at = ?, handled_by = ? WHERE id = ?")
       .run(JSON.stringify(r.output.applied ?? null), now(ctx), ctx.user?.id ?? null, r.output.refersTo);
-    appendEvent(ctx, { action: 'receipt_imported', entity: 'exchange_packages', entityId: r.output.refersTo, detail: { from: header.sender.officeId, receipt: header.packageId } });
+    appendEvent(ctx, { action: 'receipt_imported', entity: 'exchange_packages', entityId: r.output.refersTo, detail: { from: header.sender.officeId, receipt: header.packageId, ...(bind ? { firstContact: true } : {}) } });
   });
   return { refersTo: r.output.refersTo, alreadyConfirmed: false };
 }

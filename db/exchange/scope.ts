@@ -41,10 +41,11 @@ export const MAX_SCOPE_IDS = 200;
 
 /**
  * The sent packages whose receipt moves "since last confirmed" (exchange_packages.scope is the
- * header's scope): `since` and `full` cover every record up to their untilVersion, a partial one
- * does not. A row without a mode predates scopes: it was a `since` or `full` package.
+ * header's scope): `since`, `full` and `first_contact` (a full snapshot under a passphrase,
+ * db/exchange/first-contact.ts) cover every record up to their untilVersion, a partial one does not.
+ * A row without a mode predates scopes: it was a `since` or `full` package.
  */
-export const COMPLETE_SCOPE_SQL = "coalesce(json_extract(scope, '$.mode'), 'since') IN ('since', 'full')";
+export const COMPLETE_SCOPE_SQL = "coalesce(json_extract(scope, '$.mode'), 'since') IN ('since', 'full', 'first_contact')";
 
 /** What the caller asks for; only the fields of its mode are read. */
 export interface ScopeInput {

@@ -31,13 +31,15 @@ import { mayReceive } from './ownership.js';
 import { openPackage, readHeader, verifySignature, writePackage, type Entry, type PackageHeader, type ReadEntry } from './package/index.js';
 import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
+import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
+import { filesCache } from './cache.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
 /** More tombstones than this in one package need an explicit confirmation at import (EXCHANGE.md 6). */
 export const DELETION_CONFIRM_THRESHOLD = 20;
 
 /** Header room for the counts (about 60 bytes for each of the 30-odd tables, with margin). */
-const COUNTS_ROOM = 4096;
+export const COUNTS_ROOM = 4096;
 
 /** The ledger version up to which `partnerId` confirmed our packages (0: nothing confirmed yet); partial scopes do not count. */
 export function confirmedVersion(ctx: ServiceContext, partnerId: string): number {
@@ -47,14 +49,14 @@ export function confirmedVersion(ctx: ServiceContext, partnerId: string): number
 
 
 /** What the header counts: records per table (and tombstones among them). */
-type Tally = { records: number; tables: Record<string, { records: number; deleted: number }> };
+export type Tally = { records: number; tables: Record<string, { records: number; deleted: number }> };
 
 /**
  * The records as they stream from the ledger, then the offices their stamps name, then each cited
  * file once (read from the ledger one at a time, as the writer asks): never the whole package in
  * memory. `tally` counts what went out, for the header the writer signs at the end.
  */
-function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally): Generator<Entry> {
+export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally): Generator<Entry> {
   const cited = new Set<string>();
   for (const c of stream.records) {
     const t = (tally.tables[c.table] ??= { records: 0, deleted: 0 });
@@ -71,9 +73,14 @@ function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally
   }
   yield { type: 'json', value: { t: 'offices', offices: refs } };
   const blob = ctx.ledger.prepare('SELECT data FROM evidence_blobs WHERE sha256 = ?');
-  for (const sha of cited) {
-    const b = blob.get(sha) as { data: Buffer } | undefined;
-    if (b) yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data, stored: true };
+  const restore = cited.size ? filesCache(ctx.ledger) : () => undefined;
+  try {
+    for (const sha of cited) {
+      const b = blob.get(sha) as { data: Buffer } | undefined;
+      if (b) yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data, stored: true };
+    }
+  } finally {
+    restore();
   }
 }
 
@@ -157,11 +164,17 @@ interface Opened {
 
 type BlobEntry = Extract<ReadEntry, { type: 'blob' }>;
 
-/** What the header alone tells: for us, signed by a confirmed key of its sender, replay or not, gaps. */
-async function checkPackage(ctx: ServiceContext, path: string) {
+/**
+ * What the header alone tells: for us, signed by a confirmed key of its sender, replay or not, gaps.
+ * A passphrase package (first contact, db/exchange/first-contact.ts) opens with `passphrase`
+ * instead of our keys; its sender must be confirmed here all the same.
+ */
+async function checkPackage(ctx: ServiceContext, path: string, passphrase?: string) {
   const first = await readHeader(path);
   if (first.kind !== 'changes') throw refuse('VALIDATION', 'package_kind', '这是回执文件，请使用“导入回执”。');
-  const { forUs, identities } = addressedToUs(ctx, first, '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
+  const { forUs, identities } = first.encryption === 'scrypt'
+    ? passphraseRecipient(ctx, first, passphrase)
+    : addressedToUs(ctx, first, '该交换包不是发给本单位的（或是发给本单位已停用的密钥之外的密钥），不能导入。');
   const { header, digest } = await verifySignature(path, trustedSignKeys(ctx));
   const applied = ctx.ledger.prepare("SELECT sha256 FROM exchange_packages WHERE id = ? AND direction = 'received'").get(header.packageId) as { sha256: string } | undefined;
   // The same id, signed by the sender, but not the file applied: never a silent no-op.
@@ -170,7 +183,7 @@ async function checkPackage(ctx: ServiceContext, path: string) {
   const seen = new Set((ctx.ledger.prepare("SELECT seq FROM exchange_packages WHERE partner_office_id = ? AND direction = 'received' AND kind = 'changes'").all(header.sender.officeId) as { seq: number }[]).map((r) => r.seq));
   const missing: number[] = [];
   for (let s = 1; s < forUs.seq && missing.length < 100; s++) if (!seen.has(s)) missing.push(s);
-  return { header, digest, identities, alreadyApplied, missing };
+  return { header, digest, forUs, identities, alreadyApplied, missing };
 }
 
 /**
@@ -185,12 +198,11 @@ async function readPayload(
   const changes: RecordChange[] = [];
   const blobs = new Set<string>();
   let refs: OfficeRef[] = [];
-  // `verified`: the file must still carry the header just verified (not swapped on the stick since).
-  for await (const e of openPackage(path, { identities: checked.identities, verified: checked.header, limits: { maxBlobBytes: MAX_EVIDENCE_BYTES } })) {
+  const take = async (e: ReadEntry): Promise<void> => {
     if (e.type === 'blob') {
       if (onBlob) await onBlob(e, changes);
       blobs.add(e.sha256);
-      continue;
+      return;
     }
     const value = e.value as { t?: unknown };
     if (value.t === 'offices') {
@@ -203,14 +215,20 @@ async function readPayload(
       const { t: _t, ...change } = r.output as unknown as RecordChange & { t: string };
       changes.push(change);
     }
+  };
+  // `verified`: the file must still carry the header just verified (not swapped on the stick since).
+  try {
+    for await (const e of openPackage(path, { identities: checked.identities, verified: checked.header, limits: { maxBlobBytes: MAX_EVIDENCE_BYTES } })) await take(e);
+  } catch (e) {
+    throw checked.header.encryption === 'scrypt' ? wrongPassphrase(e) : e;
   }
   const { header, digest: sha256, alreadyApplied, missing } = checked;
   return { header, sha256, changes, offices: refs, blobs, alreadyApplied, missing };
 }
 
 /** Check, verify and decrypt a package for this office (nothing written). */
-async function openFor(ctx: ServiceContext, path: string): Promise<Opened> {
-  return readPayload(path, await checkPackage(ctx, path));
+async function openFor(ctx: ServiceContext, path: string, passphrase?: string): Promise<Opened> {
+  return readPayload(path, await checkPackage(ctx, path, passphrase));
 }
 
 export interface PackagePreview {
@@ -224,9 +242,9 @@ export interface PackagePreview {
 }
 
 /** 导入预览: what applying the package would do, record by record and field by field. */
-export async function previewPackage(ctx: ServiceContext, path: string): Promise<PackagePreview> {
+export async function previewPackage(ctx: ServiceContext, path: string, opts: { passphrase?: string } = {}): Promise<PackagePreview> {
   requirePermission(ctx, 'exchange.run');
-  const o = await openFor(ctx, path);
+  const o = await openFor(ctx, path, opts.passphrase);
   const plan = planChanges(ctx, o.changes, o.offices, o.blobs);
   const shown = new Set(plan.preview.items.map((i) => i.id));
   const labels = packageLabels(ctx, o.changes, shown);
@@ -248,9 +266,9 @@ export interface ImportResult {
  * the package's files stream into the ledger (one file in memory at a time); meanwhile every other
  * call is refused (LOCKED busy), so nothing else runs inside it, and any failure rolls all back.
  */
-export async function importPackage(ctx: ServiceContext, path: string, o: { confirmDeletions?: boolean } = {}): Promise<ImportResult> {
+export async function importPackage(ctx: ServiceContext, path: string, o: { confirmDeletions?: boolean; passphrase?: string } = {}): Promise<ImportResult> {
   requirePermission(ctx, 'exchange.run');
-  const checked = await checkPackage(ctx, path);
+  const checked = await checkPackage(ctx, path, o.passphrase);
   const { header } = checked;
   // A replay: the very package applied here already (same digest). Read through all the same, so a
   // damaged copy is refused as it would be anywhere else; then nothing to do.
@@ -269,13 +287,15 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     const have = l.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
     let cited: Set<string> | undefined;
+    let restore: (() => void) | undefined;
     const p = await readPayload(path, checked, async (e, changes) => {
       cited ??= new Set(changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string));
       if (!cited.has(e.sha256) || have.get(e.sha256)) return; // read and checked by the container all the same
+      restore ??= filesCache(l);
       const parts: Buffer[] = [];
       for await (const chunk of e.data) parts.push(chunk);
       put.run(e.sha256, e.size, Buffer.concat(parts, e.size), now(ctx));
-    });
+    }).finally(() => restore?.());
     // Every record checked and planned before the first record is written; the files stored above
     // are inside this transaction and go with it if anything fails.
     const plan = planChanges(ctx, p.changes, p.offices, p.blobs);
@@ -283,7 +303,7 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
       throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${plan.preview.deletions}条记录，请确认后再导入。`);
     }
     const preview = applyPlan(ctx, plan, { packageId: header.packageId });
-    const recipient = header.recipients.find((r) => r.officeId === l.state.officeId)!;
+    const recipient = checked.forUs;
     l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(
       header.packageId, header.sender.officeId, recipient.seq, p.sha256, header.createdAt, JSON.stringify(header.scope), JSON.stringify(header.counts),

@@ -14,7 +14,9 @@ import { requirePermission } from '../../db/core/permissions.js';
 import { LEVELS, OFFICE_KINDS } from '../../db/domain/enums.js';
 import { DomainError } from '../../db/domain/errors.js';
 import { CARD_MAX_BYTES } from '../../db/exchange/identity.js';
-import { readHeader, verifyPackage, type PackageHeader } from '../../db/exchange/package/index.js';
+import { firstContactCard } from '../../db/exchange/first-contact.js';
+import { openPackage, readHeader, verifyPackage, type PackageHeader } from '../../db/exchange/package/index.js';
+import { normalizePassphrase } from '../../db/exchange/passphrase.js';
 import { deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt, type ExportResult, type ImportResult, type PackagePreview } from '../../db/exchange/transfer.js';
 import { listConflicts, listProposals } from '../../db/services/conflicts.js';
 import { addPartner, confirmPartner, exportCard, listPartners, previewCard, trustedKeysOf } from '../../db/services/partners.js';
@@ -22,6 +24,7 @@ import { LedgerHost, type Session } from '../../db/session/host.js';
 import { UsageError, exportScope, oneOf, required, type Parsed } from './args.js';
 import { conflictLines, headerLines, scopeText, historyLines, officeLine, partnerLines, previewJson, previewLines } from './format.js';
 import { commandHelp, generalHelp } from './help.js';
+import { exportFirstContactCmd, passphraseOption, readPassphrase } from './first-contact.js';
 import { lockLedger } from './lock.js';
 import { readPassword, withLedger, type OpenLedger } from './session.js';
 import type { CommandName } from './spec.js';
@@ -169,8 +172,12 @@ const STANDING: Record<string, string> = {
 };
 
 const partnerAdd: Body = ({ values, args }, usage) => {
-  const text = readSmallFile(resolve(args[0]!), CARD_MAX_BYTES, '公钥卡文件');
+  const fromPackage = values['from-package'];
+  if ((args[0] === undefined) === (fromPackage === undefined)) throw new UsageError('missing_argument', `请给出公钥卡文件 CARD 或 --from-package FILE（二者选一）。用法：npm run ledger -- ${usage}`);
+  const cardFile = fromPackage === undefined ? readSmallFile(resolve(args[0]!), CARD_MAX_BYTES, '公钥卡文件') : null;
   return withLedger(values, usage, async (l) => {
+    // From a first-contact package: its header's card, checked against the header's signature.
+    const text = cardFile ?? (await firstContactCard(l.ctx(), resolve(fromPackage!))).card;
     const pre = previewCard(l.ctx(), { card: text });
     const partner = addPartner(l.ctx(), values.fingerprint === undefined ? { card: text } : { card: text, fingerprint: values.fingerprint });
     return { json: { standing: pre.standing, partner }, text: [`已添加：${STANDING[pre.standing] ?? pre.standing}`, ...partnerLines(partner)] };
@@ -194,6 +201,10 @@ const partnerConfirm: Body = ({ values, args }, usage) => {
 // Packages
 
 const exportCmd: Body = ({ values }, usage) => {
+  if (values['first-contact']) return exportFirstContactCmd(values, usage);
+  if (values['to-name'] !== undefined || values['to-kind'] !== undefined || values['passphrase-file'] !== undefined) {
+    throw new UsageError('missing_option', `--to-name、--to-kind、--passphrase-file 只用于首次联络包，须同时给出 --first-contact。用法：npm run ledger -- ${usage}`);
+  }
   const to = required(values, 'to', usage);
   const out = resolve(required(values, 'out', usage));
   const scope = exportScope(values);
@@ -221,19 +232,24 @@ const inspect: Body = async ({ values, args }, usage) => {
   const head = headerLines(file, header);
   if (values.ledger === undefined) return { json: { file, header }, text: head };
   const verbose = values.verbose === true;
+  const passphrase = passphraseOption(values);
   return withLedger(values, usage, async (l) => {
     if (header.kind !== 'changes') return { json: { file, header, preview: null }, text: [...head, '（回执没有导入预览。）'] };
-    const p = await previewPackage(l.ctx(), file);
+    if (header.encryption === 'scrypt' && passphrase.passphrase === undefined) return { json: { file, header, preview: null }, text: [...head, '（首次联络包：加 --passphrase-file 显示导入预览。）'] };
+    const p = await previewPackage(l.ctx(), file, passphrase);
     return { json: { file, header, preview: previewJson(p, verbose) }, text: [...head, ...previewLines(p, verbose)] };
   });
 };
 
 const verify: Body = ({ values, args }, usage) => {
   const file = resolve(args[0]!);
+  const passphrase = readPassphrase(values);
   return withLedger(values, usage, async (l) => {
     const ctx = l.ctx();
     requirePermission(ctx, 'exchange.run');
     const header = await verifyPackage(file, (officeId) => trustedKeysOf(ctx, officeId).map((k) => Buffer.from(k.signPublic, 'base64')));
+    // A first-contact package with its passphrase: that it opens, too (read through, nothing kept).
+    if (header.encryption === 'scrypt' && passphrase !== undefined) for await (const _ of openPackage(file, { identities: { passphrase: normalizePassphrase(passphrase) }, verified: header }));
     const forThisOffice = header.recipients.some((r) => r.officeId === ctx.ledger.state.officeId);
     return {
       json: { file, ok: true, signature: 'valid', payload: 'valid', forThisOffice, header },
@@ -278,11 +294,12 @@ const importCmd: Body = ({ values, args }, usage) => {
     throw new UsageError('needs_confirmation', '标准输入不是终端，无法询问确认：请先用 --dry-run 查看预览，确认无误后加 --yes 导入。');
   }
   const receiptDir = values['receipt-dir'] === undefined ? null : resolve(values['receipt-dir']);
+  const passphrase = passphraseOption(values);
   return withLedger(values, usage, async (l) => {
     let confirmDeletions = values['confirm-deletions'] === true;
     let header: PackageHeader;
     if (dryRun || !values.yes) {
-      const p = await previewPackage(l.ctx(), file);
+      const p = await previewPackage(l.ctx(), file, passphrase);
       if (dryRun) {
         return {
           json: { file, packageId: p.header.packageId, sender: p.header.sender, dryRun: true, preview: previewJson(p, verbose) },
@@ -295,7 +312,7 @@ const importCmd: Body = ({ values, args }, usage) => {
       // --yes: no separate preview pass (importPackage checks, plans and reports the same).
       header = await readHeader(file);
     }
-    const r = await importPackage(l.ctx(), file, { confirmDeletions });
+    const r = await importPackage(l.ctx(), file, { confirmDeletions, ...passphrase });
     // A receipt for a package imported before only when asked for (--receipt-dir): e.g. the first one was lost.
     const receipt = r.alreadyApplied && receiptDir === null ? null : await writeReceiptInto(l, r.packageId, receiptDir ?? dirname(file));
     const text = r.alreadyApplied

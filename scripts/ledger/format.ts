@@ -1,6 +1,6 @@
 /** zh-CN text of what the commands print (the --json output carries the same facts as data). */
 import { LEVELS, OFFICE_KINDS } from '../../db/domain/enums.js';
-import { formatFingerprint } from '../../db/exchange/identity.js';
+import { formatFingerprint, readCard } from '../../db/exchange/identity.js';
 import type { PackageHeader } from '../../db/exchange/package/index.js';
 import type { PackagePreview } from '../../db/exchange/transfer.js';
 import type { PartnerDelivery } from '../../db/exchange/transfer.js';
@@ -45,6 +45,7 @@ export function headerLines(file: string, h: PackageHeader): string[] {
     `  范围：${scopeText(h.scope)}`,
     ...(records ? [`  记录数：${records}`] : []),
     `  加密方式：${h.encryption === 'x25519' ? '对方公钥（X25519）' : '口令（scrypt）'}`,
+    ...cardLines(h),
     `  数据：${h.payload.length} 字节，SHA-256 ${h.payload.sha256}`,
   ];
 }
@@ -108,4 +109,15 @@ export function conflictLines(conflicts: readonly ConflictView[], proposals: rea
   }
   if (conflicts.length + proposals.length > 0) lines.push('请在桌面应用的“冲突”和“提议修改”中处理。');
   return lines;
+}
+
+/** A first-contact header's card: its office and fingerprint (its own signature checked; the header's by partner add --from-package). */
+function cardLines(h: PackageHeader): string[] {
+  if (h.card === undefined) return [];
+  try {
+    const c = readCard(h.card);
+    return [`  所附公钥卡：${officeLine(c.office)}，单位编号 ${c.office.id}`, `  公钥卡指纹：${formatFingerprint(c.fingerprint)}（请与对方电话读出的核对，再用 partner add --from-package 添加）`];
+  } catch (e) {
+    return [`  所附公钥卡无效：${e instanceof Error ? e.message : String(e)}`];
+  }
 }

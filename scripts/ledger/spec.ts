@@ -9,7 +9,8 @@ export type OptionName =
   | 'office' | 'kind' | 'level' | 'admin' | 'display-name'
   | 'out' | 'fingerprint' | 'to' | 'full' | 'clues' | 'verbose'
   | 'round' | 'unit' | 'problem' | 'from' | 'until'
-  | 'dry-run' | 'yes' | 'confirm-deletions' | 'receipt-dir';
+  | 'dry-run' | 'yes' | 'confirm-deletions' | 'receipt-dir'
+  | 'first-contact' | 'to-name' | 'to-kind' | 'passphrase-file' | 'from-package';
 
 /** Every option any command takes (node:util parseArgs; which command takes which: below). */
 export const OPTIONS = {
@@ -38,6 +39,11 @@ export const OPTIONS = {
   yes: { type: 'boolean' },
   'confirm-deletions': { type: 'boolean' },
   'receipt-dir': { type: 'string' },
+  'first-contact': { type: 'boolean' },
+  'to-name': { type: 'string' },
+  'to-kind': { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  'from-package': { type: 'string' },
 } as const satisfies Record<OptionName, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export type CommandName =
@@ -64,6 +70,11 @@ export interface CommandSpec {
 
 const LOGIN: readonly OptionName[] = ['ledger', 'user', 'password-file'];
 
+const PASSPHRASE = {
+  zh: '--passphrase-file F：首次联络包（口令加密）的口令文件，也可用环境变量 XZ_PASSPHRASE_FILE；不接受在命令行中给出口令。',
+  en: '--passphrase-file F: the passphrase of a first-contact (passphrase) package, or the file named by XZ_PASSPHRASE_FILE; never on the command line.',
+};
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'init',
@@ -84,9 +95,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     more: [{ zh: '对方添加公钥卡后，请通过电话向其读出指纹，由对方核对。', en: 'Once the partner has added the card, read the fingerprint to them over the phone so they can compare it.' }],
   },
   {
-    name: 'partner add', usage: 'partner add CARD --ledger FILE [--fingerprint FP]', args: ['CARD'], options: [...LOGIN, 'fingerprint'], ledger: 'required',
+    name: 'partner add', usage: 'partner add CARD|--from-package FILE --ledger FILE [--fingerprint FP]', args: [], moreArgs: 1, options: [...LOGIN, 'fingerprint', 'from-package'], ledger: 'required',
     zh: '添加交换单位（对方的公钥卡）；给出对方电话读出的指纹则立即确认，指纹不符时拒绝且不作改动。',
     en: 'Add a partner office from its card; with the fingerprint the partner read out, it is confirmed at once, and a mismatch is refused without any change.',
+    more: [{
+      zh: '--from-package FILE：从首次联络包的包头中取出发送单位的公钥卡（先核验其签名），再按 --fingerprint 核对确认。',
+      en: '--from-package FILE: take the sender\'s card from a first-contact package\'s header (its signature checked first), then confirm it with --fingerprint.',
+    }],
   },
   {
     name: 'partner list', usage: 'partner list --ledger FILE', args: [], options: LOGIN, ledger: 'required',
@@ -100,34 +115,43 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'export',
-    usage: 'export --ledger FILE --to OFFICE_ID [--full | --round ID | --unit ID... | --problem ID... | --from DATE --until DATE] [--clues] --out DIR',
-    args: [], options: [...LOGIN, 'to', 'full', 'round', 'unit', 'problem', 'from', 'until', 'clues', 'out'], ledger: 'required',
+    usage: 'export --ledger FILE (--to OFFICE_ID [--full | --round ID | --unit ID... | --problem ID... | --from DATE --until DATE] | --first-contact --to-name NAME --to-kind KIND [--passphrase-file F]) [--clues] --out DIR',
+    args: [], options: [...LOGIN, 'to', 'full', 'round', 'unit', 'problem', 'from', 'until', 'clues', 'out', 'first-contact', 'to-name', 'to-kind', 'passphrase-file'], ledger: 'required',
     zh: '向已确认的交换单位导出交换包（默认：自其上次回执确认以来的变化；也可按范围导出），显示文件路径、字节数和记录数。',
     en: 'Export a package to a confirmed partner (by default what changed since the last package it confirmed with a receipt; or a chosen scope): prints the path, bytes and records.',
     more: [
       { zh: '范围（只能选一种）：--full 对方可接收的全部记录；--round ID 一个巡视轮次；--unit ID 被巡视单位（可重复）；--problem ID 问题（可重复）；--from DATE --until DATE 在这两天之间（含）修改过的记录（日期如 2024-03-29；--to 已用于指定接收单位）。', en: 'Scope (one at most): --full every record the partner may receive; --round ID one round; --unit ID units (repeatable); --problem ID problems (repeatable); --from DATE --until DATE records changed on those days or between them (dates like 2024-03-29; --to already names the partner).' },
       { zh: '按轮次、单位、问题导出时包含该范围内的全部记录及其挂靠的整改任务、进展、证据等；按范围导出的交换包都附带所引用的记录，对方回执后不改变“自上次确认以来”的起点。', en: 'A round, unit or problem package carries every record in that scope with what hangs off it (tasks, progress, evidence…); every scoped package also carries the records they refer to, and its receipt does not move the "since the last confirmed package" point.' },
       { zh: '--clues：包含问题线索（仅限纪检监察、组织部门、巡视办）。', en: '--clues: include clues (only to discipline, organisation and inspection offices).' },
+      {
+        zh: '--first-contact：首次联络包，发给尚未交换公钥卡的单位（--to-name 其名称，--to-kind 其类型，同 init 的 KIND）：对方可接收的全部记录，用口令加密并附本单位公钥卡。口令至少12个字符；不给 --passphrase-file 时自动生成一个（6组，每组4位）并显示。请电话告知对方口令和本单位指纹。',
+        en: '--first-contact: a first-contact package to an office whose card is not here yet (--to-name its name, --to-kind its kind, as init\'s KIND): everything it may receive, encrypted with a passphrase, this office\'s card in the header. At least 12 characters; without --passphrase-file one is made (6 groups of 4) and printed. Tell the recipient the passphrase and this office\'s fingerprint by phone.',
+      },
+      PASSPHRASE,
     ],
   },
   {
-    name: 'inspect', usage: 'inspect FILE [--ledger FILE [--verbose]]', args: ['FILE'], options: [...LOGIN, 'verbose'], ledger: 'optional',
-    zh: '查看交换包或回执的包头（不解密，不需要台账）；给出 --ledger 时还显示导入预览（各类记录数，--verbose 逐项列出）。',
-    en: 'Show a package\'s or receipt\'s header without decrypting it (no ledger needed); with --ledger also the import preview (counts; each item with --verbose).',
+    name: 'inspect', usage: 'inspect FILE [--ledger FILE [--verbose] [--passphrase-file F]]', args: ['FILE'], options: [...LOGIN, 'verbose', 'passphrase-file'], ledger: 'optional',
+    zh: '查看交换包或回执的包头（不解密，不需要台账；首次联络包还显示所附公钥卡的单位和指纹）；给出 --ledger 时还显示导入预览（各类记录数，--verbose 逐项列出）。',
+    en: 'Show a package\'s or receipt\'s header without decrypting it (no ledger needed; for a first-contact package also the office and fingerprint of the card it carries); with --ledger also the import preview (counts; each item with --verbose).',
+    more: [PASSPHRASE],
   },
   {
-    name: 'verify', usage: 'verify FILE --ledger FILE', args: ['FILE'], options: LOGIN, ledger: 'required',
+    name: 'verify', usage: 'verify FILE --ledger FILE [--passphrase-file F]', args: ['FILE'], options: [...LOGIN, 'passphrase-file'], ledger: 'required',
     zh: '核验交换包：签名须出自已确认指纹的交换单位，数据须与包头记录的校验值一致。',
     en: 'Verify a package: its signature against the confirmed partners\' keys, and its payload against the hash in its header.',
+    more: [{ zh: '首次联络包给出口令文件时，还核验口令能否解密。', en: 'For a first-contact package with a passphrase file, also check that the passphrase opens it.' }, PASSPHRASE],
   },
   {
-    name: 'import', usage: 'import FILE --ledger FILE [--dry-run] [--yes] [--confirm-deletions] [--receipt-dir DIR] [--verbose]', args: ['FILE'],
-    options: [...LOGIN, 'dry-run', 'yes', 'confirm-deletions', 'receipt-dir', 'verbose'], ledger: 'required',
+    name: 'import', usage: 'import FILE --ledger FILE [--dry-run] [--yes] [--confirm-deletions] [--receipt-dir DIR] [--verbose] [--passphrase-file F]', args: ['FILE'],
+    options: [...LOGIN, 'dry-run', 'yes', 'confirm-deletions', 'receipt-dir', 'verbose', 'passphrase-file'], ledger: 'required',
     zh: '导入交换包（一个事务，全部成功或全不改动），随后写出回执并显示其路径；已导入过的交换包不再改动台账。',
     en: 'Import a package (one transaction: all or nothing), then write the receipt and print its path; a package imported before changes nothing.',
     more: [
       { zh: '--dry-run：只显示预览，不作任何改动。不加 --yes 时先显示预览并在终端上询问；标准输入不是终端且未加 --yes 时拒绝（退出码 2）。', en: '--dry-run: show the preview and change nothing. Without --yes the preview is shown and you are asked on the terminal; when standard input is not a terminal and --yes is absent it refuses (exit code 2).' },
+      { zh: '首次联络包：先用 partner add --from-package FILE --fingerprint FP 添加并确认发送单位，再加 --passphrase-file 导入。', en: 'A first-contact package: add and confirm its sender with partner add --from-package FILE --fingerprint FP first, then import with --passphrase-file.' },
       { zh: '--confirm-deletions：交换包删除的记录超过20条时须加此项。--receipt-dir：回执写入的文件夹（默认：交换包所在文件夹）；对已导入过的交换包给出 --receipt-dir 会重新出具回执。', en: '--confirm-deletions: needed when a package deletes more than 20 records. --receipt-dir: where the receipt is written (default: beside the package); given for a package imported before, it writes its receipt again.' },
+      PASSPHRASE,
     ],
   },
   {

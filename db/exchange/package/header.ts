@@ -26,6 +26,8 @@ export const SIGNATURE_BYTES = 64;
 const SIGNATURE_CONTEXT = Buffer.from('xz-package-v1\0', 'latin1');
 /** scope and counts are the caller's; bounded so the header stays far below its own limit. */
 export const MAX_OPAQUE_BYTES = 16 * 1024;
+/** The sender's office card a first-contact (passphrase) header may carry (§4.2 `card`). */
+export const MAX_HEADER_CARD_BYTES = 8 * 1024;
 /** Nesting of the whole header (scope and counts included). */
 export const MAX_HEADER_DEPTH = 16;
 
@@ -45,6 +47,11 @@ export interface PackageHeader {
   createdAt: string;
   scope: Record<string, unknown>;
   counts: Record<string, unknown>;
+  /**
+   * Only with encryption 'scrypt' (first contact): the sender's office card text, so the receiver
+   * can show its fingerprint and check this header's signature before anything is trusted.
+   */
+  card?: string;
   encryption: Encryption;
   /** Of the age payload bytes as stored in the file. */
   payload: { length: number; sha256: string };
@@ -77,11 +84,14 @@ const headerSchema = v.pipe(
     createdAt: v.pipe(v.string(), v.maxLength(40), v.isoTimestamp()),
     scope: opaque,
     counts: opaque,
+    card: v.optional(v.pipe(v.string(), v.minLength(1), v.check((s) => Buffer.byteLength(s) <= MAX_HEADER_CARD_BYTES))),
     encryption: v.picklist(['x25519', 'scrypt']),
     payload: v.strictObject({ length: count, sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)) }),
   }),
   // A passphrase is shared with one office; keys name their office. No office twice.
   v.check((h) => (h.encryption === 'scrypt' ? h.recipients.length === 1 : h.recipients.every((r) => r.officeId !== null && r.fingerprint !== null))),
+  // A card replaces the confirmed key only where there is none yet: first contact.
+  v.check((h) => h.card === undefined || h.encryption === 'scrypt'),
   v.check((h) => {
     const ids = h.recipients.flatMap((r) => (r.officeId === null ? [] : [r.officeId]));
     return new Set(ids).size === ids.length;
@@ -124,7 +134,7 @@ export function encodeHeader(h: PackageHeader, size?: number): Buffer {
     format: h.format, version: h.version, packageId: h.packageId, kind: h.kind,
     sender: { officeId: h.sender.officeId, name: h.sender.name, kind: h.sender.kind, level: h.sender.level, fingerprint: h.sender.fingerprint },
     recipients: h.recipients.map((r) => ({ officeId: r.officeId, name: r.name, fingerprint: r.fingerprint, seq: r.seq })),
-    createdAt: h.createdAt, scope: h.scope, counts: h.counts, encryption: h.encryption,
+    createdAt: h.createdAt, scope: h.scope, counts: h.counts, ...(h.card === undefined ? {} : { card: h.card }), encryption: h.encryption,
     payload: { length: h.payload.length, sha256: h.payload.sha256 },
   };
   const json = Buffer.from(JSON.stringify(ordered), 'utf8');

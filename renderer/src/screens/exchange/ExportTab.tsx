@@ -5,7 +5,7 @@
  * engine writes, a status line; then where the file is (and in the browser preview a download).
  */
 import { ExportOutlined, FolderOpenOutlined, LoadingOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Form, Result, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Radio, Result, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
@@ -17,10 +17,27 @@ import { useSession } from '../../core/session.js';
 import { CLUE_HOLDERS, useExchangeError, type ExportDone, type Partner } from './api.js';
 import { ScopeFields, scopeArgs, type ScopeMode, type ScopeValues } from './ScopeFields.js';
 import { WrittenFile } from './WrittenFile.js';
+import { FirstContactExport } from './FirstContactExport.js';
 
 interface ExportValues extends ScopeValues { partnerId?: string; includeClues: boolean }
 
+/** 发给已确认的交换单位, or 首次联络 (the recipient's card is not here yet: FirstContactExport). */
 export function ExportTab({ partners, onExported }: { partners: Query<Partner[]>; onExported(): void }) {
+  const { t } = useTranslation('exchange');
+  const [to, setTo] = useState<'partner' | 'first'>('partner');
+  return (
+    <>
+      <Radio.Group value={to} onChange={(e) => setTo(e.target.value as 'partner' | 'first')} optionType="button" className="xz-exchange-gap"
+        aria-label={t('first.choice')} data-testid="export-to" options={[
+          { value: 'partner', label: t('first.toPartner') },
+          { value: 'first', label: t('first.toFirst') },
+        ]} />
+      {to === 'first' ? <FirstContactExport onExported={onExported} /> : <PartnerExport partners={partners} onExported={onExported} />}
+    </>
+  );
+}
+
+function PartnerExport({ partners, onExported }: { partners: Query<Partner[]>; onExported(): void }) {
   const { t } = useTranslation('exchange');
   const { t: ta } = useTranslation('auth');
   const s = useSession();

@@ -14,6 +14,7 @@ import { useExchangeError, type ImportDone, type PackagePreview as Preview } fro
 import { PackagePreview } from './PackagePreview.js';
 import { PickFile } from './PickFile.js';
 import { WrittenFile } from './WrittenFile.js';
+import { FirstContactImport, type FirstContactCard } from './FirstContactImport.js';
 
 /** db/exchange/transfer.ts DELETION_CONFIRM_THRESHOLD: said in the confirmation. */
 const DELETION_THRESHOLD = 20;
@@ -21,8 +22,9 @@ const DELETION_THRESHOLD = 20;
 type Step =
   | { at: 'pick' }
   | { at: 'verifying'; file: UploadedFile }
-  | { at: 'preview'; file: UploadedFile; preview: Preview }
-  | { at: 'importing'; file: UploadedFile; preview: Preview }
+  | { at: 'first'; file: UploadedFile; card: FirstContactCard }
+  | { at: 'preview'; file: UploadedFile; preview: Preview; passphrase?: string }
+  | { at: 'importing'; file: UploadedFile; preview: Preview; passphrase?: string }
   | { at: 'done'; preview: Preview; result: ImportDone };
 
 export function ImportTab({ officeNames, onImported }: { officeNames: ReadonlyMap<string, string>; onImported(): void }) {
@@ -43,38 +45,49 @@ export function ImportTab({ officeNames, onImported }: { officeNames: ReadonlyMa
       if (mine === seq.current) setStep({ at: 'preview', file, preview });
     } catch (e) {
       if (mine !== seq.current) return;
+      // A 首次联络包: the sender's card first, then the fingerprint and the passphrase (FirstContactImport).
+      if (explain(e).reason === 'passphrase_required') {
+        try {
+          const card = await call('exchange:firstContactCard', { path: file.path });
+          if (mine === seq.current) setStep({ at: 'first', file, card });
+          return;
+        } catch (e2) {
+          e = e2;
+        }
+      }
+      if (mine !== seq.current) return;
       setProblem(explain(e).text);
       setStep({ at: 'pick' });
     }
   }
 
-  async function run(file: UploadedFile, preview: Preview, confirmDeletions: boolean) {
+  async function run(file: UploadedFile, preview: Preview, confirmDeletions: boolean, passphrase?: string) {
     setProblem(null);
-    setStep({ at: 'importing', file, preview });
+    setStep({ at: 'importing', file, preview, passphrase });
     try {
-      const result = await call('exchange:import', { path: preview.path, confirmDeletions });
+      const result = await call('exchange:import', { path: preview.path, confirmDeletions, passphrase: passphrase ?? null });
       setStep({ at: 'done', preview, result });
       onImported();
     } catch (e) {
       const x = explain(e);
-      setStep({ at: 'preview', file, preview });
-      if (x.reason === 'needs_deletion_confirmation') confirmThen(file, preview);
+      setStep({ at: 'preview', file, preview, passphrase });
+      if (x.reason === 'needs_deletion_confirmation') confirmThen(file, preview, passphrase);
       else setProblem(x.text);
     }
   }
 
-  function confirmThen(file: UploadedFile, preview: Preview) {
+  function confirmThen(file: UploadedFile, preview: Preview, passphrase?: string) {
     const n = preview.preview.deletions;
     modal.confirm({
       title: t('import.confirmTitle', { n }), content: t('import.confirmText', { n, threshold: DELETION_THRESHOLD }),
       okText: t('import.confirmOk'), okButtonProps: { danger: true }, cancelText: tc('actions.cancel'),
-      onOk: () => void run(file, preview, true),
+      onOk: () => void run(file, preview, true, passphrase),
     });
   }
 
-  function startImport(file: UploadedFile, preview: Preview) {
-    if (preview.needsDeletionConfirmation) confirmThen(file, preview);
-    else void run(file, preview, false);
+  function startImport(file: UploadedFile, preview: Preview, passphrase?: string) {
+    if (preview.needsDeletionConfirmation) confirmThen(file, preview, passphrase);
+    else void run(file, preview, false, passphrase);
   }
 
   const again = () => {
@@ -96,11 +109,15 @@ export function ImportTab({ officeNames, onImported }: { officeNames: ReadonlyMa
           title={<span role="status">{t('import.verifying')}</span>} description={t('import.picked', { name: step.file.fileName, size: fileSize(step.file.bytes) })} />
       )}
       {problem && <Alert type="error" showIcon role="alert" title={problem} className="xz-exchange-status" data-testid="import-problem" />}
+      {step.at === 'first' && (
+        <FirstContactImport file={step.file} card={step.card} onAgain={again}
+          onPreview={(preview, passphrase) => setStep({ at: 'preview', file: step.file, preview, passphrase })} />
+      )}
       {(step.at === 'preview' || step.at === 'importing') && (
         <>
           <PackagePreview p={step.preview} fileName={step.file.fileName} officeNames={officeNames} />
           <Space wrap className="xz-exchange-actions">
-            <Button type="primary" icon={<ImportOutlined />} loading={step.at === 'importing'} onClick={() => startImport(step.file, step.preview)} data-testid="import-run">
+            <Button type="primary" icon={<ImportOutlined />} loading={step.at === 'importing'} onClick={() => startImport(step.file, step.preview, step.passphrase)} data-testid="import-run">
               {t('import.ok')}
             </Button>
             <Button icon={<ReloadOutlined />} onClick={again} disabled={step.at === 'importing'}>{t('import.again')}</Button>

@@ -42,6 +42,7 @@ export function PackagePreview({ p, fileName, officeNames }: { p: Preview; fileN
     if (sc.mode === 'units') return t('import.scopeUnits', { n: n(sc.unitIds) });
     if (sc.mode === 'problems') return t('import.scopeProblems', { n: n(sc.problemIds) });
     if (sc.mode === 'dates') return t('import.scopeDates', { from: String(sc.from), to: String(sc.to) });
+    if (sc.mode === 'first_contact') return t('import.scopeFirst');
     return t(sc.mode === 'full' ? 'export.full' : sc.mode === 'round' ? 'export.round' : 'export.since');
   };
   const records = (header.counts as { records?: unknown }).records;
