@@ -25,6 +25,7 @@ import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
 import { exchangeTables, type ExchangeTable } from './tables.js';
 import { checkShape } from './shape.js';
 import { deriveTaskState, taskOf } from './derive.js';
+import { rollupsDue } from './rollups.js';
 
 /**
  * `refused`: a record the package may not bring: created by an office whose kind may not create such
@@ -279,9 +280,12 @@ export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: stri
     ctx.ledger.sqlite.pragma('defer_foreign_keys = ON');
     const problems = new Set<string>();
     const touchedTasks = new Set<string>();
+    const created: { table: string; change: RecordChange }[] = [];
     for (const op of plan.ops) {
-      if (op.type === 'insert') insertReceived(ctx, op.t, op.change, o.packageId);
-      else if (op.type === 'update') updateReceived(ctx, op, o.packageId);
+      if (op.type === 'insert') {
+        insertReceived(ctx, op.t, op.change, o.packageId);
+        if (op.t.name === 'problems' || op.t.name === 'tasks') created.push({ table: op.t.name, change: op.change });
+      } else if (op.type === 'update') updateReceived(ctx, op, o.packageId);
       else addProposal(ctx, op, o.packageId);
       const id = op.type === 'insert' ? op.change.id : op.id;
       if (op.t.name === 'problems') problems.add(id);
@@ -302,7 +306,7 @@ export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: stri
       if (p) problems.add(p.p);
     }
     // Derived columns are the receiver's own work (never exchanged).
-    refreshProblemRollups(ctx, problems);
+    refreshProblemRollups(ctx, rollupsDue(created, touchedTasks, problems));
     return plan.preview;
   });
 }

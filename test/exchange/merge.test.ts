@@ -142,6 +142,23 @@ describe('exchange between three offices', () => {
     expect(unit.ledger.sqlite.prepare('SELECT count(*) AS n FROM proposals').get()).toEqual({ n: 1 });
   });
 
+  it('a problem created by a package gets the roll-up of the tasks it has here, whatever roll-up the sender sent', () => {
+    const w = world();
+    const { unit, refs } = w;
+    run(w, [{ kind: 'problem' }, { kind: 'problem' }]);
+    const fresh = world();
+    const changes = collectChanges(unit.ctx, { sinceVersion: 0, recipientKind: 'inspection_office', includeClues: false }).changes
+      .filter((c) => c.table === 'problems' || c.table === 'tasks');
+    const [p1, p2] = changes.filter((c) => c.table === 'problems');
+    // The first as sent; the second claims 5 tasks, 5 closed, a deadline, 已销号.
+    const lying = { ...p2!, initial: { ...p2!.initial, taskCount: 5, closedTaskCount: 5, status: 'closed', deadline: '2020-01-01' } };
+    applyChanges(fresh.insp.ctx, changes.map((c) => (c.id === p2!.id ? lying : c)), refs);
+    const rollup = (id: string) => fresh.insp.ledger.sqlite.prepare('SELECT task_count AS n, closed_task_count AS closed, status FROM problems WHERE id = ?').get(id);
+    expect(rollup(p2!.id)).toEqual({ n: 1, closed: 0, status: 'open' });
+    expect(rollup(p1!.id)).toEqual({ n: 1, closed: 0, status: 'open' });
+    expect(verifyLedger(fresh.insp.ledger).severity).toBe('ok');
+  });
+
   it('refuses a package whose record breaks the schema, a reference or the creation right, and writes nothing', () => {
     const w = world();
     const { insp, unit, refs, base } = w;
