@@ -163,11 +163,11 @@ export function rollupNewTask(ctx: ServiceContext, problemId: string, deadline: 
 }
 
 /**
- * Recompute a problem's derived columns (status, earliest open deadline, task counts) from its
+ * Recompute problems' derived columns (status, earliest open deadline, task counts) from their
  * live tasks. They are caches for million-row list queries, recomputed by every replica from the
  * tasks themselves, so they are written directly: no version bump, no audit entry, never exchanged.
+ * One statement per 500 problems (an import rolls up thousands at once).
  */
-/** refreshProblemRollup for many problems at once (an import): one statement per 500 problems. */
 export function refreshProblemRollups(ctx: ServiceContext, problemIds: Iterable<string>): void {
   const ids = [...problemIds];
   const stmt = ctx.ledger.prepare(`
@@ -188,19 +188,7 @@ export function refreshProblemRollups(ctx: ServiceContext, problemIds: Iterable<
   for (let i = 0; i < ids.length; i += 500) stmt.run(JSON.stringify(ids.slice(i, i + 500)));
 }
 
+/** refreshProblemRollups for one problem (every local change to its tasks). */
 export function refreshProblemRollup(ctx: ServiceContext, problemId: string): void {
-  ctx.ledger.prepare(`
-    UPDATE problems SET
-      task_count = r.n,
-      closed_task_count = r.closed,
-      deadline = r.next_deadline,
-      status = CASE WHEN r.n > 0 AND r.closed = r.n THEN 'closed'
-                    WHEN r.pending > 0 AND r.pending + r.closed = r.n THEN 'pending_review'
-                    ELSE 'open' END
-    FROM (SELECT count(*) AS n,
-                 coalesce(sum(status = 'closed'), 0) AS closed,
-                 coalesce(sum(status = 'pending_review'), 0) AS pending,
-                 min(CASE WHEN status <> 'closed' THEN current_deadline END) AS next_deadline
-          FROM tasks WHERE problem_id = @id AND deleted_at IS NULL) AS r
-    WHERE problems.id = @id`).run({ id: problemId });
+  refreshProblemRollups(ctx, [problemId]);
 }
