@@ -6,17 +6,14 @@ import type { ServiceContext } from '../core/context.js';
 import { getRow } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import { offices } from '../schema/index.js';
-import { trustedKeysOf } from '../services/partners.js';
+import { fileSafeName, trustedKeysOf } from '../services/partners.js';
 import type { OfficeRef } from './changes.js';
 import type { PackageHeader } from './package/index.js';
 
 export const now = (ctx: ServiceContext) => new Date(ctx.clock.now()).toISOString();
 export const refuse = (code: 'CORRUPT' | 'FORBIDDEN' | 'VALIDATION' | 'CONFLICT', reason: string, message: string) => new DomainError(code, message, { reason });
 
-export function ownOffice(ctx: ServiceContext) {
-  const o = getRow(ctx, offices, ctx.ledger.state.officeId!)!;
-  return { id: o.id, name: o.name, kind: o.kind, level: o.level };
-}
+export { ownOffice } from '../services/partners.js';
 
 export interface Partner {
   office: OfficeRef & { level: string };
@@ -41,9 +38,8 @@ export function lastSeq(ctx: ServiceContext, partnerId: string, direction: 'sent
   return r.n ?? 0;
 }
 
-export function safeName(s: string): string {
-  return s.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 40) || 'office';
-}
+/** An office's name in a package's file name (partners.ts fileSafeName, 40 characters). */
+export const safeName = (s: string): string => fileSafeName(s, 40);
 
 /**
  * The recipient entry naming this office and one of its own keys (active or retired), and the

@@ -58,7 +58,8 @@ function newOwnKey(ctx: ServiceContext): OfficeKey {
   }, { action: 'key_generated' });
 }
 
-function ownOffice(ctx: ServiceContext): CardOffice {
+/** This office as its card and packages name it. */
+export function ownOffice(ctx: ServiceContext): CardOffice {
   const o = getRow(ctx, offices, ownId(ctx))!;
   return { id: o.id, name: o.name, kind: o.kind, level: o.level };
 }
@@ -75,10 +76,14 @@ export interface CardFile {
   fingerprint: string;
 }
 
+/** An office's name as part of a file name: no path separators, reserved characters or spaces, at most `max` characters. */
+export function fileSafeName(name: string, max: number): string {
+  return name.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, max) || 'office';
+}
+
 /** The card's file name: the office's name and the fingerprint's first group (no path, no separators). */
 function cardFileName(name: string, fp: string): string {
-  const safe = name.replace(/[\\/:*?"<>|\s]+/g, '').slice(0, 60) || 'office';
-  return `${safe}-公钥卡-${fp.slice(0, 4)}.xzcard`;
+  return `${fileSafeName(name, 60)}-公钥卡-${fp.slice(0, 4)}.xzcard`;
 }
 
 /**
