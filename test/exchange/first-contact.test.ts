@@ -5,14 +5,10 @@
  * and sends a normal receipt back, which binds the package to it at the unit; the next "since"
  * export starts where the snapshot ended. Refusals change nothing (ledger fingerprint).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../db/core/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/core/context.js';
-import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
-import { openLedger, type Ledger } from '../../db/core/open.js';
+import { exchangeOffice, tempDir, type ExchangeOffice } from '../helpers/exchange-offices.js';
 import { verifyLedger } from '../../db/core/verify.js';
 import type { OfficeKind } from '../../db/domain/enums.js';
 import { exportFirstContact, firstContactCard, suggestPassphrase } from '../../db/exchange/first-contact.js';
@@ -20,7 +16,6 @@ import { readHeader, writePackage, type PackageHeader } from '../../db/exchange/
 import { normalizePassphrase } from '../../db/exchange/passphrase.js';
 import { confirmedVersion, deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt } from '../../db/exchange/transfer.js';
 import { createCategory, renameCategory } from '../../db/services/categories.js';
-import { login, setupLedger } from '../../db/services/office.js';
 import { addPartner, ensureOwnKey, exportCard, listPartners, ownSecret } from '../../db/services/partners.js';
 import { ledgerFingerprint } from '../helpers/ledger-fingerprint.js';
 
@@ -28,23 +23,9 @@ const PASSWORD = 'lianluo-mima-2024';
 const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
 
-interface Office { ledger: Ledger; ctx: ServiceContext; id: string }
-
-function office(name: string, kind: OfficeKind, seed: number): Office {
-  const clock = fixedClock('2024-10-08');
-  const ledger = openLedger(':memory:');
-  cleanup.push(() => ledger.close());
-  const ids = uuidv7Source(() => clock.now(), seededRandom(seed));
-  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
-  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
-  return { ledger, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })), id: officeId };
-}
-
-function dir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'xz-first-'));
-  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+type Office = ExchangeOffice;
+const office = (name: string, kind: OfficeKind, seed: number): Office => exchangeOffice(cleanup, { name, kind, seed, password: PASSWORD, today: '2024-10-08' });
+const dir = () => tempDir(cleanup, 'xz-first-');
 
 const reasonOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { reason?: string }) => e.reason ?? String(e));
 

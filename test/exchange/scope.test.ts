@@ -12,11 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock, systemClock } from '../../db/core/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/core/context.js';
+import { confirmEachOther, exchangeOffice, tempDir, type ExchangeOffice } from '../helpers/exchange-offices.js';
+import { systemClock } from '../../db/core/clock.js';
 import { inTransaction } from '../../db/core/context.js';
-import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
-import { openLedger, type Ledger } from '../../db/core/open.js';
+import { uuidv7Source } from '../../db/core/ids.js';
 import { getRow, insertRow, updateRow } from '../../db/core/write.js';
 import { checkHeader } from '../../db/exchange/package/header.js';
 import { readAll, readHeader } from '../../db/exchange/package/index.js';
@@ -26,8 +25,6 @@ import {
   activityProblems, clues, extensionRequests, feedbacks, problems, progressEntries, rounds, supervisionActivities, taskStages,
 } from '../../db/schema/index.js';
 import { addEvidence } from '../../db/services/evidence.js';
-import { login, setupLedger } from '../../db/services/office.js';
-import { addPartner, exportCard } from '../../db/services/partners.js';
 import { LedgerHost, type Session } from '../../db/session/host.js';
 import { headerLines } from '../../scripts/ledger/format.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxTeam, fxUnit } from '../helpers/fixtures.js';
@@ -37,23 +34,9 @@ const DAY = 24 * 3600_000;
 const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
 
-interface Office { ledger: Ledger; clock: ReturnType<typeof fixedClock>; ctx: ServiceContext; id: string }
-
-function office(name: string, kind: 'inspection_office' | 'discipline', seed: number): Office {
-  const clock = fixedClock('2024-09-01');
-  const ledger = openLedger(':memory:');
-  cleanup.push(() => ledger.close());
-  const ids = uuidv7Source(() => clock.now(), seededRandom(seed));
-  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
-  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
-  return { ledger, clock, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })), id: officeId };
-}
-
-function dir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'xz-scope-'));
-  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+type Office = ExchangeOffice;
+const office = (name: string, kind: 'inspection_office' | 'discipline', seed: number): Office => exchangeOffice(cleanup, { name, kind, seed, password: PASSWORD });
+const dir = () => tempDir(cleanup, 'xz-scope-');
 
 /**
  * The inspection office's ledger on 2024-09-01: rounds A and B; unit 一 inspected in both, unit 二
@@ -64,10 +47,7 @@ function dir(): string {
 function world() {
   const insp = office('某省委巡视办', 'inspection_office', 31);
   const disc = office('某省纪委监委', 'discipline', 32);
-  const ci = exportCard(insp.ctx);
-  const cd = exportCard(disc.ctx);
-  addPartner(disc.ctx, { card: ci.text, fingerprint: ci.fingerprint });
-  addPartner(insp.ctx, { card: cd.text, fingerprint: cd.fingerprint });
+  confirmEachOther(insp, disc);
   const ctx = insp.ctx;
   const w = inTransaction(ctx, () => {
     const cat = categoryId(ctx, '廉洁风险');

@@ -1,19 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../db/core/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/core/context.js';
+import { confirmEachOther, exchangeOffice, tempDir, type ExchangeOffice } from '../helpers/exchange-offices.js';
 import { inTransaction } from '../../db/core/context.js';
-import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
-import { openLedger, type Ledger } from '../../db/core/open.js';
 import { getRow, updateRow } from '../../db/core/write.js';
 import { verifyLedger } from '../../db/core/verify.js';
 import type { OfficeKind } from '../../db/domain/enums.js';
 import { confirmedVersion, deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt } from '../../db/exchange/transfer.js';
 import { rounds, tasks } from '../../db/schema/index.js';
 import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';
-import { createUser, login, setupLedger } from '../../db/services/office.js';
+import { createUser, login } from '../../db/services/office.js';
 import { addPartner, exportCard } from '../../db/services/partners.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { addEvidence } from '../../db/services/evidence.js';
@@ -22,32 +18,15 @@ const PASSWORD = 'jiaohuan-mima-2024';
 const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
 
-interface Office { ledger: Ledger; clock: ReturnType<typeof fixedClock>; ctx: ServiceContext; id: string }
-
-function office(name: string, kind: OfficeKind, seed: number): Office {
-  const clock = fixedClock('2024-09-01');
-  const ledger = openLedger(':memory:');
-  cleanup.push(() => ledger.close());
-  const ids = uuidv7Source(() => clock.now(), seededRandom(seed));
-  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
-  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
-  return { ledger, clock, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })), id: officeId };
-}
-
-function dir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'xz-pkg-'));
-  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+type Office = ExchangeOffice;
+const office = (name: string, kind: OfficeKind, seed: number): Office => exchangeOffice(cleanup, { name, kind, seed, password: PASSWORD });
+const dir = () => tempDir(cleanup, 'xz-pkg-');
 
 /** Two offices that confirmed each other's cards. */
 function pair() {
   const insp = office('某省委巡视办', 'inspection_office', 21);
   const unit = office('某某集团有限公司巡视整改工作领导小组办公室', 'inspected_unit', 22);
-  const ci = exportCard(insp.ctx);
-  const cu = exportCard(unit.ctx);
-  addPartner(unit.ctx, { card: ci.text, fingerprint: ci.fingerprint });
-  addPartner(insp.ctx, { card: cu.text, fingerprint: cu.fingerprint });
+  confirmEachOther(insp, unit);
   const base = inTransaction(insp.ctx, () => {
     const round = fxRound(insp.ctx);
     const u = fxUnit(insp.ctx);
