@@ -5,31 +5,13 @@
  * the fingerprint read over the phone, verifies and imports with --passphrase-file (and
  * XZ_PASSPHRASE_FILE); the receipt goes back and confirms it. Made with XZ_TEST_KDF (tests only).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLedger as ledger } from '../helpers/ledger-cli.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const PASSWORD = 'lianluo-mima-2024';
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function ledger(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, failed) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ledger.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, VITEST: 'true', XZ_TEST_KDF: 'weak-keys-for-tests-only', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.stdin.end();
-    child.on('error', failed);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 type Json = Record<string, unknown> & { error?: { code: string; reason: string; message: string } };
 async function ledgerJson(args: readonly string[], exit = 0, env: Record<string, string> = {}): Promise<Json> {

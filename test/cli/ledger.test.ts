@@ -4,13 +4,13 @@
  * shared by the tests of this file, which run in order: set-up, cards and partners, one package
  * there and its receipt back, then the refusals. Made with XZ_TEST_KDF (cheap scrypt, tests only).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLedger as ledger } from '../helpers/ledger-cli.js';
 import { applyKey } from '../../db/core/cipher.js';
 import { systemClock } from '../../db/core/clock.js';
 import { inTransaction } from '../../db/core/context.js';
@@ -20,30 +20,7 @@ import { LedgerHost, type Session } from '../../db/session/host.js';
 import { COMMANDS } from '../../scripts/ledger/spec.js';
 import { fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const PASSWORD = 'mingling-mima-2024';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The script as a shell runs it: standard input a closed pipe (not a terminal). */
-function ledger(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, failed) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ledger.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, VITEST: 'true', XZ_TEST_KDF: 'weak-keys-for-tests-only', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.stdin.end();
-    child.on('error', failed);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** With --json: exactly one JSON object on standard output. */
 async function ledgerJson<T = Record<string, unknown>>(args: readonly string[], exit = 0): Promise<T & { error?: { code: string; reason: string; message: string } }> {

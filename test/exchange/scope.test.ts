@@ -7,12 +7,12 @@
  * Two real ledgers (a provincial inspection office sending, a discipline office receiving), two
  * rounds, two units; the packages are decrypted with the recipient's own key to list their records.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { confirmEachOther, exchangeOffice, tempDir, type ExchangeOffice } from '../helpers/exchange-offices.js';
+import { runLedger as ledgerCli } from '../helpers/ledger-cli.js';
 import { systemClock } from '../../db/core/clock.js';
 import { inTransaction } from '../../db/core/context.js';
 import { uuidv7Source } from '../../db/core/ids.js';
@@ -219,23 +219,6 @@ describe('导出范围', () => {
 
 // ---------------------------------------------------------------------------------------------
 // The command line (as test/cli/ledger.test.ts drives it)
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
-
-function ledgerCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, failed) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ledger.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, VITEST: 'true', XZ_TEST_KDF: 'weak-keys-for-tests-only' }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.stdin.end();
-    child.on('error', failed);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('npm run ledger -- export with a scope', () => {
   let root = '';
