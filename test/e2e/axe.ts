@@ -35,3 +35,16 @@ export function seriousOrCritical(found: AxeFinding[], screen: string): string[]
 export async function axeCheck(p: Page, screen: string): Promise<string[]> {
   return seriousOrCritical(await axeFindings(p), screen);
 }
+
+/** Wait until no dialog or message is still fading or zooming in (a half-drawn colour is not the page's). */
+export async function settle(p: Page): Promise<void> {
+  const moving = 'document.querySelectorAll(\'[class*="-appear"], [class*="-enter"], [class*="-leave"]\').length';
+  for (let i = 0; i < 50 && (await p.evaluate(moving)) !== 0; i++) await p.waitForTimeout(50);
+  await p.waitForTimeout(100);
+}
+
+/** axeCheck once the dialogs' animations have settled. */
+export async function axeCheckSettled(p: Page, screen: string): Promise<string[]> {
+  await settle(p);
+  return axeCheck(p, screen);
+}

@@ -13,21 +13,8 @@ import { createUser } from '../../db/services/office.js';
 import { refreshProblemRollup } from '../../db/services/problems.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { startHarness, type Harness } from './harness.js';
-import { axeCheck as axeCheckNow } from './axe.js';
+import { axeCheckSettled as axeCheck } from './axe.js';
 
-
-/** axe-core's serious and critical violations, once the dialogs' animations have settled. */
-async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  await settle(p);
-  return axeCheckNow(p, screen);
-}
-
-/** Wait until no dialog or message is still fading or zooming in (a half-drawn colour is not the page's). */
-async function settle(p: Page) {
-  const moving = 'document.querySelectorAll(\'[class*="-appear"], [class*="-enter"], [class*="-leave"]\').length';
-  for (let i = 0; i < 50 && (await p.evaluate(moving)) !== 0; i++) await p.waitForTimeout(50);
-  await p.waitForTimeout(100);
-}
 
 const PW = 'mima-2024-beifen';
 const OPEN_ROUND = '某省委2024年第一轮巡视';

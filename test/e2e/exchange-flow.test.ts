@@ -32,7 +32,7 @@ import { listConflicts, listProposals } from '../../db/services/conflicts.js';
 import { login, setupLedger } from '../../db/services/office.js';
 import { addPartner, exportCard } from '../../db/services/partners.js';
 import { fxInspection, fxRound, fxTeam, fxUnit } from '../helpers/fixtures.js';
-import { axeCheck as axeCheckNow } from './axe.js';
+import { axeCheckSettled as axeCheck, settle } from './axe.js';
 import { startHarness, type Harness } from './harness.js';
 
 const PW = 'jiaohuan-mima-2024';
@@ -94,17 +94,6 @@ async function logIn(p: Page) {
   await p.locator('input[autocomplete="current-password"]').fill(PW);
   await p.locator('button[type="submit"]').click();
   await p.getByTestId('current-user').getByText('王某某').waitFor();
-}
-
-async function settle(p: Page) {
-  const moving = 'document.querySelectorAll(\'[class*="-appear"], [class*="-enter"], [class*="-leave"]\').length';
-  for (let i = 0; i < 50 && (await p.evaluate(moving)) !== 0; i++) await p.waitForTimeout(50);
-  await p.waitForTimeout(100);
-}
-
-async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  await settle(p);
-  return axeCheckNow(p, screen);
 }
 
 /** A screenshot in test-output/exchange-flow, without the pointer's tooltip and the passing toasts. */

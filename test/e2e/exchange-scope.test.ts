@@ -18,7 +18,7 @@ import { readHeader } from '../../db/exchange/package/index.js';
 import { login, setupLedger } from '../../db/services/office.js';
 import { addPartner, exportCard } from '../../db/services/partners.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxUnit } from '../helpers/fixtures.js';
-import { axeCheck as axeCheckNow } from './axe.js';
+import { axeCheck as axeCheckNow, settle } from './axe.js';
 import { startHarness, type Harness } from './harness.js';
 
 const PW = 'jiaohuan-mima-2024';
@@ -63,12 +63,6 @@ afterAll(async () => {
   partnerLedger?.close();
   await h?.close();
 });
-
-async function settle(p: Page) {
-  const moving = 'document.querySelectorAll(\'[class*="-appear"], [class*="-enter"], [class*="-leave"]\').length';
-  for (let i = 0; i < 50 && (await p.evaluate(moving)) !== 0; i++) await p.waitForTimeout(50);
-  await p.waitForTimeout(100);
-}
 
 async function shot(p: Page, name: string) {
   await settle(p);

@@ -20,7 +20,7 @@ import { openLedger, type Ledger } from '../../db/core/open.js';
 import { formatFingerprint, readCard } from '../../db/exchange/identity.js';
 import { createUser, listUsers, login, setupLedger } from '../../db/services/office.js';
 import { exportCard, listPartners, ownIdentity, rotateOwnKeys, type CardFile } from '../../db/services/partners.js';
-import { axeCheck as axeCheckNow } from './axe.js';
+import { axeCheckSettled as axeCheck, settle } from './axe.js';
 import { startHarness, type Harness } from './harness.js';
 
 const PW = 'jiaohuan-mima-2024';
@@ -77,18 +77,6 @@ async function logOut(p: Page) {
 
 async function go(p: Page, hash: string) {
   await p.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
-}
-
-/** Wait until no dialog or message is still fading or zooming in (a half-drawn colour is not the page's). */
-async function settle(p: Page) {
-  const moving = 'document.querySelectorAll(\'[class*="-appear"], [class*="-enter"], [class*="-leave"]\').length';
-  for (let i = 0; i < 50 && (await p.evaluate(moving)) !== 0; i++) await p.waitForTimeout(50);
-  await p.waitForTimeout(100);
-}
-
-async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  await settle(p);
-  return axeCheckNow(p, screen);
 }
 
 /** A screenshot in test-output/exchange, without the pointer's tooltip and the passing toasts. */

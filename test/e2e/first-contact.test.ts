@@ -20,7 +20,7 @@ import type { ExportResult } from '../../db/exchange/transfer.js';
 import { createCategory } from '../../db/services/categories.js';
 import { login, setupLedger } from '../../db/services/office.js';
 import { exportCard, listPartners } from '../../db/services/partners.js';
-import { axeCheck as axeCheckNow } from './axe.js';
+import { axeCheckSettled as axeCheck, settle } from './axe.js';
 import { startHarness, type Harness } from './harness.js';
 
 const PW = 'lianluo-mima-2024';
@@ -55,15 +55,6 @@ afterAll(async () => {
   if (stick) rmSync(stick, { recursive: true, force: true });
 });
 
-async function settle(p: Page) {
-  const moving = 'document.querySelectorAll(\'[class*="-appear"], [class*="-enter"], [class*="-leave"]\').length';
-  for (let i = 0; i < 50 && (await p.evaluate(moving)) !== 0; i++) await p.waitForTimeout(50);
-  await p.waitForTimeout(100);
-}
-async function axeCheck(p: Page, screen: string): Promise<string[]> {
-  await settle(p);
-  return axeCheckNow(p, screen);
-}
 async function shot(p: Page, name: string) {
   await p.mouse.move(1, 1);
   await settle(p);
