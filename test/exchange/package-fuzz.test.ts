@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutate, mutationIn } from '../helpers/package-mutations.js';
 import { DomainError } from '../../db/domain/errors.js';
 import { fingerprintOf, generateKeyPairs } from '../../db/exchange/identity.js';
 import { decodeEntries, DEFAULT_LIMITS, encodeEntries } from '../../db/exchange/package/entries.js';
@@ -56,41 +57,6 @@ async function outcome<T>(p: Promise<T>): Promise<{ value: T; reason: null } | {
   }
 }
 
-type Mutation =
-  | { kind: 'flip'; at: number; mask: number }
-  | { kind: 'cut'; at: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; length: number };
-
-function mutate(bytes: Buffer, m: Mutation): Buffer {
-  const at = Math.min(m.at, bytes.length - 1);
-  switch (m.kind) {
-    case 'flip': {
-      const copy = Buffer.from(bytes);
-      copy[at]! ^= m.mask;
-      return copy;
-    }
-    case 'cut':
-      return bytes.subarray(0, at);
-    case 'insert':
-      return Buffer.concat([bytes.subarray(0, at), m.bytes, bytes.subarray(at)]);
-    case 'delete':
-      return Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + m.length)]);
-  }
-}
-
-/** A mutation at a position drawn from one of the given [start, end) regions. */
-const mutationIn = (regions: readonly (readonly [number, number])[]): fc.Arbitrary<Mutation> =>
-  fc.constantFrom(...regions).chain(([start, end]) => {
-    const at = fc.integer({ min: start, max: end - 1 });
-    return fc.oneof(
-      fc.record({ kind: fc.constant('flip' as const), at, mask: fc.integer({ min: 1, max: 255 }) }),
-      fc.record({ kind: fc.constant('cut' as const), at }),
-      fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-      fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 16 }) }),
-    );
-  });
-
 let dir: string;
 let original: Buffer;
 let expected: unknown[];
@@ -116,7 +82,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('mutated packages', () => {
   it('500 mutations: only known DomainErrors, nothing yielded from an unverified package, none verifies', { timeout: 120_000 }, async () => {
     const hlen = original.readUInt32BE(7);
-    const regions = [[0, 11], [11, 11 + hlen], [11 + hlen, 77 + hlen], [77 + hlen, original.length]] as const;
+    const regions = [
+      { name: 'prefix', start: 0, end: 11 }, { name: 'header', start: 11, end: 11 + hlen },
+      { name: 'signature', start: 11 + hlen, end: 77 + hlen }, { name: 'payload', start: 77 + hlen, end: original.length },
+    ];
     const path = join(dir, 'mutated.xzpkg');
     const seen = new Map<string, number>();
     await fc.assert(
@@ -170,7 +139,7 @@ describe('mutated plaintext (as a hostile sender could sign and encrypt it)', ()
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(mutationIn([[0, plaintext.length]]), { minLength: 1, maxLength: 4 }),
+        fc.array(mutationIn([{ name: 'plaintext', start: 0, end: plaintext.length }]), { minLength: 1, maxLength: 4 }),
         fc.array(fc.integer({ min: 1, max: 65_536 }), { minLength: 1, maxLength: 5 }),
         async (mutations, sizes) => {
           const bytes = mutations.reduce(mutate, plaintext);
