@@ -10,11 +10,7 @@
  *   (a task's progress entry) flag the record they are shown with.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../db/core/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { inTransaction } from '../../db/core/context.js';
-import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
-import { openLedger, type Ledger } from '../../db/core/open.js';
 import { getRow, insertRow, updateRow } from '../../db/core/write.js';
 import type { OfficeKind } from '../../db/domain/enums.js';
 import { applyChanges } from '../../db/exchange/apply.js';
@@ -25,39 +21,19 @@ import { countTasks, listTasks } from '../../db/queries/task-list.js';
 import { problems, progressEntries, suggestions, unitLeaders } from '../../db/schema/index.js';
 import { conflictsOf, resolveConflict } from '../../db/services/conflicts.js';
 import { listInspections } from '../../db/services/inspections.js';
-import { listOffices, login, setupLedger } from '../../db/services/office.js';
-import { addPartner, exportCard } from '../../db/services/partners.js';
+import { listOffices } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
 import { listSuggestions } from '../../db/services/suggestions.js';
 import { getUnit, listUnits } from '../../db/services/units.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { expectError } from '../helpers/expect.js';
+import { confirmEachOther, exchangeOffice, type ExchangeOffice } from '../helpers/exchange-offices.js';
 
 const PASSWORD = 'jiaohuan-mima-2024';
 
-interface Office {
-  ref: OfficeRef;
-  ledger: Ledger;
-  clock: ReturnType<typeof fixedClock>;
-  ctx: ServiceContext;
-}
-
-function office(name: string, kind: OfficeKind, seed: number): Office {
-  const clock = fixedClock('2024-09-01');
-  const ledger = openLedger(':memory:');
-  const ids = uuidv7Source(() => clock.now(), seededRandom(seed));
-  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
-  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
-  return { ref: { id: officeId, name, kind }, ledger, clock, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })) };
-}
-
-/** Both ways: each office adds the other's card with the fingerprint read over the phone. */
-function partners(a: Office, b: Office) {
-  const ca = exportCard(a.ctx);
-  const cb = exportCard(b.ctx);
-  addPartner(b.ctx, { card: ca.text, fingerprint: ca.fingerprint });
-  addPartner(a.ctx, { card: cb.text, fingerprint: cb.fingerprint });
-}
+type Office = ExchangeOffice;
+const office = (name: string, kind: OfficeKind, seed: number): Office => exchangeOffice(null, { name, kind, seed, password: PASSWORD });
+const partners = confirmEachOther;
 
 let insp: Office;
 let unitA: Office;

@@ -11,19 +11,21 @@ import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
 import { openLedger, type Ledger } from '../../db/core/open.js';
 import type { OfficeKind } from '../../db/domain/enums.js';
+import type { OfficeRef } from '../../db/exchange/changes.js';
 import { login, setupLedger } from '../../db/services/office.js';
 import { addPartner, exportCard } from '../../db/services/partners.js';
 
-export interface ExchangeOffice { ledger: Ledger; clock: ReturnType<typeof fixedClock>; ctx: ServiceContext; id: string }
+export interface ExchangeOffice { ledger: Ledger; clock: ReturnType<typeof fixedClock>; ctx: ServiceContext; id: string; ref: OfficeRef }
 
-export function exchangeOffice(cleanup: (() => void)[], o: { name: string; kind: OfficeKind; seed: number; password: string; today?: string }): ExchangeOffice {
+/** Without `cleanup` the caller closes the ledger. */
+export function exchangeOffice(cleanup: (() => void)[] | null, o: { name: string; kind: OfficeKind; seed: number; password: string; today?: string }): ExchangeOffice {
   const clock = fixedClock(o.today ?? '2024-09-01');
   const ledger = openLedger(':memory:');
-  cleanup.push(() => ledger.close());
+  cleanup?.push(() => ledger.close());
   const ids = uuidv7Source(() => clock.now(), seededRandom(o.seed));
   const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
   const { officeId } = setupLedger(as(null), { officeName: o.name, officeKind: o.kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: o.password });
-  return { ledger, clock, ctx: as(login(as(null), { username: 'admin', password: o.password })), id: officeId };
+  return { ledger, clock, ctx: as(login(as(null), { username: 'admin', password: o.password })), id: officeId, ref: { id: officeId, name: o.name, kind: o.kind } };
 }
 
 /** A temporary folder, removed by `cleanup`. */

@@ -9,8 +9,8 @@
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
+import { exchangeOffice, type ExchangeOffice } from './exchange-offices.js';
 import { fixedClock } from '../../db/core/clock.js';
-import type { ActingUser, ServiceContext } from '../../db/core/context.js';
 import { inTransaction } from '../../db/core/context.js';
 import { seededRandom, uuidv7Source } from '../../db/core/ids.js';
 import { openLedger, type Ledger } from '../../db/core/open.js';
@@ -22,7 +22,6 @@ import { exchangeTables } from '../../db/exchange/tables.js';
 import { dominatedBy, join } from '../../db/exchange/clocks.js';
 import { clockOf, readFieldClocks } from '../../db/exchange/field-clocks.js';
 import { tasks, units } from '../../db/schema/index.js';
-import { login, setupLedger } from '../../db/services/office.js';
 import { acceptProposal, listProposals, rejectProposal } from '../../db/services/conflicts.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from './fixtures.js';
 
@@ -30,21 +29,12 @@ const PASSWORD = 'jiaohuan-mima-2024';
 /** Every ledger opened by `world()` (each test or property run closes them). */
 export const open: Ledger[] = [];
 
-export interface Office {
-  ref: OfficeRef;
-  ledger: Ledger;
-  clock: ReturnType<typeof fixedClock>;
-  ctx: ServiceContext;
-}
+export type Office = ExchangeOffice;
 
 function office(name: string, kind: OfficeKind, seed: number): Office {
-  const clock = fixedClock('2024-09-01');
-  const ledger = openLedger(':memory:');
-  open.push(ledger);
-  const ids = uuidv7Source(() => clock.now(), seededRandom(seed));
-  const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
-  const { officeId } = setupLedger(as(null), { officeName: name, officeKind: kind, level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
-  return { ref: { id: officeId, name, kind }, ledger, clock, ctx: as(login(as(null), { username: 'admin', password: PASSWORD })) };
+  const o = exchangeOffice(null, { name, kind, seed, password: PASSWORD });
+  open.push(o.ledger);
+  return o;
 }
 
 /** Three offices of different kinds; two of them (巡视办, 组织部门) both own a unit's 整顿 note. */
@@ -85,7 +75,7 @@ export function world(): World {
     const clock = fixedClock('2024-09-01');
     clock.advance(o.clock.now() - clock.now());
     const ids = uuidv7Source(() => clock.now(), seededRandom(100 + i));
-    return { ref: o.ref, ledger, clock, ctx: { ledger, clock, ids, user: o.ctx.user } };
+    return { ref: o.ref, id: o.id, ledger, clock, ctx: { ledger, clock, ids, user: o.ctx.user } };
   };
   const [insp, org, unit] = t.w.all.map(copy) as [Office, Office, Office];
   return { ...t.w, insp, org, unit, all: [insp, org, unit] };
