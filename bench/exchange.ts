@@ -13,7 +13,7 @@
  * Results also in bench/out/exchange.json. Run: tsx bench/exchange.ts (npm run bench runs it too).
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixedClock } from '../db/core/clock.js';
@@ -171,8 +171,15 @@ async function main() {
     o.ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     o.ledger.close();
   }
+  const exportJob = { op: 'export' as const, ledger: unit.path, keyHex: unit.key.toString('hex'), password: PASSWORD, partnerId: insp.id, dir, full: true, at };
+  if (process.env.EXCH_KEEP) {
+    // EXCH_KEEP=1: keep the folder and write the two child jobs (and a copy of the receiver before
+    // the import) so that `tsx bench/exchange-child.ts "$(jq -c .export DIR/jobs.json)"` repeats one.
+    copyFileSync(insp.path, join(dir, 'inspection-before.sqlite'));
+    writeFileSync(join(dir, 'jobs.json'), JSON.stringify({ export: exportJob, import: { op: 'import', ledger: insp.path, keyHex: insp.key.toString('hex'), password: PASSWORD, at } }));
+  }
   log('export with files (fresh process)…');
-  const exC = inChild({ op: 'export', ledger: unit.path, keyHex: unit.key.toString('hex'), password: PASSWORD, partnerId: insp.id, dir, full: true, at });
+  const exC = inChild(exportJob);
   const ex = { ms: exC.ms, peakMb: exC.peakRssMb, baseMb: exC.rssBeforeMb, value: exC.result as { bytes: number; path: string } };
   const pkgMb = ex.value.bytes / 2 ** 20;
   const exportMbS = pkgMb / (ex.ms / 1000);
@@ -254,7 +261,7 @@ async function main() {
   };
   writeFileSync(join(OUT, 'exchange.json'), JSON.stringify(result, null, 2));
   hub.ledger.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.EXCH_KEEP) rmSync(dir, { recursive: true, force: true });
   return result;
 }
 

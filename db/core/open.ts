@@ -35,6 +35,12 @@ export interface Ledger {
   readonly state: LedgerState;
   /** Prepared statements cached by SQL text. */
   prepare(sql: string): Database.Statement;
+  /**
+   * What a worker thread needs to open its own read-only connection to this file (SQLite
+   * connections are not shared between threads): the path and a copy of the data key (null for a
+   * plaintext file). Null for an in-memory ledger, which no other connection can see.
+   */
+  readerAccess(): { path: string; key: Uint8Array | null } | null;
   close(): void;
 }
 
@@ -109,6 +115,9 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
     sqlite.pragma('foreign_keys = ON');
     const state = loadState(sqlite);
     const cache = new Map<string, Database.Statement>();
+    // The connection holds the key for as long as it is open; so does this copy, zeroed at close.
+    const keyCopy = opts.key ? Buffer.from(opts.key) : null;
+    const onDisk = !opts.image && path !== ':memory:' && path !== '';
     return {
       sqlite,
       orm,
@@ -122,8 +131,12 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
         }
         return s;
       },
+      readerAccess() {
+        return onDisk ? { path, key: keyCopy ? Uint8Array.from(keyCopy) : null } : null;
+      },
       close() {
         cache.clear();
+        keyCopy?.fill(0);
         sqlite.close();
       },
     };

@@ -33,6 +33,7 @@ import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
 import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
 import { filesCache } from './cache.js';
+import { blobReader } from './blob-reader.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
 /** More tombstones than this in one package need an explicit confirmation at import (EXCHANGE.md 6). */
@@ -72,16 +73,38 @@ export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally
     if (row) refs.push({ id: row.id, name: row.name, kind: row.kind });
   }
   yield { type: 'json', value: { t: 'offices', offices: refs } };
-  const blob = ctx.ledger.prepare('SELECT data FROM evidence_blobs WHERE sha256 = ?');
-  const restore = cited.size ? filesCache(ctx.ledger) : () => undefined;
+  // Each file's size from the record (no page of the file is read for it); the bytes come from
+  // the reader (a worker thread: db/exchange/blob-reader.ts), the next file read while this one is written.
+  const sizeOf = ctx.ledger.prepare('SELECT length(data) AS n FROM evidence_blobs WHERE sha256 = ?');
+  const files: { sha256: string; size: number }[] = [];
+  for (const sha of cited) {
+    const r = sizeOf.get(sha) as { n: number } | undefined;
+    if (r) files.push({ sha256: sha, size: r.n });
+  }
+  if (files.length === 0) return;
+  const reader = blobReader(ctx.ledger);
+  const read = (i: number) => {
+    const p = files[i] ? reader.read(files[i]!.sha256) : Promise.resolve(null);
+    p.catch(() => undefined); // awaited when its turn comes; an export stopped before then drops it
+    return p;
+  };
   try {
-    for (const sha of cited) {
-      const b = blob.get(sha) as { data: Buffer } | undefined;
-      if (b) yield { type: 'blob', sha256: sha, size: b.data.length, data: b.data, stored: true };
+    let next = read(0);
+    for (let i = 0; i < files.length; i++) {
+      const current = next;
+      next = read(i + 1);
+      const f = files[i]!;
+      yield { type: 'blob', sha256: f.sha256, size: f.size, data: fileBytes(current, f.sha256), stored: true };
     }
   } finally {
-    restore();
+    void reader.close();
   }
+}
+
+async function* fileBytes(bytes: Promise<Uint8Array | null>, sha256: string): AsyncGenerator<Uint8Array> {
+  const data = await bytes;
+  if (data === null) throw new DomainError('NOT_FOUND', '证据文件在导出过程中被删除，交换包未生成，请重新导出。', { reason: `evidence_blob_gone:${sha256}` });
+  yield data;
 }
 
 export interface ExportResult {
@@ -126,13 +149,14 @@ export async function exportPackage(ctx: ServiceContext, o: { partnerId: string;
     scope: { ...scope.header, fromVersion, untilVersion, includesClues: includeClues },
     counts: tally,
   };
+  const restore = filesCache(ctx.ledger);
   const written = await writePackage({
     path: join(o.dir, fileName), header,
     // The counts are known once the records have streamed: the header is signed then, in room left for them.
     completeHeader: () => ({ ...header, counts: tally }), headerRoom: COUNTS_ROOM,
     sign: { publicKey: Buffer.from(own.signPublic, 'base64'), secretKey: ownSecret(own).signSecret },
     to: { x25519: [partner.agreePublic] }, entries: packageEntries(ctx, stream, tally),
-  });
+  }).finally(restore);
   inTransaction(ctx, () => {
     ctx.ledger.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, from_version, until_version, scope, counts, status, handled_at, handled_by)
       VALUES (?, 'sent', 'changes', ?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?)`).run(

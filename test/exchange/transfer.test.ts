@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,13 +20,13 @@ const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
 
 type Office = ExchangeOffice;
-const office = (name: string, kind: OfficeKind, seed: number): Office => exchangeOffice(cleanup, { name, kind, seed, password: PASSWORD });
+const office = (name: string, kind: OfficeKind, seed: number, files?: string): Office => exchangeOffice(cleanup, { name, kind, seed, password: PASSWORD, ...(files ? { dir: files } : {}) });
 const dir = () => tempDir(cleanup, 'xz-pkg-');
 
-/** Two offices that confirmed each other's cards. */
-function pair() {
-  const insp = office('某省委巡视办', 'inspection_office', 21);
-  const unit = office('某某集团有限公司巡视整改工作领导小组办公室', 'inspected_unit', 22);
+/** Two offices that confirmed each other's cards (`files`: encrypted ledger files in that folder). */
+function pair(files?: string) {
+  const insp = office('某省委巡视办', 'inspection_office', 21, files);
+  const unit = office('某某集团有限公司巡视整改工作领导小组办公室', 'inspected_unit', 22, files);
   confirmEachOther(insp, unit);
   const base = inTransaction(insp.ctx, () => {
     const round = fxRound(insp.ctx);
@@ -125,8 +126,10 @@ describe('packages between two ledgers', () => {
     await expect(importReceipt(unit.ctx, rc.path)).rejects.toMatchObject({ reason: 'package_not_for_us' });
   });
 
-  it('carries evidence with its file by SHA-256; a file already held is not stored twice', async () => {
-    const { insp, unit, base } = pair();
+  // In memory the files are read on the export's own thread; from encrypted ledger files, in a
+  // worker thread with its own connection (db/exchange/blob-reader.ts).
+  it.each(['in-memory', 'encrypted file'] as const)('carries evidence with its file by SHA-256; a file already held is not stored twice (%s ledgers)', async (where) => {
+    const { insp, unit, base } = pair(where === 'encrypted file' ? dir() : undefined);
     const out = dir();
     await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
     const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
@@ -137,12 +140,16 @@ describe('packages between two ledgers', () => {
     const bytes = Buffer.alloc(300_000, 7);
     bytes.write('整改佐证材料', 0);
     const ev = addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改报告.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: bytes.toString('base64') });
+    // Two more, of other sizes: each arrives whole and in its place (the next file is read while one is written).
+    const more = [randomBytes(70_000), randomBytes(1)].map((b, i) => ({ b, ev: addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: `附件${i + 1}.pdf`, mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: b.toString('base64') }) }));
     const x = await exportPackage(unit.ctx, { partnerId: insp.id, dir: out });
     const r = await importPackage(insp.ctx, x.path);
-    expect(r.preview.counts.new).toBeGreaterThanOrEqual(3); // problem, task, evidence
-    const got = insp.ledger.sqlite.prepare('SELECT e.file_name AS name, b.data FROM evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 WHERE e.id = ?').get(ev.id) as { name: string; data: Buffer };
+    expect(r.preview.counts.new).toBeGreaterThanOrEqual(5); // problem, task, three evidence
+    const fileOf = insp.ledger.sqlite.prepare('SELECT e.file_name AS name, b.data FROM evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 WHERE e.id = ?');
+    const got = fileOf.get(ev.id) as { name: string; data: Buffer };
     expect(got.name).toBe('整改报告.pdf');
     expect(got.data.equals(bytes)).toBe(true);
+    for (const m of more) expect((fileOf.get(m.ev.id) as { data: Buffer }).data.equals(m.b)).toBe(true);
     expect(verifyLedger(insp.ledger).severity).toBe('ok');
     // Flip a byte inside the file's bytes: the package is refused whole.
     const raw = readFileSync(x.path);

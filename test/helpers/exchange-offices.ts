@@ -3,6 +3,7 @@
  * administrator logged in, a temporary folder for packages, and two offices that confirmed each
  * other's cards. Each registers its clean-up in the test file's `cleanup` list.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +19,10 @@ import { addPartner, exportCard } from '../../db/services/partners.js';
 export interface ExchangeOffice { ledger: Ledger; clock: ReturnType<typeof fixedClock>; ctx: ServiceContext; id: string; ref: OfficeRef }
 
 /** Without `cleanup` the caller closes the ledger. */
-export function exchangeOffice(cleanup: (() => void)[] | null, o: { name: string; kind: OfficeKind; seed: number; password: string; today?: string }): ExchangeOffice {
+/** `dir`: an encrypted ledger file there (a random data key) instead of an in-memory one. */
+export function exchangeOffice(cleanup: (() => void)[] | null, o: { name: string; kind: OfficeKind; seed: number; password: string; today?: string; dir?: string }): ExchangeOffice {
   const clock = fixedClock(o.today ?? '2024-09-01');
-  const ledger = openLedger(':memory:');
+  const ledger = o.dir ? openLedger(join(o.dir, `${o.name}.sqlite`), { key: randomBytes(32) }) : openLedger(':memory:');
   cleanup?.push(() => ledger.close());
   const ids = uuidv7Source(() => clock.now(), seededRandom(o.seed));
   const as = (user: ActingUser | null): ServiceContext => ({ ledger, clock, ids, user });
