@@ -71,7 +71,11 @@ export interface Plan {
   preview: ImportPreview;
   ops: Op[];
   maxStampSeen: string;
+  /** With blobs 'later': the files cited that this ledger lacks (the package must carry each). */
+  filesDue: Set<string>;
 }
+
+export const MISSING_FILE = '交换包中的佐证材料缺少其文件。';
 
 /** Kinds of the offices a package names (its own list first, then the partners this ledger knows). */
 function kindResolver(ctx: ServiceContext, offices: readonly OfficeRef[]): (officeId: string) => OfficeKind | null {
@@ -80,13 +84,18 @@ function kindResolver(ctx: ServiceContext, offices: readonly OfficeRef[]): (offi
   return (id) => given.get(id) ?? (local.get(id) as { kind: OfficeKind } | undefined)?.kind ?? null;
 }
 
-/** Plan the import of `changes` (read-only). `blobs`: the SHA-256 of the files the package carries. */
-export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], blobs: ReadonlySet<string> = new Set()): Plan {
+/**
+ * Plan the import of `changes` (read-only). `blobs`: the SHA-256 of the files the package carries;
+ * or 'later' when the records are planned before the files have streamed (the import): then every
+ * cited file this ledger lacks is listed in `filesDue`, for the caller to check once they have.
+ */
+export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], blobs: ReadonlySet<string> | 'later' = new Set()): Plan {
   const tables = exchangeTables();
   const kindOf = kindResolver(ctx, offices);
   const inPackage = new Set(changes.map((c) => c.id));
   const byId = new Map(changes.map((c) => [c.id, c]));
   const hasBlob = ctx.ledger.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
+  const filesDue = new Set<string>();
   /** Records found here already (most records of a package refer to the same few rounds and units). */
   const known = new Set<string>();
   const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
@@ -124,7 +133,10 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
       const v = Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key];
       if (f.references === 'evidence_blobs') {
         // EXCHANGE.md 9: a cited file is here already or in the package (whose bytes the container checked).
-        if (typeof v === 'string' && !blobs.has(v) && !hasBlob.get(v)) throw fail('package_reference', '交换包中的佐证材料缺少其文件。');
+        if (typeof v === 'string' && (blobs === 'later' || !blobs.has(v)) && !hasBlob.get(v)) {
+          if (blobs !== 'later') throw fail('package_reference', MISSING_FILE);
+          filesDue.add(v);
+        }
       } else if (f.references && typeof v === 'string' && !inPackage.has(v) && !known.has(v)) {
         const hit = ctx.ledger.prepare(`SELECT 1 FROM "${f.references}" WHERE id = ?`).get(v);
         if (!hit) throw fail('package_reference', `交换包中的${t.name}记录引用了不存在的记录（${f.key}）。`);
@@ -206,7 +218,7 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
       counts.unchanged++;
     }
   }
-  return { preview: { counts, items, deletions: counts.deleted }, ops, maxStampSeen };
+  return { preview: { counts, items, deletions: counts.deleted }, ops, maxStampSeen, filesDue };
 }
 
 /**

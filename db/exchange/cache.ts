@@ -1,8 +1,9 @@
 /**
- * A smaller SQLite page cache while a package's files pass through the ledger: each file page is
- * read (export) or written (import) once, so the ledger's usual 64 MiB cache (db/core/open.ts)
- * would only fill with pages nobody reads again and hold them in memory (a 1 GB package would
- * otherwise raise the process's resident set by the whole cache). The call restores the size.
+ * A smaller SQLite page cache while a package streams through the ledger: on export, every page
+ * of the records and files is read once; on import, each file page is written once. The ledger's
+ * usual 64 MiB cache (db/core/open.ts) would only fill with pages nobody reads again and hold them
+ * in memory (a 1 GB package would otherwise raise the process's resident set by the whole cache).
+ * The call restores the size.
  */
 import type { Ledger } from '../core/open.js';
 

@@ -23,7 +23,7 @@ import { getRow } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import { offices } from '../schema/index.js';
 import { ensureOwnKey, ownSecret } from '../services/partners.js';
-import { applyPlan, planChanges, type ImportPreview } from './apply.js';
+import { applyPlan, MISSING_FILE, planChanges, type ImportPreview, type Plan } from './apply.js';
 import { streamChanges, type ChangeStream, type OfficeRef, type RecordChange } from './changes.js';
 import { COMPLETE_SCOPE_SQL, resolveScope, type ScopeInput } from './scope.js';
 import { packageLabels } from './labels.js';
@@ -212,22 +212,33 @@ async function checkPackage(ctx: ServiceContext, path: string, passphrase?: stri
 
 /**
  * Decrypt and read the package in one streaming pass (signature checked before: checkPackage).
+ * The records and the offices list come first (docs/exchange-format.md §2): `onRecords`, if given,
+ * is called with them once, at the first file or at the end, and a record after a file is refused.
  * Files go to `onBlob` as they stream (import stores those it needs; unread bytes are still
- * checked); records and the offices list are kept. Nothing read counts unless this returns: the
- * payload's length and SHA-256 against the signed header are checked at the end of the stream.
+ * checked). Nothing read counts unless this returns: the payload's length and SHA-256 against the
+ * signed header are checked at the end of the stream.
  */
 async function readPayload(
-  path: string, checked: Awaited<ReturnType<typeof checkPackage>>, onBlob?: (e: BlobEntry, changes: readonly RecordChange[]) => Promise<void>,
+  path: string, checked: Awaited<ReturnType<typeof checkPackage>>,
+  hooks: { onRecords?: (changes: RecordChange[], offices: OfficeRef[]) => void; onBlob?: (e: BlobEntry) => Promise<void> } = {},
 ): Promise<Opened> {
   const changes: RecordChange[] = [];
   const blobs = new Set<string>();
   let refs: OfficeRef[] = [];
+  let recordsDone = false;
+  const recordsEnd = () => {
+    if (recordsDone) return;
+    recordsDone = true;
+    hooks.onRecords?.(changes, refs);
+  };
   const take = async (e: ReadEntry): Promise<void> => {
     if (e.type === 'blob') {
-      if (onBlob) await onBlob(e, changes);
+      recordsEnd();
+      if (hooks.onBlob) await hooks.onBlob(e);
       blobs.add(e.sha256);
       return;
     }
+    if (recordsDone) throw refuse('CORRUPT', 'package_record', '交换包中的记录应在证据文件之前，该交换包格式不正确。');
     const value = e.value as { t?: unknown };
     if (value.t === 'offices') {
       const r = v.safeParse(officesSchema, value);
@@ -246,13 +257,9 @@ async function readPayload(
   } catch (e) {
     throw checked.header.encryption === 'scrypt' ? wrongPassphrase(e) : e;
   }
+  recordsEnd();
   const { header, digest: sha256, alreadyApplied, missing } = checked;
   return { header, sha256, changes, offices: refs, blobs, alreadyApplied, missing };
-}
-
-/** Check, verify and decrypt a package for this office (nothing written). */
-async function openFor(ctx: ServiceContext, path: string, passphrase?: string): Promise<Opened> {
-  return readPayload(path, await checkPackage(ctx, path, passphrase));
 }
 
 export interface PackagePreview {
@@ -268,10 +275,19 @@ export interface PackagePreview {
 /** 导入预览: what applying the package would do, record by record and field by field. */
 export async function previewPackage(ctx: ServiceContext, path: string, opts: { passphrase?: string } = {}): Promise<PackagePreview> {
   requirePermission(ctx, 'exchange.run');
-  const o = await openFor(ctx, path, opts.passphrase);
-  const plan = planChanges(ctx, o.changes, o.offices, o.blobs);
-  const shown = new Set(plan.preview.items.map((i) => i.id));
-  const labels = packageLabels(ctx, o.changes, shown);
+  const checked = await checkPackage(ctx, path, opts.passphrase);
+  // Planned where the import plans it (once the records are read, before the files), so that a
+  // package the import would refuse is refused here for the same reason.
+  let planned: { plan: Plan; labels: Record<string, string> } | undefined;
+  const o = await readPayload(path, checked, {
+    onRecords: (changes, offices) => {
+      const plan = planChanges(ctx, changes, offices, 'later');
+      planned = { plan, labels: packageLabels(ctx, changes, new Set(plan.preview.items.map((i) => i.id))) };
+    },
+  });
+  if (!planned) throw new Error('records were not planned'); // readPayload calls onRecords before it returns
+  const { plan, labels } = planned;
+  for (const sha of plan.filesDue) if (!o.blobs.has(sha)) throw refuse('CORRUPT', 'package_reference', MISSING_FILE);
   return {
     header: o.header, alreadyApplied: o.alreadyApplied, missing: o.missing, preview: plan.preview,
     needsDeletionConfirmation: plan.preview.deletions > DELETION_CONFIRM_THRESHOLD, labels,
@@ -304,29 +320,41 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
   if (l.state.busy) throw new DomainError('LOCKED', l.state.busy, { reason: 'busy' });
   const saved = { ...l.state, hlc: { ...l.state.hlc } };
   l.state.busy = '正在导入交换包，请稍候。';
+  let restore: (() => void) | undefined;
   l.prepare('BEGIN IMMEDIATE').run();
   try {
-    // One pass: records first (the writer puts them before the files), then each file the new
-    // evidence cites and this ledger lacks, stored as it streams (one file in memory at a time).
-    const have = l.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
+    // One pass. The records come first (the writer puts them before the files): once they are all
+    // read, every one is checked and planned before the first is written, then written, and let
+    // go (a 100,000-record package is not held while 1 GB of files streams). Then each file the
+    // new evidence cites and this ledger lacks is stored as it streams (one file in memory at a
+    // time). All of it is inside this transaction and goes if anything fails, down to the last
+    // check: every cited file this ledger lacked came in the package.
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
-    let cited: Set<string> | undefined;
-    let restore: (() => void) | undefined;
-    const p = await readPayload(path, checked, async (e, changes) => {
-      cited ??= new Set(changes.filter((c) => c.table === 'evidence').map((c) => c.row.sha256 as string));
-      if (!cited.has(e.sha256) || have.get(e.sha256)) return; // read and checked by the container all the same
-      restore ??= filesCache(l);
-      const parts: Buffer[] = [];
-      for await (const chunk of e.data) parts.push(chunk);
-      put.run(e.sha256, e.size, Buffer.concat(parts, e.size), now(ctx));
-    }).finally(() => restore?.());
-    // Every record checked and planned before the first record is written; the files stored above
-    // are inside this transaction and go with it if anything fails.
-    const plan = planChanges(ctx, p.changes, p.offices, p.blobs);
-    if (plan.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
-      throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${plan.preview.deletions}条记录，请确认后再导入。`);
-    }
-    const preview = applyPlan(ctx, plan, { packageId: header.packageId });
+    let applied: { preview: ImportPreview; filesDue: Set<string> } | undefined;
+    const p = await readPayload(path, checked, {
+      onRecords: (changes, offices) => {
+        const plan = planChanges(ctx, changes, offices, 'later');
+        if (plan.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
+          throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${plan.preview.deletions}条记录，请确认后再导入。`);
+        }
+        applied = { preview: applyPlan(ctx, plan, { packageId: header.packageId }), filesDue: plan.filesDue };
+        changes.length = 0;
+        // The files' pages are written once: a small page cache while they pass (db/exchange/cache.ts).
+        restore = filesCache(l);
+      },
+      onBlob: async (e) => {
+        if (!applied?.filesDue.has(e.sha256)) return; // read and checked by the container all the same
+        // One buffer of the declared size (the container refuses a file whose bytes disagree with it).
+        const bytes = Buffer.allocUnsafe(e.size);
+        let at = 0;
+        for await (const chunk of e.data) at += chunk.copy(bytes, at);
+        put.run(e.sha256, e.size, bytes, now(ctx));
+        applied.filesDue.delete(e.sha256);
+      },
+    });
+    if (!applied) throw new Error('records were not applied'); // readPayload calls onRecords before it returns
+    if (applied.filesDue.size > 0) throw refuse('CORRUPT', 'package_reference', MISSING_FILE);
+    const { preview } = applied;
     const recipient = checked.forUs;
     l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(
@@ -343,6 +371,7 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     Object.assign(l.state, saved);
     throw e;
   } finally {
+    restore?.();
     l.state.busy = null;
   }
 }

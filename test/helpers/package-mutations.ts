@@ -332,6 +332,9 @@ export async function makeImportFuzzWorld(o: { evidenceBytes?: number; problems?
       // Where the record exists already its origin is not read again (the package then changes nothing): fresh only.
       { name: 'from the sender: a record made by an office nobody knows', bytes: await fromSender(editFirst('tasks', (r) => { r.origin = '01920000-0000-7000-8000-00000000beef'; })), reasons: ['package_office'], only: 'fresh' },
       { name: 'from the sender: an offices list of the wrong form', bytes: await fromSender((es) => [{ type: 'json', value: { t: 'offices', offices: '某单位' } }, ...es.slice(1)]), reasons: ['package_record'] },
+      // The format puts records before files; the importer writes the records once the first file comes.
+      // (The evidence record: nothing else refers to it, so the records before the files plan cleanly.)
+      { name: 'from the sender: a record after the files', bytes: await fromSender((es) => { const i = es.findIndex((e) => isRec(e, 'evidence')); return [...es.slice(0, i), ...es.slice(i + 1), es[i]!]; }), reasons: ['package_record'] },
       { name: 'from the sender: a JSON entry that is not a record', bytes: await fromSender((es) => [...es.slice(0, 2), { type: 'json', value: 42 }, ...es.slice(2)]), reasons: ['package_record'] },
       {
         name: 'from the sender: header addressed to another office, payload to this one',

@@ -39,11 +39,12 @@ function chunkNonce(index: number, last: boolean): Buffer {
   return nonce;
 }
 
-function seal(key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): Buffer {
+/** The sealed chunk as two pieces, ciphertext then tag (no copy to join them: the writer takes pieces). */
+function seal(key: Uint8Array, index: number, last: boolean, plaintext: Uint8Array): [Buffer, Buffer] {
   const c = createCipheriv('chacha20-poly1305', key, chunkNonce(index, last), { authTagLength: TAG_SIZE });
   const ciphertext = c.update(plaintext);
   c.final();
-  return Buffer.concat([ciphertext, c.getAuthTag()], ciphertext.length + TAG_SIZE);
+  return [ciphertext, c.getAuthTag()];
 }
 
 /** The plaintext if the chunk authenticates under this index and flag, else null. */
@@ -60,7 +61,7 @@ function open(key: Uint8Array, index: number, last: boolean, chunk: Uint8Array):
   return plaintext;
 }
 
-/** Encrypts everything `reader` yields into STREAM chunks. */
+/** Encrypts everything `reader` yields into STREAM chunks (each as two pieces: ciphertext, tag). */
 export async function* encryptPayload(key: Uint8Array, reader: ByteReader): AsyncGenerator<Buffer> {
   const buf = Buffer.allocUnsafe(CHUNK_SIZE);
   let fill = 0;
@@ -69,8 +70,14 @@ export async function* encryptPayload(key: Uint8Array, reader: ByteReader): Asyn
     for (let off = 0; off < piece.length; ) {
       // A full buffer is sealed only once more input exists: otherwise it is the final chunk.
       if (fill === CHUNK_SIZE) {
-        yield seal(key, index++, false, buf);
+        yield* seal(key, index++, false, buf);
         fill = 0;
+      }
+      // A whole chunk of a large piece with more bytes after it is sealed where it lies (no copy).
+      if (fill === 0 && piece.length - off > CHUNK_SIZE) {
+        yield* seal(key, index++, false, piece.subarray(off, off + CHUNK_SIZE));
+        off += CHUNK_SIZE;
+        continue;
       }
       const n = Math.min(CHUNK_SIZE - fill, piece.length - off);
       buf.set(piece.subarray(off, off + n), fill);
@@ -78,7 +85,7 @@ export async function* encryptPayload(key: Uint8Array, reader: ByteReader): Asyn
       off += n;
     }
   }
-  yield seal(key, index, true, buf.subarray(0, fill));
+  yield* seal(key, index, true, buf.subarray(0, fill));
 }
 
 /** Fills `buf` from `reader`; returns how many bytes it holds (less than full only at the end). */
