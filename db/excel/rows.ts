@@ -143,7 +143,7 @@ export function readSheet(g: Grid, o: ReadOptions = {}): SheetRead {
   const isMergeContinuation = (r: number, f: SheetField) => mapping[f] !== undefined && (mergedFrom.get(`${r}:${mapping[f]}`) ?? r) < r;
 
   // One sheet per unit: the sheet's name, unless it is a default one (Sheet1, 工作表1).
-  const sheetUnit = /^(sheet|工作表|表)\s*\d*$/i.test(g.name.trim()) ? null : g.name.trim() || null;
+  const sheetUnit = /^(sheet|工作表|表|csv)\s*\d*$/i.test(g.name.trim()) ? null : g.name.trim() || null;
   let current: DraftProblem | null = null;
   let currentStart = -1;
   for (let r = found.row + 1; r < texts.length; r++) {
@@ -160,7 +160,8 @@ export function readSheet(g: Grid, o: ReadOptions = {}): SheetRead {
     // with neither a number nor a description of its own under a problem row.
     const continues = current !== null && (
       isMergeContinuation(r, 'description') && mergedFrom.get(`${r}:${mapping.description}`) === currentStart
-      || (description !== '' && description === current.description && (seq === '' || seq === (current.seq ?? '') || isMergeContinuation(r, 'seq')))
+      || (description !== '' && description === current.description && (get(r, 'unit') || o.unit || sheetUnit) === current.unit
+        && (seq === '' || seq === (current.seq ?? '') || isMergeContinuation(r, 'seq')))
       || (description === '' && (seq === '' || isMergeContinuation(r, 'seq')))
     );
     if (!continues) {
