@@ -211,6 +211,36 @@ async function checkPackage(ctx: ServiceContext, path: string, passphrase?: stri
 }
 
 /**
+ * Keeps one copy of each short string that many records of a package repeat (their unit, round,
+ * inspection and category ids, origin office, dates, clock stamps, codes): the records of a
+ * 100,000-record package are held until they are planned, and JSON.parse gives every occurrence
+ * its own string.
+ */
+function interner(max = 200_000): (c: RecordChange) => void {
+  const seen = new Map<string, string>();
+  const one = (s: string): string => {
+    if (s.length > 80) return s;
+    const hit = seen.get(s);
+    if (hit !== undefined) return hit;
+    if (seen.size < max) seen.set(s, s);
+    return s;
+  };
+  const values = (o: Record<string, unknown>) => {
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v === 'string') o[k] = one(v);
+    }
+  };
+  return (c) => {
+    c.origin = one(c.origin);
+    c.createdAt = one(c.createdAt);
+    values(c.row);
+    values(c.initial);
+    for (const k of Object.keys(c.clocks)) c.clocks[k] = c.clocks[k]!.map(one) as typeof c.clocks[string];
+  };
+}
+
+/**
  * Decrypt and read the package in one streaming pass (signature checked before: checkPackage).
  * The records and the offices list come first (docs/exchange-format.md §2): `onRecords`, if given,
  * is called with them once, at the first file or at the end, and a record after a file is refused.
@@ -226,6 +256,7 @@ async function readPayload(
   const blobs = new Set<string>();
   let refs: OfficeRef[] = [];
   let recordsDone = false;
+  const intern = interner();
   const recordsEnd = () => {
     if (recordsDone) return;
     recordsDone = true;
@@ -248,6 +279,7 @@ async function readPayload(
       const r = v.safeParse(recordSchema, value);
       if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的记录格式不正确。');
       const { t: _t, ...change } = r.output as unknown as RecordChange & { t: string };
+      intern(change);
       changes.push(change);
     }
   };
@@ -330,6 +362,10 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     // time). All of it is inside this transaction and goes if anything fails, down to the last
     // check: every cited file this ledger lacked came in the package.
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
+    // A small page cache for the whole import (db/exchange/cache.ts): new records and files are
+    // written once, and pages the ledger's usual 64 MiB cache would hold stay in the process's
+    // memory after the cache lets them go.
+    restore = filesCache(l);
     let applied: { preview: ImportPreview; filesDue: Set<string> } | undefined;
     const p = await readPayload(path, checked, {
       onRecords: (changes, offices) => {
@@ -339,8 +375,6 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
         }
         applied = { preview: applyPlan(ctx, plan, { packageId: header.packageId }), filesDue: plan.filesDue };
         changes.length = 0;
-        // The files' pages are written once: a small page cache while they pass (db/exchange/cache.ts).
-        restore = filesCache(l);
       },
       onBlob: async (e) => {
         if (!applied?.filesDue.has(e.sha256)) return; // read and checked by the container all the same
