@@ -12,6 +12,7 @@
  *   长期坚持 · 长期 · 持续推进 · 常态化      → term 长期坚持 (no date of its own)
  *   立行立改 · 立即整改 · 即知即改            → term 立行立改 (no date of its own)
  *   已完成 · 已整改 · 已完成整改              → done (no date of its own)
+ *   长期坚持（2024年12月31日） · 立行立改（2024.3.31） → that term, with that date (what 导出台账 writes)
  * "X月前" is read as "by the end of X月" (完成于X月前), the way these sheets use it; the preview
  * shows the date made of every cell, so a reader who meant otherwise sees it before importing.
  * Anything else is an error with a zh-CN reason, never a guess. The context year is the year of
@@ -20,7 +21,7 @@
 import { daysInMonth, formatDate, isValidDate } from './months.js';
 
 export type SheetDeadline =
-  | { kind: 'date'; date: string; /** the cell gave only a month or a year-end */ endOf?: 'month' | 'year' }
+  | { kind: 'date'; date: string; /** the cell gave only a month or a year-end */ endOf?: 'month' | 'year'; /** a term written with the date */ term?: 'long_term' | 'immediate' }
   | { kind: 'term'; term: 'long_term' | 'immediate' }
   | { kind: 'done' };
 
@@ -100,6 +101,13 @@ export function parseSheetDeadline(cell: string | number | Date | null | undefin
   if (LONG_TERM.has(s)) return ok({ kind: 'term', term: 'long_term' });
   if (IMMEDIATE.has(s)) return ok({ kind: 'term', term: 'immediate' });
   if (DONE.has(s)) return ok({ kind: 'done' });
+  // A term with its date in brackets: 长期坚持（2024年12月31日）.
+  const withDate = /^([^（(]+)[（(](.+)[）)]$/.exec(s);
+  if (withDate && (LONG_TERM.has(withDate[1]!) || IMMEDIATE.has(withDate[1]!))) {
+    const inner = parseSheetDeadline(withDate[2]!, ctx);
+    if (!inner.ok || inner.value.kind !== 'date') return bad(`无法识别整改时限“${raw}”中的日期。`);
+    return ok({ ...inner.value, term: LONG_TERM.has(withDate[1]!) ? 'long_term' : 'immediate' });
+  }
   // A number stored as text (a date cell pasted as values).
   if (/^\d{5}(\.\d+)?$/.test(s)) return parseSheetDeadline(Number(s), ctx);
   let m = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?(前|之前|以前)?$/.exec(s);

@@ -39,8 +39,10 @@ export interface ExcelImportOptions {
   unit?: string | null;
   /** The year for cells that name none (6月底), when a sheet has no 填报日期. */
   year?: number | null;
-  /** A corrected or saved mapping, per sheet name (else the one found). */
+  /** A corrected or saved mapping, per sheet name (else `mapping`, else the one found). */
   mappings?: Record<string, ColumnMapping>;
+  /** A mapping for every sheet without one of its own in `mappings`. */
+  mapping?: ColumnMapping;
   /** 0-based last header row per sheet, with a mapping of one's own. */
   headerRows?: Record<string, number>;
   /** Link every problem to this round (and to its unit's inspection in it, if there is one). */
@@ -128,7 +130,7 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
   const newCategories = new Set<string>();
   for (const g of grids) {
     const s = readSheet(g, {
-      ...(o.mappings?.[g.name] ? { mapping: o.mappings[g.name] } : {}),
+      ...(o.mappings?.[g.name] ?? o.mapping ? { mapping: o.mappings?.[g.name] ?? o.mapping } : {}),
       ...(o.headerRows?.[g.name] !== undefined ? { headerRow: o.headerRows[g.name] } : {}),
       year: o.year ?? Number(today.slice(0, 4)), unit: o.unit ?? null,
     });
@@ -168,7 +170,10 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
         let deadline: string;
         let deadlineNote: string | null = null;
         const d = t.deadline;
-        if (d.kind === 'date') deadline = d.date;
+        if (d.kind === 'date') {
+          deadline = d.date;
+          if (d.term) term = d.term;
+        }
         else if (d.kind === 'term' && d.term === 'long_term') {
           term = 'long_term';
           deadline = `${s.year ?? today.slice(0, 4)}-12-31`;

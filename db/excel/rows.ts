@@ -142,8 +142,10 @@ export function readSheet(g: Grid, o: ReadOptions = {}): SheetRead {
   const raw = (r: number, f: SheetField): CellValue => (mapping[f] === undefined ? null : rows[r]?.[mapping[f]!] ?? null);
   const isMergeContinuation = (r: number, f: SheetField) => mapping[f] !== undefined && (mergedFrom.get(`${r}:${mapping[f]}`) ?? r) < r;
 
-  // One sheet per unit: the sheet's name, unless it is a default one (Sheet1, 工作表1).
-  const sheetUnit = /^(sheet|工作表|表|csv)\s*\d*$/i.test(g.name.trim()) ? null : g.name.trim() || null;
+  // The 填报单位 line above the header names the unit; else one sheet per unit: the sheet's name,
+  // unless it is a default one (Sheet1, 工作表1).
+  const filedBy = texts.slice(0, found.row).flatMap((r) => r).map((c) => /填报单位[:：]\s*([^\s:：]+)/.exec(c)?.[1] ?? null).find((u) => u) ?? null;
+  const sheetUnit = filedBy ?? (/^(sheet|工作表|表|csv)\s*\d*$/i.test(g.name.trim()) ? null : g.name.trim() || null);
   let current: DraftProblem | null = null;
   let currentStart = -1;
   for (let r = found.row + 1; r < texts.length; r++) {

@@ -362,10 +362,12 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     // time). All of it is inside this transaction and goes if anything fails, down to the last
     // check: every cited file this ledger lacked came in the package.
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
-    // A small page cache for the whole import (db/exchange/cache.ts): new records and files are
-    // written once, and pages the ledger's usual 64 MiB cache would hold stay in the process's
-    // memory after the cache lets them go.
-    restore = filesCache(l);
+    // A package that carries files (its header counts evidence) is imported on a small page cache
+    // (db/exchange/cache.ts): files are written once, and the pages the ledger's usual 64 MiB cache
+    // would hold while the records are written stay in the process's memory while 1 GB of files
+    // streams after them. Records alone keep the usual cache (index pages of a large ledger).
+    const counted = (header.counts as { tables?: Record<string, { records?: unknown } | undefined> }).tables?.evidence?.records;
+    if (typeof counted === 'number' && counted > 0) restore = filesCache(l);
     let applied: { preview: ImportPreview; filesDue: Set<string> } | undefined;
     const p = await readPayload(path, checked, {
       onRecords: (changes, offices) => {
@@ -378,6 +380,7 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
       },
       onBlob: async (e) => {
         if (!applied?.filesDue.has(e.sha256)) return; // read and checked by the container all the same
+        restore ??= filesCache(l);
         // One buffer of the declared size (the container refuses a file whose bytes disagree with it).
         const bytes = Buffer.allocUnsafe(e.size);
         let at = 0;

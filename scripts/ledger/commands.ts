@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { systemClock } from '../../db/core/clock.js';
 import { uuidv7Source } from '../../db/core/ids.js';
 import { TEST_KDF, keystorePath } from '../../db/core/keystore.js';
@@ -26,7 +25,8 @@ import { conflictLines, headerLines, scopeText, historyLines, officeLine, partne
 import { commandHelp, generalHelp } from './help.js';
 import { exportFirstContactCmd, passphraseOption, readPassphrase } from './first-contact.js';
 import { lockLedger } from './lock.js';
-import { readPassword, withLedger, type OpenLedger } from './session.js';
+import { ask, cancelled, readPassword, withLedger, type OpenLedger } from './session.js';
+import { excelExport, excelImport } from './excel.js';
 import type { CommandName } from './spec.js';
 
 export interface Outcome {
@@ -262,16 +262,6 @@ const verify: Body = ({ values, args }, usage) => {
   });
 };
 
-async function ask(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^(y|yes|是|确认)$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
-const cancelled = () => new DomainError('CONFLICT', '已取消导入，台账未改变。', { reason: 'cancelled' });
 
 /** On a terminal without --yes: the preview, then a question (and one more for many deletions). */
 async function confirmOnTerminal(file: string, p: PackagePreview, verbose: boolean, confirmDeletions: boolean): Promise<boolean> {
@@ -375,5 +365,5 @@ const help: Body = async ({ args }) => {
 
 export const BODIES: Record<CommandName, Body> = {
   init, card, 'partner add': partnerAdd, 'partner list': partnerList, 'partner confirm': partnerConfirm, export: exportCmd,
-  inspect, verify, import: importCmd, 'receipt import': receiptImport, history, conflicts, help,
+  inspect, verify, import: importCmd, 'receipt import': receiptImport, history, conflicts, help, 'excel-import': excelImport, 'excel-export': excelExport,
 };

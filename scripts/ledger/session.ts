@@ -5,6 +5,7 @@
  * the key). The password comes from a file (or standard input with "-"), never the command line.
  */
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { applyKey } from '../../db/core/cipher.js';
@@ -119,3 +120,15 @@ export async function withLedger<T>(values: Values, usage: string, fn: (l: OpenL
     }
   }
 }
+
+/** A yes/no question on the terminal (standard error), for commands run without --yes. */
+export async function ask(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes|是|确认)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export const cancelled = () => new DomainError('CONFLICT', '已取消导入，台账未改变。', { reason: 'cancelled' });

@@ -10,7 +10,8 @@ export type OptionName =
   | 'out' | 'fingerprint' | 'to' | 'full' | 'clues' | 'verbose'
   | 'round' | 'unit' | 'problem' | 'from' | 'until'
   | 'dry-run' | 'yes' | 'confirm-deletions' | 'receipt-dir'
-  | 'first-contact' | 'to-name' | 'to-kind' | 'passphrase-file' | 'from-package';
+  | 'first-contact' | 'to-name' | 'to-kind' | 'passphrase-file' | 'from-package'
+  | 'mapping' | 'year' | 'category' | 'skip-bad-rows';
 
 /** Every option any command takes (node:util parseArgs; which command takes which: below). */
 export const OPTIONS = {
@@ -44,11 +45,15 @@ export const OPTIONS = {
   'to-kind': { type: 'string' },
   'passphrase-file': { type: 'string' },
   'from-package': { type: 'string' },
+  mapping: { type: 'string' },
+  year: { type: 'string' },
+  category: { type: 'string' },
+  'skip-bad-rows': { type: 'boolean' },
 } as const satisfies Record<OptionName, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export type CommandName =
   | 'init' | 'card' | 'partner add' | 'partner list' | 'partner confirm' | 'export' | 'inspect' | 'verify'
-  | 'import' | 'receipt import' | 'history' | 'conflicts' | 'help';
+  | 'import' | 'receipt import' | 'history' | 'conflicts' | 'help' | 'excel-import' | 'excel-export';
 
 export interface CommandSpec {
   name: CommandName;
@@ -153,6 +158,23 @@ export const COMMANDS: readonly CommandSpec[] = [
       { zh: '--confirm-deletions：交换包删除的记录超过20条时须加此项。--receipt-dir：回执写入的文件夹（默认：交换包所在文件夹）；对已导入过的交换包给出 --receipt-dir 会重新出具回执。', en: '--confirm-deletions: needed when a package deletes more than 20 records. --receipt-dir: where the receipt is written (default: beside the package); given for a package imported before, it writes its receipt again.' },
       PASSPHRASE,
     ],
+  },
+  {
+    name: 'excel-import', usage: 'excel-import FILE --ledger FILE [--unit NAME] [--mapping F] [--round ID] [--category NAME] [--year YYYY] [--skip-bad-rows] [--dry-run] [--yes]', args: ['FILE'],
+    options: [...LOGIN, 'unit', 'mapping', 'round', 'category', 'year', 'skip-bad-rows', 'dry-run', 'yes'], ledger: 'required',
+    zh: '导入原有的 Excel/WPS 台账（.xlsx、.xls，或 UTF-8/GBK 编码的 .csv）：一个事务，全部成功或全不改动；已在台账中的问题不重复导入。',
+    en: 'Import an existing Excel/WPS ledger (.xlsx, .xls, or .csv in UTF-8/GBK): one transaction, all or nothing; problems already in the ledger are not imported again.',
+    more: [
+      { zh: '--dry-run：列出将新建的问题和任务（及其整改时限、整改类型）、台账中已有的行、每一处有误的行（工作表、行、列、原因），不作任何改动。', en: '--dry-run: list the problems and tasks it would create (with deadlines and terms), the rows already in the ledger and every bad row (sheet, row, column, reason); change nothing.' },
+      { zh: '--unit：没有“单位”列、且工作表名称不是单位名称时的被巡视单位。--category：没有“问题类别”列时的问题类别。--year：没有写年份的时限（如“6月底”）所属年份（默认取表中的填报日期）。--round：问题归入的巡视轮次。', en: '--unit: the unit of sheets with no unit column whose name is not a unit. --category: the category when there is no category column. --year: the year of deadlines that name none (default: the sheet\'s 填报日期). --round: the round the problems belong to.' },
+      { zh: '--mapping F：列对应关系（JSON），如 {"问题描述":"C","整改措施":"D","整改时限":"H"}，或按工作表 {"sheets":{"某某集团":{…}}}。--skip-bad-rows：跳过有误的行，导入其余内容（默认有误即不导入）。', en: '--mapping F: the column mapping (JSON), e.g. {"问题描述":"C","整改措施":"D","整改时限":"H"}, or per sheet {"sheets":{"某某集团":{…}}}. --skip-bad-rows: import everything except the bad rows (by default any bad row stops the import).' },
+    ],
+  },
+  {
+    name: 'excel-export', usage: 'excel-export --ledger FILE [--unit NAME] [--round ID] --out FILE.xlsx', args: [],
+    options: [...LOGIN, 'unit', 'round', 'out'], ledger: 'required',
+    zh: '按法定格式导出巡视整改台账（.xlsx）：每个单位一个工作表，问题单元格按其整改任务纵向合并，表头冻结并在每页重复，A4横向，页脚“第N页 共M页”。',
+    en: 'Export the statutory 巡视整改台账 (.xlsx): one sheet per unit, a problem\'s cells merged down over its tasks, the header frozen and repeated on every printed page, A4 landscape, 第N页 共M页 in the footer.',
   },
   {
     name: 'receipt import', usage: 'receipt import FILE --ledger FILE', args: ['FILE'], options: LOGIN, ledger: 'required',

@@ -23,6 +23,12 @@ describe('整改时限 cells', () => {
     expect(parseSheetDeadline('已完成', ctx)).toEqual({ ok: true, value: { kind: 'done' } });
   });
 
+  it('a term written with its date (what 导出台账 writes) keeps both', () => {
+    expect(parseSheetDeadline('长期坚持（2024年12月31日）', ctx)).toEqual({ ok: true, value: { kind: 'date', date: '2024-12-31', term: 'long_term' } });
+    expect(parseSheetDeadline('立行立改(2024.3.31)', ctx)).toEqual({ ok: true, value: { kind: 'date', date: '2024-03-31', term: 'immediate' } });
+    expect(parseSheetDeadline('长期坚持（尽快）', ctx).ok).toBe(false);
+  });
+
   it('Excel serial numbers in both date systems, as numbers or as text', () => {
     // 45382 is 2024-03-31 in the 1900 system; the same day is 43920 in the 1904 system.
     expect(dateOf(45382)).toBe('2024-03-31');

@@ -1,0 +1,171 @@
+/**
+ * 导出台账 to Excel (issue 11): the statutory 巡视整改台账 layout — 序号 | 问题类别 | 问题描述 |
+ * 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 整改进展 | 完成情况 | 佐证材料 | 销号情况 | 备注 —
+ * one worksheet per unit, one row per task, a problem's 序号/类别/描述 cells merged down over its
+ * task rows; title and 填报单位/填报日期 line above a frozen header; 填表人/审核人/负责人 below; widths and wrapped text; A4 (or A3) landscape, fit to width,
+ * the header row repeated on every printed page, the security marking in the page header and
+ * 第&P页 共&N页 in the footer.
+ *
+ * Written by ExcelJS's streaming writer row by row (a 100,000-row ledger is never one workbook in
+ * memory). Text that a spreadsheet could take for a formula (starting with = + - @) is written as
+ * text with the text number format, so it stays text even when a user edits the cell.
+ *
+ * Read back by the importer (import.ts) the export gives the same problems and tasks: 整改时限 is
+ * written as 2024年6月30日, or 长期坚持（2024年12月31日） / 立行立改（…） for those terms, which the
+ * importer reads back as the term with that date.
+ */
+import ExcelJS from 'exceljs';
+import type { ServiceContext } from '../core/context.js';
+import { requirePermission } from '../core/permissions.js';
+import { TASK_STATUSES } from '../domain/enums.js';
+
+export const LEDGER_COLUMNS = ['序号', '问题类别', '问题描述', '整改措施', '责任领导', '责任部门', '责任人', '整改时限', '整改进展', '完成情况', '佐证材料', '销号情况', '备注'] as const;
+const WIDTHS = [6, 12, 40, 40, 10, 14, 10, 14, 36, 12, 24, 14, 14];
+
+export interface LedgerExportOptions {
+  unitId?: string | null;
+  roundId?: string | null;
+  /** Title above each unit's table (default: <unit>巡视整改台账). */
+  title?: string;
+  paper?: 'A4' | 'A3';
+  /** The security marking in the page header (default 内部资料 注意保存). */
+  marking?: string;
+  /** Called every 1,000 rows with the rows written. */
+  onProgress?: (rows: number) => void;
+}
+
+/** 2024-06-30 → 2024年6月30日 */
+export function chineseDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return `${y}年${m}月${d}日`;
+}
+
+/** Text a spreadsheet would read as a formula if typed in. */
+const formulaLike = (s: string) => /^[=+\-@\t\r]/.test(s);
+
+interface TaskRow {
+  problemId: string; pseq: number; category: string | null; description: string; unitName: string;
+  taskId: string | null; measures: string | null; leader: string | null; department: string | null; person: string | null;
+  term: string | null; deadline: string | null; status: string | null; completedOn: string | null; remark: string | null;
+}
+
+/** Writes the ledger to `path` (.xlsx); returns the rows of tasks written. */
+export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: LedgerExportOptions = {}): Promise<{ rows: number; problems: number }> {
+  requirePermission(ctx, 'ledger.read');
+  const l = ctx.ledger;
+  const where = ['p.deleted_at IS NULL'];
+  const args: unknown[] = [];
+  if (o.unitId) {
+    where.push('p.unit_id = ?');
+    args.push(o.unitId);
+  }
+  if (o.roundId) {
+    where.push('p.round_id = ?');
+    args.push(o.roundId);
+  }
+  const today = ctx.clock.today();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  wb.creator = '巡视整改监督台账';
+  const body: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'middle' }, font: { name: '仿宋', size: 11 }, border: { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } };
+  const sheetNames = new Set<string>();
+  /** One worksheet per unit (named after it: the importer reads the unit from the 填报单位 line). */
+  const sheetFor = (unitName: string) => {
+    let name = unitName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 28) || '台账';
+    for (let k = 2; sheetNames.has(name); k++) name = `${name.slice(0, 25)}(${k})`;
+    sheetNames.add(name);
+    const ws = wb.addWorksheet(name, {
+      views: [{ state: 'frozen', ySplit: 3 }],
+      pageSetup: { paperSize: (o.paper === 'A3' ? 8 : 9) as ExcelJS.PaperSize, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3', horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 } },
+      headerFooter: { oddHeader: `&C${o.marking ?? '内部资料 注意保存'}`, oddFooter: '&C第&P页 共&N页' },
+    });
+    ws.columns = WIDTHS.map((width) => ({ width }));
+    const t = ws.addRow([o.title ?? `${unitName}巡视整改台账`]);
+    t.font = { name: '方正小标宋简体', size: 18, bold: true };
+    t.alignment = { horizontal: 'center', vertical: 'middle' };
+    t.height = 36;
+    ws.mergeCells(1, 1, 1, LEDGER_COLUMNS.length);
+    t.commit();
+    const info = ws.addRow([`填报单位：${unitName}`, null, null, null, null, null, null, null, null, null, `填报日期：${chineseDate(today)}`]);
+    info.font = { name: '仿宋', size: 11 };
+    info.commit();
+    const head = ws.addRow([...LEDGER_COLUMNS]);
+    head.eachCell((c) => {
+      c.style = { ...body, font: { name: '黑体', size: 11, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
+    });
+    head.commit();
+    return ws;
+  };
+  /** The signature lines under a unit's table, then the sheet is done. */
+  const finish = async (ws: ExcelJS.Worksheet) => {
+    ws.addRow([]).commit();
+    const sign = ws.addRow(['填表人：', null, null, '审核人：', null, null, null, '负责人：']);
+    sign.font = { name: '仿宋', size: 11 };
+    sign.commit();
+    await (ws as unknown as { commit(): Promise<void> }).commit();
+  };
+
+  const tasksOf = l.sqlite.prepare(`
+    SELECT p.id AS problemId, p.seq AS pseq, c.name AS category, p.description, u.name AS unitName,
+      t.id AS taskId, t.measures, t.responsible_leader AS leader, t.responsible_department AS department, t.responsible_person AS person,
+      t.term, t.current_deadline AS deadline, t.status, t.completed_on AS completedOn, t.remark
+    FROM problems p JOIN units u ON u.id = p.unit_id LEFT JOIN problem_categories c ON c.id = p.category_id
+    LEFT JOIN tasks t ON t.problem_id = p.id AND t.deleted_at IS NULL
+    WHERE ${where.join(' AND ')} ORDER BY u.name, p.round_id, p.seq, p.id, t.seq`);
+  const progressOf = l.prepare('SELECT entry_date AS d, content FROM progress_entries WHERE task_id = ? AND deleted_at IS NULL ORDER BY entry_date DESC, created_at DESC LIMIT 1');
+  const evidenceOf = l.prepare("SELECT file_name AS f FROM evidence WHERE owner_type = 'task' AND owner_id = ? AND deleted_at IS NULL ORDER BY created_at");
+  const closeoutOf = l.prepare("SELECT decided_at AS d FROM closeouts WHERE task_id = ? AND decision = 'accepted' AND superseded_at IS NULL AND deleted_at IS NULL ORDER BY decided_at DESC LIMIT 1");
+
+  let ws: ExcelJS.Worksheet | null = null;
+  let sheetUnit: string | null = null;
+  let rowNo = 3;
+  let rows = 0;
+  let problems = 0;
+  // A problem's rows are committed together once its last task row is added: the streaming writer
+  // merges cells only in rows not yet committed.
+  let group = null as { problemId: string; first: number; n: number; last: ExcelJS.Row | null } | null;
+  const closeGroup = () => {
+    if (!group || !ws) return;
+    if (group.n > 1) for (const c of [1, 2, 3]) ws.mergeCells(group.first, c, group.first + group.n - 1, c);
+    group.last?.commit();
+    group = null;
+  };
+  for (const r of tasksOf.iterate(...args) as IterableIterator<TaskRow>) {
+    if (sheetUnit !== r.unitName || !ws) {
+      closeGroup();
+      if (ws) await finish(ws);
+      ws = sheetFor(r.unitName);
+      sheetUnit = r.unitName;
+      rowNo = 3;
+    }
+    if (group?.problemId !== r.problemId) {
+      closeGroup();
+      group = { problemId: r.problemId, first: rowNo + 1, n: 0, last: null };
+      problems++;
+    }
+    group!.n++;
+    rowNo++;
+    const deadline = r.deadline === null ? '' : r.term === 'long_term' ? `长期坚持（${chineseDate(r.deadline)}）` : r.term === 'immediate' ? `立行立改（${chineseDate(r.deadline)}）` : chineseDate(r.deadline);
+    const progress = r.taskId ? (progressOf.get(r.taskId) as { d: string; content: string } | undefined) : undefined;
+    const files = r.taskId ? (evidenceOf.all(r.taskId) as { f: string }[]).map((e) => e.f).join('\n') : '';
+    const closed = r.taskId ? (closeoutOf.get(r.taskId) as { d: string | null } | undefined) : undefined;
+    const completion = r.status === null ? '' : r.completedOn ? `已完成（${chineseDate(r.completedOn)}）` : TASK_STATUSES.labels[r.status as keyof typeof TASK_STATUSES.labels];
+    const values: (string | number)[] = [
+      r.pseq, r.category ?? '', r.description, r.measures ?? '', r.leader ?? '', r.department ?? '', r.person ?? '', deadline,
+      progress ? `${chineseDate(progress.d)}：${progress.content}` : '', completion, files, closed ? `已销号${closed.d ? `（${chineseDate(closed.d.slice(0, 10))}）` : ''}` : '', r.remark ?? '',
+    ];
+    const row = ws.addRow(values);
+    row.eachCell({ includeEmpty: true }, (c, col) => {
+      c.style = body;
+      const v = values[col - 1];
+      if (typeof v === 'string' && formulaLike(v)) c.numFmt = '@';
+    });
+    group!.last = row;
+    rows++;
+    if (rows % 1000 === 0) o.onProgress?.(rows);
+  }
+  closeGroup();
+  if (ws) await finish(ws);
+  else await finish(sheetFor(o.unitId ? ((l.prepare('SELECT name FROM units WHERE id = ?').get(o.unitId) as { name: string } | undefined)?.name ?? '') : ''));
+  await wb.commit();
+  return { rows, problems };
+}
