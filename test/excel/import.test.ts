@@ -4,6 +4,7 @@
  * do not duplicate.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import XlsxPopulate from 'xlsx-populate';
 import { inTransaction } from '../../db/core/context.js';
 import { importExcel, planExcelImport } from '../../db/excel/import.js';
 import { readWorkbook, MAX_FILE_BYTES } from '../../db/excel/workbook.js';
@@ -171,6 +172,13 @@ describe('Excel import: bad files', () => {
     await expect(readWorkbook(bytes)).rejects.toMatchObject({ code: 'VALIDATION', reason });
   });
 
+  it('a password-protected workbook (ECMA-376 agile encryption, as Excel and WPS write it, by xlsx-populate): a clear refusal', async () => {
+    const wb = await XlsxPopulate.fromDataAsync(await xlsx([classic()]));
+    const locked = (await wb.outputAsync({ password: 'mima-2024' })) as Buffer;
+    expect(locked.subarray(0, 4).toString('hex')).toBe('d0cf11e0'); // an OLE2 container, as encrypted workbooks are
+    await expect(readWorkbook(locked)).rejects.toMatchObject({ reason: 'excel_password', message: expect.stringContaining('密码') });
+  });
+
   it('a file over the size limit is refused before it is parsed', async () => {
     await expect(readWorkbook(Buffer.alloc(MAX_FILE_BYTES + 1, 0x41))).rejects.toMatchObject({ reason: 'excel_too_large', message: expect.stringContaining('MB') });
   });
@@ -190,5 +198,28 @@ describe('Excel import: bad files', () => {
     expect(d.problems[0]!.description).toBe('问题一');
     expect(d.problems[0]!.tasks[0]!.measures).toBe(inj);
     expect(d.problems[0]!.tasks[0]!.remark).toBe('<script>alert(1)</script>');
+  });
+});
+
+describe('Excel import: size', () => {
+  it('a 100,000-row sheet with exactly 3 bad rows: the dry run lists exactly those 3, and nothing is imported unless chosen', async () => {
+    const { ctx } = ledger();
+    const bad = new Map([[1_234, '尽快'], [55_555, '2024年2月30日'], [99_998, '']]);
+    const rows: Cell[][] = [[TITLE], ['填报单位：某某集团有限公司', null, null, null, null, null, null, '填报日期：2024年6月15日'], HEAD];
+    for (let i = 1; i <= 100_000; i++) rows.push(row(i, '廉洁风险', `第${i}项问题：落实主体责任不够到位的具体表现。`, `第${i}项整改措施`, bad.get(i) ?? '2024年12月31日'));
+    const file = await xlsx([{ name: '某某集团有限公司', rows }]);
+    const d = await planExcelImport(ctx, file);
+    // Data starts on sheet row 4: problem i is on row i + 3.
+    expect(d.errors.map((e) => [e.row, e.column])).toEqual([[1_237, 'H'], [55_558, 'H'], [100_001, 'H']]);
+    expect(d.counts).toMatchObject({ problems: 99_997, tasks: 99_997, errors: 3 });
+    const before = ledgerFingerprint(ctx.ledger);
+    await expect(importExcel(ctx, file)).rejects.toMatchObject({ reason: 'excel_bad_rows' });
+    expect(ledgerFingerprint(ctx.ledger)).toBe(before);
+  }, 180_000);
+
+  it('a CSV of more than the row limit is refused with a clear message, before anything is planned', async () => {
+    const line = '1,廉洁风险,问题,措施,,,,2024-06-30\n';
+    const big = Buffer.from(HEAD.join(',') + '\n' + line.repeat(200_001), 'utf8');
+    await expect(readWorkbook(big)).rejects.toMatchObject({ reason: 'excel_too_many_rows', message: expect.stringContaining('200,000') });
   });
 });
