@@ -13,6 +13,8 @@
  * an empty file, a file over MAX_FILE_BYTES, a password-protected workbook (an OLE2 container
  * holding an encrypted OOXML package), a file that is none of these, a sheet over MAX_ROWS rows.
  */
+import { Readable } from 'node:stream';
+import { createInflateRaw, inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { DomainError } from '../domain/errors.js';
 import type { CellValue, Grid, Merge } from './rows.js';
 
@@ -72,7 +74,85 @@ function excelValue(v: unknown): CellValue {
   return String(v);
 }
 
+/** The worksheets of an .xlsx zip: name, compression method, and the compressed bytes. */
+function sheetEntries(bytes: Uint8Array): { entry: string; method: number; data: Buffer }[] {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // End of central directory: its signature within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let i = b.length - 22; i >= Math.max(0, b.length - 65_557); i--) {
+    if (b.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return [];
+  const count = b.readUInt16LE(eocd + 10);
+  let p = b.readUInt32LE(eocd + 16);
+  const out: { entry: string; method: number; data: Buffer }[] = [];
+  for (let k = 0; k < count && p + 46 <= b.length && b.readUInt32LE(p) === 0x02014b50; k++) {
+    const method = b.readUInt16LE(p + 10);
+    const compressed = b.readUInt32LE(p + 20);
+    const nameLen = b.readUInt16LE(p + 28);
+    const local = b.readUInt32LE(p + 42);
+    const entry = b.toString('utf8', p + 46, p + 46 + nameLen);
+    p += 46 + nameLen + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
+    if (!/^xl\/worksheets\/[^/]+\.xml$/i.test(entry) || local + 30 > b.length || b.readUInt32LE(local) !== 0x04034b50) continue;
+    const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+    out.push({ entry, method, data: b.subarray(start, Math.min(b.length, start + compressed)) });
+  }
+  return out;
+}
+
+/**
+ * The rows of each worksheet, known before ExcelJS builds the workbook in memory (a workbook of a
+ * million rows is refused first): the sheet's `<dimension ref="A1:M1000000"/>`, which Excel and
+ * WPS write at the start of its XML (only its first 64 KiB is inflated), or else its `<row`
+ * elements counted as it inflates in pieces, stopping past `limit`.
+ */
+export async function declaredRows(bytes: Uint8Array, limit = MAX_ROWS): Promise<{ entry: string; rows: number }[]> {
+  const out: { entry: string; rows: number }[] = [];
+  for (const s of sheetEntries(bytes)) {
+    if (s.method !== 8 && s.method !== 0) continue;
+    let head: string;
+    try {
+      const first = s.data.subarray(0, 65_536);
+      head = (s.method === 8 ? inflateRawSync(first, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : first).toString('latin1', 0, 65_536);
+    } catch {
+      continue;
+    }
+    const m = /<dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"/.exec(head);
+    if (m?.[1] && Number(m[1]) > 1) {
+      out.push({ entry: s.entry, rows: Number(m[1]) });
+      continue;
+    }
+    out.push({ entry: s.entry, rows: await countRows(s.data, s.method, limit) });
+  }
+  return out;
+}
+
+/** `<row` elements in a sheet's XML, inflated piece by piece; stops counting past `limit`. */
+async function countRows(data: Buffer, method: number, limit: number): Promise<number> {
+  const source = method === 8 ? Readable.from([data]).pipe(createInflateRaw()) : Readable.from([data]);
+  let n = 0;
+  let tail = '';
+  try {
+    for await (const piece of source as AsyncIterable<Buffer>) {
+      const text = tail + piece.toString('latin1');
+      for (let i = text.indexOf('<row'); i >= 0; i = text.indexOf('<row', i + 4)) if (text[i + 4] === ' ' || text[i + 4] === '>') n++;
+      tail = text.slice(-4);
+      if (n > limit) break;
+    }
+  } catch {
+    // a damaged stream: ExcelJS will say so when it loads the file
+  } finally {
+    (source as Readable).destroy();
+  }
+  return n;
+}
+
 async function readXlsx(bytes: Uint8Array): Promise<Grid[]> {
+  const big = (await declaredRows(bytes)).find((d) => d.rows > MAX_ROWS);
+  if (big) throw refuse('excel_too_many_rows', `工作簿中有工作表超过 ${MAX_ROWS.toLocaleString('en-US')} 行，请拆分后分别导入。`);
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   try {

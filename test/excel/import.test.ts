@@ -3,11 +3,15 @@
  * BIFF8 .xls, a GBK CSV, bad files; the dry run's lists, all-or-nothing imports, re-imports that
  * do not duplicate.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import XlsxPopulate from 'xlsx-populate';
 import { inTransaction } from '../../db/core/context.js';
 import { importExcel, planExcelImport } from '../../db/excel/import.js';
-import { readWorkbook, MAX_FILE_BYTES } from '../../db/excel/workbook.js';
+import { declaredRows, readWorkbook, MAX_FILE_BYTES } from '../../db/excel/workbook.js';
 import { fxInspection, fxRound, fxUnit } from '../helpers/fixtures.js';
 import { makeTestLedger, type TestLedger } from '../helpers/ledger.js';
 import { ledgerFingerprint } from '../helpers/ledger-fingerprint.js';
@@ -222,4 +226,29 @@ describe('Excel import: size', () => {
     const big = Buffer.from(HEAD.join(',') + '\n' + line.repeat(200_001), 'utf8');
     await expect(readWorkbook(big)).rejects.toMatchObject({ reason: 'excel_too_many_rows', message: expect.stringContaining('200,000') });
   });
+});
+
+describe('Excel import: a million rows', () => {
+  it('an .xlsx sheet of 1,000,000 rows is refused from its declared size, before it is loaded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xz-xlsx-big-'));
+    try {
+      const path = join(dir, 'big.xlsx');
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: false, useSharedStrings: false });
+      const ws = wb.addWorksheet('某某集团有限公司');
+      ws.addRow(HEAD).commit();
+      for (let i = 1; i < 1_000_000; i++) ws.addRow([i]).commit();
+      await ws.commit();
+      await wb.commit();
+      const bytes = readFileSync(path);
+      // ExcelJS's streaming writer writes no <dimension>: the rows are counted as the sheet inflates, up to the limit.
+      expect(await declaredRows(bytes)).toEqual([{ entry: 'xl/worksheets/sheet1.xml', rows: expect.any(Number) }]);
+      expect((await declaredRows(bytes, 2_000_000))[0]!.rows).toBe(1_000_000);
+      await expect(readWorkbook(bytes)).rejects.toMatchObject({ reason: 'excel_too_many_rows', message: expect.stringContaining('200,000') });
+      // A sheet that declares its size (as Excel and WPS write it) is read from its first bytes.
+      const declared = await xlsx([{ name: '某某集团有限公司', rows: [HEAD, ['1']] }]);
+      expect(await declaredRows(declared)).toEqual([{ entry: 'xl/worksheets/sheet1.xml', rows: 2 }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
