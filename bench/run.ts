@@ -12,8 +12,10 @@
  *  (i) exchange fuzz: 10,000 mutated packages through the ledger's import, and the three-office
  *      merge property at 1,000 runs of 25–200 edits (bench/exchange-fuzz.ts, run as a child process;
  *      FUZZ_* shrink it).
+ *  (j) Excel: a 100,000-row sheet imported (dry run, then import) against LibreOffice headless
+ *      converting it to CSV, and 导出台账 of the same rows (bench/excel.ts, run as a child process).
  * Options (environment): BENCH_PROBLEMS (scale size, default 1000000), BENCH_BULK (default 20000),
- * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak|exchange|fuzz (ui needs list and a built renderer).
+ * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak|exchange|fuzz|excel (ui needs list and a built renderer).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -108,6 +110,13 @@ async function main() {
       log('[fuzz] a property FAILED or the run stopped (see above)');
     }
     if (existsSync(file)) fuzz = JSON.parse(readFileSync(file, 'utf8')) as FuzzJson;
+  }
+  type ExcelJson = { rows: number; fileMb: number; libreOfficeCsvSeconds: number | null; dryRunSeconds: number; importSeconds: number; ratioToLibreOffice: number | null; export: { seconds: number; rowsPerSecond: number; peakRssMb: number; baseRssMb: number } };
+  let excel: ExcelJson | null = null;
+  if (!skip.includes('excel')) {
+    log('[excel] a 100,000-row sheet in and out…');
+    child(join(dirname(fileURLToPath(import.meta.url)), 'excel.ts'));
+    excel = JSON.parse(readFileSync(join(OUT, 'excel.json'), 'utf8')) as ExcelJson;
   }
   const seconds = Math.round((Date.now() - started) / 1000);
 
@@ -216,6 +225,15 @@ async function main() {
     lines.push(`of the packages: ${i.refused} refused by preview and import, ${i.replayNoop} answered "already applied" by import at the receiver that had applied the original, ${i.original} the original itself`);
     lines.push(`outcomes: ${[...byReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ')}`);
   }
+  if (excel) {
+    lines.push('', `(j) Excel: a ${excel.rows.toLocaleString('en-US')}-row sheet (${excel.fileMb} MB .xlsx) in and out`);
+    lines.push(table(['step', 'seconds', 'note'], [
+      ['LibreOffice headless → CSV (baseline)', excel.libreOfficeCsvSeconds ?? '-', excel.libreOfficeCsvSeconds === null ? 'soffice not installed' : ''],
+      ['dry run (read, header, rows, dates, matching)', excel.dryRunSeconds, ''],
+      ['import (dry run + writes through the services, one transaction)', excel.importSeconds, excel.ratioToLibreOffice === null ? '' : `${excel.ratioToLibreOffice}× the baseline (target ≤ 1×: ${excel.ratioToLibreOffice <= 1 ? 'met' : 'NOT met'})`],
+      ['导出台账 to .xlsx (fresh process)', excel.export.seconds, `${excel.export.rowsPerSecond} rows/s, peak RSS ${excel.export.peakRssMb} MB`],
+    ]));
+  }
   lines.push('', `total ${seconds} s`);
   const report = lines.join('\n');
   console.log(report);
@@ -223,7 +241,7 @@ async function main() {
     at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list, ui,
     encryption: { bulk: enc.bulk && { plain: enc.bulk.plain.engine, encrypted: enc.bulk.encrypted.engine, engineRatio: enc.bulk.engineRatio, rawRatio: enc.bulk.rawRatio, pairs: enc.bulk.pairs },
       list: enc.list && { plain: enc.list.plain.cases, encrypted: enc.list.encrypted.cases, medianRatio: enc.list.medianRatio, pairs: enc.list.pairs } },
-    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null, exchange, exchangeFuzz: fuzz,
+    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null, exchange, exchangeFuzz: fuzz, excel,
   }, null, 2));
   console.log(`\nwritten ${join(OUT, 'results.json')}`);
 }
