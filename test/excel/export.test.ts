@@ -3,6 +3,7 @@
  * header, print settings; and the golden round trip: export, import into another ledger, the same
  * problems and tasks field for field.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,20 @@ describe('导出台账 (.xlsx)', () => {
     expect(inj.numFmt).toBe('@');
     expect(ws.getCell('H5').value).toBe('长期坚持（2024年12月31日）');
   });
+
+  it('LibreOffice (headless) opens the export without error and shows the merged problem cells and the Chinese text', async () => {
+    const ctx = ledger();
+    const unit = fill(ctx);
+    const dir = mkdtempSync(join(tmpdir(), 'xz-xlsx-lo-'));
+    dirs.push(dir);
+    const path = join(dir, '台账.xlsx');
+    await exportLedgerXlsx(ctx, path, { unitId: unit.id });
+    execFileSync('soffice', [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'html', '--outdir', join(dir, 'html'), path], { stdio: 'pipe', timeout: 120_000 });
+    const html = readFileSync(join(dir, 'html', '台账.html'), 'utf8');
+    // The first problem spans its three task rows; the second has one.
+    expect(html).toMatch(/<td[^>]*rowspan="?3"?[^>]*>(?:(?!<\/td>)[\s\S])*落实全面从严治党主体责任不够到位/);
+    for (const text of ['某某集团有限公司巡视整改台账', '制定专项整改方案', '长期坚持（2024年12月31日）', '全面复核干部档案', INJ.replace(/"/g, '&quot;')]) expect(html).toContain(text);
+  }, 150_000);
 
   it('golden round trip: export, then import into another ledger, gives the same problems and tasks field for field', async () => {
     const a = ledger();
