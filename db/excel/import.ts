@@ -51,6 +51,8 @@ export interface ExcelImportOptions {
   categoryId?: string | null;
   /** Import everything except the listed bad rows (the user chose it explicitly). */
   skipBadRows?: boolean;
+  /** Called as the import writes (every 500 problems and at the end): problems written of all. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface PlannedTask {
@@ -231,7 +233,9 @@ export async function importExcel(ctx: ServiceContext, bytes: Uint8Array, o: Exc
     const units = new Map<string, string>();
     const categories = new Map<string, string>();
     const inspectionOf = ctx.ledger.prepare('SELECT id FROM inspections WHERE unit_id = ? AND round_id = ? AND deleted_at IS NULL LIMIT 1');
+    const total = dryRun.problems.length;
     for (const p of dryRun.problems) {
+      if (created.problems > 0 && created.problems % 500 === 0) o.onProgress?.(created.problems, total);
       let unitId = p.unitId ?? units.get(norm(p.unit));
       if (!unitId) {
         unitId = createUnit(ctx, { name: p.unit, sector: 'other' }).id;
@@ -261,6 +265,7 @@ export async function importExcel(ctx: ServiceContext, bytes: Uint8Array, o: Exc
         }
       }
     }
+    o.onProgress?.(created.problems, total);
     appendEvent(ctx, { action: 'excel_imported', entity: 'excel_imports', entityId: dryRun.sha256, detail: { sha256: dryRun.sha256, counts: dryRun.counts, skippedBadRows: dryRun.errors.length > 0, created } });
   });
   return { dryRun, created };

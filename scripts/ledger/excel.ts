@@ -120,7 +120,17 @@ export const excelImport = ({ values, args }: Parsed, usage: string): Promise<Ou
       for (const line of dryRunLines(file, d)) console.error(line);
       if (!(await ask('确认导入？/ Import? [y/N] '))) throw cancelled();
     }
-    const r = await importExcel(l.ctx(), bytes, o);
+    // Progress on standard error (a large sheet takes a while): every tenth, unless --json.
+    let shown = -1;
+    const r = await importExcel(l.ctx(), bytes, {
+      ...o,
+      onProgress: (done, total) => {
+        const tenth = Math.floor((done / total) * 10);
+        if (values.json || tenth === shown) return;
+        shown = tenth;
+        process.stderr.write(`  已写入 ${done} / ${total} 个问题\n`);
+      },
+    });
     return {
       json: { file, imported: true, created: r.created, counts: r.dryRun.counts, skippedBadRows: r.dryRun.errors.length },
       text: [`已导入：问题 ${r.created.problems} 个，整改任务 ${r.created.tasks} 项，新建单位 ${r.created.units} 个、问题类别 ${r.created.categories} 个。`, ...(r.dryRun.errors.length ? [`跳过有误的行 ${r.dryRun.errors.length} 处。`] : [])],
