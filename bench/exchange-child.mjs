@@ -11,31 +11,16 @@
  *
  * BENCH_CPU_PROF=DIR writes a CPU profile of the operation alone to DIR/exchange-<op>.cpuprofile.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { engine, openAsAdmin, statusMb } from './compiled-engine.mjs';
 
-const engine = (p) => import(new URL(`../dist/db/${p}`, import.meta.url).href);
-const { fixedClock } = await engine('core/clock.js');
-const { uuidv7Source } = await engine('core/ids.js');
-const { openLedger } = await engine('core/open.js');
 const { exportPackage, importPackage } = await engine('exchange/transfer.js');
-const { login } = await engine('services/office.js');
-
-const mb = (kb) => Math.round(kb / 1024);
-function statusKb(field) {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-
 const job = JSON.parse(process.argv[2]);
-const ledger = openLedger(job.ledger, { key: Buffer.from(job.keyHex, 'hex'), migrationsFolder: new URL('../db/migrations', import.meta.url).pathname });
-const clock = fixedClock(job.at.slice(0, 10), Date.parse(job.at));
-const ids = uuidv7Source(() => clock.now());
-const as = (user) => ({ ledger, clock, ids, user });
-const ctx = as(login(as(null), { username: 'admin', password: job.password }));
-const rssBeforeMb = mb(statusKb('VmRSS'));
+const { ledger, ctx } = await openAsAdmin(job);
+const rssBeforeMb = statusMb('VmRSS');
 const profDir = process.env.BENCH_CPU_PROF;
 const session = profDir ? new Session() : null;
 if (session) {
@@ -58,6 +43,6 @@ const result = job.op === 'export'
 const ms = performance.now() - t0;
 if (trace) clearInterval(trace);
 if (session) writeFileSync(join(profDir, `exchange-${job.op}.cpuprofile`), JSON.stringify((await session.post('Profiler.stop')).profile));
-const peakRssMb = mb(statusKb('VmHWM'));
+const peakRssMb = statusMb('VmHWM');
 ledger.close();
 console.log(JSON.stringify({ ms, rssBeforeMb, peakRssMb, result }));
