@@ -118,7 +118,18 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
   for (const c of ctx.ledger.prepare('SELECT id, name FROM problem_categories WHERE deleted_at IS NULL AND active = 1 ORDER BY parent_id IS NULL, sort_order').all() as { id: string; name: string }[]) {
     if (!categoryIds.has(norm(c.name))) categoryIds.set(norm(c.name), c.id);
   }
-  const existingProblem = ctx.ledger.prepare('SELECT id FROM problems WHERE unit_id = ? AND deleted_at IS NULL AND replace(replace(description, \' \', \'\'), char(10), \'\') = ? LIMIT 1');
+  // A unit's live problems by description, normalised as the sheet's are (norm), read once per unit.
+  const problemsOf = ctx.ledger.prepare('SELECT id, description FROM problems WHERE unit_id = ? AND deleted_at IS NULL');
+  const byUnit = new Map<string, Map<string, string>>();
+  const existingProblem = (unitId: string, description: string): string | undefined => {
+    let m = byUnit.get(unitId);
+    if (!m) {
+      m = new Map();
+      for (const r of problemsOf.all(unitId) as { id: string; description: string }[]) if (!m.has(norm(r.description))) m.set(norm(r.description), r.id);
+      byUnit.set(unitId, m);
+    }
+    return m.get(norm(description));
+  };
   const round = o.roundId ? ctx.ledger.prepare('SELECT id FROM rounds WHERE id = ? AND deleted_at IS NULL').get(o.roundId) : null;
   if (o.roundId && !round) throw new DomainError('NOT_FOUND', '所选巡视轮次不存在。', { field: 'roundId', reason: 'round_not_found' });
   const feedbackFloor = ctx.ledger.prepare(`SELECT min(f.feedback_date) AS d FROM inspections i JOIN feedbacks f ON f.inspection_id = i.id AND f.deleted_at IS NULL
@@ -136,23 +147,24 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
       ...(o.headerRows?.[g.name] !== undefined ? { headerRow: o.headerRows[g.name] } : {}),
       year: o.year ?? Number(today.slice(0, 4)), unit: o.unit ?? null,
     });
-    // A workbook's other sheets (说明, 汇总…) with no ledger header are not errors when one sheet has it.
-    const noHeader = s.header === null;
     out.sheets.push({ name: g.name, header: s.header, year: s.year, problems: 0, tasks: 0, skipped: s.skipped.length });
-    if (noHeader) {
+    // A sheet with nothing on it is passed over; one with content but no ledger header is listed,
+    // so the user sees that it was not read.
+    if (s.header === null) {
       if (g.rows.some((r) => r.some((c) => c !== null && c !== ''))) out.errors.push(...s.errors);
       continue;
     }
     out.errors.push(...s.errors);
     out.skipped.push(...s.skipped);
     const sheetInfo = out.sheets.at(-1)!;
-    const sheetDate = s.year !== null && s.year === Number(today.slice(0, 4)) ? today : s.year !== null ? `${s.year}-12-31` : today;
+    // The date 立行立改 and 已完成 rows are registered with: the sheet's 填报日期, or today.
+    const sheetDate = s.date ?? today;
     for (const p of s.problems) {
       const unitId = unitIds.get(norm(p.unit!)) ?? null;
       if (unitId) {
-        const hit = existingProblem.get(unitId, norm(p.description)) as { id: string } | undefined;
+        const hit = existingProblem(unitId, p.description);
         if (hit) {
-          out.existing.push({ sheet: p.sheet, row: p.row, problemId: hit.id, description: p.description });
+          out.existing.push({ sheet: p.sheet, row: p.row, problemId: hit, description: p.description });
           continue;
         }
       } else newUnits.add(p.unit!);

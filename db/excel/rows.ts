@@ -64,6 +64,8 @@ export interface SheetRead {
   header: { row: number; rows: 1 | 2; mapping: ColumnMapping; titles: string[] } | null;
   /** The year a cell with no year (6月底) is given: from the sheet's 填报日期, else the caller's. */
   year: number | null;
+  /** The sheet's 填报日期 (above the header), if it has one. */
+  date: string | null;
   problems: DraftProblem[];
   errors: RowError[];
   skipped: SkippedRow[];
@@ -85,6 +87,11 @@ export function columnLetter(i: number): string {
   let s = '';
   for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
+}
+
+/** A → 0, Z → 25, AA → 26 (letters of either case). */
+export function columnIndex(letters: string): number {
+  return [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
 }
 
 /** A cell's text: numbers as written, dates as YYYY-MM-DD, line breaks kept, ends trimmed. */
@@ -122,7 +129,7 @@ export function readSheet(g: Grid, o: ReadOptions = {}): SheetRead {
   const found = o.headerRow !== undefined
     ? { row: o.headerRow, rows: 1 as const, mapping: o.mapping ?? {}, titles: texts[o.headerRow] ?? [] }
     : findHeader(texts);
-  const out: SheetRead = { sheet: g.name, header: null, year: null, problems: [], errors: [], skipped: [] };
+  const out: SheetRead = { sheet: g.name, header: null, year: null, date: null, problems: [], errors: [], skipped: [] };
   if (!found) {
     out.errors.push({ sheet: g.name, row: 1, column: null, field: null, reason: '未找到表头行（应包含“问题描述”“整改措施”“整改时限”等列名）。' });
     return out;
@@ -131,6 +138,7 @@ export function readSheet(g: Grid, o: ReadOptions = {}): SheetRead {
   out.header = { ...found, mapping };
   // The sheet's own date (填报日期) above the header gives the year for cells that name none.
   const sheetDate = texts.slice(0, found.row).map((r) => findSheetDate(r.join(' '))).find((d) => d !== null) ?? null;
+  out.date = sheetDate;
   out.year = sheetDate ? Number(sheetDate.slice(0, 4)) : (o.year ?? null);
   const err = (row: number, field: SheetField | null, reason: string) =>
     out.errors.push({ sheet: g.name, row: row + 1, column: field && mapping[field] !== undefined ? columnLetter(mapping[field]!) : null, field, reason });

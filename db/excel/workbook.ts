@@ -16,7 +16,7 @@
 import { Readable } from 'node:stream';
 import { createInflateRaw, inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { DomainError } from '../domain/errors.js';
-import type { CellValue, Grid, Merge } from './rows.js';
+import { columnIndex, type CellValue, type Grid, type Merge } from './rows.js';
 
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_ROWS = 200_000;
@@ -188,8 +188,7 @@ async function readXlsx(bytes: Uint8Array): Promise<Grid[]> {
 export function parseRange(ref: string): Merge | null {
   const m = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(ref.replace(/\$/g, '').toUpperCase());
   if (!m) return null;
-  const col = (s: string) => [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-  return { top: Number(m[2]) - 1, left: col(m[1]!), bottom: Number(m[4]) - 1, right: col(m[3]!) };
+  return { top: Number(m[2]) - 1, left: columnIndex(m[1]!), bottom: Number(m[4]) - 1, right: columnIndex(m[3]!) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,19 +7,20 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SHEET_FIELDS, type ColumnMapping, type SheetField } from '../../db/domain/sheet-columns.js';
+import { SHEET_FIELD_LABELS, SHEET_FIELDS, type ColumnMapping, type SheetField } from '../../db/domain/sheet-columns.js';
 import { DomainError } from '../../db/domain/errors.js';
 import { exportLedgerXlsx } from '../../db/excel/export.js';
 import { importExcel, planExcelImport, type ExcelDryRun, type ExcelImportOptions } from '../../db/excel/import.js';
+import { columnIndex } from '../../db/excel/rows.js';
 import { MAX_FILE_BYTES } from '../../db/excel/workbook.js';
 import { UsageError, required, type Parsed } from './args.js';
 import type { Outcome } from './commands.js';
 import { ask, cancelled, withLedger } from './session.js';
 
 /** A column given as a letter (C) or a 1-based number (3), to the 0-based index. */
-function columnIndex(v: unknown, where: string): number {
+function mappedColumn(v: unknown, where: string): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1) return v - 1;
-  if (typeof v === 'string' && /^[A-Za-z]{1,3}$/.test(v)) return [...v.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+  if (typeof v === 'string' && /^[A-Za-z]{1,3}$/.test(v)) return columnIndex(v);
   throw new UsageError('bad_mapping', `列对应关系文件中 ${where} 的列应写作字母（如 C）或从1开始的列号。`);
 }
 
@@ -35,14 +36,15 @@ export function readMapping(path: string): { sheets: Record<string, ColumnMappin
   } catch (e) {
     throw new UsageError('bad_mapping', `无法读取列对应关系文件 ${path}：${e instanceof Error ? e.message : String(e)}`);
   }
-  const titles: Record<string, SheetField> = { 序号: 'seq', 被巡视单位: 'unit', 单位: 'unit', 问题类别: 'category', 问题描述: 'description', 整改措施: 'measures', 责任领导: 'leader', 责任部门: 'department', 责任人: 'person', 整改时限: 'deadline', 整改进展: 'progress', 完成情况: 'completion', 佐证材料: 'evidence', 销号情况: 'closeout', 备注: 'remark' };
+  // The statutory column titles (and 单位 for 被巡视单位), or the field names.
+  const titles: Record<string, SheetField> = { 单位: 'unit', ...Object.fromEntries(SHEET_FIELDS.map((f) => [SHEET_FIELD_LABELS[f], f])) };
   const one = (o: unknown, where: string): ColumnMapping => {
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new UsageError('bad_mapping', `列对应关系文件的 ${where} 应是一个对象。`);
     const m: ColumnMapping = {};
     for (const [k, v] of Object.entries(o)) {
       const f = titles[k] ?? ((SHEET_FIELDS as readonly string[]).includes(k) ? (k as SheetField) : null);
       if (!f) throw new UsageError('bad_mapping', `列对应关系文件中有未知的列名“${k}”。`);
-      m[f] = columnIndex(v, `“${k}”`);
+      m[f] = mappedColumn(v, `“${k}”`);
     }
     return m;
   };

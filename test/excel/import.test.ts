@@ -146,6 +146,20 @@ describe('Excel import: writing', () => {
     expect(ledgerFingerprint(ctx.ledger)).toBe(before);
   });
 
+  it('a problem already in the ledger is found whatever spaces either side holds (full-width, tabs, line breaks)', async () => {
+    const { ctx } = ledger();
+    const file = await xlsx([{ name: '某某集团有限公司', rows: [HEAD, row(1, '廉洁风险', `落实主体责任\u3000不够到位，\t监督偏松。`, '措施一', '2024-06-30')] }]);
+    await importExcel(ctx, file);
+    const again = await planExcelImport(ctx, await xlsx([{ name: '某某集团有限公司', rows: [HEAD, row(1, '廉洁风险', '落实主体责任不够到位，\n监督偏松。', '措施一', '2024-06-30')] }]));
+    expect(again.counts).toMatchObject({ problems: 0, existing: 1 });
+  });
+
+  it('立行立改 and 已完成 rows are registered at the sheet’s 填报日期', async () => {
+    const { ctx } = ledger();
+    const d = await planExcelImport(ctx, await xlsx([{ name: '某某集团有限公司', rows: [['填报日期：2024年6月15日'], HEAD, row(1, '廉洁风险', P1, '措施一', '立行立改'), row(2, '廉洁风险', P2, '措施二', '已完成')] }]));
+    expect(d.problems.map((p) => [p.tasks[0]!.term, p.tasks[0]!.deadline])).toEqual([['immediate', '2024-06-15'], ['concentrated', '2024-06-15']]);
+  });
+
   it('bad rows: nothing imported unless the user chooses to skip them', async () => {
     const { ctx } = ledger();
     const file = await xlsx([{ name: '某某集团有限公司', rows: [HEAD, row(1, '廉洁风险', P1, '措施', '尽快'), row(2, '廉洁风险', P2, '措施', '2024-06-30')] }]);
