@@ -227,6 +227,8 @@ describe('problem and task detail views', () => {
 
     await p.getByRole('button', { name: '申请销号' }).click();
     await p.getByTestId('closeout-dialog').getByText('已上传2份佐证材料').waitFor();
+    // the system asks for less motion (harness): the dialog opens without a zoom
+    expect(await p.locator('.ant-modal').last().evaluate((el) => (el as unknown as { getAnimations(o: object): unknown[] }).getAnimations({ subtree: true }).length)).toBe(0);
     await p.getByRole('button', { name: '提交销号申请' }).click();
     await p.getByTestId('task-status').getByText('待审核').waitFor();
     expect(engineTask(taskId).status).toBe('pending_review');

@@ -63,7 +63,11 @@ export async function startHarness(o: { today?: string; width?: number; height?:
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
-  const context = await browser.newContext({ viewport: { width: o.width ?? 1366, height: o.height ?? 768 }, locale: 'zh-CN' });
+  // Reduced motion, as a workstation with animations turned off: the app then draws no zoom or
+  // slide (a click during a dialog's zoom on a loaded machine landed on the mask and was lost).
+  const context = await browser.newContext({
+    viewport: { width: o.width ?? 1366, height: o.height ?? 768 }, locale: 'zh-CN', reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(8000);
   page.on('pageerror', (e) => console.error('page error:', e.message));

@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.js';
-import { useQuery } from '../components/hooks.js';
+import { useQuery, useReducedMotion } from '../components/hooks.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { isLockedError, onSessionTrouble } from '../core/guard.js';
 import { SessionContext, type LockReason, type SessionState } from '../core/session.js';
@@ -176,6 +176,7 @@ function shade7(colours: Record<string, string>): Record<string, string> {
 export function App() {
   const { i18n } = useTranslation();
   const en = i18n.language === 'en';
+  const still = useReducedMotion();
   dayjs.locale(en ? 'en' : 'zh-cn');
   return (
     <ConfigProvider
@@ -183,7 +184,8 @@ export function App() {
       button={{ autoInsertSpace: false }}
       theme={{
         algorithm: theme.compactAlgorithm,
-        token: TOKENS,
+        // no zooming dialogs or sliding drawers when the system asks for less motion
+        token: still ? { ...TOKENS, motion: false } : TOKENS,
       }}
     >
       <AntApp>

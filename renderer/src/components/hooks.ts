@@ -64,3 +64,17 @@ export function useKeyboardScroll(label: string, selector = '.ant-table-body'): 
   }, [root, label, selector]);
   return setRoot;
 }
+
+/** Whether the system asks for less motion (Windows "show animations" off, GNOME reduce-animation). */
+export function useReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduce, setReduce] = useState(() => typeof matchMedia === 'function' && matchMedia(query).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const m = matchMedia(query);
+    const on = () => setReduce(m.matches);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
+  return reduce;
+}
