@@ -14,7 +14,7 @@ import { makeHandlers } from '../db/bridge/handlers.js';
 import { LedgerHost, type Session } from '../db/session/host.js';
 import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
 import { MENU_CHANNEL } from './channels.js';
-import { chooseWith, folderDialogOptions, packageDialogOptions } from './dialogs.js';
+import { chooseWith, folderDialogOptions, packageDialogOptions, saveDialogOptions, saveWith, workbookDialogOptions } from './dialogs.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
 import { appUrlCheck, shellPaths } from './paths.js';
@@ -82,6 +82,8 @@ function start(): void {
       // 备份到文件夹, 导出交换包到文件夹, 导入交换包/回执: paths come from the system dialogs, never from the page.
       chooseFolder: (purpose = 'backup') => chooseWith(dialog, mainWindow, folderDialogOptions(purpose)),
       choosePackage: (kind) => chooseWith(dialog, mainWindow, packageDialogOptions(kind)),
+      chooseWorkbook: () => chooseWith(dialog, mainWindow, workbookDialogOptions()),
+      chooseSavePath: (kind, name) => saveWith(dialog, mainWindow, kind, saveDialogOptions(kind, name, app.getPath('documents'))),
       // 打开演示台账 (first run only): switch to an encrypted demo ledger file beside the real one.
       openDemo() {
         const demoFile = join(app.getPath('userData'), 'demo-ledger.sqlite');

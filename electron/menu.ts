@@ -37,6 +37,8 @@ export function buildMenuTemplate(i: MenuInput): MenuItemConstructorOptions[] {
       submenu: [
         cmd('导入…', 'import', 'CmdOrCtrl+I'),
         cmd('导出…', 'export', 'CmdOrCtrl+E'),
+        cmd('导入Excel台账…', 'importExcel'),
+        cmd('导出台账（Excel）…', 'exportLedger'),
         { type: 'separator' },
         cmd('打印…', 'print', 'CmdOrCtrl+P'),
         { type: 'separator' },

@@ -18,6 +18,8 @@ import { basename, extname, isAbsolute, join, normalize, relative, resolve, sep 
 import { pipeline } from 'node:stream/promises';
 import { dispatch } from '../db/bridge/dispatch.js';
 import { RECEIVED_SUBDIR, exchangeDirOf } from '../db/bridge/exchange-calls.js';
+import { exportsDirOf, importsDirOf } from '../db/bridge/file-calls.js';
+import { MAX_FILE_BYTES } from '../db/excel/workbook.js';
 import { requirePermission } from '../db/core/permissions.js';
 import { makeHandlers, type ShellHooks } from '../db/bridge/handlers.js';
 import { DomainError } from '../db/domain/errors.js';
@@ -25,6 +27,9 @@ import { DEMO_PASSWORD, generateDemoLedger } from '../db/seed/demo.js';
 import type { LedgerHost, Session } from '../db/session/host.js';
 import type { KdfParams } from '../db/core/keystore.js';
 import { CSP } from '../electron/window-options.js';
+
+/** What a harness file is for: an exchange package or receipt, a workbook to import, a file written for the user. */
+type FilePurpose = 'exchange' | 'excel' | 'export';
 
 export interface PreviewOptions {
   /** The ledger file's host (opens it at log-in; see db/session/host.ts). */
@@ -155,11 +160,15 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
   // and downloads what exchange:export and exchange:import wrote there. Both need the session's
   // exchange right; downloads are confined to the exchange folder.
 
-  /** The session's context with the exchange right, or an error envelope already sent. */
-  function exchangeRight(res: ServerResponse, sid: string): boolean {
+  /**
+   * Whether the session may use the files of `purpose`: exchange files need the exchange right,
+   * a workbook to import needs `ledger.write`, a file written for the user `ledger.read`; else an
+   * error envelope is sent.
+   */
+  function fileRight(res: ServerResponse, sid: string, purpose: FilePurpose): boolean {
     try {
       const ctx = host.context(sessions.get(sid)!);
-      requirePermission(ctx, 'exchange.run');
+      requirePermission(ctx, purpose === 'exchange' ? 'exchange.run' : purpose === 'excel' ? 'ledger.write' : 'ledger.read');
       if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
       return true;
     } catch (e) {
@@ -172,15 +181,17 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
   async function upload(req: IncomingMessage, res: ServerResponse, sid: string, url: URL): Promise<void> {
     if (req.method !== 'POST') return send(res, 405, 'method not allowed');
     if (req.headers.origin !== origin) return send(res, 403, 'forbidden origin');
-    if (!exchangeRight(res, sid)) return;
-    const limit = o.maxUploadBytes ?? 4 * 1024 ** 3;
+    // ?purpose=excel: a workbook for 导入Excel台账 (into 导入); else an exchange package or receipt.
+    const purpose: FilePurpose = url.searchParams.get('purpose') === 'excel' ? 'excel' : 'exchange';
+    if (!fileRight(res, sid, purpose)) return;
+    const limit = purpose === 'excel' ? MAX_FILE_BYTES : o.maxUploadBytes ?? 4 * 1024 ** 3;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (!Number.isSafeInteger(declared) || declared < 0) return send(res, 411, 'length required');
     const tooLarge = () => send(res, 413, JSON.stringify({ ok: false, error: { code: 'VALIDATION', message: '文件过大，不能导入。', reason: 'upload_too_large' } }), 'application/json; charset=utf-8');
     if (declared > limit) return tooLarge();
     // Only the last part of the name, without characters a file name cannot hold.
     const name = basename((url.searchParams.get('name') ?? '').replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"|?*]+/g, '').slice(-120) || 'package.xzpkg';
-    const dir = join(exchangeDirOf(host.path), RECEIVED_SUBDIR);
+    const dir = purpose === 'excel' ? importsDirOf(host.path) : join(exchangeDirOf(host.path), RECEIVED_SUBDIR);
     mkdirSync(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
     const target = join(dir, `${stamp}-${randomBytes(3).toString('hex')}-${name}`);
@@ -206,11 +217,15 @@ export async function startPreviewServer(o: PreviewOptions): Promise<PreviewServ
 
   function download(req: IncomingMessage, res: ServerResponse, sid: string, url: URL): void {
     if (req.method !== 'GET') return send(res, 405, 'method not allowed');
-    if (!exchangeRight(res, sid)) return;
-    const root = resolve(exchangeDirOf(host.path));
+    // Files from the exchange folder (exchange right) or from 导出 (files written for the user).
     const file = resolve(url.searchParams.get('path') ?? '');
-    const rel = relative(root, file);
-    if (!rel || rel.startsWith('..') || isAbsolute(rel) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
+    const inside = (root: string) => {
+      const rel = relative(resolve(root), file);
+      return !!rel && !rel.startsWith('..') && !isAbsolute(rel);
+    };
+    const purpose: FilePurpose = inside(exportsDirOf(host.path)) ? 'export' : 'exchange';
+    if (!fileRight(res, sid, purpose)) return;
+    if ((purpose === 'exchange' && !inside(exchangeDirOf(host.path))) || !existsSync(file) || !statSync(file).isFile()) return send(res, 404, 'not found');
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
       'Content-Length': String(statSync(file).size),

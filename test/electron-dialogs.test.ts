@@ -3,9 +3,9 @@
  * for a backup or for exchange packages, the open dialog for a package or a receipt (.xzpkg), the
  * first path chosen, null when cancelled, attached to the window when there is one.
  */
-import type { BrowserWindow, OpenDialogOptions } from 'electron';
+import type { BrowserWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { chooseWith, folderDialogOptions, packageDialogOptions } from '../electron/dialogs.js';
+import { chooseWith, folderDialogOptions, packageDialogOptions, saveDialogOptions, saveWith, workbookDialogOptions } from '../electron/dialogs.js';
 
 function fakeDialog(answer: { canceled: boolean; filePaths: string[] }) {
   const calls: { win: unknown; options: OpenDialogOptions }[] = [];
@@ -43,5 +43,29 @@ describe('shell dialogs', () => {
     const alone = fakeDialog({ canceled: false, filePaths: ['/media/usb'] });
     expect(await chooseWith(alone, null, folderDialogOptions('backup'))).toBe('/media/usb');
     expect(alone.calls[0]!.win).toBeNull();
+  });
+
+  it('asks for one workbook (.xlsx, .xls, .csv) to import', () => {
+    const o = workbookDialogOptions();
+    expect(o.properties).toEqual(['openFile']);
+    expect(o.filters?.[0]?.extensions).toEqual(['xlsx', 'xls', 'csv']);
+    expect(o.title).toBe('选择要导入的Excel台账');
+  });
+
+  it('saves a file where the user says, with its kind\'s extension, null when cancelled', async () => {
+    const o = saveDialogOptions('xlsx', '某某集团巡视整改台账.xlsx', '/home/user/文档');
+    expect(o).toMatchObject({ defaultPath: '/home/user/文档/某某集团巡视整改台账.xlsx', filters: [{ extensions: ['xlsx'] }] });
+    expect(o.properties).toContain('showOverwriteConfirmation');
+    const calls: SaveDialogOptions[] = [];
+    const d = (answer: { canceled: boolean; filePath: string }) => ({
+      showSaveDialog: ((a: unknown, b?: SaveDialogOptions) => {
+        calls.push(b ?? (a as SaveDialogOptions));
+        return Promise.resolve(answer);
+      }) as never,
+    });
+    expect(await saveWith(d({ canceled: false, filePath: '/media/usb/台账' }), null, 'xlsx', o)).toBe('/media/usb/台账.xlsx');
+    expect(await saveWith(d({ canceled: false, filePath: '/media/usb/台账.XLSX' }), null, 'xlsx', o)).toBe('/media/usb/台账.XLSX');
+    expect(await saveWith(d({ canceled: true, filePath: '/x.xlsx' }), null, 'xlsx', o)).toBeNull();
+    expect(calls).toHaveLength(3);
   });
 });

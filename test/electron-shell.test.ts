@@ -406,7 +406,7 @@ describe('menu', () => {
     expect(menu.map((m) => m.label)).toEqual(['文件', '编辑', '视图', '窗口', '帮助']);
     const file = menu[0]!.submenu!;
     const byLabel = (label: string) => file.find((i) => i.label === label);
-    for (const [label, command] of [['导入…', 'import'], ['导出…', 'export'], ['打印…', 'print'], ['备份与恢复…', 'backup'], ['锁定', 'lock']] as const) {
+    for (const [label, command] of [['导入…', 'import'], ['导出…', 'export'], ['打印…', 'print'], ['导入Excel台账…', 'importExcel'], ['导出台账（Excel）…', 'exportLedger'], ['备份与恢复…', 'backup'], ['锁定', 'lock']] as const) {
       byLabel(label)!.click!();
       expect(sent.at(-1)).toBe(command);
     }

@@ -10,7 +10,7 @@ export type { ErrorPayload };
 export type BridgeResult<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
 /** Commands the shell's menu sends to the renderer (the browser harness sends them from keys). */
-export const MENU_COMMANDS = ['import', 'export', 'print', 'backup', 'lock'] as const;
+export const MENU_COMMANDS = ['import', 'export', 'importExcel', 'exportLedger', 'print', 'backup', 'lock'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export function isMenuCommand(v: unknown): v is MenuCommand {

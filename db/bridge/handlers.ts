@@ -8,6 +8,7 @@
 import type { Session } from '../session/host.js';
 import { outsideCall, sessionCalls, type ShellHooks } from './session-calls.js';
 import { exchangeCalls } from './exchange-calls.js';
+import { fileCalls } from './file-calls.js';
 import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { defineCall } from '../core/call.js';
@@ -117,6 +118,8 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'proposals:reject': conflicts.rejectProposal,
     // 导出导入交换包、回执、交换记录 (db/bridge/exchange-calls.ts: files, outside the transaction)
     ...exchangeCalls(session, shell),
+    // 导入Excel台账、导出台账 (db/bridge/file-calls.ts: files, outside the transaction)
+    ...fileCalls(session, shell),
 
     // 设置：类别、时限规则、节假日
     'categories:list': categories.listCategories,

@@ -31,7 +31,19 @@ export interface ShellHooks {
   chooseFolder?: (purpose?: 'backup' | 'exchange') => Promise<string | null>;
   /** 导入交换包 / 导入回执: ask the user for a file (Electron's open dialog); null when cancelled. */
   choosePackage?: (kind: 'changes' | 'receipt') => Promise<string | null>;
+  /** 导入Excel台账: ask the user for a workbook (.xlsx, .xls, .csv); null when cancelled. */
+  chooseWorkbook?: () => Promise<string | null>;
+  /**
+   * 导出台账, report drafts, charts: ask the user where to save a file the engine writes (Electron's
+   * save dialog, `suggestedName` filled in); null when cancelled. Without it (the browser harness)
+   * files go into the ledger's 导出 folder and the page downloads them (db/bridge/file-calls.ts).
+   */
+  chooseSavePath?: (kind: SaveKind, suggestedName: string) => Promise<string | null>;
 }
+
+/** The kinds of file the app saves for the user. */
+export const SAVE_KINDS = ['xlsx', 'docx', 'pdf', 'png'] as const;
+export type SaveKind = (typeof SAVE_KINDS)[number];
 
 /** A call that runs without a ledger context or transaction (the host manages its own). */
 export type OutsideCall<S extends f.v.GenericSchema = f.v.GenericSchema, R = unknown> = Call<S, R> & { readonly outside: true };

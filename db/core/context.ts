@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { IdSource } from './ids.js';
 import type { Ledger } from './open.js';
 import type { Role } from '../domain/enums.js';
+import { DomainError } from '../domain/errors.js';
 
 /** The user on whose behalf a service acts. */
 export interface ActingUser {
@@ -73,6 +74,36 @@ export function inTransaction<T>(ctx: ServiceContext, fn: () => T): T {
     nestedFailures.delete(l);
     Object.assign(st, saved);
     throw e;
+  }
+}
+
+/**
+ * Long work in one transaction that awaits between its steps (an Excel import of 100,000 rows
+ * gives its progress to the screen as it goes): the ledger is marked busy with `busyText`, so
+ * every other call is refused (LOCKED busy) until it ends, and nothing else can write in
+ * between. All or nothing like `inTransaction`: a failed step, thrown or caught, rolls back all.
+ */
+export async function inLongTransaction<T>(ctx: ServiceContext, busyText: string, fn: () => Promise<T>): Promise<T> {
+  const l = ctx.ledger;
+  const st = l.state;
+  if (st.busy) throw new DomainError('LOCKED', st.busy, { reason: 'busy' });
+  if (l.sqlite.inTransaction) throw new Error('inLongTransaction inside an open transaction');
+  const saved = { ...st, hlc: { ...st.hlc } };
+  nestedFailures.delete(l);
+  st.busy = busyText;
+  l.prepare('BEGIN IMMEDIATE').run();
+  try {
+    const out = await fn();
+    if (nestedFailures.has(l)) throw new Error('a step of this transaction failed; the whole transaction was rolled back');
+    l.prepare('COMMIT').run();
+    return out;
+  } catch (e) {
+    if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
+    nestedFailures.delete(l);
+    Object.assign(st, saved);
+    throw e;
+  } finally {
+    st.busy = null;
   }
 }
 

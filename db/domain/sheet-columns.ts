@@ -43,6 +43,18 @@ export const SHEET_FIELD_WORDS: Record<SheetField, readonly string[]> = {
   remark: ['备注', '说明', '其他'],
 };
 
+/** 0 → A, 25 → Z, 26 → AA. */
+export function columnLetter(i: number): string {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** A → 0, Z → 25, AA → 26 (letters of either case). */
+export function columnIndex(letters: string): number {
+  return [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+}
+
 /** A header cell's text as the matcher compares it. */
 export function normaliseHeader(text: string): string {
   return text

@@ -20,9 +20,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../core/context.js';
-import { inTransaction } from '../core/context.js';
+import { inLongTransaction } from '../core/context.js';
 import { appendEvent } from '../core/audit.js';
-import { requirePermission } from '../core/permissions.js';
+import { can, requirePermission } from '../core/permissions.js';
 import { DomainError } from '../domain/errors.js';
 import type { ColumnMapping } from '../domain/sheet-columns.js';
 import type { TaskTerm } from '../domain/enums.js';
@@ -31,10 +31,12 @@ import { createProblem } from '../services/problems.js';
 import { addProgress } from '../services/progress.js';
 import { createTask } from '../services/tasks.js';
 import { createUnit } from '../services/units.js';
-import { readSheet, type DraftTask, type RowError, type SheetRead, type SkippedRow } from './rows.js';
+import { cellText, columnLetter, readSheet, type DraftTask, type RowError, type SheetRead, type SkippedRow } from './rows.js';
 import { readWorkbook } from './workbook.js';
 
 export interface ExcelImportOptions {
+  /** The file's name: one named .xlsx/.xls whose bytes are not a workbook is refused as such. */
+  fileName?: string;
   /** The unit of sheets with no unit column whose name is not a unit's. */
   unit?: string | null;
   /** The year for cells that name none (6月底), when a sheet has no 填报日期. */
@@ -51,7 +53,11 @@ export interface ExcelImportOptions {
   categoryId?: string | null;
   /** Import everything except the listed bad rows (the user chose it explicitly). */
   skipBadRows?: boolean;
-  /** Called as the import writes (every 500 problems and at the end): problems written of all. */
+  /**
+   * Called as the import writes (every 500 problems and at the end): problems written of all. The
+   * import gives way to the event loop at each call, so a screen can ask for the progress while
+   * the ledger is busy (every other call is refused until the import ends).
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -86,7 +92,11 @@ export interface PlannedProblem {
 }
 
 export interface ExcelDryRun {
-  sheets: { name: string; header: SheetRead['header']; year: number | null; problems: number; tasks: number; skipped: number }[];
+  /**
+   * Per sheet; `width` (its columns) and `sample` (the text of its first rows, cut short) let the
+   * user choose the header row and the columns by hand when the header was not understood.
+   */
+  sheets: { name: string; header: SheetRead['header']; width: number; sample: string[][]; year: number | null; problems: number; tasks: number; skipped: number }[];
   problems: PlannedProblem[];
   /** Rows whose problem the ledger holds already (not imported again). */
   existing: { sheet: string; row: number; problemId: string; description: string }[];
@@ -98,6 +108,10 @@ export interface ExcelDryRun {
   /** SHA-256 of the file, hex. */
   sha256: string;
 }
+
+const SAMPLE_ROWS = 12;
+const SAMPLE_COLUMNS = 40;
+const SAMPLE_CHARS = 24;
 
 const norm = (s: string) => s.replace(/[\s\u3000]+/g, '');
 
@@ -111,7 +125,7 @@ function progressText(t: DraftTask): string | null {
 /** The dry run: what importing `bytes` would do (nothing written). */
 export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o: ExcelImportOptions = {}): Promise<ExcelDryRun> {
   requirePermission(ctx, 'ledger.write');
-  const grids = await readWorkbook(bytes);
+  const grids = await readWorkbook(bytes, o.fileName);
   const today = ctx.clock.today();
   const unitIds = new Map((ctx.ledger.prepare('SELECT id, name FROM units WHERE deleted_at IS NULL').all() as { id: string; name: string }[]).map((u) => [norm(u.name), u.id]));
   const categoryIds = new Map<string, string>();
@@ -141,13 +155,18 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
   };
   const newUnits = new Set<string>();
   const newCategories = new Set<string>();
+  // Categories are reference data (设置, 管理员): an import by anyone else uses the ledger's own.
+  const mayAddCategories = can(ctx.user, 'settings.write');
   for (const g of grids) {
     const s = readSheet(g, {
       ...(o.mappings?.[g.name] ?? o.mapping ? { mapping: o.mappings?.[g.name] ?? o.mapping } : {}),
       ...(o.headerRows?.[g.name] !== undefined ? { headerRow: o.headerRows[g.name] } : {}),
       year: o.year ?? Number(today.slice(0, 4)), unit: o.unit ?? null,
     });
-    out.sheets.push({ name: g.name, header: s.header, year: s.year, problems: 0, tasks: 0, skipped: s.skipped.length });
+    let width = 0;
+    for (const r of g.rows) if (r.length > width) width = r.length;
+    const sample = g.rows.slice(0, SAMPLE_ROWS).map((r) => r.slice(0, SAMPLE_COLUMNS).map((c) => cellText(c).slice(0, SAMPLE_CHARS)));
+    out.sheets.push({ name: g.name, header: s.header, width, sample, year: s.year, problems: 0, tasks: 0, skipped: s.skipped.length });
     // A sheet with nothing on it is passed over; one with content but no ledger header is listed,
     // so the user sees that it was not read.
     if (s.header === null) {
@@ -171,6 +190,14 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
       let categoryId: string | null = null;
       if (p.category) {
         categoryId = categoryIds.get(norm(p.category)) ?? null;
+        if (!categoryId && !mayAddCategories) {
+          const col = s.header.mapping.category;
+          out.errors.push({
+            sheet: p.sheet, row: p.row, column: col === undefined ? null : columnLetter(col), field: 'category',
+            reason: `问题类别“${p.category}”不是台账中的类别。新建类别须由管理员在“设置”中进行；也可在表中改用已有的类别。`,
+          });
+          continue;
+        }
         if (!categoryId) newCategories.add(p.category);
       } else if (o.categoryId) categoryId = o.categoryId;
       else {
@@ -241,13 +268,16 @@ export async function importExcel(ctx: ServiceContext, bytes: Uint8Array, o: Exc
   }
   const today = ctx.clock.today();
   const created = { problems: 0, tasks: 0, units: 0, categories: 0, progress: 0 };
-  inTransaction(ctx, () => {
+  await inLongTransaction(ctx, '正在导入Excel台账，请稍候。', async () => {
     const units = new Map<string, string>();
     const categories = new Map<string, string>();
     const inspectionOf = ctx.ledger.prepare('SELECT id FROM inspections WHERE unit_id = ? AND round_id = ? AND deleted_at IS NULL LIMIT 1');
     const total = dryRun.problems.length;
     for (const p of dryRun.problems) {
-      if (created.problems > 0 && created.problems % 500 === 0) o.onProgress?.(created.problems, total);
+      if (created.problems > 0 && created.problems % 500 === 0) {
+        o.onProgress?.(created.problems, total);
+        await new Promise((r) => setImmediate(r));
+      }
       let unitId = p.unitId ?? units.get(norm(p.unit));
       if (!unitId) {
         unitId = createUnit(ctx, { name: p.unit, sector: 'other' }).id;

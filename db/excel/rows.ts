@@ -13,7 +13,9 @@
  *   read is left out with them. Nothing is left out silently: the import shows every error and
  *   imports nothing unless the user chooses to go on without the listed rows.
  */
-import { findHeader, isNonDataRow, SHEET_FIELD_LABELS, type ColumnMapping, type SheetField } from '../domain/sheet-columns.js';
+import { columnLetter, findHeader, isNonDataRow, SHEET_FIELD_LABELS, type ColumnMapping, type SheetField } from '../domain/sheet-columns.js';
+
+export { columnIndex, columnLetter } from '../domain/sheet-columns.js';
 import { findSheetDate, parseSheetDeadline, type SheetDeadline } from '../domain/sheet-dates.js';
 
 export type CellValue = string | number | boolean | Date | null;
@@ -80,18 +82,6 @@ export interface ReadOptions {
   year?: number | null;
   /** The unit for every row without a unit column of its own (else the sheet's name, one sheet per unit). */
   unit?: string | null;
-}
-
-/** 0 → A, 25 → Z, 26 → AA. */
-export function columnLetter(i: number): string {
-  let s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-/** A → 0, Z → 25, AA → 26 (letters of either case). */
-export function columnIndex(letters: string): number {
-  return [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
 }
 
 /** A cell's text: numbers as written, dates as YYYY-MM-DD, line breaks kept, ends trimmed. */

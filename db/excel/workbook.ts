@@ -39,12 +39,15 @@ export function workbookKind(bytes: Uint8Array): WorkbookKind | null {
   return head.includes(0) ? null : 'csv';
 }
 
-/** Every sheet of the file, as cells. */
-export async function readWorkbook(bytes: Uint8Array): Promise<Grid[]> {
+/**
+ * Every sheet of the file, as cells. With the file's name, a file named .xlsx or .xls whose bytes
+ * are text is refused as not a workbook (else it would read as a CSV without a ledger header).
+ */
+export async function readWorkbook(bytes: Uint8Array, fileName?: string): Promise<Grid[]> {
   if (bytes.length === 0) throw refuse('excel_empty', '文件是空的。');
   if (bytes.length > MAX_FILE_BYTES) throw refuse('excel_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB，请按单位或轮次拆分后分别导入。`);
   const kind = workbookKind(bytes);
-  if (kind === null) throw refuse('excel_not_workbook', '该文件不是 Excel 工作簿（.xlsx/.xls）或 CSV 文件。');
+  if (kind === null || (kind === 'csv' && fileName && /\.xlsx?$/i.test(fileName))) throw refuse('excel_not_workbook', '该文件不是 Excel 工作簿（.xlsx/.xls）或 CSV 文件。');
   const grids = kind === 'xlsx' ? await readXlsx(bytes) : kind === 'xls' ? await readXls(bytes) : [readCsv(bytes)];
   for (const g of grids) {
     if (g.rows.length > MAX_ROWS) throw refuse('excel_too_many_rows', `工作表“${g.name}”超过 ${MAX_ROWS.toLocaleString('en-US')} 行，请拆分后分别导入。`);

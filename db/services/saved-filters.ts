@@ -1,5 +1,6 @@
 /**
- * 已保存的筛选: a user's named filter sets for the big lists (问题清单, 任务清单, 责任清单).
+ * 已保存的筛选: a user's named filter sets for the big lists (问题清单, 任务清单, 责任清单), and the
+ * column mappings of 导入Excel台账 (list 'excel': the columns per field, the header row and the header's words).
  * A UI convenience: each user sees and changes only their own, and the filter is stored as the
  * list's own filter object (validated as flat JSON here; the list query validates its values
  * again whenever the filter is applied, so a stale saved filter fails there with a field error).
@@ -12,7 +13,7 @@ import * as f from '../domain/fields.js';
 import { savedFilters } from '../schema/index.js';
 import { getRow, insertRow, softDelete, updateRow, type Row } from '../core/write.js';
 
-export const FILTER_LISTS = ['problems', 'tasks', 'duty'] as const;
+export const FILTER_LISTS = ['problems', 'tasks', 'duty', 'excel'] as const;
 export type FilterList = (typeof FILTER_LISTS)[number];
 
 /** A saved filter's value: a flat object of scalars, as the list screens hold their filters. */

@@ -6,7 +6,7 @@
  * dry run is shown and the user is asked on the terminal.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { SHEET_FIELD_LABELS, SHEET_FIELDS, type ColumnMapping, type SheetField } from '../../db/domain/sheet-columns.js';
 import { DomainError } from '../../db/domain/errors.js';
 import { exportLedgerXlsx } from '../../db/excel/export.js';
@@ -87,7 +87,7 @@ export const excelImport = ({ values, args }: Parsed, usage: string): Promise<Ou
   if (!dryRun && !values.yes && !process.stdin.isTTY) {
     throw new UsageError('needs_confirmation', '标准输入不是终端，无法询问确认：请先用 --dry-run 查看预览，确认无误后加 --yes 导入。');
   }
-  const o: ExcelImportOptions = { skipBadRows: values['skip-bad-rows'] === true };
+  const o: ExcelImportOptions = { fileName: basename(file), skipBadRows: values['skip-bad-rows'] === true };
   if (values.unit?.length) {
     if (values.unit.length > 1) throw new UsageError('bad_arguments', 'excel-import 只接受一个 --unit。');
     o.unit = values.unit[0]!;

@@ -85,7 +85,8 @@ export interface UploadedFile {
  * there the engine gets paths from the system's dialogs (exchange:pick) and `harnessFiles()` is null.
  */
 export interface HarnessFiles {
-  upload(file: File, onProgress?: (percent: number) => void): Promise<UploadedFile>;
+  /** `purpose` 'excel': a workbook for 导入Excel台账 (else a package or receipt). */
+  upload(file: File, onProgress?: (percent: number) => void, purpose?: 'excel'): Promise<UploadedFile>;
   downloadUrl(path: string): string;
 }
 
@@ -96,10 +97,10 @@ export function harnessFiles(): HarnessFiles | null {
 }
 
 const harnessHttp: HarnessFiles = {
-  upload(file, onProgress) {
+  upload(file, onProgress, purpose) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `./api/upload?name=${encodeURIComponent(file.name)}`);
+      xhr.open('POST', `./api/upload?name=${encodeURIComponent(file.name)}${purpose ? `&purpose=${purpose}` : ''}`);
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');
       xhr.upload.onprogress = (e) => {
         if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100));

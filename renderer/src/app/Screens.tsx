@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ArchiveScreen } from '../screens/archive/ArchiveScreen.js';
 import { BackupScreen } from '../screens/backup/BackupScreen.js';
+import { ExcelScreen } from '../screens/excel/ExcelScreen.js';
 import { ExchangeScreen } from '../screens/exchange/ExchangeScreen.js';
 import { Home } from '../screens/home/Home.js';
 import { NotYet } from '../screens/NotYet.js';
@@ -21,7 +22,7 @@ import { SupervisionScreen } from '../screens/supervision/SupervisionScreen.js';
  * Section (first part of the hash route) → screen. Routes:
  *   #/home · #/rounds[/<roundId>[/<unitId>]] · #/problems[/search/<q>] · #/problem/<id> · #/tasks ·
  *   #/task/<id> · #/duty · #/clues[/<id>] · #/suggestions · #/supervision · #/reports · #/ratings · #/settings[/<tab>] ·
- *   #/exchange (数据交换) · #/backup (备份与恢复) · #/archive (轮次归档, 管理员)
+ *   #/excel[/import|/export] (Excel 导入导出) · #/exchange (数据交换) · #/backup (备份与恢复) · #/archive (轮次归档, 管理员)
  */
 const SCREENS: Record<string, ComponentType> = {
   home: Home,
@@ -37,6 +38,7 @@ const SCREENS: Record<string, ComponentType> = {
   reports: ReportsScreen,
   ratings: RatingsScreen,
   exchange: ExchangeScreen,
+  excel: ExcelScreen,
   settings: SettingsScreen,
   backup: BackupScreen,
   archive: ArchiveScreen,

@@ -1,5 +1,5 @@
 import {
-  AlertOutlined, AuditOutlined, BarChartOutlined, CloudServerOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, InboxOutlined, LockOutlined,
+  AlertOutlined, AuditOutlined, FileExcelOutlined, BarChartOutlined, CloudServerOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, InboxOutlined, LockOutlined,
   SettingOutlined, SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
 } from '@ant-design/icons';
 import { Alert, App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
@@ -33,6 +33,8 @@ const NAV: { key: string; icon: ReactNode; perm?: string | string[]; label?: str
   { key: 'ratings', icon: <BarChartOutlined /> },
   // 数据交换: the role's right and the user's own 数据交换权限 (db/domain/permissions.ts).
   { key: 'exchange', icon: <SwapOutlined />, perm: 'exchange.run' },
+  // Excel 导入导出: importing needs 'ledger.write', exporting 'ledger.read' (the screen shows what the user may).
+  { key: 'excel', icon: <FileExcelOutlined />, perm: 'ledger.read' },
   // 设置 also for those who read the rights report (负责人, 审核员): the screen shows them that tab only.
   { key: 'settings', icon: <SettingOutlined />, perm: ['settings.write', 'audit.read'] },
   { key: 'backup', icon: <CloudServerOutlined />, perm: 'ledger.read', label: 'backup:nav.backup' },
@@ -97,6 +99,11 @@ export function Shell() {
     }
     if (c === 'backup') {
       navigate('backup');
+      return;
+    }
+    // 导入Excel台账…/导出台账（Excel）… open the Excel screen's tab.
+    if (c === 'importExcel' || c === 'exportLedger') {
+      navigate('excel', c === 'importExcel' ? 'import' : 'export');
       return;
     }
     // 导入…/导出… open the 数据交换 screen's tab (exchange packages between offices).

@@ -6,7 +6,7 @@ const en: Catalogue<typeof zh> = {
   marking: 'Internal — keep safe',
   nav: {
     home: 'Home', rounds: 'Rounds', problems: 'Problems', tasks: 'Tasks', duty: 'Responsibilities', clues: 'Clues',
-    suggestions: 'Suggestions', supervision: 'Supervision', reports: 'Reports', ratings: 'Ratings', exchange: 'Exchange', settings: 'Settings',
+    suggestions: 'Suggestions', supervision: 'Supervision', reports: 'Reports', ratings: 'Ratings', exchange: 'Exchange', excel: 'Excel import/export', settings: 'Settings',
   },
   top: {
     round: 'Round', allRounds: 'All rounds', search: 'Search problems and tasks (Ctrl+F)', user: 'User', logout: 'Log out',

@@ -4,7 +4,7 @@ export default {
   marking: '内部资料 注意保存',
   nav: {
     home: '工作台', rounds: '巡视轮次', problems: '问题清单', tasks: '任务清单', duty: '责任清单', clues: '问题线索',
-    suggestions: '移交建议', supervision: '监督举措', reports: '报告', ratings: '评估与问责', exchange: '数据交换', settings: '设置',
+    suggestions: '移交建议', supervision: '监督举措', reports: '报告', ratings: '评估与问责', exchange: '数据交换', excel: 'Excel导入导出', settings: '设置',
   },
   top: {
     round: '当前轮次', allRounds: '全部轮次', search: '搜索问题、任务（Ctrl+F）', user: '当前用户', logout: '退出登录',

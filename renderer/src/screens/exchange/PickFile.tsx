@@ -11,7 +11,8 @@ import { useTranslation } from 'react-i18next';
 import { call, harnessFiles, type UploadedFile } from '../../api/client.js';
 
 export interface PickFileProps {
-  kind: 'changes' | 'receipt';
+  /** What is picked: an exchange package or receipt (exchange:pick), or a workbook (excel:pick). */
+  kind: 'changes' | 'receipt' | 'excel';
   /** The drop box's words and the desktop button's. */
   pick: string;
   hint?: string;
@@ -33,7 +34,7 @@ export function PickFile(p: PickFileProps) {
     if (!files) return;
     setPercent(0);
     try {
-      p.onPicked(await files.upload(file, setPercent));
+      p.onPicked(await files.upload(file, setPercent, p.kind === 'excel' ? 'excel' : undefined));
     } catch (e) {
       p.onError(e);
     } finally {
@@ -43,7 +44,7 @@ export function PickFile(p: PickFileProps) {
 
   async function choose() {
     try {
-      const r = await call('exchange:pick', { kind: p.kind });
+      const r = p.kind === 'excel' ? await call('excel:pick') : await call('exchange:pick', { kind: p.kind });
       if (r) p.onPicked(r);
     } catch (e) {
       p.onError(e);
@@ -57,7 +58,7 @@ export function PickFile(p: PickFileProps) {
   return (
     <div data-testid={p.testId}>
       <Upload.Dragger
-        accept=".xzpkg" multiple={false} showUploadList={false} disabled={p.disabled || busy} className={p.compact ? 'xz-card-picked' : undefined}
+        accept={p.kind === 'excel' ? '.xlsx,.xls,.csv' : '.xzpkg'} multiple={false} showUploadList={false} disabled={p.disabled || busy} className={p.compact ? 'xz-card-picked' : undefined}
         beforeUpload={(f) => { void upload(f); return Upload.LIST_IGNORE; }}
       >
         {p.compact ? (

@@ -1,0 +1,231 @@
+/**
+ * Files the user opens or saves, outside exchange: 导入Excel台账 (db/excel/import.ts) and the files
+ * the engine writes for the user, 导出台账 first (db/excel/export.ts).
+ *
+ * Where the files are. In the desktop app paths come only from the system's dialogs
+ * (`ShellHooks.chooseWorkbook`, `ShellHooks.chooseSavePath`): the page never names a file it did
+ * not get from one. The browser harness has no dialogs: a picked workbook is uploaded into `导入`
+ * beside the ledger file (scripts/preview-server.ts), and a file written for the user goes into
+ * `导出` beside it, whence the page downloads it (`SavedFile.download`).
+ *
+ * Like the exchange channels these read and write files and await, so they run outside the
+ * dispatcher's transaction ("outside calls"); the import opens its own (inLongTransaction: the
+ * ledger is busy until it ends, and `excel:progress` answers meanwhile), and after it the host
+ * writes the audit anchor (`committed`).
+ *
+ * Rights, checked before the argument is read: reading a workbook and importing it need
+ * `ledger.write` (as creating problems by hand does), exporting needs `ledger.read`.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { ServiceContext } from '../core/context.js';
+import { requirePermission, type Permission } from '../core/permissions.js';
+import { DomainError } from '../domain/errors.js';
+import * as f from '../domain/fields.js';
+import { SHEET_FIELDS, type ColumnMapping } from '../domain/sheet-columns.js';
+import { exportLedgerXlsx } from '../excel/export.js';
+import { importExcel, planExcelImport, type ExcelDryRun, type ExcelImportOptions } from '../excel/import.js';
+import { MAX_FILE_BYTES } from '../excel/workbook.js';
+import type { LedgerHost, Session } from '../session/host.js';
+import type { OutsideCall, SaveKind, ShellHooks } from './session-calls.js';
+
+/** Where the browser harness puts uploaded workbooks. */
+export function importsDirOf(ledgerPath: string): string {
+  return join(dirname(ledgerPath), '导入');
+}
+
+/** Where files written for the user go when there is no save dialog (the browser harness). */
+export function exportsDirOf(ledgerPath: string): string {
+  return join(dirname(ledgerPath), '导出');
+}
+
+/** A file written for the user: where, and whether the page should offer it as a download. */
+export interface SavedFile { path: string; fileName: string; bytes: number; download: boolean }
+
+/** A name Windows and Linux both accept, without a folder part. */
+export function safeFileName(name: string): string {
+  return basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"/\\|?*]+/g, ' ').trim().slice(-150) || '导出';
+}
+
+/** `name` in `dir`, or name(2), name(3)… when taken. */
+function freshPath(dir: string, name: string): string {
+  const ext = extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  let p = join(dir, name);
+  for (let k = 2; existsSync(p); k++) p = join(dir, `${stem}(${k})${ext}`);
+  return p;
+}
+
+/**
+ * Where a file the engine writes for the user goes: the path the user chose in the save dialog
+ * (null: cancelled), or a fresh name in the ledger's 导出 folder, offered as a download.
+ */
+export async function saveTarget(shell: ShellHooks, ledgerPath: string, kind: SaveKind, name: string): Promise<{ path: string; download: boolean } | null> {
+  const fileName = safeFileName(name.endsWith(`.${kind}`) ? name : `${name}.${kind}`);
+  if (shell.chooseSavePath) {
+    const p = await shell.chooseSavePath(kind, fileName);
+    return p ? { path: p, download: false } : null;
+  }
+  const dir = exportsDirOf(ledgerPath);
+  mkdirSync(dir, { recursive: true });
+  return { path: freshPath(dir, fileName), download: true };
+}
+
+export function savedFile(target: { path: string; download: boolean }): SavedFile {
+  return { path: target.path, fileName: basename(target.path), bytes: statSync(target.path).size, download: target.download };
+}
+
+// ---- 导入Excel台账 -----------------------------------------------------------------------------
+
+/** How many of each list the dry run hands the screen (the counts are always whole). */
+export const PREVIEW_LIMIT = { problems: 300, existing: 300, errors: 1000, skipped: 300 } as const;
+const MAX_SHEETS = 200;
+const MAX_COLUMN = 199;
+
+const columnsArg = f.v.object(Object.fromEntries(SHEET_FIELDS.map((k) => [k, f.optInt('列', 0, MAX_COLUMN)])) as Record<(typeof SHEET_FIELDS)[number], ReturnType<typeof f.optInt>>, '列对应关系格式不正确。');
+const excelOptionEntries = {
+  path: f.text('Excel文件', 1000),
+  /** The unit of sheets with no unit column whose name is not a unit's. */
+  unit: f.optText('被巡视单位', f.LEN.name),
+  year: f.optInt('年份', 2000, 2100),
+  roundId: f.optId('巡视轮次'),
+  categoryId: f.optId('问题类别'),
+  /** The user's corrections, per sheet: the columns, and the header row (0-based) when not found. */
+  mappings: f.list(f.v.object({ sheet: f.text('工作表', 100), headerRow: f.optInt('表头行', 0, 199_999), columns: columnsArg }, '列对应关系格式不正确。'), '列对应关系', MAX_SHEETS),
+};
+const previewArg = f.args(excelOptionEntries);
+const importArg = f.args({ ...excelOptionEntries, skipBadRows: f.bool('跳过有误的行') });
+
+type ExcelArg = f.v.InferOutput<typeof previewArg>;
+
+function importOptions(a: ExcelArg): ExcelImportOptions {
+  const mappings: Record<string, ColumnMapping> = {};
+  const headerRows: Record<string, number> = {};
+  for (const m of a.mappings ?? []) {
+    const cols: ColumnMapping = {};
+    for (const k of SHEET_FIELDS) if (typeof m.columns[k] === 'number') cols[k] = m.columns[k];
+    mappings[m.sheet] = cols;
+    if (typeof m.headerRow === 'number') headerRows[m.sheet] = m.headerRow;
+  }
+  return { fileName: basename(a.path), unit: a.unit ?? null, year: a.year ?? null, roundId: a.roundId ?? null, categoryId: a.categoryId ?? null, mappings, headerRows };
+}
+
+/** The workbook's bytes, refused before reading when the file is missing or too large. */
+function readWorkbookFile(path: string): Buffer {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new DomainError('NOT_FOUND', '找不到所选的文件，可能已被移动或删除。', { field: 'path', reason: 'file_not_found' });
+  }
+  if (size > MAX_FILE_BYTES) {
+    throw new DomainError('VALIDATION', `文件过大（${Math.round(size / 1024 / 1024)} MB），一次最多导入 ${MAX_FILE_BYTES / 1024 / 1024} MB。请按单位拆分后分别导入。`, { field: 'path', reason: 'excel_too_large' });
+  }
+  return readFileSync(path);
+}
+
+/** The dry run as the screen gets it: every count, and the first items of each list. */
+export function previewView(d: ExcelDryRun) {
+  return {
+    sha256: d.sha256, counts: d.counts, sheets: d.sheets, newUnits: d.newUnits, newCategories: d.newCategories,
+    problems: d.problems.slice(0, PREVIEW_LIMIT.problems), existing: d.existing.slice(0, PREVIEW_LIMIT.existing),
+    errors: d.errors.slice(0, PREVIEW_LIMIT.errors), skipped: d.skipped.slice(0, PREVIEW_LIMIT.skipped),
+  };
+}
+export type ExcelPreview = ReturnType<typeof previewView>;
+
+const exportArg = f.args({
+  roundId: f.optId('巡视轮次'),
+  unitId: f.optId('被巡视单位'),
+  paper: f.optOneOf(['A4', 'A3'] as const, '纸张'),
+  /** The file name offered in the save dialog (without folder). */
+  name: f.optText('文件名', 120),
+});
+
+/**
+ * An outside call whose right is checked before its argument is read, with the session's context
+ * (the host refuses a closed or locked ledger) and a ledger busy with an import.
+ */
+function fileCall<S extends f.v.GenericSchema, R>(
+  permission: Permission, arg: S, ctxOf: () => ServiceContext, run: (ctx: ServiceContext, a: f.v.InferOutput<S>) => Promise<R>,
+): OutsideCall<S, Promise<R>> {
+  const call = (_ctx: ServiceContext, raw?: unknown): Promise<R> => {
+    const ctx = ctxOf();
+    requirePermission(ctx, permission);
+    if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
+    if (Array.isArray(raw)) throw new DomainError('VALIDATION', '请求内容不完整。', { field: 'input', reason: 'not_object' });
+    return Promise.resolve().then(() => run(ctx, f.parse(arg, raw)));
+  };
+  return Object.assign(call, { arg, permission, outside: true as const });
+}
+
+export type FileCalls = ReturnType<typeof hostFileCalls>;
+
+/** The file channels: the host's, or refusals on an engine-only transport (no files there). */
+export function fileCalls(session: Session, shell: ShellHooks): FileCalls {
+  if (shell.host) return hostFileCalls(session, shell, shell.host);
+  const refuse = <S extends f.v.GenericSchema>(permission: Permission, arg: S) => fileCall(permission, arg, () => {
+    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
+  }, async (): Promise<never> => {
+    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
+  });
+  return {
+    'excel:pick': refuse('ledger.write', f.NO_ARGS),
+    'excel:preview': refuse('ledger.write', previewArg),
+    'excel:import': refuse('ledger.write', importArg),
+    'excel:progress': refuse('ledger.write', f.NO_ARGS),
+    'excel:export': refuse('ledger.read', exportArg),
+  } as unknown as FileCalls;
+}
+
+function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => LedgerHost) {
+  const ctxOf = () => hostOf().context(session);
+  /** The import under way in this session: problems written of all (null: none). */
+  let progress: { done: number; total: number } | null = null;
+
+  return {
+    /** Desktop: the system's open dialog for a workbook; null when cancelled. */
+    'excel:pick': fileCall('ledger.write', f.NO_ARGS, ctxOf, async () => {
+      if (!shell.chooseWorkbook) throw new DomainError('UNAVAILABLE', '当前版本不能打开文件选择对话框，请将文件拖入或点击选择。', { reason: 'no_dialog' });
+      const path = await shell.chooseWorkbook();
+      if (!path) return null;
+      return { path, fileName: basename(path), bytes: statSync(path).size };
+    }),
+
+    /** The dry run (nothing written): what importing the workbook would create, and every bad row. */
+    'excel:preview': fileCall('ledger.write', previewArg, ctxOf, async (ctx, a) => previewView(await planExcelImport(ctx, readWorkbookFile(a.path), importOptions(a)))),
+
+    /** Import all or nothing (or, when chosen, all but the listed bad rows); progress meanwhile in excel:progress. */
+    'excel:import': fileCall('ledger.write', importArg, ctxOf, async (ctx, a) => {
+      const bytes = readWorkbookFile(a.path);
+      progress = { done: 0, total: 0 };
+      try {
+        const r = await importExcel(ctx, bytes, {
+          ...importOptions(a), skipBadRows: a.skipBadRows, onProgress: (done, total) => { progress = { done, total }; },
+        });
+        hostOf().committed();
+        return { created: r.created, counts: r.dryRun.counts, sha256: r.dryRun.sha256 };
+      } catch (e) {
+        hostOf().discarded();
+        throw e;
+      } finally {
+        progress = null;
+      }
+    }),
+
+    /** The import's progress while the ledger is busy with it (answered then, unlike other calls). */
+    'excel:progress': Object.assign((_ctx: ServiceContext, raw?: unknown) => {
+      requirePermission(ctxOf(), 'ledger.write');
+      f.parse(f.NO_ARGS, raw);
+      return Promise.resolve(progress);
+    }, { arg: f.NO_ARGS, permission: 'ledger.write' as const, outside: true as const }),
+
+    /** 导出台账: the statutory ledger layout as .xlsx; null when the save dialog was cancelled. */
+    'excel:export': fileCall('ledger.read', exportArg, ctxOf, async (ctx, a): Promise<SavedFile & { rows: number; problems: number } | null> => {
+      const target = await saveTarget(shell, hostOf().path, 'xlsx', a.name ?? '巡视整改台账');
+      if (!target) return null;
+      const r = await exportLedgerXlsx(ctx, target.path, { roundId: a.roundId ?? null, unitId: a.unitId ?? null, paper: a.paper ?? 'A4' });
+      return { ...savedFile(target), ...r };
+    }),
+  };
+}
