@@ -4,14 +4,14 @@
 // an encrypted ledger opens in a standard tool given its key, and age (the reference age v1 CLI,
 // 1.1.1) as the interoperability oracle for our exchange-package encryption, and LibreOffice Calc
 // (headless, no GUI) to prove that an exported .xlsx opens in another office suite with its merged
-// cells. `npm test` runs this first, so the README's test command is the whole set-up on a
+// cells, and LibreOffice Writer (headless) to turn a report draft's .docx into a PDF the tests read. `npm test` runs this first, so the README's test command is the whole set-up on a
 // fresh Debian machine and CI runs exactly that command (.ci/run).
 //
 // Installs what is missing with apt-get when it can (root, or sudo without a password); otherwise
 // stops with the one command to run. Installs nothing when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-const PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils', 'sqlcipher', 'age', 'libreoffice-calc-nogui'];
+const PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils', 'sqlcipher', 'age', 'libreoffice-calc-nogui', 'libreoffice-writer-nogui'];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });

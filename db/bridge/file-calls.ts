@@ -1,6 +1,7 @@
 /**
  * Files the user opens or saves, outside exchange: 导入Excel台账 (db/excel/import.ts) and the files
- * the engine writes for the user, 导出台账 first (db/excel/export.ts).
+ * the engine writes for the user: 导出台账 (db/excel/export.ts), a list's or a statistics table's
+ * 导出 as .xlsx (db/excel/table.ts), a chart as PNG.
  *
  * Where the files are. In the desktop app paths come only from the system's dialogs
  * (`ShellHooks.chooseWorkbook`, `ShellHooks.chooseSavePath`): the page never names a file it did
@@ -16,15 +17,17 @@
  * Rights, checked before the argument is read: reading a workbook and importing it need
  * `ledger.write` (as creating problems by hand does), exporting needs `ledger.read`.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ServiceContext } from '../core/context.js';
 import { requirePermission, type Permission } from '../core/permissions.js';
 import { DomainError } from '../domain/errors.js';
+import { MAX_TABLE_ROWS } from '../domain/exports.js';
 import * as f from '../domain/fields.js';
 import { SHEET_FIELDS, type ColumnMapping } from '../domain/sheet-columns.js';
 import { exportLedgerXlsx } from '../excel/export.js';
 import { importExcel, planExcelImport, type ExcelDryRun, type ExcelImportOptions } from '../excel/import.js';
+import { writeTableXlsx } from '../excel/table.js';
 import { MAX_FILE_BYTES } from '../excel/workbook.js';
 import type { LedgerHost, Session } from '../session/host.js';
 import type { OutsideCall, SaveKind, ShellHooks } from './session-calls.js';
@@ -134,6 +137,20 @@ export function previewView(d: ExcelDryRun) {
 }
 export type ExcelPreview = ReturnType<typeof previewView>;
 
+const MAX_TABLE_COLUMNS = 60;
+const tableArg = f.args({
+  /** The file name offered (without folder). */
+  name: f.text('文件名', 120),
+  title: f.text('标题', 200),
+  meta: f.list(f.text('说明', 1000), '说明', 10),
+  columns: f.nonEmptyList(f.text('列名', 100), '列', MAX_TABLE_COLUMNS),
+  rows: f.list(f.v.array(f.v.nullable(f.v.union([f.v.string(), f.v.number()])), '表格内容格式不正确。'), '行', MAX_TABLE_ROWS),
+});
+/** A PNG as a data URL's base64 (a chart, rendered by ECharts on the page); at most 20 MB. */
+const MAX_PNG_BASE64 = 28_000_000;
+const pngArg = f.args({ name: f.text('文件名', 120), base64: f.text('图片', MAX_PNG_BASE64) });
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 const exportArg = f.args({
   roundId: f.optId('巡视轮次'),
   unitId: f.optId('被巡视单位'),
@@ -175,6 +192,8 @@ export function fileCalls(session: Session, shell: ShellHooks): FileCalls {
     'excel:import': refuse('ledger.write', importArg),
     'excel:progress': refuse('ledger.write', f.NO_ARGS),
     'excel:export': refuse('ledger.read', exportArg),
+    'files:saveTable': refuse('ledger.read', tableArg),
+    'files:savePng': refuse('ledger.read', pngArg),
   } as unknown as FileCalls;
 }
 
@@ -226,6 +245,27 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
       if (!target) return null;
       const r = await exportLedgerXlsx(ctx, target.path, { roundId: a.roundId ?? null, unitId: a.unitId ?? null, paper: a.paper ?? 'A4' });
       return { ...savedFile(target), ...r };
+    }),
+
+    /** 导出 of a list or a statistics table: the rows as the screen shows them, as .xlsx; null when cancelled. */
+    'files:saveTable': fileCall('ledger.read', tableArg, ctxOf, async (_ctx, a): Promise<SavedFile & { rows: number } | null> => {
+      const width = a.columns.length;
+      const bad = a.rows.findIndex((r) => r.length > width || r.some((c) => typeof c === 'string' && c.length > f.LEN.long));
+      if (bad >= 0) throw new DomainError('VALIDATION', `第${bad + 1}行的内容不符合表格的列。`, { field: `rows.${bad}`, reason: 'bad_row' });
+      const target = await saveTarget(shell, hostOf().path, 'xlsx', a.name);
+      if (!target) return null;
+      const r = await writeTableXlsx(target.path, { title: a.title, meta: a.meta ?? [], columns: a.columns, rows: a.rows ?? [] });
+      return { ...savedFile(target), ...r };
+    }),
+
+    /** A chart as PNG (the page renders it; the engine checks it is a PNG and saves it); null when cancelled. */
+    'files:savePng': fileCall('ledger.read', pngArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
+      const bytes = Buffer.from(a.base64.replace(/^data:image\/png;base64,/, ''), 'base64');
+      if (bytes.length < 67 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new DomainError('VALIDATION', '图片格式不正确，未保存。', { field: 'base64', reason: 'not_png' });
+      const target = await saveTarget(shell, hostOf().path, 'png', a.name);
+      if (!target) return null;
+      writeFileSync(target.path, bytes);
+      return savedFile(target);
     }),
   };
 }

@@ -32,6 +32,7 @@ import * as problems from '../services/problems.js';
 import * as programmes from '../services/programmes.js';
 import * as progress from '../services/progress.js';
 import * as reports from '../services/reports.js';
+import { buildDraft } from '../reports/drafts.js';
 import * as rights from '../services/rights.js';
 import * as partners from '../services/partners.js';
 import * as conflicts from '../services/conflicts.js';
@@ -249,6 +250,8 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'reports:update': reports.updateReport,
     'reports:delete': reports.deleteReport,
     'reports:restore': reports.restoreReport,
+    // 报告文稿：进展情况报告、整改监督情况报告、整改情况公开 (db/reports/drafts.ts; .docx: writeDraftDocx)
+    'reports:draft': buildDraft,
     'evaluations:list': evaluations.listEvaluations,
     'evaluations:get': evaluations.getEvaluation,
     'evaluations:create': evaluations.createEvaluation,

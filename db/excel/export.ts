@@ -14,6 +14,7 @@
  * written as 2024年6月30日, or 长期坚持（2024年12月31日） / 立行立改（…） for those terms, which the
  * importer reads back as the term with that date.
  */
+import { formatDate } from '../domain/report-text.js';
 import ExcelJS from 'exceljs';
 import type { ServiceContext } from '../core/context.js';
 import { requirePermission } from '../core/permissions.js';
@@ -34,14 +35,9 @@ export interface LedgerExportOptions {
   onProgress?: (rows: number) => void;
 }
 
-/** 2024-06-30 → 2024年6月30日 */
-export function chineseDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return `${y}年${m}月${d}日`;
-}
 
 /** Text a spreadsheet would read as a formula if typed in. */
-const formulaLike = (s: string) => /^[=+\-@\t\r]/.test(s);
+export const formulaLike = (s: string) => /^[=+\-@\t\r]/.test(s);
 
 interface TaskRow {
   problemId: string; pseq: number; category: string | null; description: string; unitName: string;
@@ -85,7 +81,7 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     t.height = 36;
     ws.mergeCells(1, 1, 1, LEDGER_COLUMNS.length);
     t.commit();
-    const info = ws.addRow([`填报单位：${unitName}`, null, null, null, null, null, null, null, null, null, `填报日期：${chineseDate(today)}`]);
+    const info = ws.addRow([`填报单位：${unitName}`, null, null, null, null, null, null, null, null, null, `填报日期：${formatDate(today)}`]);
     info.font = { name: '仿宋', size: 11 };
     info.commit();
     const head = ws.addRow([...LEDGER_COLUMNS]);
@@ -144,14 +140,14 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     }
     group!.n++;
     rowNo++;
-    const deadline = r.deadline === null ? '' : r.term === 'long_term' ? `长期坚持（${chineseDate(r.deadline)}）` : r.term === 'immediate' ? `立行立改（${chineseDate(r.deadline)}）` : chineseDate(r.deadline);
+    const deadline = r.deadline === null ? '' : r.term === 'long_term' ? `长期坚持（${formatDate(r.deadline)}）` : r.term === 'immediate' ? `立行立改（${formatDate(r.deadline)}）` : formatDate(r.deadline);
     const progress = r.taskId ? (progressOf.get(r.taskId) as { d: string; content: string } | undefined) : undefined;
     const files = r.taskId ? (evidenceOf.all(r.taskId) as { f: string }[]).map((e) => e.f).join('\n') : '';
     const closed = r.taskId ? (closeoutOf.get(r.taskId) as { d: string | null } | undefined) : undefined;
-    const completion = r.status === null ? '' : r.completedOn ? `已完成（${chineseDate(r.completedOn)}）` : TASK_STATUSES.labels[r.status as keyof typeof TASK_STATUSES.labels];
+    const completion = r.status === null ? '' : r.completedOn ? `已完成（${formatDate(r.completedOn)}）` : TASK_STATUSES.labels[r.status as keyof typeof TASK_STATUSES.labels];
     const values: (string | number)[] = [
       r.pseq, r.category ?? '', r.description, r.measures ?? '', r.leader ?? '', r.department ?? '', r.person ?? '', deadline,
-      progress ? `${chineseDate(progress.d)}：${progress.content}` : '', completion, files, closed ? `已销号${closed.d ? `（${chineseDate(closed.d.slice(0, 10))}）` : ''}` : '', r.remark ?? '',
+      progress ? `${formatDate(progress.d)}：${progress.content}` : '', completion, files, closed ? `已销号${closed.d ? `（${formatDate(closed.d.slice(0, 10))}）` : ''}` : '', r.remark ?? '',
     ];
     const row = ws.addRow(values);
     row.eachCell({ includeEmpty: true }, (c, col) => {

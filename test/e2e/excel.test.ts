@@ -175,4 +175,33 @@ describe('Excel 导入导出', () => {
     await shot(p, '4-export');
     expect(await axeCheck(p, '导出台账')).toEqual([]);
   });
+
+  it('导出 in the problem list writes the rows of the current filters in the list\'s printed columns', async () => {
+    const p = h.page;
+    await p.getByRole('menuitem', { name: '问题清单' }).click();
+    await p.getByTestId('problem-table').getByText('食堂采购未公开招标').first().waitFor(WAIT);
+    await p.getByTestId('export-list').click();
+    const dlg = p.getByTestId('export-dialog');
+    await dlg.getByText(/共 4 条/).waitFor(WAIT);
+    expect(await axeCheck(p, '导出为Excel')).toEqual([]);
+    await p.getByTestId('export-go').click();
+    await dlg.getByTestId('export-done').waitFor(WAIT);
+    await shot(p, '5-list-export');
+    const href = await dlg.getByTestId('file-download').getAttribute('href');
+    const file = decodeURIComponent(new URL(href!, 'http://x/').searchParams.get('path')!);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.worksheets[0]!;
+    const rows = (ws.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1).map((c) => (c === null || c === undefined ? '' : String(c))));
+    expect(rows[0]![0]).toContain('巡视整改问题台账');
+    const head = rows.findIndex((r) => r.includes('问题描述'));
+    expect(head).toBeGreaterThan(0);
+    const body = rows.slice(head + 1);
+    expect(body).toHaveLength(4);
+    const desc = rows[head]!.indexOf('问题描述');
+    expect(body.map((r) => r[desc]).sort()).toEqual(['公务接待超标准问题仍有发生', '学习贯彻党的二十大精神不够深入', '车辆使用登记不全', '食堂采购未公开招标'].sort());
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: head + 1 });
+    await p.getByRole('dialog').getByRole('button', { name: '关闭', exact: true }).last().click();
+    await dlg.waitFor({ state: 'detached' });
+  });
 });

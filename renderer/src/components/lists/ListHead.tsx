@@ -1,9 +1,9 @@
 /**
  * The tool row above a ledger list (问题清单, 任务清单, 责任清单): title, full-text search, the
- * filter panel's toggle with the number of active filters, saved filters, column chooser, and the
- * screen's own buttons on the right.
+ * filter panel's toggle with the number of active filters, saved filters, column chooser, 导出,
+ * 打印, and the screen's own buttons on the right.
  */
-import { FilterOutlined, PrinterOutlined } from '@ant-design/icons';
+import { ExportOutlined, FilterOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Badge, Button, Input } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +29,8 @@ export interface ListHeadProps {
   locked: string[];
   /** 打印 (also Ctrl+P and the 文件 menu). */
   onPrint(): void;
+  /** 导出 (the rows of the current filters and sort as .xlsx). */
+  onExport?(): void;
   extra?: ReactNode;
 }
 
@@ -52,6 +54,7 @@ export function ListHead(p: ListHeadProps) {
       <SavedFilters list={p.list} current={p.saveValue} onApply={p.onApplySaved} />
       <ColumnChooser columns={p.columns} hidden={p.hidden} onChange={p.onHidden} locked={p.locked} />
       <span className="xz-grow" />
+      {p.onExport && <Button icon={<ExportOutlined />} onClick={p.onExport} data-testid="export-list">{tc('actions.export')}</Button>}
       <Button icon={<PrinterOutlined />} onClick={p.onPrint} title={tc('actions.print') + ' (Ctrl+P)'} data-testid="print-list">{tc('actions.print')}</Button>
       {p.extra}
     </div>

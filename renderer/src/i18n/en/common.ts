@@ -45,6 +45,11 @@ const en: Catalogue<typeof zh> = {
     pageOf: 'Page {{n}} of {{m}}', filledBy: 'Filled in by:', reviewedBy: 'Reviewed by:', headOf: 'Head:',
     problemsTitle: '{{office}} inspection rectification ledger: problems', tasksTitle: '{{office}} inspection rectification ledger: tasks', dutyTitle: '{{office}} responsibilities ({{group}})',
   },
+  listExport: {
+    dialogTitle: 'Export to Excel', go: 'Create Excel file', what: 'Export: {{r}}, {{n}} rows, in the current order and columns.',
+    tooMany: '{{n}} rows, above the limit of {{max}} per export. Narrow the filters first (unit, status or department).',
+    done: 'Exported {{n}} rows.', download: 'Download', cancelled: 'Saving cancelled.', date: 'Exported on {{d}}',
+  },
   conflict: {
     tag: 'Conflict',
     tagTitle: 'An exchange conflict has not been resolved yet',

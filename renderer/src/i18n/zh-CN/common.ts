@@ -43,6 +43,11 @@ export default {
     pageOf: '第{{n}}页 共{{m}}页', filledBy: '填报人：', reviewedBy: '审核人：', headOf: '负责人：',
     problemsTitle: '{{office}}巡视整改问题台账', tasksTitle: '{{office}}巡视整改任务台账', dutyTitle: '{{office}}整改责任清单（{{group}}）',
   },
+  listExport: {
+    dialogTitle: '导出为Excel', go: '生成Excel文件', what: '导出范围：{{r}}，共 {{n}} 条，按当前排序和显示的列。',
+    tooMany: '共 {{n}} 条，超过一次导出的上限 {{max}} 条。请先筛选（如按被巡视单位、状态或责任部门）再导出。',
+    done: '已导出 {{n}} 条。', download: '下载', cancelled: '已取消保存。', date: '导出日期：{{d}}',
+  },
   conflict: {
     tag: '冲突',
     tagTitle: '有尚未解决的数据交换冲突',

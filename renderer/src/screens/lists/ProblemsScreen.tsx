@@ -22,6 +22,7 @@ import { ListHead } from '../../components/lists/ListHead.js';
 import { ListTable, rowId } from '../../components/lists/ListTable.js';
 import '../../components/lists/lists.css';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
+import { ExportDialog } from '../../components/lists/ExportDialog.js';
 import { PrintDialog } from '../../components/print/PrintDialog.js';
 import { EmptyState, ErrorState } from '../../components/States.js';
 import { problemColumns, problemPrintColumns } from './Columns.js';
@@ -49,6 +50,7 @@ export function ProblemsScreen() {
   const { f, sort } = lf;
   const [open, setOpen] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [printing, setPrinting] = useState(false);
   const [hidden, setHidden] = useHiddenColumns('problems');
 
@@ -100,6 +102,11 @@ export function ProblemsScreen() {
       action={!filtered && canWrite ? <Button type="primary" onClick={newProblem}>{t('problems.new')}</Button> : undefined}
     />
   ), [filtered, canWrite, t, newProblem]);
+  /** What 打印 and 导出 take: the rows of the current filters and sort, in the printed form's columns. */
+  const job = {
+    defaultTitle: tc('print.problemsTitle', { office: s.office?.name ?? '' }), roundId,
+    filters: chosen.map((x) => x.label), total: count.data?.total, columns: printColumns, fetchPage,
+  };
   return (
     <div className="xz-list-page" data-testid="problems-list" data-stale={list.stale} aria-busy={list.stale}>
       <ListHead
@@ -107,7 +114,7 @@ export function ProblemsScreen() {
         searchPlaceholder={t('filter.searchProblems')} qText={lf.qText} onQText={lf.setQText} onSearch={(q) => lf.set({ q })}
         activeFilters={chosen.length} panelOpen={open} onTogglePanel={() => setOpen((o) => !o)}
         saveValue={lf.saveValue()} onApplySaved={lf.applySaved}
-        columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED} onPrint={() => setPrinting(true)}
+        columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED} onPrint={() => setPrinting(true)} onExport={() => setExporting(true)}
         extra={canWrite && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-problem">
             {t('problems.new')}
@@ -123,11 +130,9 @@ export function ProblemsScreen() {
       />
       <PrintDialog
         open={printing} onClose={() => setPrinting(false)}
-        job={{
-          defaultTitle: tc('print.problemsTitle', { office: s.office?.name ?? '' }), roundId,
-          filters: chosen.map((x) => x.label), total: count.data?.total, columns: printColumns, fetchPage,
-        }}
+        job={job}
       />
+      <ExportDialog open={exporting} onClose={() => setExporting(false)} job={job} />
       <NewProblemDrawer
         open={creating} onClose={() => setCreating(false)}
         onCreated={() => { setCreating(false); list.reload(); setTick((x) => x + 1); }}

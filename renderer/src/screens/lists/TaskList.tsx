@@ -22,6 +22,7 @@ import { ListHead } from '../../components/lists/ListHead.js';
 import { ListTable, rowId } from '../../components/lists/ListTable.js';
 import type { FilterValue } from '../../components/lists/SavedFilters.js';
 import { useKeysetPages } from '../../components/lists/useKeysetPages.js';
+import { ExportDialog } from '../../components/lists/ExportDialog.js';
 import { PrintDialog } from '../../components/print/PrintDialog.js';
 import { ErrorState, EmptyState } from '../../components/States.js';
 import { taskColumns, taskPrintColumns } from './Columns.js';
@@ -51,6 +52,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
   const lf = useListFilter(name, { sort: { field: 'currentDeadline', order: 'asc' }, onChange: () => setSelected([]) });
   const { f, sort } = lf;
   const [open, setOpen] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [printing, setPrinting] = useState(false);
   useWindowEvent('xz:print', (e) => {
     e.preventDefault();
@@ -108,6 +110,14 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
     setTick((x) => x + 1);
   };
 
+  /** What 打印 and 导出 take: the rows of the current filters and sort, in the printed form's columns. */
+  const job = {
+    defaultTitle: pinned
+      ? tc('print.dutyTitle', { office: s.office?.name ?? '', group: pinned.key })
+      : tc('print.tasksTitle', { office: s.office?.name ?? '' }),
+    roundId, filters: summary.filter((x) => x.key !== 'round').map((x) => x.label), total: count.data?.total,
+    columns: printColumns, fetchPage,
+  };
   return (
     <div className="xz-list-page" data-testid={`${name}-list`} data-stale={list.stale} aria-busy={list.stale}>
       <ListHead
@@ -115,7 +125,7 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
         activeFilters={chosen.length} panelOpen={open} onTogglePanel={() => setOpen((o) => !o)}
         saveValue={lf.saveValue(savedExtra)} onApplySaved={applySaved}
         columns={allColumns} hidden={hidden} onHidden={setHidden} locked={LOCKED} extra={headExtra}
-        onPrint={() => setPrinting(true)}
+        onPrint={() => setPrinting(true)} onExport={() => setExporting(true)}
       />
       {open && <FilterPanel kind="tasks" f={f} roundId={roundId} onChange={lf.set} pinned={pinned} />}
       {/* Bulk actions take the place of the status on the summary line: selecting never shifts the rows. */}
@@ -132,14 +142,9 @@ export function TaskList({ name, title, pinned, savedExtra, onApplySaved, headEx
       />
       <PrintDialog
         open={printing} onClose={() => setPrinting(false)}
-        job={{
-          defaultTitle: pinned
-            ? tc('print.dutyTitle', { office: s.office?.name ?? '', group: pinned.key })
-            : tc('print.tasksTitle', { office: s.office?.name ?? '' }),
-          roundId, filters: summary.filter((x) => x.key !== 'round').map((x) => x.label), total: count.data?.total,
-          columns: printColumns, fetchPage,
-        }}
+        job={job}
       />
+      <ExportDialog open={exporting} onClose={() => setExporting(false)} job={job} />
     </div>
   );
 }
