@@ -54,7 +54,7 @@ export interface ExcelImportOptions {
   /** Import everything except the listed bad rows (the user chose it explicitly). */
   skipBadRows?: boolean;
   /**
-   * Called as the import writes (every 500 problems and at the end): problems written of all. The
+   * Called as the import writes (before the first problem, every 500 and at the end): problems written of all. The
    * import gives way to the event loop at each call, so a screen can ask for the progress while
    * the ledger is busy (every other call is refused until the import ends).
    */
@@ -273,6 +273,7 @@ export async function importExcel(ctx: ServiceContext, bytes: Uint8Array, o: Exc
     const categories = new Map<string, string>();
     const inspectionOf = ctx.ledger.prepare('SELECT id FROM inspections WHERE unit_id = ? AND round_id = ? AND deleted_at IS NULL LIMIT 1');
     const total = dryRun.problems.length;
+    o.onProgress?.(0, total);
     for (const p of dryRun.problems) {
       if (created.problems > 0 && created.problems % 500 === 0) {
         o.onProgress?.(created.problems, total);

@@ -133,7 +133,7 @@ describe('Excel import: writing', () => {
     const progress: [number, number][] = [];
     const r = await importExcel(ctx, file, { onProgress: (done, total) => progress.push([done, total]) });
     expect(r.created).toEqual({ problems: 2, tasks: 4, units: 0, categories: 1, progress: 2 });
-    expect(progress).toEqual([[2, 2]]);
+    expect(progress).toEqual([[0, 2], [2, 2]]);
     const n = (sql: string) => (ctx.ledger.sqlite.prepare(sql).get() as { n: number }).n;
     expect(n(`SELECT count(*) AS n FROM problems WHERE unit_id = '${unit.id}'`)).toBe(2);
     expect(n("SELECT count(*) AS n FROM tasks WHERE term = 'long_term' AND deadline = '2024-12-31'")).toBe(1);
