@@ -7,7 +7,8 @@
  * columns are mapped by hand (and the mapping saved: a later workbook with the same header takes
  * it by itself); the import waits for 跳过有误的行 and a confirmation, then creates exactly what
  * the dry run said; the same workbook again imports nothing; a file that is not a workbook is
- * refused in zh-CN with the ledger unchanged; 导出台账 writes the statutory .xlsx, which reads back.
+ * refused in zh-CN with the ledger unchanged; 导出台账 writes the statutory .xlsx, which reads back,
+ * and which the importer finds wholly in the ledger; 导出 of the problem list writes its rows.
  * axe-core on each step; screenshots in test-output/excel.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -174,6 +175,14 @@ describe('Excel 导入导出', () => {
     expect(r).toBe(200);
     await shot(p, '4-export');
     expect(await axeCheck(p, '导出台账')).toEqual([]);
+
+    // The export read by the importer again: every problem is found in the ledger, none new.
+    await p.getByRole('tab', { name: '导入Excel台账' }).click();
+    const other = p.getByRole('button', { name: '重新选择文件' });
+    if (await other.count()) await other.click();
+    await pick(p, file);
+    await expect.poll(() => p.getByTestId('excel-summary').textContent(), WAIT).toContain('将新建 0 个问题、0 项整改任务；台账中已有 4 个问题');
+    expect(await p.getByTestId('excel-summary').textContent()).toContain('有误的行 0 处');
   });
 
   it('导出 in the problem list writes the rows of the current filters in the list\'s printed columns', async () => {
