@@ -17,7 +17,7 @@
  * Rights, checked before the argument is read: reading a workbook and importing it need
  * `ledger.write` (as creating problems by hand does), exporting needs `ledger.read`.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ServiceContext } from '../core/context.js';
 import { requirePermission, type Permission } from '../core/permissions.js';
@@ -72,6 +72,21 @@ export async function saveTarget(shell: ShellHooks, ledgerPath: string, kind: Sa
   const dir = exportsDirOf(ledgerPath);
   mkdirSync(dir, { recursive: true });
   return { path: freshPath(dir, fileName), download: true };
+}
+
+/**
+ * Write through `write(partialPath)` and move the result into place only when it is whole: a
+ * failed or interrupted export leaves no half-written file where the user will look for it.
+ */
+export async function writeWhole<R>(target: { path: string }, write: (path: string) => Promise<R>): Promise<R> {
+  const partial = `${target.path}.partial`;
+  try {
+    const r = await write(partial);
+    renameSync(partial, target.path);
+    return r;
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }
 
 export function savedFile(target: { path: string; download: boolean }): SavedFile {
@@ -243,7 +258,7 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
     'excel:export': fileCall('ledger.read', exportArg, ctxOf, async (ctx, a): Promise<SavedFile & { rows: number; problems: number } | null> => {
       const target = await saveTarget(shell, hostOf().path, 'xlsx', a.name ?? '巡视整改台账');
       if (!target) return null;
-      const r = await exportLedgerXlsx(ctx, target.path, { roundId: a.roundId ?? null, unitId: a.unitId ?? null, paper: a.paper ?? 'A4' });
+      const r = await writeWhole(target, (path) => exportLedgerXlsx(ctx, path, { roundId: a.roundId ?? null, unitId: a.unitId ?? null, paper: a.paper ?? 'A4' }));
       return { ...savedFile(target), ...r };
     }),
 
@@ -254,7 +269,7 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
       if (bad >= 0) throw new DomainError('VALIDATION', `第${bad + 1}行的内容不符合表格的列。`, { field: `rows.${bad}`, reason: 'bad_row' });
       const target = await saveTarget(shell, hostOf().path, 'xlsx', a.name);
       if (!target) return null;
-      const r = await writeTableXlsx(target.path, { title: a.title, meta: a.meta ?? [], columns: a.columns, rows: a.rows ?? [] });
+      const r = await writeWhole(target, (path) => writeTableXlsx(path, { title: a.title, meta: a.meta ?? [], columns: a.columns, rows: a.rows ?? [] }));
       return { ...savedFile(target), ...r };
     }),
 
@@ -264,7 +279,7 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
       if (bytes.length < 67 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new DomainError('VALIDATION', '图片格式不正确，未保存。', { field: 'base64', reason: 'not_png' });
       const target = await saveTarget(shell, hostOf().path, 'png', a.name);
       if (!target) return null;
-      writeFileSync(target.path, bytes);
+      await writeWhole(target, async (path) => writeFileSync(path, bytes));
       return savedFile(target);
     }),
   };
