@@ -61,20 +61,33 @@ export function inTransaction<T>(ctx: ServiceContext, fn: () => T): T {
       throw e;
     }
   }
-  const saved = { ...st, hlc: { ...st.hlc } };
-  nestedFailures.delete(l);
-  l.prepare('BEGIN').run();
+  const t = begin(l, 'BEGIN');
   try {
     const out = fn();
-    if (nestedFailures.has(l)) throw new Error('a step of this transaction failed; the whole transaction was rolled back');
-    l.prepare('COMMIT').run();
+    t.commit();
     return out;
   } catch (e) {
-    if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
-    nestedFailures.delete(l);
-    Object.assign(st, saved);
+    t.rollback();
     throw e;
   }
+}
+
+/** A transaction opened on `l`: commit (refused when a nested step failed) or roll back with the engine's counters. */
+function begin(l: Ledger, sql: 'BEGIN' | 'BEGIN IMMEDIATE') {
+  const saved = { ...l.state, hlc: { ...l.state.hlc } };
+  nestedFailures.delete(l);
+  l.prepare(sql).run();
+  return {
+    commit() {
+      if (nestedFailures.has(l)) throw new Error('a step of this transaction failed; the whole transaction was rolled back');
+      l.prepare('COMMIT').run();
+    },
+    rollback() {
+      if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
+      nestedFailures.delete(l);
+      Object.assign(l.state, saved);
+    },
+  };
 }
 
 /**
@@ -88,19 +101,14 @@ export async function inLongTransaction<T>(ctx: ServiceContext, busyText: string
   const st = l.state;
   if (st.busy) throw new DomainError('LOCKED', st.busy, { reason: 'busy' });
   if (l.sqlite.inTransaction) throw new Error('inLongTransaction inside an open transaction');
-  const saved = { ...st, hlc: { ...st.hlc } };
-  nestedFailures.delete(l);
+  const t = begin(l, 'BEGIN IMMEDIATE');
   st.busy = busyText;
-  l.prepare('BEGIN IMMEDIATE').run();
   try {
     const out = await fn();
-    if (nestedFailures.has(l)) throw new Error('a step of this transaction failed; the whole transaction was rolled back');
-    l.prepare('COMMIT').run();
+    t.commit();
     return out;
   } catch (e) {
-    if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
-    nestedFailures.delete(l);
-    Object.assign(st, saved);
+    t.rollback();
     throw e;
   } finally {
     st.busy = null;

@@ -6,7 +6,7 @@ const en: Catalogue<typeof zh> = {
   marking: 'Internal — keep safe',
   nav: {
     home: 'Home', rounds: 'Rounds', problems: 'Problems', tasks: 'Tasks', duty: 'Responsibilities', clues: 'Clues',
-    suggestions: 'Suggestions', supervision: 'Supervision', reports: 'Reports', ratings: 'Ratings', exchange: 'Exchange', excel: 'Excel import/export', settings: 'Settings',
+    suggestions: 'Suggestions', supervision: 'Supervision', reports: 'Reports', ratings: 'Ratings', exchange: 'Exchange', excel: 'Excel', settings: 'Settings',
   },
   top: {
     round: 'Round', allRounds: 'All rounds', search: 'Search problems and tasks (Ctrl+F)', user: 'User', logout: 'Log out',
@@ -49,6 +49,13 @@ const en: Catalogue<typeof zh> = {
     dialogTitle: 'Export to Excel', go: 'Create Excel file', what: 'Export: {{r}}, {{n}} rows, in the current order and columns.',
     tooMany: '{{n}} rows, above the limit of {{max}} per export. Narrow the filters first (unit, status or department).',
     done: 'Exported {{n}} rows.', download: 'Download', cancelled: 'Saving cancelled.', date: 'Exported on {{d}}',
+  },
+  figureExport: {
+    button: 'Export', label: 'Export: {{name}}', png: 'Export image (PNG)', xlsx: 'Export table (Excel)',
+    doneTitle: 'Exported', donePng: 'Exported the image "{{name}}".', doneXlsx: 'Exported the table "{{name}}", {{n}} rows.', download: 'Download',
+    cancelled: 'Saving cancelled.', notDrawn: 'The chart is not drawn yet; try again in a moment.', round: 'Round: {{r}}', date: 'Exported on {{d}}',
+    firstShown: 'The chart shows the first {{n}}; this table lists all {{m}}.', total: 'Total', count: 'Count', unitTimes: 'Unit ratings', personTimes: 'Persons',
+    category: 'Problem category', closeRate: 'Close-out rate (%)', flag: 'Warning',
   },
   conflict: {
     tag: 'Conflict',

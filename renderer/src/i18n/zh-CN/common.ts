@@ -48,6 +48,13 @@ export default {
     tooMany: '共 {{n}} 条，超过一次导出的上限 {{max}} 条。请先筛选（如按被巡视单位、状态或责任部门）再导出。',
     done: '已导出 {{n}} 条。', download: '下载', cancelled: '已取消保存。', date: '导出日期：{{d}}',
   },
+  figureExport: {
+    button: '导出', label: '导出：{{name}}', png: '导出图片（PNG）', xlsx: '导出表格（Excel）',
+    doneTitle: '已导出', donePng: '已导出图片“{{name}}”。', doneXlsx: '已导出表格“{{name}}”，共 {{n}} 行。', download: '下载',
+    cancelled: '已取消保存。', notDrawn: '图表尚未画好，请稍后再试。', round: '巡视轮次：{{r}}', date: '导出日期：{{d}}',
+    firstShown: '图中显示前 {{n}} 项，本表列出全部 {{m}} 项。', total: '合计', count: '数量', unitTimes: '单位次', personTimes: '人次',
+    category: '问题类别', closeRate: '销号率（%）', flag: '预警类型',
+  },
   conflict: {
     tag: '冲突',
     tagTitle: '有尚未解决的数据交换冲突',
