@@ -178,7 +178,7 @@ const exportArg = f.args({
  * An outside call whose right is checked before its argument is read, with the session's context
  * (the host refuses a closed or locked ledger) and a ledger busy with an import.
  */
-function fileCall<S extends f.v.GenericSchema, R>(
+export function fileCall<S extends f.v.GenericSchema, R>(
   permission: Permission, arg: S, ctxOf: () => ServiceContext, run: (ctx: ServiceContext, a: f.v.InferOutput<S>) => Promise<R>,
 ): OutsideCall<S, Promise<R>> {
   const call = (_ctx: ServiceContext, raw?: unknown): Promise<R> => {
@@ -193,22 +193,25 @@ function fileCall<S extends f.v.GenericSchema, R>(
 
 export type FileCalls = ReturnType<typeof hostFileCalls>;
 
+/** A file channel on an engine-only transport (no ledger file, no dialogs): refused, after its right. */
+export function refusedFileCall<S extends f.v.GenericSchema>(permission: Permission, arg: S) {
+  const unavailable = (): never => {
+    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
+  };
+  return fileCall(permission, arg, unavailable, async () => unavailable());
+}
+
 /** The file channels: the host's, or refusals on an engine-only transport (no files there). */
 export function fileCalls(session: Session, shell: ShellHooks): FileCalls {
   if (shell.host) return hostFileCalls(session, shell, shell.host);
-  const refuse = <S extends f.v.GenericSchema>(permission: Permission, arg: S) => fileCall(permission, arg, () => {
-    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
-  }, async (): Promise<never> => {
-    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
-  });
   return {
-    'excel:pick': refuse('ledger.write', f.NO_ARGS),
-    'excel:preview': refuse('ledger.write', previewArg),
-    'excel:import': refuse('ledger.write', importArg),
-    'excel:progress': refuse('ledger.write', f.NO_ARGS),
-    'excel:export': refuse('ledger.read', exportArg),
-    'files:saveTable': refuse('ledger.read', tableArg),
-    'files:savePng': refuse('ledger.read', pngArg),
+    'excel:pick': refusedFileCall('ledger.write', f.NO_ARGS),
+    'excel:preview': refusedFileCall('ledger.write', previewArg),
+    'excel:import': refusedFileCall('ledger.write', importArg),
+    'excel:progress': refusedFileCall('ledger.write', f.NO_ARGS),
+    'excel:export': refusedFileCall('ledger.read', exportArg),
+    'files:saveTable': refusedFileCall('ledger.read', tableArg),
+    'files:savePng': refusedFileCall('ledger.read', pngArg),
   } as unknown as FileCalls;
 }
 

@@ -9,6 +9,7 @@ import type { Session } from '../session/host.js';
 import { outsideCall, sessionCalls, type ShellHooks } from './session-calls.js';
 import { exchangeCalls } from './exchange-calls.js';
 import { fileCalls } from './file-calls.js';
+import { reportFileCalls } from './report-calls.js';
 import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
 import { defineCall } from '../core/call.js';
@@ -121,6 +122,8 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     ...exchangeCalls(session, shell),
     // 导入Excel台账、导出台账 (db/bridge/file-calls.ts: files, outside the transaction)
     ...fileCalls(session, shell),
+    // 报告文稿导出Word (db/bridge/report-calls.ts: the edited draft as .docx, outside the transaction)
+    ...reportFileCalls(session, shell),
 
     // 设置：类别、时限规则、节假日
     'categories:list': categories.listCategories,

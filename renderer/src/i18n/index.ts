@@ -7,6 +7,7 @@ import { initReactI18next } from 'react-i18next';
 import zhAuth from './zh-CN/auth.js';
 import zhBackup from './zh-CN/backup.js';
 import zhCommon from './zh-CN/common.js';
+import zhDrafts from './zh-CN/drafts.js';
 import zhExcel from './zh-CN/excel.js';
 import zhExchange from './zh-CN/exchange.js';
 import zhExchangeVocab from './zh-CN/exchange-vocab.js';
@@ -22,6 +23,7 @@ import zhTasks from './zh-CN/tasks.js';
 import enAuth from './en/auth.js';
 import enBackup from './en/backup.js';
 import enCommon from './en/common.js';
+import enDrafts from './en/drafts.js';
 import enExcel from './en/excel.js';
 import enExchange from './en/exchange.js';
 import enExchangeVocab from './en/exchange-vocab.js';
@@ -39,12 +41,12 @@ export const resources = {
   'zh-CN': {
     common: zhCommon, auth: zhAuth, home: zhHome, rounds: zhRounds, problems: zhProblems, tasks: zhTasks,
     clues: zhClues, supervision: zhSupervision, reports: zhReports, ratings: zhRatings, settings: zhSettings,
-    backup: zhBackup, exchange: zhExchange, excel: zhExcel, exchangeVocab: zhExchangeVocab,
+    backup: zhBackup, exchange: zhExchange, excel: zhExcel, exchangeVocab: zhExchangeVocab, drafts: zhDrafts,
   },
   en: {
     common: enCommon, auth: enAuth, home: enHome, rounds: enRounds, problems: enProblems, tasks: enTasks,
     clues: enClues, supervision: enSupervision, reports: enReports, ratings: enRatings, settings: enSettings,
-    backup: enBackup, exchange: enExchange, excel: enExcel, exchangeVocab: enExchangeVocab,
+    backup: enBackup, exchange: enExchange, excel: enExcel, exchangeVocab: enExchangeVocab, drafts: enDrafts,
   },
 } as const;
 

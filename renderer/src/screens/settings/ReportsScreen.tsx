@@ -14,6 +14,7 @@ import { ReportDrawer } from './ReportDrawer.js';
 import { CLOCK_OF_REPORT, REPORT_KIND_CODES, REPORT_WRITER, type ReportKind } from './vocab.js';
 import { EmptyState, ErrorState, Loading } from '../../components/States.js';
 import { conflictTagOf } from '../exchange/ConflictFlag.js';
+import { DraftButton } from '../drafts/DraftButton.js';
 
 type Report = Awaited<ResultOf<'reports:list'>>['items'][number];
 
@@ -81,11 +82,14 @@ export function ReportsScreen() {
     <div className="xz-page" data-testid="reports">
       <PageHead
         title={t('title')}
-        actions={writable.length > 0 && (
-          <Dropdown menu={newMenu} trigger={['click']}>
-            <Button type="primary" icon={<PlusOutlined />}>{t('new')} <DownOutlined /></Button>
-          </Dropdown>
-        )}
+        actions={<>
+          <DraftButton />
+          {writable.length > 0 && (
+            <Dropdown menu={newMenu} trigger={['click']}>
+              <Button type="primary" icon={<PlusOutlined />}>{t('new')} <DownOutlined /></Button>
+            </Dropdown>
+          )}
+        </>}
       >
         <InspectionPicker section="reports" rows={list.data ?? []} current={current} loading={list.loading} />
       </PageHead>
