@@ -50,6 +50,7 @@ import { countTasks, listTasks } from '../queries/task-list.js';
 import { listDutyGroups } from '../queries/duty-groups.js';
 import * as bulk from '../services/bulk.js';
 import * as savedFilters from '../services/saved-filters.js';
+import * as printed from '../services/print-ledger.js';
 
 const dayOf = f.optDate('基准日期');
 /** The argument of a clock query: the record's id and an optional reference day (default: the engine's today). */
@@ -309,6 +310,12 @@ function ledgerCalls(session: Session, shell: ShellHooks, archive: ReturnType<ty
     'tasks:dutyGroups': listDutyGroups,
     'tasks:bulkAssignDepartment': bulk.bulkAssignDepartment,
     'tasks:bulkSetDeadline': bulk.bulkSetDeadline,
+
+    // 法定台账打印：巡视整改台账、整改监督台账、单位整改情况汇总表、问题线索处置台账（确认后打印，记入审计）
+    'ledgers:rectification': printed.printRectification,
+    'ledgers:supervision': printed.printSupervision,
+    'ledgers:summary': printed.printSummary,
+    'ledgers:clues': printed.printClues,
   };
 }
 

@@ -18,9 +18,9 @@ import { formatDate } from '../domain/report-text.js';
 import ExcelJS from 'exceljs';
 import type { ServiceContext } from '../core/context.js';
 import { requirePermission } from '../core/permissions.js';
-import { TASK_STATUSES } from '../domain/enums.js';
+import { LEDGER_COLUMNS, ledgerRows } from '../queries/statutory.js';
 
-export const LEDGER_COLUMNS = ['序号', '问题类别', '问题描述', '整改措施', '责任领导', '责任部门', '责任人', '整改时限', '整改进展', '完成情况', '佐证材料', '销号情况', '备注'] as const;
+export { LEDGER_COLUMNS };
 const WIDTHS = [6, 12, 40, 40, 10, 14, 10, 14, 36, 12, 24, 14, 14];
 
 export interface LedgerExportOptions {
@@ -39,26 +39,10 @@ export interface LedgerExportOptions {
 /** Text a spreadsheet would read as a formula if typed in. */
 export const formulaLike = (s: string) => /^[=+\-@\t\r]/.test(s);
 
-interface TaskRow {
-  problemId: string; pseq: number; category: string | null; description: string; unitName: string;
-  taskId: string | null; measures: string | null; leader: string | null; department: string | null; person: string | null;
-  term: string | null; deadline: string | null; status: string | null; completedOn: string | null; remark: string | null;
-}
-
 /** Writes the ledger to `path` (.xlsx); returns the rows of tasks written. */
 export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: LedgerExportOptions = {}): Promise<{ rows: number; problems: number }> {
   requirePermission(ctx, 'ledger.read');
   const l = ctx.ledger;
-  const where = ['p.deleted_at IS NULL'];
-  const args: unknown[] = [];
-  if (o.unitId) {
-    where.push('p.unit_id = ?');
-    args.push(o.unitId);
-  }
-  if (o.roundId) {
-    where.push('p.round_id = ?');
-    args.push(o.roundId);
-  }
   const today = ctx.clock.today();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = '巡视整改监督台账';
@@ -100,17 +84,6 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     await (ws as unknown as { commit(): Promise<void> }).commit();
   };
 
-  const tasksOf = l.sqlite.prepare(`
-    SELECT p.id AS problemId, p.seq AS pseq, c.name AS category, p.description, u.name AS unitName,
-      t.id AS taskId, t.measures, t.responsible_leader AS leader, t.responsible_department AS department, t.responsible_person AS person,
-      t.term, t.current_deadline AS deadline, t.status, t.completed_on AS completedOn, t.remark
-    FROM problems p JOIN units u ON u.id = p.unit_id LEFT JOIN problem_categories c ON c.id = p.category_id
-    LEFT JOIN tasks t ON t.problem_id = p.id AND t.deleted_at IS NULL
-    WHERE ${where.join(' AND ')} ORDER BY u.name, p.round_id, p.seq, p.id, t.seq`);
-  const progressOf = l.prepare('SELECT entry_date AS d, content FROM progress_entries WHERE task_id = ? AND deleted_at IS NULL ORDER BY entry_date DESC, created_at DESC LIMIT 1');
-  const evidenceOf = l.prepare("SELECT file_name AS f FROM evidence WHERE owner_type = 'task' AND owner_id = ? AND deleted_at IS NULL ORDER BY created_at");
-  const closeoutOf = l.prepare("SELECT decided_at AS d FROM closeouts WHERE task_id = ? AND decision = 'accepted' AND superseded_at IS NULL AND deleted_at IS NULL ORDER BY decided_at DESC LIMIT 1");
-
   let ws: ExcelJS.Worksheet | null = null;
   let sheetUnit: string | null = null;
   let rowNo = 3;
@@ -125,7 +98,7 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     group.last?.commit();
     group = null;
   };
-  for (const r of tasksOf.iterate(...args) as IterableIterator<TaskRow>) {
+  for (const r of ledgerRows(ctx, { unitId: o.unitId ?? null, roundId: o.roundId ?? null })) {
     if (sheetUnit !== r.unitName || !ws) {
       closeGroup();
       if (ws) await finish(ws);
@@ -140,15 +113,7 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     }
     group!.n++;
     rowNo++;
-    const deadline = r.deadline === null ? '' : r.term === 'long_term' ? `长期坚持（${formatDate(r.deadline)}）` : r.term === 'immediate' ? `立行立改（${formatDate(r.deadline)}）` : formatDate(r.deadline);
-    const progress = r.taskId ? (progressOf.get(r.taskId) as { d: string; content: string } | undefined) : undefined;
-    const files = r.taskId ? (evidenceOf.all(r.taskId) as { f: string }[]).map((e) => e.f).join('\n') : '';
-    const closed = r.taskId ? (closeoutOf.get(r.taskId) as { d: string | null } | undefined) : undefined;
-    const completion = r.status === null ? '' : r.completedOn ? `已完成（${formatDate(r.completedOn)}）` : TASK_STATUSES.labels[r.status as keyof typeof TASK_STATUSES.labels];
-    const values: (string | number)[] = [
-      r.pseq, r.category ?? '', r.description, r.measures ?? '', r.leader ?? '', r.department ?? '', r.person ?? '', deadline,
-      progress ? `${formatDate(progress.d)}：${progress.content}` : '', completion, files, closed ? `已销号${closed.d ? `（${formatDate(closed.d.slice(0, 10))}）` : ''}` : '', r.remark ?? '',
-    ];
+    const values = r.values;
     const row = ws.addRow(values);
     row.eachCell({ includeEmpty: true }, (c, col) => {
       c.style = body;

@@ -3,6 +3,7 @@ import { ArchiveScreen } from '../screens/archive/ArchiveScreen.js';
 import { BackupScreen } from '../screens/backup/BackupScreen.js';
 import { ExcelScreen } from '../screens/excel/ExcelScreen.js';
 import { ExchangeScreen } from '../screens/exchange/ExchangeScreen.js';
+import { LedgersScreen } from '../screens/ledgers/LedgersScreen.js';
 import { Home } from '../screens/home/Home.js';
 import { NotYet } from '../screens/NotYet.js';
 import { ProblemDetail } from '../screens/detail/ProblemDetail.js';
@@ -22,7 +23,7 @@ import { SupervisionScreen } from '../screens/supervision/SupervisionScreen.js';
  * Section (first part of the hash route) → screen. Routes:
  *   #/home · #/rounds[/<roundId>[/<unitId>]] · #/problems[/search/<q>] · #/problem/<id> · #/tasks ·
  *   #/task/<id> · #/duty · #/clues[/<id>] · #/suggestions · #/supervision · #/reports · #/ratings · #/settings[/<tab>] ·
- *   #/excel[/import|/export] (Excel 导入导出) · #/exchange (数据交换) · #/backup (备份与恢复) · #/archive (轮次归档, 管理员)
+ *   #/ledgers (法定台账打印) · #/excel[/import|/export] (Excel 导入导出) · #/exchange (数据交换) · #/backup (备份与恢复) · #/archive (轮次归档, 管理员)
  */
 const SCREENS: Record<string, ComponentType> = {
   home: Home,
@@ -36,6 +37,7 @@ const SCREENS: Record<string, ComponentType> = {
   suggestions: SuggestionsScreen,
   supervision: SupervisionScreen,
   reports: ReportsScreen,
+  ledgers: LedgersScreen,
   ratings: RatingsScreen,
   exchange: ExchangeScreen,
   excel: ExcelScreen,

@@ -1,6 +1,6 @@
 import {
   AlertOutlined, AuditOutlined, FileExcelOutlined, BarChartOutlined, CloudServerOutlined, FileTextOutlined, FlagOutlined, HomeOutlined, InboxOutlined, LockOutlined,
-  SettingOutlined, SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined,
+  SettingOutlined, SolutionOutlined, SwapOutlined, TeamOutlined, UnorderedListOutlined, UserOutlined, FileSearchOutlined, PrinterOutlined,
 } from '@ant-design/icons';
 import { Alert, App, Button, Dropdown, Input, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
@@ -30,6 +30,8 @@ const NAV: { key: string; icon: ReactNode; perm?: string | string[]; label?: str
   { key: 'suggestions', icon: <FileSearchOutlined /> },
   { key: 'supervision', icon: <FlagOutlined /> },
   { key: 'reports', icon: <FileTextOutlined /> },
+  // 法定台账打印 (screens/ledgers); the clue ledger in it needs the clue right besides.
+  { key: 'ledgers', icon: <PrinterOutlined />, perm: 'ledger.read', label: 'ledgers:nav' },
   { key: 'ratings', icon: <BarChartOutlined /> },
   // 数据交换: the role's right and the user's own 数据交换权限 (db/domain/permissions.ts).
   { key: 'exchange', icon: <SwapOutlined />, perm: 'exchange.run' },

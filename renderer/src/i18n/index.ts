@@ -9,6 +9,7 @@ import zhBackup from './zh-CN/backup.js';
 import zhCommon from './zh-CN/common.js';
 import zhDrafts from './zh-CN/drafts.js';
 import zhExcel from './zh-CN/excel.js';
+import zhLedgers from './zh-CN/ledgers.js';
 import zhExchange from './zh-CN/exchange.js';
 import zhExchangeVocab from './zh-CN/exchange-vocab.js';
 import zhClues from './zh-CN/clues.js';
@@ -25,6 +26,7 @@ import enBackup from './en/backup.js';
 import enCommon from './en/common.js';
 import enDrafts from './en/drafts.js';
 import enExcel from './en/excel.js';
+import enLedgers from './en/ledgers.js';
 import enExchange from './en/exchange.js';
 import enExchangeVocab from './en/exchange-vocab.js';
 import enClues from './en/clues.js';
@@ -41,12 +43,12 @@ export const resources = {
   'zh-CN': {
     common: zhCommon, auth: zhAuth, home: zhHome, rounds: zhRounds, problems: zhProblems, tasks: zhTasks,
     clues: zhClues, supervision: zhSupervision, reports: zhReports, ratings: zhRatings, settings: zhSettings,
-    backup: zhBackup, exchange: zhExchange, excel: zhExcel, exchangeVocab: zhExchangeVocab, drafts: zhDrafts,
+    backup: zhBackup, exchange: zhExchange, excel: zhExcel, exchangeVocab: zhExchangeVocab, ledgers: zhLedgers, drafts: zhDrafts,
   },
   en: {
     common: enCommon, auth: enAuth, home: enHome, rounds: enRounds, problems: enProblems, tasks: enTasks,
     clues: enClues, supervision: enSupervision, reports: enReports, ratings: enRatings, settings: enSettings,
-    backup: enBackup, exchange: enExchange, excel: enExcel, exchangeVocab: enExchangeVocab, drafts: enDrafts,
+    backup: enBackup, exchange: enExchange, excel: enExcel, exchangeVocab: enExchangeVocab, ledgers: enLedgers, drafts: enDrafts,
   },
 } as const;
 

@@ -35,17 +35,30 @@ export function cssString(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\n\r]/g, ' ')}"`;
 }
 
+/** The page margins of every printed document (mm): the marking, title and page number sit in them. */
+export const PAGE_MARGIN_MM = { top: 14, right: 10, bottom: 14, left: 10 } as const;
+
 /**
- * The page frame every printed document shares: A4 landscape, the marking and the title in the top
- * margin, 第N页 共M页 at the bottom, the title, the content, and the 填报人/审核人/负责人 lines.
+ * The page frame every printed document shares: A4 (or A3) landscape, the marking and the title in
+ * the top margin, 第N页 共M页 at the bottom (and the marking again at the bottom right when
+ * `markFooter`), the title, the content, and the 填报人/审核人/负责人 lines.
  */
-export function PrintPage({ title, className, testId, style, children }: { title: string; className?: string; testId: string; style?: string; children: ReactNode }) {
+export function PrintPage({ title, className, testId, style, children, paper = 'A4', marking, markFooter = false }: {
+  title: string; className?: string; testId: string; style?: string; children: ReactNode;
+  paper?: 'A4' | 'A3';
+  /** The security marking (default: the catalogue's 内部资料 注意保存). */
+  marking?: string;
+  markFooter?: boolean;
+}) {
   const { t } = useTranslation();
   const [before, middle, after] = t('print.pageOf', { n: '\u0001', m: '\u0002' }).split(/[\u0001\u0002]/);
-  const pageRule = `@page { size: A4 landscape; margin: 14mm 10mm 14mm 10mm;
-    @top-right { content: ${cssString(t('marking'))}; font: 600 10pt "SimHei", "Noto Sans CJK SC", sans-serif; }
+  const mark = marking ?? t('marking');
+  const m = PAGE_MARGIN_MM;
+  const pageRule = `@page { size: ${paper} landscape; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm;
+    @top-right { content: ${cssString(mark)}; font: 600 10pt "SimHei", "Noto Sans CJK SC", sans-serif; }
     @top-left { content: ${cssString(title)}; font: 9pt "Noto Serif CJK SC", serif; color: #444; }
     @bottom-center { content: ${cssString(before ?? '')} counter(page) ${cssString(middle ?? '')} counter(pages) ${cssString(after ?? '')}; font: 9pt "Noto Serif CJK SC", serif; }
+    ${markFooter ? `@bottom-right { content: ${cssString(mark)}; font: 600 9pt "SimHei", "Noto Sans CJK SC", sans-serif; }` : ''}
   }`;
   return createPortal(
     <div className={className ? `xz-print-root ${className}` : 'xz-print-root'} data-testid={testId}>
