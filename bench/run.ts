@@ -14,8 +14,10 @@
  *      FUZZ_* shrink it).
  *  (j) Excel: a 100,000-row sheet imported (dry run, then import) against LibreOffice headless
  *      converting it to CSV, and 导出台账 of the same rows (bench/excel.ts, run as a child process).
+ *  (k) a 1,000-row statutory 巡视整改台账 to PDF through the 法定台账 screen and Chromium's print engine
+ *      against LibreOffice converting the same ledger's .xlsx to PDF (bench/print.ts, child process).
  * Options (environment): BENCH_PROBLEMS (scale size, default 1000000), BENCH_BULK (default 20000),
- * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak|exchange|fuzz|excel (ui needs list and a built renderer).
+ * BENCH_SKIP=bulk|list|ui|enc|backup|sync|soak|exchange|fuzz|excel|print (ui needs list and a built renderer).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -117,6 +119,13 @@ async function main() {
     log('[excel] a 100,000-row sheet in and out…');
     child(join(dirname(fileURLToPath(import.meta.url)), 'excel.ts'));
     excel = JSON.parse(readFileSync(join(OUT, 'excel.json'), 'utf8')) as ExcelJson;
+  }
+  type PrintJson = { rows: number; oursMs: number; oursPages: number; oursRunsMs: number[]; libreOfficeMs: number | null; libreOfficePages: number | null; libreOfficeRunsMs: number[]; ratio: number | null };
+  let print: PrintJson | null = null;
+  if (!skip.includes('print')) {
+    log('[print] a 1,000-row 巡视整改台账 to PDF…');
+    child(join(dirname(fileURLToPath(import.meta.url)), 'print.ts'));
+    print = JSON.parse(readFileSync(join(OUT, 'print.json'), 'utf8')) as PrintJson;
   }
   const seconds = Math.round((Date.now() - started) / 1000);
 
@@ -234,6 +243,13 @@ async function main() {
       ['导出台账 to .xlsx (fresh process)', excel.export.seconds, `${excel.export.rowsPerSecond} rows/s, peak RSS ${excel.export.peakRssMb} MB`],
     ]));
   }
+  if (print) {
+    lines.push('', `(k) a ${print.rows.toLocaleString('en-US')}-row statutory 巡视整改台账 to PDF (median of ${print.oursRunsMs.length})`);
+    lines.push(table(['way', 'ms', 'pages', 'note'], [
+      ['LibreOffice headless: the same ledger as .xlsx → PDF (baseline)', print.libreOfficeMs ?? '-', print.libreOfficePages ?? '-', print.libreOfficeMs === null ? 'soffice not installed' : `runs ${print.libreOfficeRunsMs.join(', ')}`],
+      ['ours: 生成预览 (engine rows, page layout) + Chromium print engine → PDF', print.oursMs, print.oursPages, `runs ${print.oursRunsMs.join(', ')}${print.ratio === null ? '' : `; ${print.ratio}× the baseline (target ≤ 1×: ${print.ratio <= 1 ? 'met' : 'NOT met'})`}`],
+    ]));
+  }
   lines.push('', `total ${seconds} s`);
   const report = lines.join('\n');
   console.log(report);
@@ -241,7 +257,7 @@ async function main() {
     at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds, targets: TARGETS, bulk, list, ui,
     encryption: { bulk: enc.bulk && { plain: enc.bulk.plain.engine, encrypted: enc.bulk.encrypted.engine, engineRatio: enc.bulk.engineRatio, rawRatio: enc.bulk.rawRatio, pairs: enc.bulk.pairs },
       list: enc.list && { plain: enc.list.plain.cases, encrypted: enc.list.encrypted.cases, medianRatio: enc.list.medianRatio, pairs: enc.list.pairs } },
-    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null, exchange, exchangeFuzz: fuzz, excel,
+    backup, sync: sync && { small: sync.small, upload2mb: sync.upload2mb }, soak: soak?.summary ?? null, exchange, exchangeFuzz: fuzz, excel, print,
   }, null, 2));
   console.log(`\nwritten ${join(OUT, 'results.json')}`);
 }

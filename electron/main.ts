@@ -84,6 +84,11 @@ function start(): void {
       choosePackage: (kind) => chooseWith(dialog, mainWindow, packageDialogOptions(kind)),
       chooseWorkbook: () => chooseWith(dialog, mainWindow, workbookDialogOptions()),
       chooseSavePath: (kind, name) => saveWith(dialog, mainWindow, kind, saveDialogOptions(kind, name, app.getPath('documents'))),
+      // 另存为PDF: the page as Chromium prints it (the printed form the screen laid out, CSS page size).
+      printToPdf: async () => {
+        if (!mainWindow) throw new Error('no window');
+        return mainWindow.webContents.printToPDF({ preferCSSPageSize: true, printBackground: true });
+      },
       // 打开演示台账 (first run only): switch to an encrypted demo ledger file beside the real one.
       openDemo() {
         const demoFile = join(app.getPath('userData'), 'demo-ledger.sqlite');

@@ -165,6 +165,7 @@ const tableArg = f.args({
 const MAX_PNG_BASE64 = 28_000_000;
 const pngArg = f.args({ name: f.text('文件名', 120), base64: f.text('图片', MAX_PNG_BASE64) });
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const pdfArg = f.args({ name: f.text('文件名', 120) });
 
 const exportArg = f.args({
   roundId: f.optId('巡视轮次'),
@@ -212,6 +213,7 @@ export function fileCalls(session: Session, shell: ShellHooks): FileCalls {
     'excel:export': refusedFileCall('ledger.read', exportArg),
     'files:saveTable': refusedFileCall('ledger.read', tableArg),
     'files:savePng': refusedFileCall('ledger.read', pngArg),
+    'files:savePdf': refusedFileCall('ledger.read', pdfArg),
   } as unknown as FileCalls;
 }
 
@@ -274,6 +276,21 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
       if (!target) return null;
       const r = await writeWhole(target, (path) => writeTableXlsx(path, { title: a.title, meta: a.meta ?? [], columns: a.columns, rows: a.rows ?? [] }));
       return { ...savedFile(target), ...r };
+    }),
+
+    /**
+     * 另存为PDF: the printed form on the screen, rendered by the shell (printToPdf), where the user
+     * says; null when cancelled. Refused (no_print_to_pdf) where the shell cannot: the screen then
+     * opens the print dialog.
+     */
+    'files:savePdf': fileCall('ledger.read', pdfArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
+      if (!shell.printToPdf) throw new DomainError('UNAVAILABLE', '此处不能直接另存为PDF，请在打印对话框中选择“另存为PDF”。', { reason: 'no_print_to_pdf' });
+      const target = await saveTarget(shell, hostOf().path, 'pdf', a.name);
+      if (!target) return null;
+      const bytes = Buffer.from(await shell.printToPdf());
+      if (!bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new DomainError('CORRUPT', '生成PDF失败，未保存。', { reason: 'not_pdf' });
+      await writeWhole(target, async (path) => writeFileSync(path, bytes));
+      return savedFile(target);
     }),
 
     /** A chart as PNG (the page renders it; the engine checks it is a PNG and saves it); null when cancelled. */

@@ -39,6 +39,12 @@ export interface ShellHooks {
    * files go into the ledger's 导出 folder and the page downloads them (db/bridge/file-calls.ts).
    */
   chooseSavePath?: (kind: SaveKind, suggestedName: string) => Promise<string | null>;
+  /**
+   * 另存为PDF: the window's page as Chromium prints it (Electron's webContents.printToPDF, the CSS
+   * page size): the printed form the screen has laid out. Without it the screen opens the print
+   * dialog instead, whose destinations include 另存为PDF.
+   */
+  printToPdf?: () => Promise<Uint8Array>;
 }
 
 /** The kinds of file the app saves for the user. */

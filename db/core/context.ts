@@ -52,7 +52,6 @@ export interface KeyHooks {
  */
 export function inTransaction<T>(ctx: ServiceContext, fn: () => T): T {
   const l = ctx.ledger;
-  const st = l.state;
   if (l.sqlite.inTransaction) {
     try {
       return fn();

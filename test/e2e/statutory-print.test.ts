@@ -160,6 +160,10 @@ describe('法定台账', () => {
     await expect.poll(() => p.getByTestId('ledger-pages').textContent()).toContain(`共 ${n} 页（A4 横向），${measures.length} 行`);
     await p.getByTestId('ledger-print').click();
     expect(await printed(p)).toBe(1);
+    // 另存为PDF: the browser preview's shell cannot render a PDF itself, so the print dialog opens.
+    await p.getByTestId('ledger-pdf').click();
+    await p.getByText('已打开打印对话框：请在“目标打印机”中选择“另存为PDF”。').waitFor();
+    expect(await printed(p)).toBe(2);
     const { pages, info, ms } = await printPdf(p, 'rectification', [1, 2, 3]);
     console.log(`rectification: ${measures.length} rows, ${pages.length} PDF pages in ${ms} ms`);
     expect(info).toMatch(/Page size:\s+841\.\d+ x 59\d\.\d+ pts \(A4\)/);

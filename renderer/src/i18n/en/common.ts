@@ -45,6 +45,10 @@ const en: Catalogue<typeof zh> = {
     pageOf: 'Page {{n}} of {{m}}', filledBy: 'Filled in by:', reviewedBy: 'Reviewed by:', headOf: 'Head:',
     problemsTitle: '{{office}} inspection rectification ledger: problems', tasksTitle: '{{office}} inspection rectification ledger: tasks', dutyTitle: '{{office}} responsibilities ({{group}})',
   },
+  savePdf: {
+    button: 'Save as PDF', saved: 'Saved as PDF: {{path}}', cancelled: 'Saving cancelled.',
+    useDialog: 'The print dialog is open: choose “Save as PDF” as the destination.',
+  },
   listExport: {
     dialogTitle: 'Export to Excel', go: 'Create Excel file', what: 'Export: {{r}}, {{n}} rows, in the current order and columns.',
     tooMany: '{{n}} rows, above the limit of {{max}} per export. Narrow the filters first (unit, status or department).',

@@ -43,6 +43,10 @@ export default {
     pageOf: '第{{n}}页 共{{m}}页', filledBy: '填报人：', reviewedBy: '审核人：', headOf: '负责人：',
     problemsTitle: '{{office}}巡视整改问题台账', tasksTitle: '{{office}}巡视整改任务台账', dutyTitle: '{{office}}整改责任清单（{{group}}）',
   },
+  savePdf: {
+    button: '另存为PDF', saved: '已另存为PDF：{{path}}', cancelled: '已取消保存。',
+    useDialog: '已打开打印对话框：请在“目标打印机”中选择“另存为PDF”。',
+  },
   listExport: {
     dialogTitle: '导出为Excel', go: '生成Excel文件', what: '导出范围：{{r}}，共 {{n}} 条，按当前排序和显示的列。',
     tooMany: '共 {{n}} 条，超过一次导出的上限 {{max}} 条。请先筛选（如按被巡视单位、状态或责任部门）再导出。',

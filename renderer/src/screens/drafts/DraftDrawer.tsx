@@ -6,7 +6,7 @@
  * 打印 / 另存为PDF (the draft's print view through Chromium's print engine; the system dialog's
  * 另存为PDF). Edits live only in this drawer: closing asks first.
  */
-import { FileWordOutlined, PrinterOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, FileWordOutlined, PrinterOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Drawer, Form, Radio, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -32,6 +32,7 @@ const ALL = '';
 
 export function DraftDrawer({ onClose }: { onClose(): void }) {
   const { t } = useTranslation('drafts');
+  const { t: tc } = useTranslation();
   const { modal } = App.useApp();
   const s = useSession();
   const [scope, setScope] = useState<Scope>({ kind: 'progress', internal: false, roundId: s.roundId, unitId: null });
@@ -43,6 +44,7 @@ export function DraftDrawer({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState<Saved | 'cancelled' | null>(null);
   const [printing, setPrinting] = useState(0);
+  const [asPdf, setAsPdf] = useState(false);
   const edited = result !== null && draft !== result.draft;
 
   const confirmDiscard = (then: () => void) => {
@@ -102,7 +104,8 @@ export function DraftDrawer({ onClose }: { onClose(): void }) {
       extra={draft && (
         <Space>
           <Button icon={<FileWordOutlined />} loading={busy === 'docx'} onClick={() => void exportWord()} data-testid="draft-export">{t('exportWord')}</Button>
-          <Button type="primary" icon={<PrinterOutlined />} onClick={() => setPrinting((k) => k + 1)} data-testid="draft-print-button">{t('print')}</Button>
+          <Button icon={<FilePdfOutlined />} onClick={() => { setAsPdf(true); setPrinting((k) => k + 1); }} data-testid="draft-pdf-button">{tc('savePdf.button')}</Button>
+          <Button type="primary" icon={<PrinterOutlined />} onClick={() => { setAsPdf(false); setPrinting((k) => k + 1); }} data-testid="draft-print-button">{t('print')}</Button>
         </Space>
       )}
     >
@@ -164,7 +167,7 @@ export function DraftDrawer({ onClose }: { onClose(): void }) {
           <DraftEditor draft={draft} onChange={change} />
         </>
       )}
-      {draft && printing > 0 && <DraftPrint key={printing} draft={draft} onDone={donePrinting} />}
+      {draft && printing > 0 && <DraftPrint key={printing} draft={draft} onDone={donePrinting} pdf={asPdf} />}
     </Drawer>
   );
 }

@@ -10,6 +10,7 @@ import { useEffect } from 'react';
 import type { DraftBlock, ReportDraft } from '../../../../db/domain/report-draft.js';
 import { itemMarker } from '../../../../db/domain/report-text.js';
 import { cssString, PrintPage } from '../../components/print/PrintLedger.js';
+import { useSavePdf } from '../../components/print/savePdf.js';
 import '../../components/print/print.css';
 
 const FANGSONG = '"FangSong", "仿宋_GB2312", "STFangsong", "Noto Serif CJK SC", serif';
@@ -60,12 +61,17 @@ function PrintBlock({ b }: { b: DraftBlock }) {
   }
 }
 
-export function DraftPrint({ draft, onDone }: { draft: ReportDraft; onDone(): void }) {
-  // While mounted, printing shows only the draft; the system dialog opens once it is laid out.
+export function DraftPrint({ draft, onDone, pdf }: { draft: ReportDraft; onDone(): void; pdf?: boolean }) {
+  const savePdf = useSavePdf();
+  // While mounted, printing shows only the draft; once it is laid out the system dialog opens, or
+  // with `pdf` the shell saves it as PDF (the dialog where it cannot).
   useEffect(() => {
     document.body.classList.add('xz-printing');
     window.addEventListener('afterprint', onDone);
-    const id = requestAnimationFrame(() => window.print());
+    const id = requestAnimationFrame(() => {
+      if (pdf) void savePdf(draft.title).finally(onDone);
+      else window.print();
+    });
     return () => {
       cancelAnimationFrame(id);
       window.removeEventListener('afterprint', onDone);

@@ -8,13 +8,14 @@
  * 问题线索处置台账: offered only with the clue right; 确认并打印 asks first, and each printing is a
  * new engine call, which writes the audit entry as it returns the rows. Ctrl+P never prints it.
  */
-import { EyeOutlined, LockOutlined, PrinterOutlined } from '@ant-design/icons';
+import { EyeOutlined, FilePdfOutlined, LockOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Radio, Select, Spin, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.js';
 import { toApiError, useWindowEvent } from '../../components/hooks.js';
 import { RoundPicker, UnitPicker } from '../../components/lists/Pickers.js';
+import { useSavePdf } from '../../components/print/savePdf.js';
 import { errorText } from '../../components/States.js';
 import { useSession } from '../../core/session.js';
 import { CARD_GAP, PageHead } from '../settings/PageHead.js';
@@ -38,6 +39,7 @@ async function fetchLedger(kind: LedgerKind, a: { roundId: string | null; unitId
 export function LedgersScreen() {
   const { t } = useTranslation('ledgers');
   const { t: tc } = useTranslation();
+  const savePdf = useSavePdf();
   const s = useSession();
   const { message } = App.useApp();
   const canClues = s.can('clue.read');
@@ -163,6 +165,11 @@ export function LedgersScreen() {
           {!clues && (
             <Form.Item>
               <Button type="primary" icon={<PrinterOutlined />} disabled={!pages} onClick={() => print()} data-testid="ledger-print">{t('form.print')}</Button>
+            </Form.Item>
+          )}
+          {!clues && (
+            <Form.Item>
+              <Button icon={<FilePdfOutlined />} disabled={!pages} onClick={() => void savePdf(shownTitle.trim() || defaultTitle(kind, '', t))} data-testid="ledger-pdf">{tc('savePdf.button')}</Button>
             </Form.Item>
           )}
         </Form>
