@@ -17,7 +17,7 @@ import { WrittenFile } from '../../screens/exchange/WrittenFile.js';
 import { toApiError, useQuery } from '../hooks.js';
 import type { PrintJob } from '../print/PrintDialog.js';
 import { ErrorState } from '../States.js';
-import type { KeysetPage } from './useKeysetPages.js';
+import { fetchAllRows } from './fetchAll.js';
 
 const PAGE = 200; // the list queries' largest page
 
@@ -48,16 +48,11 @@ export function ExportDialog<R extends { id: string }>({ open, onClose, job }: {
     const mine = ++run.current;
     setPhase({ step: 'fetching', got: 0 });
     try {
-      const rows: R[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: KeysetPage<R> = await job.fetchPage(cursor, PAGE);
-        if (mine !== run.current) return;
-        rows.push(...page.rows);
-        cursor = page.nextCursor;
-        setPhase({ step: 'fetching', got: rows.length });
-        if (rows.length > MAX_TABLE_ROWS) throw new Error(t('listExport.tooMany', { max: fmt(MAX_TABLE_ROWS), n: fmt(rows.length) }));
-      } while (cursor);
+      const rows = await fetchAllRows(job.fetchPage, {
+        pageSize: PAGE, max: MAX_TABLE_ROWS, current: () => mine === run.current, onPage: (got) => setPhase({ step: 'fetching', got }),
+        tooMany: (n) => new Error(t('listExport.tooMany', { max: fmt(MAX_TABLE_ROWS), n: fmt(n) })),
+      });
+      if (!rows) return;
       setPhase({ step: 'saving' });
       const saved = await call('files:saveTable', {
         name: title.trim(), title: title.trim(),

@@ -13,6 +13,7 @@ import type { ApiError } from '../../api/client.js';
 import { call } from '../../api/client.js';
 import { useSession } from '../../core/session.js';
 import { toApiError, useQuery } from '../hooks.js';
+import { fetchAllRows } from '../lists/fetchAll.js';
 import type { KeysetPage } from '../lists/useKeysetPages.js';
 import { ErrorState } from '../States.js';
 import { PrintLedger, type PrintColumn, type PrintDoc } from './PrintLedger.js';
@@ -70,21 +71,17 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
     const { title } = await form.validateFields();
     const mine = ++run.current;
     setPhase({ step: 'fetching', got: 0 });
-    const rows: R[] = [];
+    let rows: R[] | null;
     try {
-      let cursor: string | null = null;
-      do {
-        const page: KeysetPage<R> = await job.fetchPage(cursor, PAGE);
-        if (mine !== run.current) return;
-        rows.push(...page.rows);
-        cursor = page.nextCursor;
-        setPhase({ step: 'fetching', got: rows.length });
-        if (rows.length > MAX_PRINT_ROWS) throw new Error(t('print.tooMany', { max: MAX_PRINT_ROWS.toLocaleString('zh-CN'), n: rows.length.toLocaleString('zh-CN') }));
-      } while (cursor);
+      rows = await fetchAllRows(job.fetchPage, {
+        pageSize: PAGE, max: MAX_PRINT_ROWS, current: () => mine === run.current, onPage: (got) => setPhase({ step: 'fetching', got }),
+        tooMany: (n) => new Error(t('print.tooMany', { max: MAX_PRINT_ROWS.toLocaleString('zh-CN'), n: n.toLocaleString('zh-CN') })),
+      });
     } catch (e) {
       if (mine === run.current) setPhase({ step: 'failed', error: toApiError(e) });
       return;
     }
+    if (!rows) return;
     setDoc({
       title: title.trim(),
       meta: [t('print.round', { r: roundName }), ...(job.filters.length > 0 ? [t('print.filters', { f: job.filters.join('；') })] : [])],
