@@ -17,7 +17,7 @@ function format(bytes: Buffer): string {
  */
 export function uuidv7Source(
   now: () => number = Date.now,
-  random: (n: number) => Buffer = randomBytes,
+  random: (n: number) => Buffer = pooledRandom(),
 ): IdSource {
   let lastMs = -1;
   let counter = 0;
@@ -43,6 +43,25 @@ export function uuidv7Source(
       b[8] = (b[8]! & 0x3f) | 0x80;
       return format(b);
     },
+  };
+}
+
+/**
+ * Random bytes from the OS CSPRNG, drawn from a 4 KiB pool (one system call per 512 ids instead
+ * of one per id: a bulk import creates hundreds of thousands of records).
+ */
+export function pooledRandom(size = 4096): (n: number) => Buffer {
+  let pool = Buffer.alloc(0);
+  let at = 0;
+  return (n: number) => {
+    if (n > size) return randomBytes(n);
+    if (at + n > pool.length) {
+      pool = randomBytes(size);
+      at = 0;
+    }
+    const out = Buffer.from(pool.subarray(at, at + n));
+    at += n;
+    return out;
   };
 }
 
