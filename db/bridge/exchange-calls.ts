@@ -36,7 +36,7 @@ import {
   deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt, type ImportResult, type PackagePreview,
 } from '../exchange/transfer.js';
 import type { LedgerHost, Session } from '../session/host.js';
-import type { OutsideCall, ShellHooks } from './session-calls.js';
+import { ledgerFileCall, refusedFileCall, type OutsideCall, type ShellHooks } from './session-calls.js';
 
 /** The ledger's exchange folder: `交换包` beside the ledger file. */
 export function exchangeDirOf(ledgerPath: string): string {
@@ -83,21 +83,11 @@ const cardOfArg = f.args({ path: pathArg('交换包文件') });
 const receiptArg = f.args({ path: pathArg('回执文件') });
 const pickArg = f.args({ kind: f.oneOf(['changes', 'receipt'] as const, '文件类型') });
 
-/**
- * An outside call whose right is checked before its argument is read (defineCall's order), with the
- * session's context: the host refuses a closed or locked ledger, and a ledger busy with an import.
- */
+/** An exchange channel: the exchange right, checked before the argument is read (session-calls.ts). */
 function exchangeCall<S extends f.v.GenericSchema, R>(
   arg: S, ctxOf: () => ServiceContext, run: (ctx: ServiceContext, a: f.v.InferOutput<S>) => Promise<R>,
 ): OutsideCall<S, Promise<R>> {
-  const call = (_ctx: ServiceContext, raw?: unknown): Promise<R> => {
-    const ctx = ctxOf();
-    requirePermission(ctx, 'exchange.run');
-    if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
-    if (Array.isArray(raw)) throw new DomainError('VALIDATION', '请求内容不完整。', { field: 'input', reason: 'not_object' });
-    return run(ctx, f.parse(arg, raw));
-  };
-  return Object.assign(call, { arg, permission: 'exchange.run' as const, outside: true as const });
+  return ledgerFileCall('exchange.run', arg, ctxOf, run);
 }
 
 /** The engine's preview or import result as this user may see it: clue values only with `clue.read`. */
@@ -121,12 +111,7 @@ export type ExchangeCalls = ReturnType<typeof hostExchangeCalls>;
 /** The exchange channels: the host's, or refusals on an engine-only transport (no files there). */
 export function exchangeCalls(session: Session, shell: ShellHooks): ExchangeCalls {
   if (shell.host) return hostExchangeCalls(session, shell, shell.host);
-  const noHost = async (): Promise<never> => {
-    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
-  };
-  const refuse = <S extends f.v.GenericSchema>(arg: S) => exchangeCall(arg, () => {
-    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
-  }, noHost);
+  const refuse = <S extends f.v.GenericSchema>(arg: S) => refusedFileCall('exchange.run', arg);
   return {
     'exchange:folder': refuse(f.NO_ARGS),
     'exchange:pick': refuse(pickArg),

@@ -20,7 +20,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ServiceContext } from '../core/context.js';
-import { requirePermission, type Permission } from '../core/permissions.js';
+import { requirePermission } from '../core/permissions.js';
 import { DomainError } from '../domain/errors.js';
 import { MAX_TABLE_ROWS } from '../domain/exports.js';
 import * as f from '../domain/fields.js';
@@ -30,7 +30,7 @@ import { importExcel, planExcelImport, type ExcelDryRun, type ExcelImportOptions
 import { writeTableXlsx } from '../excel/table.js';
 import { MAX_FILE_BYTES } from '../excel/workbook.js';
 import type { LedgerHost, Session } from '../session/host.js';
-import type { OutsideCall, SaveKind, ShellHooks } from './session-calls.js';
+import { ledgerFileCall, refusedFileCall, type SaveKind, type ShellHooks } from './session-calls.js';
 
 /** Where the browser harness puts uploaded workbooks. */
 export function importsDirOf(ledgerPath: string): string {
@@ -63,7 +63,7 @@ function freshPath(dir: string, name: string): string {
  * Where a file the engine writes for the user goes: the path the user chose in the save dialog
  * (null: cancelled), or a fresh name in the ledger's 导出 folder, offered as a download.
  */
-export async function saveTarget(shell: ShellHooks, ledgerPath: string, kind: SaveKind, name: string): Promise<{ path: string; download: boolean } | null> {
+async function saveTarget(shell: ShellHooks, ledgerPath: string, kind: SaveKind, name: string): Promise<{ path: string; download: boolean } | null> {
   const fileName = safeFileName(name.endsWith(`.${kind}`) ? name : `${name}.${kind}`);
   if (shell.chooseSavePath) {
     const p = await shell.chooseSavePath(kind, fileName);
@@ -78,7 +78,7 @@ export async function saveTarget(shell: ShellHooks, ledgerPath: string, kind: Sa
  * Write through `write(partialPath)` and move the result into place only when it is whole: a
  * failed or interrupted export leaves no half-written file where the user will look for it.
  */
-export async function writeWhole<R>(target: { path: string }, write: (path: string) => Promise<R>): Promise<R> {
+async function writeWhole<R>(target: { path: string }, write: (path: string) => Promise<R>): Promise<R> {
   const partial = `${target.path}.partial`;
   try {
     const r = await write(partial);
@@ -89,8 +89,21 @@ export async function writeWhole<R>(target: { path: string }, write: (path: stri
   }
 }
 
-export function savedFile(target: { path: string; download: boolean }): SavedFile {
+function savedFile(target: { path: string; download: boolean }): SavedFile {
   return { path: target.path, fileName: basename(target.path), bytes: statSync(target.path).size, download: target.download };
+}
+
+/**
+ * A file the engine writes for the user, as `kind`: where `saveTarget` says (null: the dialog was
+ * cancelled, and `write` never runs), written whole by `write`; the file and what `write` returned.
+ */
+export async function saveWritten<R extends object>(
+  shell: ShellHooks, ledgerPath: string, kind: SaveKind, name: string, write: (path: string) => Promise<R>,
+): Promise<(SavedFile & R) | null> {
+  const target = await saveTarget(shell, ledgerPath, kind, name);
+  if (!target) return null;
+  const r = await writeWhole(target, write);
+  return { ...savedFile(target), ...r };
 }
 
 // ---- 导入Excel台账 -----------------------------------------------------------------------------
@@ -175,32 +188,7 @@ const exportArg = f.args({
   name: f.optText('文件名', 120),
 });
 
-/**
- * An outside call whose right is checked before its argument is read, with the session's context
- * (the host refuses a closed or locked ledger) and a ledger busy with an import.
- */
-export function fileCall<S extends f.v.GenericSchema, R>(
-  permission: Permission, arg: S, ctxOf: () => ServiceContext, run: (ctx: ServiceContext, a: f.v.InferOutput<S>) => Promise<R>,
-): OutsideCall<S, Promise<R>> {
-  const call = (_ctx: ServiceContext, raw?: unknown): Promise<R> => {
-    const ctx = ctxOf();
-    requirePermission(ctx, permission);
-    if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
-    if (Array.isArray(raw)) throw new DomainError('VALIDATION', '请求内容不完整。', { field: 'input', reason: 'not_object' });
-    return Promise.resolve().then(() => run(ctx, f.parse(arg, raw)));
-  };
-  return Object.assign(call, { arg, permission, outside: true as const });
-}
-
 export type FileCalls = ReturnType<typeof hostFileCalls>;
-
-/** A file channel on an engine-only transport (no ledger file, no dialogs): refused, after its right. */
-export function refusedFileCall<S extends f.v.GenericSchema>(permission: Permission, arg: S) {
-  const unavailable = (): never => {
-    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
-  };
-  return fileCall(permission, arg, unavailable, async () => unavailable());
-}
 
 /** The file channels: the host's, or refusals on an engine-only transport (no files there). */
 export function fileCalls(session: Session, shell: ShellHooks): FileCalls {
@@ -224,7 +212,7 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
 
   return {
     /** Desktop: the system's open dialog for a workbook; null when cancelled. */
-    'excel:pick': fileCall('ledger.write', f.NO_ARGS, ctxOf, async () => {
+    'excel:pick': ledgerFileCall('ledger.write', f.NO_ARGS, ctxOf, async () => {
       if (!shell.chooseWorkbook) throw new DomainError('UNAVAILABLE', '当前版本不能打开文件选择对话框，请将文件拖入或点击选择。', { reason: 'no_dialog' });
       const path = await shell.chooseWorkbook();
       if (!path) return null;
@@ -232,10 +220,10 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
     }),
 
     /** The dry run (nothing written): what importing the workbook would create, and every bad row. */
-    'excel:preview': fileCall('ledger.write', previewArg, ctxOf, async (ctx, a) => previewView(await planExcelImport(ctx, readWorkbookFile(a.path), importOptions(a)))),
+    'excel:preview': ledgerFileCall('ledger.write', previewArg, ctxOf, async (ctx, a) => previewView(await planExcelImport(ctx, readWorkbookFile(a.path), importOptions(a)))),
 
     /** Import all or nothing (or, when chosen, all but the listed bad rows); progress meanwhile in excel:progress. */
-    'excel:import': fileCall('ledger.write', importArg, ctxOf, async (ctx, a) => {
+    'excel:import': ledgerFileCall('ledger.write', importArg, ctxOf, async (ctx, a) => {
       const bytes = readWorkbookFile(a.path);
       progress = { done: 0, total: 0 };
       try {
@@ -260,22 +248,16 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
     }, { arg: f.NO_ARGS, permission: 'ledger.write' as const, outside: true as const }),
 
     /** 导出台账: the statutory ledger layout as .xlsx; null when the save dialog was cancelled. */
-    'excel:export': fileCall('ledger.read', exportArg, ctxOf, async (ctx, a): Promise<SavedFile & { rows: number; problems: number } | null> => {
-      const target = await saveTarget(shell, hostOf().path, 'xlsx', a.name ?? '巡视整改台账');
-      if (!target) return null;
-      const r = await writeWhole(target, (path) => exportLedgerXlsx(ctx, path, { roundId: a.roundId ?? null, unitId: a.unitId ?? null, paper: a.paper ?? 'A4' }));
-      return { ...savedFile(target), ...r };
+    'excel:export': ledgerFileCall('ledger.read', exportArg, ctxOf, async (ctx, a): Promise<SavedFile & { rows: number; problems: number } | null> => {
+      return saveWritten(shell, hostOf().path, 'xlsx', a.name ?? '巡视整改台账', (path) => exportLedgerXlsx(ctx, path, { roundId: a.roundId ?? null, unitId: a.unitId ?? null, paper: a.paper ?? 'A4' }));
     }),
 
     /** 导出 of a list or a statistics table: the rows as the screen shows them, as .xlsx; null when cancelled. */
-    'files:saveTable': fileCall('ledger.read', tableArg, ctxOf, async (_ctx, a): Promise<SavedFile & { rows: number } | null> => {
+    'files:saveTable': ledgerFileCall('ledger.read', tableArg, ctxOf, async (_ctx, a): Promise<SavedFile & { rows: number } | null> => {
       const width = a.columns.length;
       const bad = a.rows.findIndex((r) => r.length > width || r.some((c) => typeof c === 'string' && c.length > f.LEN.long));
       if (bad >= 0) throw new DomainError('VALIDATION', `第${bad + 1}行的内容不符合表格的列。`, { field: `rows.${bad}`, reason: 'bad_row' });
-      const target = await saveTarget(shell, hostOf().path, 'xlsx', a.name);
-      if (!target) return null;
-      const r = await writeWhole(target, (path) => writeTableXlsx(path, { title: a.title, meta: a.meta ?? [], columns: a.columns, rows: a.rows ?? [] }));
-      return { ...savedFile(target), ...r };
+      return saveWritten(shell, hostOf().path, 'xlsx', a.name, (path) => writeTableXlsx(path, { title: a.title, meta: a.meta ?? [], columns: a.columns, rows: a.rows ?? [] }));
     }),
 
     /**
@@ -283,24 +265,26 @@ function hostFileCalls(session: Session, shell: ShellHooks, hostOf: () => Ledger
      * says; null when cancelled. Refused (no_print_to_pdf) where the shell cannot: the screen then
      * opens the print dialog.
      */
-    'files:savePdf': fileCall('ledger.read', pdfArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
+    'files:savePdf': ledgerFileCall('ledger.read', pdfArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
       if (!shell.printToPdf) throw new DomainError('UNAVAILABLE', '此处不能直接另存为PDF，请在打印对话框中选择“另存为PDF”。', { reason: 'no_print_to_pdf' });
-      const target = await saveTarget(shell, hostOf().path, 'pdf', a.name);
-      if (!target) return null;
-      const bytes = Buffer.from(await shell.printToPdf());
-      if (!bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new DomainError('CORRUPT', '生成PDF失败，未保存。', { reason: 'not_pdf' });
-      await writeWhole(target, async (path) => writeFileSync(path, bytes));
-      return savedFile(target);
+      const render = shell.printToPdf;
+      // Rendered once the user has said where (nothing is rendered for a cancelled dialog).
+      return saveWritten(shell, hostOf().path, 'pdf', a.name, async (path) => {
+        const bytes = Buffer.from(await render());
+        if (!bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new DomainError('CORRUPT', '生成PDF失败，未保存。', { reason: 'not_pdf' });
+        writeFileSync(path, bytes);
+        return {};
+      });
     }),
 
     /** A chart as PNG (the page renders it; the engine checks it is a PNG and saves it); null when cancelled. */
-    'files:savePng': fileCall('ledger.read', pngArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
+    'files:savePng': ledgerFileCall('ledger.read', pngArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
       const bytes = Buffer.from(a.base64.replace(/^data:image\/png;base64,/, ''), 'base64');
       if (bytes.length < 67 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new DomainError('VALIDATION', '图片格式不正确，未保存。', { field: 'base64', reason: 'not_png' });
-      const target = await saveTarget(shell, hostOf().path, 'png', a.name);
-      if (!target) return null;
-      await writeWhole(target, async (path) => writeFileSync(path, bytes));
-      return savedFile(target);
+      return saveWritten(shell, hostOf().path, 'png', a.name, async (path) => {
+        writeFileSync(path, bytes);
+        return {};
+      });
     }),
   };
 }

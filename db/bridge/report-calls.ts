@@ -18,8 +18,8 @@ import * as f from '../domain/fields.js';
 import { draftSchema } from '../domain/report-draft.js';
 import { writeDraftDocx } from '../reports/docx.js';
 import type { LedgerHost, Session } from '../session/host.js';
-import { fileCall, refusedFileCall, saveTarget, savedFile, writeWhole, type SavedFile } from './file-calls.js';
-import type { ShellHooks } from './session-calls.js';
+import { saveWritten, type SavedFile } from './file-calls.js';
+import { ledgerFileCall, refusedFileCall, type ShellHooks } from './session-calls.js';
 
 const saveDocxArg = f.args({
   draft: draftSchema,
@@ -39,11 +39,11 @@ function hostReportCalls(session: Session, shell: ShellHooks, hostOf: () => Ledg
   const ctxOf = () => hostOf().context(session);
   return {
     /** 导出Word: the edited draft as .docx (A4, 仿宋, page numbers); null when the save dialog was cancelled. */
-    'reports:saveDocx': fileCall('ledger.read', saveDocxArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
-      const target = await saveTarget(shell, hostOf().path, 'docx', a.name);
-      if (!target) return null;
-      await writeWhole(target, (path) => writeDraftDocx(a.draft, path));
-      return savedFile(target);
+    'reports:saveDocx': ledgerFileCall('ledger.read', saveDocxArg, ctxOf, async (_ctx, a): Promise<SavedFile | null> => {
+      return saveWritten(shell, hostOf().path, 'docx', a.name, async (path) => {
+        await writeDraftDocx(a.draft, path);
+        return {};
+      });
     }),
   };
 }

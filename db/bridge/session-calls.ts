@@ -12,7 +12,7 @@ import type { ServiceContext } from '../core/context.js';
 import { appendEvent } from '../core/audit.js';
 import { DomainError } from '../domain/errors.js';
 import * as f from '../domain/fields.js';
-import { permissionsOf, requirePermission } from '../core/permissions.js';
+import { permissionsOf, requirePermission, type Permission } from '../core/permissions.js';
 import * as office from '../services/office.js';
 import type { LedgerHost, Session, VerifyState } from '../session/host.js';
 
@@ -57,6 +57,32 @@ export type OutsideCall<S extends f.v.GenericSchema = f.v.GenericSchema, R = unk
 export function outsideCall<S extends f.v.GenericSchema, R>(arg: S, run: (a: f.v.InferOutput<S>) => R): OutsideCall<S, R> {
   const call = defineCall({ arg }, (_ctx: ServiceContext, a) => run(a));
   return Object.assign(call, { outside: true as const });
+}
+
+/**
+ * An outside call on the session's ledger (files: exchange packages, workbooks, saved files): the
+ * right is checked before the argument is read (defineCall's order), on the session's context (the
+ * host refuses a closed or locked ledger), and a ledger busy with a long import refuses it.
+ */
+export function ledgerFileCall<S extends f.v.GenericSchema, R>(
+  permission: Permission, arg: S, ctxOf: () => ServiceContext, run: (ctx: ServiceContext, a: f.v.InferOutput<S>) => Promise<R>,
+): OutsideCall<S, Promise<R>> {
+  const call = (_ctx: ServiceContext, raw?: unknown): Promise<R> => {
+    const ctx = ctxOf();
+    requirePermission(ctx, permission);
+    if (ctx.ledger.state.busy) throw new DomainError('LOCKED', ctx.ledger.state.busy, { reason: 'busy' });
+    if (Array.isArray(raw)) throw new DomainError('VALIDATION', '请求内容不完整。', { field: 'input', reason: 'not_object' });
+    return run(ctx, f.parse(arg, raw));
+  };
+  return Object.assign(call, { arg, permission, outside: true as const });
+}
+
+/** Such a call on an engine-only transport (no ledger file, no dialogs): refused, after its right. */
+export function refusedFileCall<S extends f.v.GenericSchema>(permission: Permission, arg: S): OutsideCall<S, Promise<never>> {
+  const unavailable = (): never => {
+    throw new DomainError('UNAVAILABLE', '当前版本不支持此操作。');
+  };
+  return ledgerFileCall(permission, arg, unavailable, async () => unavailable());
 }
 
 export function isOutside(h: unknown): boolean {
