@@ -23,12 +23,13 @@ import { summarize, type SummaryFigures, type SummaryRow } from '../analysis/agg
 import { checkScope } from '../analysis/scope.js';
 import { ACTIVITY_KINDS, CLUE_DISPOSITIONS, CLUE_OUTCOMES, RECEIVING_ORGANS } from '../domain/enums.js';
 import { conflict } from '../domain/errors.js';
+import { MAX_PRINTED_ROWS } from '../domain/exports.js';
 import * as f from '../domain/fields.js';
 import { formatDate } from '../domain/report-text.js';
 import { countLedgerRows, ledgerRows } from '../queries/statutory.js';
 import { CLUE_LIST_ENTITY_ID } from './clues.js';
 
-export const MAX_PRINTED_ROWS = 5000;
+export { MAX_PRINTED_ROWS };
 
 /** The facts every printed ledger's heading names. */
 export interface PrintedHead {

@@ -1,10 +1,11 @@
 /**
  * 打印 (toolbar button, Ctrl+P, the 文件 menu): the user names the printed ledger, the rows of the
  * current filters and sort are fetched page by page with a progress bar (cancellable), the printed
- * form is laid out (PrintLedger) and the system print dialog opens. Above MAX_PRINT_ROWS rows the
+ * form is laid out (PrintLedger) and the system print dialog opens. Above MAX_PRINTED_ROWS rows the
  * user is asked to narrow the filters first: a ledger cut short on paper would look complete.
  */
 import { PrinterOutlined } from '@ant-design/icons';
+import { MAX_PRINTED_ROWS } from '../../../../db/domain/exports.js';
 import { Alert, Button, Form, Input, Modal, Progress, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
@@ -18,7 +19,6 @@ import type { KeysetPage } from '../lists/useKeysetPages.js';
 import { ErrorState } from '../States.js';
 import { PrintLedger, type PrintColumn, type PrintDoc } from './PrintLedger.js';
 
-export const MAX_PRINT_ROWS = 5000;
 const PAGE = 200;
 
 export interface PrintJob<R> {
@@ -64,7 +64,7 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
     };
   }, [doc]);
 
-  const tooMany = typeof job.total === 'number' && job.total > MAX_PRINT_ROWS;
+  const tooMany = typeof job.total === 'number' && job.total > MAX_PRINTED_ROWS;
   const roundName = job.roundId === null ? t('print.allRounds') : rounds.data?.find((r) => r.id === job.roundId)?.name ?? '';
 
   async function build() {
@@ -74,8 +74,8 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
     let rows: R[] | null;
     try {
       rows = await fetchAllRows(job.fetchPage, {
-        pageSize: PAGE, max: MAX_PRINT_ROWS, current: () => mine === run.current, onPage: (got) => setPhase({ step: 'fetching', got }),
-        tooMany: (n) => new Error(t('print.tooMany', { max: MAX_PRINT_ROWS.toLocaleString('zh-CN'), n: n.toLocaleString('zh-CN') })),
+        pageSize: PAGE, max: MAX_PRINTED_ROWS, current: () => mine === run.current, onPage: (got) => setPhase({ step: 'fetching', got }),
+        tooMany: (n) => new Error(t('print.tooMany', { max: MAX_PRINTED_ROWS.toLocaleString('zh-CN'), n: n.toLocaleString('zh-CN') })),
       });
     } catch (e) {
       if (mine === run.current) setPhase({ step: 'failed', error: toApiError(e) });
@@ -124,7 +124,7 @@ export function PrintDialog<R extends { id: string }>({ open, onClose, job }: { 
         {job.filters.length > 0 && <><br />{t('print.filters', { f: job.filters.join('；') })}</>}
         <br />{t('print.layout')}
       </Typography.Paragraph>
-      {tooMany && <Alert type="warning" showIcon title={t('print.tooMany', { max: MAX_PRINT_ROWS.toLocaleString('zh-CN'), n: job.total!.toLocaleString('zh-CN') })} data-testid="print-too-many" />}
+      {tooMany && <Alert type="warning" showIcon title={t('print.tooMany', { max: MAX_PRINTED_ROWS.toLocaleString('zh-CN'), n: job.total!.toLocaleString('zh-CN') })} data-testid="print-too-many" />}
       {fetching && (
         <Progress
           percent={typeof job.total === 'number' && job.total > 0 ? Math.min(99, Math.floor((phase.got / job.total) * 100)) : 0}
