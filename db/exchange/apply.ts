@@ -3,11 +3,14 @@
  * clocks (db/exchange/clocks.ts), ownership (db/exchange/ownership.ts) deciding between a value
  * and a proposal, conflicts kept with every head.
  *
- * `planChanges` reads only: it validates every record (table, fields, value types, references,
- * ownership of creations) before anything is written, and says what would happen, record by record
- * and field by field (the preview). `applyChanges` plans again inside one transaction and writes:
- * a failure anywhere rolls everything back. Applying the same changes twice changes nothing the
- * second time (every version is then dominated by, or equal to, what the ledger holds).
+ * Two passes, so that a package of any size is never held whole: PackageIndex checks every record
+ * (table, fields, value types) as it streams and then the package as a whole (references, cited
+ * files, ownership of creations) before anything is written, keeping a few facts per record;
+ * Planner then plans the records batch by batch (what would happen, record by record and field by
+ * field: the preview) and PlanWriter writes each batch inside the caller's one transaction: a
+ * failure anywhere rolls everything back. planChanges/applyChanges do the same for records in
+ * memory. Applying the same changes twice changes nothing the second time (every version is then
+ * dominated by, or equal to, what the ledger holds).
  */
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
@@ -21,11 +24,11 @@ import { SEED_OFFICE } from '../services/reference-data.js';
 import { dominatedBy, receive, shown, stampOf, type Clock, type Version } from './clocks.js';
 import { BASE, TOMBSTONE, clockOf, readFieldClocks, type FieldClocks } from './field-clocks.js';
 import { EVIDENCE_PARENT, type FieldHead, type OfficeRef, type RecordChange } from './changes.js';
-import { mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
+import { hintColumn, mayCreate, mayDelete, mayWrite, type RowHint } from './ownership.js';
 import { exchangeTables, type ExchangeTable } from './tables.js';
 import { checkShape } from './shape.js';
 import { deriveTaskState, taskOf } from './derive.js';
-import { rollupsDue } from './rollups.js';
+import { RollupTally } from './rollups.js';
 
 /**
  * `refused`: a record the package may not bring: created by an office whose kind may not create such
@@ -76,6 +79,8 @@ export interface Plan {
 }
 
 export const MISSING_FILE = '交换包中的佐证材料缺少其文件。';
+/** The file read by the import's second pass is not the one its first pass checked. */
+export const PACKAGE_CHANGED = '交换包文件在导入过程中发生了变化，未导入任何内容。请重新复制该交换包后再导入。';
 
 /** Kinds of the offices a package names (its own list first, then the partners this ledger knows). */
 function kindResolver(ctx: ServiceContext, offices: readonly OfficeRef[]): (officeId: string) => OfficeKind | null {
@@ -84,91 +89,255 @@ function kindResolver(ctx: ServiceContext, offices: readonly OfficeRef[]): (offi
   return (id) => given.get(id) ?? (local.get(id) as { kind: OfficeKind } | undefined)?.kind ?? null;
 }
 
-/**
- * Plan the import of `changes` (read-only). `blobs`: the SHA-256 of the files the package carries;
- * or 'later' when the records are planned before the files have streamed (the import): then every
- * cited file this ledger lacks is listed in `filesDue`, for the caller to check once they have.
- */
-export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], blobs: ReadonlySet<string> | 'later' = new Set()): Plan {
-  const tables = exchangeTables();
-  const kindOf = kindResolver(ctx, offices);
-  const inPackage = new Set(changes.map((c) => c.id));
-  const byId = new Map(changes.map((c) => [c.id, c]));
-  const hasBlob = ctx.ledger.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
-  const filesDue = new Set<string>();
-  /** Records found here already (most records of a package refer to the same few rounds and units). */
-  const known = new Set<string>();
-  const conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
-  const pendingProposal = ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ? AND field = ? AND stamp = ?');
-  const counts = { records: changes.length, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0, refused: 0 };
-  const items: PreviewItem[] = [];
-  const ops: Op[] = [];
-  let maxStampSeen = '';
-  const note = (i: PreviewItem) => {
-    counts[i.outcome]++;
-    if (items.length < PREVIEW_CAP) items.push(i);
-  };
-  const kindOrFail = (officeId: string): OfficeKind | 'seed' => {
-    if (officeId === SEED_OFFICE) return 'seed';
-    const k = kindOf(officeId);
-    if (!k) throw fail('package_office', '交换包中的修改来自未知单位，且交换包未说明其单位类型。');
-    return k;
-  };
+/** What the first pass keeps of one record: enough to decide the package as a whole, not the record's values. */
+interface Indexed {
+  /** The same string as the key (references to the record point at it: one copy of each id). */
+  id: string;
+  table: ExchangeTable;
+  origin: string;
+  /** Held here already (else the package creates it). */
+  present: boolean;
+  /** The records of the package it refers to (evidence: its owner too), for refusals that follow a refused record. */
+  refs: string[] | null;
+  /** Evidence: the file it cites. */
+  file: string | null;
+  /** Evidence: the record it belongs to. */
+  owner: string | null;
+  /** The value its table's ownership is decided by per row (db/exchange/ownership.ts hintColumn), if any. */
+  hint: RowHint | null;
+}
 
-  // Every record's form first: nothing below meets a malformed one.
-  for (const c of changes) checkShape(tables.get(c.table), c);
-  /** The package's records this ledger holds already (the others are new: no lookup needed). */
-  const present = new Set<string>();
-  const refused = refusedRecords(ctx, changes, kindOrFail, byId, present);
-  for (const c of changes) {
-    const t = tables.get(c.table)!;
-    const why = refused.get(c.id);
-    if (why) {
-      note({ outcome: 'refused', table: t.name, id: c.id, field: null, from: null, to: why, byOffice: c.origin, at: c.createdAt });
-      continue;
-    }
-    for (const s of Object.values(c.clocks).flat()) if (s > maxStampSeen) maxStampSeen = s;
-    // References: to a record here or in the same package (a creation's initial values too).
-    for (const f of [...t.fields, ...t.initial]) {
-      const v = Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key];
-      if (f.references === 'evidence_blobs') {
-        // EXCHANGE.md 9: a cited file is here already or in the package (whose bytes the container checked).
-        if (typeof v === 'string' && (blobs === 'later' || !blobs.has(v)) && !hasBlob.get(v)) {
-          if (blobs !== 'later') throw fail('package_reference', MISSING_FILE);
-          filesDue.add(v);
-        }
-      } else if (f.references && typeof v === 'string' && !inPackage.has(v) && !known.has(v)) {
-        const hit = ctx.ledger.prepare(`SELECT 1 FROM "${f.references}" WHERE id = ?`).get(v);
-        if (!hit) throw fail('package_reference', `交换包中的${t.name}记录引用了不存在的记录（${f.key}）。`);
-        known.add(v);
+const compactHint = (t: ExchangeTable, row: Record<string, unknown>): RowHint | null => {
+  const col = hintColumn(t.name);
+  return col ? { [col]: row[col] } : null;
+};
+
+/**
+ * The first pass over a package's records (EXCHANGE.md 6: everything checked before the first
+ * write): each record's form as it streams, then, once all are in, the package as a whole —
+ * references to records here or in the package, the files evidence cites, which records the
+ * package may not create (ownership) and why. It keeps a few facts per record, never the records:
+ * the second pass (Planner) reads them again batch by batch.
+ */
+export class PackageIndex {
+  readonly entries = new Map<string, Indexed>();
+  private readonly tables = exchangeTables();
+  private readonly here = new Map<ExchangeTable, { get(id: string): unknown }>();
+  /** Records found here already (most records of a package refer to the same few rounds and units). */
+  private readonly known = new Set<string>();
+  /** References to nothing indexed so far nor held here: [record, field key, id], checked at the end. */
+  private readonly forward: [Indexed, string, string][] = [];
+  /** One copy of each office id. */
+  private readonly origins = new Map<string, string>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  add(c: RecordChange): void {
+    const t = checkShape(this.tables.get(c.table), c);
+    if (this.entries.has(c.id)) throw fail('package_record', `交换包中的${t.name}记录重复出现（${c.id.slice(0, 40)}）。`);
+    let present = this.here.get(t);
+    if (!present) this.here.set(t, (present = this.ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`)));
+    let origin = this.origins.get(c.origin);
+    if (origin === undefined) this.origins.set(c.origin, (origin = c.origin));
+    const e: Indexed = { id: c.id, table: t, origin, present: !!present.get(c.id), refs: null, file: null, owner: null, hint: compactHint(t, c.row) };
+    const refer = (key: string, id: string, table: string) => {
+      const target = this.entries.get(id);
+      if (target) (e.refs ??= []).push(target.id);
+      else if (!this.known.has(id)) {
+        if (this.ctx.ledger.prepare(`SELECT 1 FROM "${table}" WHERE id = ?`).get(id)) this.known.add(id);
+        else this.forward.push([e, key, id]);
       }
+    };
+    for (const f of [...t.fields, ...t.initial]) {
+      if (!f.references) continue;
+      const v = Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key];
+      if (typeof v !== 'string') continue;
+      if (f.references === 'evidence_blobs') e.file = v;
+      else refer(f.key, v, f.references);
+    }
+    if (t.name === 'evidence' && typeof c.row.ownerId === 'string') {
+      const owner = this.entries.get(c.row.ownerId);
+      e.owner = owner ? owner.id : c.row.ownerId;
+      if (owner) (e.refs ??= []).push(owner.id);
+    }
+    this.entries.set(e.id, e);
+  }
+
+  /** Lets the facts go once every record has been planned (the files of a package stream after them). */
+  release(): void {
+    this.entries.clear();
+    this.known.clear();
+  }
+
+  /**
+   * The package as a whole, once every record is in. `blobs`: the SHA-256 of the files the package
+   * carries, or 'later' when the records are checked before the files have streamed (the import):
+   * then every cited file this ledger lacks is listed in `filesDue`, for the caller to check once they have.
+   */
+  check(offices: readonly OfficeRef[], blobs: ReadonlySet<string> | 'later'): Checked {
+    const { ctx, entries } = this;
+    const kindOf = kindResolver(ctx, offices);
+    const kindOrFail = (officeId: string): OfficeKind | 'seed' => {
+      if (officeId === SEED_OFFICE) return 'seed';
+      const k = kindOf(officeId);
+      if (!k) throw fail('package_office', '交换包中的修改来自未知单位，且交换包未说明其单位类型。');
+      return k;
+    };
+    // A reference to a record later in the package (a well-formed package names the referenced
+    // first): now that every record is in, it must be one of them.
+    const dangling: [Indexed, string][] = [];
+    for (const [e, key, id] of this.forward) {
+      const target = entries.get(id);
+      if (target) (e.refs ??= []).push(target.id);
+      else dangling.push([e, key]);
+    }
+    this.forward.length = 0;
+    const refused = this.refused(kindOrFail);
+    // A refused record is listed with its reason, whatever it refers to.
+    for (const [e, key] of dangling) {
+      if (!refused.has(e.id)) throw fail('package_reference', `交换包中的${e.table.name}记录引用了不存在的记录（${key}）。`);
+    }
+    const hasBlob = ctx.ledger.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
+    const filesDue = new Set<string>();
+    for (const [id, e] of entries) {
+      if (e.table.name !== 'evidence' || refused.has(id)) continue;
+      // EXCHANGE.md 9: a cited file is here already or in the package (whose bytes the container checked).
+      if (e.file !== null && (blobs === 'later' || !blobs.has(e.file)) && !hasBlob.get(e.file)) {
+        if (blobs !== 'later') throw fail('package_reference', MISSING_FILE);
+        filesDue.add(e.file);
+      }
+      this.parentHint(e);
+    }
+    return { index: this, refused, kindOrFail, filesDue };
+  }
+
+  /** The record an evidence record cites, as an ownership hint: from the package, or this ledger. */
+  parentHint(e: Indexed): RowHint {
+    const table = e.hint ? EVIDENCE_PARENT[e.hint.ownerType as string] : undefined;
+    const inPkg = e.owner === null ? undefined : this.entries.get(e.owner);
+    if (inPkg && inPkg.table.name === table) return inPkg.hint ?? {};
+    const t = table ? this.tables.get(table) : undefined;
+    const raw = t && e.owner !== null ? this.ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(e.owner) as Record<string, unknown> | undefined : undefined;
+    if (!t || !raw) throw fail('package_reference', '交换包中的佐证材料所属的记录不存在。');
+    const row: Record<string, unknown> = {};
+    for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
+    return row;
+  }
+
+  /**
+   * The records of a package that may not be created here (EXCHANGE.md 4): new records whose origin
+   * office's kind may not create them, then, until nothing changes, records that refer to a refused
+   * one (a task of a refused problem, evidence of a refused task). Id → zh-CN reason.
+   */
+  private refused(kindOf: (officeId: string) => OfficeKind | 'seed'): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, e] of this.entries) {
+      if (e.present) continue;
+      const kind = kindOf(e.origin);
+      if (kind === 'seed') continue;
+      const parent = e.owner === null ? undefined : this.entries.get(e.owner);
+      const hint: RowHint = { ...e.hint, ...(parent ? { parent: parent.hint ?? {} } : {}) };
+      if (!mayCreate(kind, e.table.name, hint)) out.set(id, '新建此类记录的单位无权新建');
+    }
+    for (let grew = out.size > 0; grew;) {
+      grew = false;
+      for (const [id, e] of this.entries) {
+        if (out.has(id)) continue;
+        if (e.refs?.some((ref) => out.has(ref))) {
+          out.set(id, '所依附的记录未被接受');
+          grew = true;
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** A package's records checked as a whole (PackageIndex.check): what planning each batch needs. */
+export interface Checked {
+  index: PackageIndex;
+  refused: ReadonlyMap<string, string>;
+  kindOrFail: (officeId: string) => OfficeKind | 'seed';
+  filesDue: Set<string>;
+}
+
+/**
+ * The second pass: plans the records batch by batch (read-only), against the facts of the first
+ * (`checked`) and the ledger as it was before the import (each record's plan reads only that
+ * record's own rows, so batches written before do not change it). Accumulates the preview.
+ */
+export class Planner {
+  private readonly counts: ImportPreview['counts'];
+  private readonly items: PreviewItem[] = [];
+  private readonly conflictsOf;
+  private readonly pendingProposal;
+
+  constructor(private readonly ctx: ServiceContext, private readonly checked: Checked, private readonly offices: readonly OfficeRef[]) {
+    this.counts = { records: checked.index.entries.size, unchanged: 0, new: 0, changed: 0, conflict: 0, proposal: 0, deleted: 0, restored: 0, refused: 0 };
+    this.conflictsOf = ctx.ledger.prepare('SELECT field, heads FROM field_conflicts WHERE entity_id = ?');
+    this.pendingProposal = ctx.ledger.prepare('SELECT 1 FROM proposals WHERE entity_id = ? AND field = ? AND stamp = ?');
+  }
+
+  get preview(): ImportPreview {
+    return { counts: this.counts, items: this.items, deletions: this.counts.deleted };
+  }
+
+  private note(i: PreviewItem): void {
+    this.counts[i.outcome]++;
+    if (this.items.length < PREVIEW_CAP) this.items.push(i);
+  }
+
+  /**
+   * The operations for one batch of records. Each must be the record the first pass indexed (same
+   * id and table, checked again in form): a package file changed between the passes is refused.
+   */
+  plan(batch: readonly RecordChange[]): Batch {
+    const ops: Op[] = [];
+    let maxStamp = '';
+    for (const c of batch) {
+      if (!this.planOne(c, ops)) continue;
+      for (const clock of Object.values(c.clocks)) for (const s of clock) if (s > maxStamp) maxStamp = s;
+    }
+    return { ops, maxStamp };
+  }
+
+  /** False: the record is refused (listed, nothing to write). */
+  private planOne(c: RecordChange, ops: Op[]): boolean {
+    const { ctx, checked, offices } = this;
+    const e = checked.index.entries.get(c.id);
+    if (!e || e.table.name !== c.table) throw fail('package_changed', PACKAGE_CHANGED);
+    const t = checkShape(e.table, c);
+    const why = checked.refused.get(c.id);
+    if (why) {
+      this.note({ outcome: 'refused', table: t.name, id: c.id, field: null, from: null, to: why, byOffice: c.origin, at: c.createdAt });
+      return false;
     }
     // Proposals travelling with the record: kept (once each) whatever their state; whether one is
     // still open is decided by the field's clock (db/services/conflicts.ts).
     for (const p of c.proposals ?? []) {
       const stampP = stampOf(p.c);
-      if (pendingProposal.get(c.id, p.field, stampP)) continue;
+      if (this.pendingProposal.get(c.id, p.field, stampP)) continue;
       ops.push({ type: 'proposal', t, id: c.id, field: p.field, version: { value: p.v, clock: p.c, stamp: stampP }, authorName: p.name, author: p.office });
-      note({ outcome: 'proposal', table: t.name, id: c.id, field: p.field, from: null, to: p.v, byOffice: p.office, at: wallIso(stampP) });
+      this.note({ outcome: 'proposal', table: t.name, id: c.id, field: p.field, from: null, to: p.v, byOffice: p.office, at: wallIso(stampP) });
     }
-    const local = present.has(c.id) ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined : undefined;
-    const hint: RowHint = t.name === 'evidence' ? { ...c.row, parent: evidenceParent(ctx, c, byId) } : c.row;
+    const local = e.present ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(c.id) as Record<string, unknown> | undefined : undefined;
     if (!local) {
       ops.push({ type: 'insert', t, change: c });
-      note({ outcome: 'new', table: t.name, id: c.id, field: null, from: null, to: null, byOffice: c.origin, at: c.createdAt });
-      continue;
+      this.note({ outcome: 'new', table: t.name, id: c.id, field: null, from: null, to: null, byOffice: c.origin, at: c.createdAt });
+      return true;
     }
+    const hint: RowHint = t.name === 'evidence' ? { ...c.row, parent: checked.index.parentHint(e) } : c.row;
     const localClocks = readFieldClocks(local.field_clocks as string | null, local.hlc as string);
-    const localConflicts = new Map((conflictsOf.all(c.id) as { field: string; heads: string }[]).map((r) => [r.field, (JSON.parse(r.heads) as FieldHead[]).map(asVersion)]));
+    const localConflicts = new Map((this.conflictsOf.all(c.id) as { field: string; heads: string }[]).map((r) => [r.field, (JSON.parse(r.heads) as FieldHead[]).map(asVersion)]));
     const set: Record<string, unknown> = {};
     const before: Record<string, unknown> = {};
     const clocks: Record<string, Clock> = { ...localClocks };
     const conflicts: Record<string, Version[] | null> = {};
     let touched = false;
-    const fieldKeys: { key: string; localValue: unknown; incoming: unknown; cols: string[] }[] = [
-      ...t.fields.map((f) => ({ key: f.key, localValue: local[f.name] ?? null, incoming: c.row[f.key], cols: [f.key] })),
+    const fieldKeys: { key: string; localValue: unknown; incoming: unknown }[] = [
+      ...t.fields.map((f) => ({ key: f.key, localValue: local[f.name] ?? null, incoming: c.row[f.key] })),
       {
-        key: TOMBSTONE, cols: ['deletedAt', 'deletedBy', 'deletedReason'], incoming: c.deleted,
+        key: TOMBSTONE, incoming: c.deleted,
         localValue: local.deleted_at ? { at: local.deleted_at, by: local.deleted_by ?? null, reason: local.deleted_reason ?? null } : null,
       },
     ];
@@ -181,12 +350,12 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
         if (!inV.stamp) inV.stamp = stampOf(inV.clock);
         if (heads.some((h) => dominatedBy(inV.clock, h.clock))) continue;
         const author = officeOfStamp(inV.stamp);
-        const kind = kindOrFail(author);
+        const kind = checked.kindOrFail(author);
         const allowed = kind === 'seed' || (fk.key === TOMBSTONE ? mayDelete(kind, t.name, hint) : mayWrite(kind, t.name, fk.key, hint));
         if (!allowed) {
-          if (!pendingProposal.get(c.id, fk.key, inV.stamp)) {
+          if (!this.pendingProposal.get(c.id, fk.key, inV.stamp)) {
             ops.push({ type: 'proposal', t, id: c.id, field: fk.key, version: inV, authorName: offices.find((x) => x.id === author)?.name ?? null });
-            note({ outcome: 'proposal', table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: inV.value, byOffice: author, at: wallIso(inV.stamp) });
+            this.note({ outcome: 'proposal', table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: inV.value, byOffice: author, at: wallIso(inV.stamp) });
           }
           continue;
         }
@@ -209,68 +378,35 @@ export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[
           before[fk.key] = fk.localValue;
         }
       }
-      note({ outcome, table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: top.value, byOffice: officeOfStamp(top.stamp), at: wallIso(top.stamp) });
+      this.note({ outcome, table: t.name, id: c.id, field: fk.key, from: fk.localValue, to: top.value, byOffice: officeOfStamp(top.stamp), at: wallIso(top.stamp) });
     }
     if (touched) {
       if (!Object.hasOwn(clocks, BASE)) clocks[BASE] = [local.hlc as string];
       ops.push({ type: 'update', t, id: c.id, set, clocks, conflicts, before });
     } else {
-      counts.unchanged++;
+      this.counts.unchanged++;
     }
+    return true;
   }
-  return { preview: { counts, items, deletions: counts.deleted }, ops, maxStampSeen, filesDue };
+}
+
+/** One batch's operations, and the newest stamp its records carry (the writer's HLC receives it first). */
+export interface Batch {
+  ops: Op[];
+  maxStamp: string;
 }
 
 /**
- * The records of a package that may not be created here (EXCHANGE.md 4): new records whose origin
- * office's kind may not create them, then, until nothing changes, records that refer to a refused
- * one (a task of a refused problem, evidence of a refused task). Id → zh-CN reason.
+ * Plan the import of `changes` (read-only), all at once: the first pass (PackageIndex), then one
+ * batch. `blobs`: as PackageIndex.check.
  */
-function refusedRecords(
-  ctx: ServiceContext, changes: readonly RecordChange[], kindOf: (officeId: string) => OfficeKind | 'seed', byId: ReadonlyMap<string, RecordChange>,
-  present: Set<string>,
-): Map<string, string> {
-  const tables = exchangeTables();
-  const out = new Map<string, string>();
-  for (const c of changes) {
-    const t = tables.get(c.table);
-    if (!t) continue;
-    if (ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`).get(c.id)) {
-      present.add(c.id);
-      continue;
-    }
-    const kind = kindOf(c.origin);
-    const hint: RowHint = t.name === 'evidence' && byId.has(c.row.ownerId as string) ? { ...c.row, parent: byId.get(c.row.ownerId as string)!.row } : c.row;
-    if (kind !== 'seed' && !mayCreate(kind, t.name, hint)) out.set(c.id, '新建此类记录的单位无权新建');
-  }
-  for (let grew = out.size > 0; grew;) {
-    grew = false;
-    for (const c of changes) {
-      const t = tables.get(c.table);
-      if (!t || out.has(c.id)) continue;
-      const refs = [...t.fields, ...t.initial].filter((f) => f.references).map((f) => (Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key]));
-      if (t.name === 'evidence') refs.push(c.row.ownerId);
-      if (refs.some((v) => typeof v === 'string' && out.has(v))) {
-        out.set(c.id, '所依附的记录未被接受');
-        grew = true;
-      }
-    }
-  }
-  return out;
-}
-
-/** The record an evidence change cites, as an ownership hint: from the package, or this ledger. */
-function evidenceParent(ctx: ServiceContext, c: RecordChange, byId: ReadonlyMap<string, RecordChange>): RowHint {
-  const table = EVIDENCE_PARENT[c.row.ownerType as string];
-  const id = c.row.ownerId as string;
-  const inPkg = byId.get(id);
-  if (inPkg && inPkg.table === table) return inPkg.row;
-  const t = table ? exchangeTables().get(table) : undefined;
-  const raw = t ? ctx.ledger.prepare(`SELECT * FROM "${t.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined : undefined;
-  if (!t || !raw) throw fail('package_reference', '交换包中的佐证材料所属的记录不存在。');
-  const row: Record<string, unknown> = {};
-  for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
-  return row;
+export function planChanges(ctx: ServiceContext, changes: readonly RecordChange[], offices: readonly OfficeRef[], blobs: ReadonlySet<string> | 'later' = new Set()): Plan {
+  const index = new PackageIndex(ctx);
+  for (const c of changes) index.add(c);
+  const checked = index.check(offices, blobs);
+  const planner = new Planner(ctx, checked, offices);
+  const { ops, maxStamp } = planner.plan(changes);
+  return { preview: planner.preview, ops, maxStampSeen: maxStamp, filesDue: checked.filesDue };
 }
 
 /** Plan and write in one transaction; returns the preview of what was applied. */
@@ -284,43 +420,68 @@ export function applyChanges(ctx: ServiceContext, changes: readonly RecordChange
  */
 export function applyPlan(ctx: ServiceContext, plan: Plan, o: { packageId?: string } = {}): ImportPreview {
   return inTransaction(ctx, () => {
-    // Later local writes must carry stamps above everything received (HLC receive rule).
-    if (plan.maxStampSeen) {
-      const st = ctx.ledger.state;
-      st.hlc = receiveHlc(st.hlc, decodeHlc(plan.maxStampSeen), ctx.clock.now());
-    }
+    const w = new PlanWriter(ctx, o.packageId);
+    w.write({ ops: plan.ops, maxStamp: plan.maxStampSeen });
+    w.finish();
+    return plan.preview;
+  });
+}
+
+/**
+ * Writes planned operations, batch by batch, inside the caller's transaction, then the receiver's
+ * own derivations once at the end (task states, problem roll-ups): between batches it keeps only
+ * ids and the few values the roll-ups need.
+ */
+export class PlanWriter {
+  private readonly problems = new Set<string>();
+  private readonly touchedTasks = new Set<string>();
+  private readonly tally = new RollupTally();
+
+  constructor(private readonly ctx: ServiceContext, private readonly packageId: string | undefined) {
     ctx.ledger.sqlite.pragma('defer_foreign_keys = ON');
-    const problems = new Set<string>();
-    const touchedTasks = new Set<string>();
-    const created: { table: string; change: RecordChange }[] = [];
-    for (const op of plan.ops) {
+  }
+
+  write({ ops, maxStamp }: Batch): void {
+    const { ctx, packageId } = this;
+    // Local writes from here on carry stamps above everything received so far (HLC receive rule).
+    if (maxStamp) {
+      const st = ctx.ledger.state;
+      st.hlc = receiveHlc(st.hlc, decodeHlc(maxStamp), ctx.clock.now());
+    }
+    for (const op of ops) {
       if (op.type === 'insert') {
-        insertReceived(ctx, op.t, op.change, o.packageId);
-        if (op.t.name === 'problems' || op.t.name === 'tasks') created.push({ table: op.t.name, change: op.change });
-      } else if (op.type === 'update') updateReceived(ctx, op, o.packageId);
-      else addProposal(ctx, op, o.packageId);
+        insertReceived(ctx, op.t, op.change, packageId);
+        if (op.t.name === 'problems') this.tally.problemCreated(op.change);
+        if (op.t.name === 'tasks') this.tally.taskCreated(op.change);
+      } else if (op.type === 'update') updateReceived(ctx, op, packageId);
+      else addProposal(ctx, op, packageId);
       const id = op.type === 'insert' ? op.change.id : op.id;
-      if (op.t.name === 'problems') problems.add(id);
+      if (op.t.name === 'problems') this.problems.add(id);
       if (op.type === 'proposal') continue;
       // A task created by this package with none of its close-outs, extensions or progress in it
       // has nothing here to derive from (deriveTaskState would change nothing): only its problem's
       // roll-up is due.
       if (op.type === 'insert' && op.t.name === 'tasks') {
-        problems.add(op.change.row.problemId as string);
+        this.problems.add(op.change.row.problemId as string);
         continue;
       }
       const task = taskOf(op.t.name, id, () => (op.type === 'insert' ? op.change.row.taskId : (ctx.ledger.prepare(`SELECT task_id AS t FROM "${op.t.name}" WHERE id = ?`).get(id) as { t: string } | undefined)?.t));
-      if (task) touchedTasks.add(task);
+      if (task) this.touchedTasks.add(task);
     }
-    for (const task of touchedTasks) {
+  }
+
+  finish(): void {
+    const { ctx } = this;
+    for (const task of this.touchedTasks) {
       deriveTaskState(ctx, task);
       const p = ctx.ledger.prepare('SELECT problem_id AS p FROM tasks WHERE id = ?').get(task) as { p: string } | undefined;
-      if (p) problems.add(p.p);
+      if (!p) continue;
+      this.problems.add(p.p);
+      this.tally.taskTouched(p.p);
     }
     // Derived columns are the receiver's own work (never exchanged).
-    refreshProblemRollups(ctx, rollupsDue(created, touchedTasks, problems));
-    return plan.preview;
-  });
+    refreshProblemRollups(ctx, this.tally.due(this.problems));
+  }
 }
 
 const SYNC_INSERT_COLUMNS = ['id', 'origin_office_id', 'created_at', 'updated_at', 'version', 'hlc', 'field_clocks', 'deleted_at', 'deleted_by', 'deleted_reason'];

@@ -58,8 +58,11 @@ export function localLabel(ctx: ServiceContext, table: string, id: string, depth
  * Labels of the `wanted` records of a package, by id: from the package's own rows, else (a record
  * naming itself after another) from the record it refers to, in the package or in this ledger.
  */
-export function packageLabels(ctx: ServiceContext, changes: readonly RecordChange[], wanted: ReadonlySet<string>): Record<string, string> {
-  const own = new Map(changes.map((c) => [c.id, labelOf(c.row)]));
+export function packageLabels(
+  ctx: ServiceContext, changes: readonly RecordChange[], wanted: ReadonlySet<string>,
+  /** The own labels of every record of the package, when `changes` are a batch of it. */
+  own: ReadonlyMap<string, string | null> = new Map(changes.map((c) => [c.id, labelOf(c.row)])),
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of changes) {
     if (!wanted.has(c.id)) continue;

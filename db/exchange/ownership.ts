@@ -415,6 +415,12 @@ export function policyOf(table: string, row?: RowHint): Policy {
   };
 }
 
+/** The one column (TS key) a table's policy is decided by per row (byRow), or null: the policy is the table's. */
+export function hintColumn(table: string): string | null {
+  const spec = exchangedSpec(table);
+  return spec && 'byRow' in spec ? spec.byRow.column : null;
+}
+
 /** Who owns a field (TS key, e.g. 'measures') of a table (SQL name, e.g. 'tasks'). */
 export function ownerOf(table: string, field: string, row?: RowHint): FieldOwner {
   const spec = specOf(table);

@@ -14,6 +14,7 @@
  * one transaction, with the package row and an audit entry naming the package's digest and sender;
  * a package already applied is a no-op. Receipts (回执): db/exchange/receipts.ts.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
@@ -23,10 +24,10 @@ import { getRow } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import { offices } from '../schema/index.js';
 import { ensureOwnKey, ownSecret } from '../services/partners.js';
-import { applyPlan, MISSING_FILE, planChanges, type ImportPreview, type Plan } from './apply.js';
+import { MISSING_FILE, PACKAGE_CHANGED, PackageIndex, planChanges, Planner, PlanWriter, type Checked, type ImportPreview } from './apply.js';
 import { streamChanges, type ChangeStream, type OfficeRef, type RecordChange } from './changes.js';
 import { COMPLETE_SCOPE_SQL, resolveScope, type ScopeInput } from './scope.js';
-import { packageLabels } from './labels.js';
+import { labelOf, packageLabels } from './labels.js';
 import { mayReceive } from './ownership.js';
 import { openPackage, readHeader, verifySignature, writePackage, type Entry, type PackageHeader, type ReadEntry } from './package/index.js';
 import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
@@ -173,20 +174,10 @@ export async function exportPackage(ctx: ServiceContext, o: { partnerId: string;
 const recordSchema = v.looseObject({ t: v.literal('record'), table: v.string(), id: v.string(), origin: v.string(), createdAt: v.string() });
 const officesSchema = v.object({ t: v.literal('offices'), offices: v.array(v.object({ id: v.string(), name: v.string(), kind: v.picklist(['inspected_unit', 'discipline', 'organisation', 'inspection_office', 'functional_dept']) })) });
 
-interface Opened {
-  header: PackageHeader;
-  /** The package digest (package/container.ts packageDigest). */
-  sha256: string;
-  changes: RecordChange[];
-  offices: OfficeRef[];
-  /** SHA-256 of the files the package carries (checked). */
-  blobs: Set<string>;
-  alreadyApplied: boolean;
-  /** The sender's packages to us that are missing before this one (by sequence number). */
-  missing: number[];
-}
-
 type BlobEntry = Extract<ReadEntry, { type: 'blob' }>;
+
+/** Records planned and written together by the import's second pass (memory: a batch, never the package). */
+const BATCH = 1000;
 
 /**
  * What the header alone tells: for us, signed by a confirmed key of its sender, replay or not, gaps.
@@ -210,88 +201,112 @@ async function checkPackage(ctx: ServiceContext, path: string, passphrase?: stri
   return { header, digest, forUs, identities, alreadyApplied, missing };
 }
 
-/**
- * Keeps one copy of each short string that many records of a package repeat (their unit, round,
- * inspection and category ids, origin office, dates, clock stamps, codes): the records of a
- * 100,000-record package are held until they are planned, and JSON.parse gives every occurrence
- * its own string.
- */
-function interner(max = 200_000): (c: RecordChange) => void {
-  const seen = new Map<string, string>();
-  const one = (s: string): string => {
-    if (s.length > 80) return s;
-    const hit = seen.get(s);
-    if (hit !== undefined) return hit;
-    if (seen.size < max) seen.set(s, s);
-    return s;
-  };
-  const values = (o: Record<string, unknown>) => {
-    for (const k of Object.keys(o)) {
-      const v = o[k];
-      if (typeof v === 'string') o[k] = one(v);
-    }
-  };
-  return (c) => {
-    c.origin = one(c.origin);
-    c.createdAt = one(c.createdAt);
-    values(c.row);
-    values(c.initial);
-    for (const k of Object.keys(c.clocks)) c.clocks[k] = c.clocks[k]!.map(one) as typeof c.clocks[string];
-  };
+type CheckedPackage = Awaited<ReturnType<typeof checkPackage>>;
+
+/** The decrypted entries (signature checked before: checkPackage); a wrong passphrase is named as such. */
+async function* entriesOf(path: string, checked: CheckedPackage): AsyncGenerator<ReadEntry> {
+  // `verified`: the file must still carry the header just verified (not swapped on the stick since).
+  try {
+    yield* openPackage(path, { identities: checked.identities, verified: checked.header, limits: { maxBlobBytes: MAX_EVIDENCE_BYTES } });
+  } catch (e) {
+    throw checked.header.encryption === 'scrypt' ? wrongPassphrase(e) : e;
+  }
+}
+
+function recordOf(value: unknown): RecordChange {
+  const r = v.safeParse(recordSchema, value);
+  if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的记录格式不正确。');
+  const { t: _t, ...change } = r.output as unknown as RecordChange & { t: string };
+  return change;
+}
+
+function officesOf(value: unknown): OfficeRef[] {
+  const r = v.safeParse(officesSchema, value);
+  if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的单位清单格式不正确。');
+  return r.output.offices;
+}
+
+interface FirstPass {
+  checked: Checked;
+  offices: OfficeRef[];
+  /** SHA-256 over the records' bytes as read: the second pass must read the same. */
+  digest: string;
+  /** With `labels`: each record's own label (db/exchange/labels.ts), for the preview. */
+  labels?: Map<string, string | null>;
 }
 
 /**
- * Decrypt and read the package in one streaming pass (signature checked before: checkPackage).
- * The records and the offices list come first (docs/exchange-format.md §2): `onRecords`, if given,
- * is called with them once, at the first file or at the end, and a record after a file is refused.
- * Files go to `onBlob` as they stream (import stores those it needs; unread bytes are still
- * checked). Nothing read counts unless this returns: the payload's length and SHA-256 against the
- * signed header are checked at the end of the stream.
+ * The first pass over the payload: the records and the offices list, which come before the files
+ * (docs/exchange-format.md §2), each record checked in form and indexed, then the package as a
+ * whole (PackageIndex.check: references, cited files, ownership of creations). Stops at the first
+ * file: the payload's hash is checked by the second pass, which must read the same records.
  */
-async function readPayload(
-  path: string, checked: Awaited<ReturnType<typeof checkPackage>>,
-  hooks: { onRecords?: (changes: RecordChange[], offices: OfficeRef[]) => void; onBlob?: (e: BlobEntry) => Promise<void> } = {},
-): Promise<Opened> {
-  const changes: RecordChange[] = [];
+async function firstPass(ctx: ServiceContext, path: string, checked: CheckedPackage, o: { labels?: boolean } = {}): Promise<FirstPass> {
+  const index = new PackageIndex(ctx);
+  const hash = createHash('sha256');
+  const labels = o.labels ? new Map<string, string | null>() : undefined;
+  let offices: OfficeRef[] = [];
+  for await (const e of entriesOf(path, checked)) {
+    if (e.type === 'blob') break;
+    hash.update(e.bytes);
+    if ((e.value as { t?: unknown }).t === 'offices') {
+      offices = officesOf(e.value);
+      continue;
+    }
+    const c = recordOf(e.value);
+    index.add(c);
+    labels?.set(c.id, labelOf(c.row));
+  }
+  return { checked: index.check(offices, 'later'), offices, digest: hash.digest('hex'), ...(labels ? { labels } : {}) };
+}
+
+/**
+ * The second pass: the whole payload, decrypted again. The records go to `onBatch` BATCH at a time
+ * and `onRecordsEnd` is called once they are all through (at the first file, or at the end); a
+ * record after a file is refused, and so is a record the first pass did not read. Files go to
+ * `onBlob` as they stream (import stores those it needs; unread bytes are still checked). Nothing
+ * read counts unless this returns: the payload's length and SHA-256 against the signed header are
+ * checked at the end of the stream. Returns the SHA-256 of the files the package carries.
+ */
+async function secondPass(
+  path: string, checked: CheckedPackage, first: FirstPass,
+  hooks: { onBatch: (batch: RecordChange[]) => void; onRecordsEnd?: () => void; onBlob?: (e: BlobEntry) => Promise<void> },
+): Promise<Set<string>> {
   const blobs = new Set<string>();
-  let refs: OfficeRef[] = [];
+  const hash = createHash('sha256');
+  let batch: RecordChange[] = [];
   let recordsDone = false;
-  const intern = interner();
   const recordsEnd = () => {
     if (recordsDone) return;
     recordsDone = true;
-    hooks.onRecords?.(changes, refs);
+    if (hash.digest('hex') !== first.digest) throw refuse('CORRUPT', 'package_changed', PACKAGE_CHANGED);
+    if (batch.length > 0) hooks.onBatch(batch);
+    batch = [];
+    hooks.onRecordsEnd?.();
   };
-  const take = async (e: ReadEntry): Promise<void> => {
+  for await (const e of entriesOf(path, checked)) {
     if (e.type === 'blob') {
       recordsEnd();
       if (hooks.onBlob) await hooks.onBlob(e);
       blobs.add(e.sha256);
-      return;
+      continue;
     }
     if (recordsDone) throw refuse('CORRUPT', 'package_record', '交换包中的记录应在证据文件之前，该交换包格式不正确。');
-    const value = e.value as { t?: unknown };
-    if (value.t === 'offices') {
-      const r = v.safeParse(officesSchema, value);
-      if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的单位清单格式不正确。');
-      refs = r.output.offices;
-    } else {
-      const r = v.safeParse(recordSchema, value);
-      if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的记录格式不正确。');
-      const { t: _t, ...change } = r.output as unknown as RecordChange & { t: string };
-      intern(change);
-      changes.push(change);
+    hash.update(e.bytes);
+    if ((e.value as { t?: unknown }).t === 'offices') continue;
+    batch.push(recordOf(e.value));
+    if (batch.length >= BATCH) {
+      hooks.onBatch(batch);
+      batch = [];
     }
-  };
-  // `verified`: the file must still carry the header just verified (not swapped on the stick since).
-  try {
-    for await (const e of openPackage(path, { identities: checked.identities, verified: checked.header, limits: { maxBlobBytes: MAX_EVIDENCE_BYTES } })) await take(e);
-  } catch (e) {
-    throw checked.header.encryption === 'scrypt' ? wrongPassphrase(e) : e;
   }
   recordsEnd();
-  const { header, digest: sha256, alreadyApplied, missing } = checked;
-  return { header, sha256, changes, offices: refs, blobs, alreadyApplied, missing };
+  return blobs;
+}
+
+/** Reads and checks the whole payload (a replay: the package is applied here already). */
+async function verifyPayload(path: string, checked: CheckedPackage): Promise<void> {
+  for await (const _e of entriesOf(path, checked));
 }
 
 export interface PackagePreview {
@@ -304,25 +319,30 @@ export interface PackagePreview {
   labels?: Record<string, string>;
 }
 
-/** 导入预览: what applying the package would do, record by record and field by field. */
+/**
+ * 导入预览: what applying the package would do, record by record and field by field. Checked and
+ * planned as the import checks and plans it (two passes), so that a package the import would
+ * refuse is refused here for the same reason.
+ */
 export async function previewPackage(ctx: ServiceContext, path: string, opts: { passphrase?: string } = {}): Promise<PackagePreview> {
   requirePermission(ctx, 'exchange.run');
   const checked = await checkPackage(ctx, path, opts.passphrase);
-  // Planned where the import plans it (once the records are read, before the files), so that a
-  // package the import would refuse is refused here for the same reason.
-  let planned: { plan: Plan; labels: Record<string, string> } | undefined;
-  const o = await readPayload(path, checked, {
-    onRecords: (changes, offices) => {
-      const plan = planChanges(ctx, changes, offices, 'later');
-      planned = { plan, labels: packageLabels(ctx, changes, new Set(plan.preview.items.map((i) => i.id))) };
+  const first = await firstPass(ctx, path, checked, { labels: true });
+  const planner = new Planner(ctx, first.checked, first.offices);
+  const labels: Record<string, string> = {};
+  const blobs = await secondPass(path, checked, first, {
+    onBatch: (batch) => {
+      const from = planner.preview.items.length;
+      planner.plan(batch);
+      const wanted = new Set(planner.preview.items.slice(from).map((i) => i.id));
+      if (wanted.size > 0) Object.assign(labels, packageLabels(ctx, batch, wanted, first.labels));
     },
   });
-  if (!planned) throw new Error('records were not planned'); // readPayload calls onRecords before it returns
-  const { plan, labels } = planned;
-  for (const sha of plan.filesDue) if (!o.blobs.has(sha)) throw refuse('CORRUPT', 'package_reference', MISSING_FILE);
+  for (const sha of first.checked.filesDue) if (!blobs.has(sha)) throw refuse('CORRUPT', 'package_reference', MISSING_FILE);
+  const { preview } = planner;
   return {
-    header: o.header, alreadyApplied: o.alreadyApplied, missing: o.missing, preview: plan.preview,
-    needsDeletionConfirmation: plan.preview.deletions > DELETION_CONFIRM_THRESHOLD, labels,
+    header: checked.header, alreadyApplied: checked.alreadyApplied, missing: checked.missing, preview,
+    needsDeletionConfirmation: preview.deletions > DELETION_CONFIRM_THRESHOLD, labels,
   };
 }
 
@@ -345,7 +365,7 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
   // A replay: the very package applied here already (same digest). Read through all the same, so a
   // damaged copy is refused as it would be anywhere else; then nothing to do.
   if (checked.alreadyApplied) {
-    await readPayload(path, checked);
+    await verifyPayload(path, checked);
     return { packageId: header.packageId, alreadyApplied: true, missing: checked.missing, preview: planChanges(ctx, [], []).preview };
   }
   const l = ctx.ledger;
@@ -355,54 +375,61 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
   let restore: (() => void) | undefined;
   l.prepare('BEGIN IMMEDIATE').run();
   try {
-    // One pass. The records come first (the writer puts them before the files): once they are all
-    // read, every one is checked and planned before the first is written, then written, and let
-    // go (a 100,000-record package is not held while 1 GB of files streams). Then each file the
-    // new evidence cites and this ledger lacks is stored as it streams (one file in memory at a
-    // time). All of it is inside this transaction and goes if anything fails, down to the last
-    // check: every cited file this ledger lacked came in the package.
+    // Two passes, both inside this transaction (nothing else writes between them). The first
+    // checks every record and the package as a whole before the first write. The second plans
+    // and writes the records a batch at a time (a 100,000-record package is never held whole),
+    // then stores each file the new evidence cites and this ledger lacks as it streams (one file
+    // in memory at a time). All of it goes if anything fails, down to the last check: every cited
+    // file this ledger lacked came in the package.
+    const first = await firstPass(ctx, path, checked);
+    const planner = new Planner(ctx, first.checked, first.offices);
+    let writer: PlanWriter | null = new PlanWriter(ctx, header.packageId);
+    const { filesDue } = first.checked;
     const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
+    let fileBuffer = Buffer.alloc(0);
     // A package that carries files (its header counts evidence) is imported on a small page cache
     // (db/exchange/cache.ts): files are written once, and the pages the ledger's usual 64 MiB cache
     // would hold while the records are written stay in the process's memory while 1 GB of files
     // streams after them. Records alone keep the usual cache (index pages of a large ledger).
     const counted = (header.counts as { tables?: Record<string, { records?: unknown } | undefined> }).tables?.evidence?.records;
     if (typeof counted === 'number' && counted > 0) restore = filesCache(l);
-    let applied: { preview: ImportPreview; filesDue: Set<string> } | undefined;
-    const p = await readPayload(path, checked, {
-      onRecords: (changes, offices) => {
-        const plan = planChanges(ctx, changes, offices, 'later');
-        if (plan.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
-          throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除${plan.preview.deletions}条记录，请确认后再导入。`);
+    await secondPass(path, checked, first, {
+      onBatch: (batch) => {
+        writer!.write(planner.plan(batch));
+        if (planner.preview.deletions > DELETION_CONFIRM_THRESHOLD && !o.confirmDeletions) {
+          throw refuse('CONFLICT', 'needs_deletion_confirmation', `该交换包将删除超过${DELETION_CONFIRM_THRESHOLD}条记录，请确认后再导入。`);
         }
-        applied = { preview: applyPlan(ctx, plan, { packageId: header.packageId }), filesDue: plan.filesDue };
-        changes.length = 0;
+      },
+      onRecordsEnd: () => {
+        writer!.finish();
+        writer = null;
+        first.checked.index.release();
       },
       onBlob: async (e) => {
-        if (!applied?.filesDue.has(e.sha256)) return; // read and checked by the container all the same
+        if (!filesDue.has(e.sha256)) return; // read and checked by the container all the same
         restore ??= filesCache(l);
-        // One buffer of the declared size (the container refuses a file whose bytes disagree with it).
-        const bytes = Buffer.allocUnsafe(e.size);
+        // One buffer for every file, grown to the largest (a file's bytes are copied into the ledger
+        // when bound): a new 16 MB buffer per file would stay allocated until the collector noticed.
+        if (fileBuffer.length < e.size) fileBuffer = Buffer.allocUnsafe(e.size);
         let at = 0;
-        for await (const chunk of e.data) at += chunk.copy(bytes, at);
-        put.run(e.sha256, e.size, bytes, now(ctx));
-        applied.filesDue.delete(e.sha256);
+        for await (const chunk of e.data) at += chunk.copy(fileBuffer, at);
+        put.run(e.sha256, e.size, fileBuffer.subarray(0, e.size), now(ctx));
+        filesDue.delete(e.sha256);
       },
     });
-    if (!applied) throw new Error('records were not applied'); // readPayload calls onRecords before it returns
-    if (applied.filesDue.size > 0) throw refuse('CORRUPT', 'package_reference', MISSING_FILE);
-    const { preview } = applied;
+    if (filesDue.size > 0) throw refuse('CORRUPT', 'package_reference', MISSING_FILE);
+    const { preview } = planner;
     const recipient = checked.forUs;
     l.prepare(`INSERT INTO exchange_packages (id, direction, kind, partner_office_id, seq, sha256, created_at, scope, counts, status, handled_at, handled_by, summary)
       VALUES (?, 'received', 'changes', ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?)`).run(
-      header.packageId, header.sender.officeId, recipient.seq, p.sha256, header.createdAt, JSON.stringify(header.scope), JSON.stringify(header.counts),
+      header.packageId, header.sender.officeId, recipient.seq, checked.digest, header.createdAt, JSON.stringify(header.scope), JSON.stringify(header.counts),
       now(ctx), ctx.user?.id ?? null,
       // What the receipt reports: the counts, and each refused record with its reason.
       JSON.stringify({ counts: preview.counts, refused: preview.items.filter((i) => i.outcome === 'refused').map((i) => ({ table: i.table, id: i.id, reason: i.to })) }),
     );
-    appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: header.packageId, detail: { from: header.sender.officeId, seq: recipient.seq, sha256: p.sha256, counts: preview.counts } });
+    appendEvent(ctx, { action: 'package_imported', entity: 'exchange_packages', entityId: header.packageId, detail: { from: header.sender.officeId, seq: recipient.seq, sha256: checked.digest, counts: preview.counts } });
     l.prepare('COMMIT').run();
-    return { packageId: header.packageId, alreadyApplied: false, missing: p.missing, preview };
+    return { packageId: header.packageId, alreadyApplied: false, missing: checked.missing, preview };
   } catch (e) {
     if (l.sqlite.inTransaction) l.prepare('ROLLBACK').run();
     Object.assign(l.state, saved);

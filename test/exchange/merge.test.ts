@@ -4,7 +4,7 @@ import { verifyLedger } from '../../db/core/verify.js';
 import { refreshProblemRollups } from '../../db/services/problems.js';
 import { inTransaction } from '../../db/core/context.js';
 import { getRow, updateRow } from '../../db/core/write.js';
-import { applyChanges, planChanges } from '../../db/exchange/apply.js';
+import { applyChanges, PackageIndex, planChanges, Planner, PlanWriter } from '../../db/exchange/apply.js';
 import { collectChanges } from '../../db/exchange/changes.js';
 import { exchangeTables } from '../../db/exchange/tables.js';
 import { dominatedBy, join } from '../../db/exchange/clocks.js';
@@ -205,5 +205,38 @@ describe('exchange between three offices', () => {
     expect(getRow(insp.ctx, exchangeTables().get('rounds')!.table, fakeRound.id)).toBeUndefined();
     // And a good change after a refused one still applies whole.
     expect(getRow(unit.ctx, problems, base.round.id)).toBeUndefined();
+  });
+
+  it('checks a package as a whole in a first pass, then plans and writes it batch by batch with the same result as all at once', () => {
+    const w = world();
+    const { unit, refs } = w;
+    run(w, [{ kind: 'problem' }, { kind: 'problem' }, { kind: 'problem' }]);
+    const changes = collectChanges(unit.ctx, { sinceVersion: 0, recipientKind: 'inspection_office', includeClues: false }).changes;
+    const fresh = world();
+    const whole = applyChanges(fresh.insp.ctx, changes, refs);
+    expect(whole.counts.new).toBeGreaterThanOrEqual(6);
+    const { insp } = world();
+    // The same package through the import's passes: every record indexed, then batches of 2 (and
+    // the records in reverse order: a reference to a record later in the package is found too).
+    const reversed = [...changes].reverse();
+    const index = new PackageIndex(insp.ctx);
+    for (const c of reversed) index.add(c);
+    const checked = index.check(refs, new Set());
+    const planner = new Planner(insp.ctx, checked, refs);
+    inTransaction(insp.ctx, () => {
+      const writer = new PlanWriter(insp.ctx, undefined);
+      for (let i = 0; i < reversed.length; i += 2) writer.write(planner.plan(reversed.slice(i, i + 2)));
+      writer.finish();
+    });
+    expect(planner.preview.counts).toEqual(whole.counts);
+    expect(state(insp)).toEqual(state(fresh.insp));
+    expect(verifyLedger(insp.ledger).severity).toBe('ok');
+    // A record the first pass did not read (the file changed between the passes) is refused.
+    const other = new Planner(unit.ctx, new PackageIndex(unit.ctx).check(refs, new Set()), refs);
+    expectError(() => other.plan([changes[0]!]), 'CORRUPT', undefined, 'package_changed');
+    // The same record twice in one package is refused before anything is planned.
+    const twice = new PackageIndex(unit.ctx);
+    twice.add(changes[0]!);
+    expectError(() => twice.add(changes[0]!), 'CORRUPT', undefined, 'package_record');
   });
 });

@@ -138,6 +138,7 @@ export const LEDGER_IMPORT_REASONS = [
   'package_office', // a record names an office the package does not list
   'needs_deletion_confirmation', // many tombstones, not confirmed
   'package_replay_mismatch', // the id of a package applied here, but another file
+  'package_changed', // the file changed between the import's two passes
 ] as const;
 /**
  * Every reason a refused import may give. `busy` is not one: calls here run one at a time, so it

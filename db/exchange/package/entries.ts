@@ -36,7 +36,8 @@ export type Entry =
  * for. Nothing read is valid until the whole iteration of openPackage finished without throwing.
  */
 export type ReadEntry =
-  | { type: 'json'; value: unknown }
+  /** `bytes`: the entry's UTF-8 JSON as it was in the plaintext (valid until the next entry is asked for). */
+  | { type: 'json'; value: unknown; bytes: Buffer }
   | { type: 'blob'; sha256: string; size: number; data: AsyncIterable<Buffer> };
 
 export interface Limits {
@@ -318,7 +319,7 @@ export async function* decodeEntries(plaintext: AsyncIterator<Uint8Array>, limit
     }
     if (++n > limits.maxEntries) throw overLimit('条目数', `${limits.maxEntries} 条`, `more than ${limits.maxEntries} entries`);
     if (type === ENTRY_JSON) {
-      yield { type: 'json', value: await readJson(r, limits) };
+      yield await readJson(r, limits);
     } else if (type === ENTRY_BLOB) {
       const sha256 = (await r.exact(32)).toString('hex');
       const sizeBytes = await r.exact(8);
@@ -341,7 +342,7 @@ export async function* decodeEntries(plaintext: AsyncIterator<Uint8Array>, limit
   }
 }
 
-async function readJson(r: PlainReader, limits: Limits): Promise<unknown> {
+async function readJson(r: PlainReader, limits: Limits): Promise<Extract<ReadEntry, { type: 'json' }>> {
   const length = (await r.exact(4)).readUInt32BE(0);
   if (length === 0) throw fail('package_entry', 'empty JSON entry');
   if (length > limits.maxJsonBytes) throw overLimit('单条记录', formatBytes(limits.maxJsonBytes), `JSON entry of ${length} bytes`);
@@ -350,5 +351,5 @@ async function readJson(r: PlainReader, limits: Limits): Promise<unknown> {
   const text = decodeUtf8(body);
   const value = text === null ? undefined : parseJson(text);
   if (value === undefined) throw fail('package_entry', 'JSON entry is not valid UTF-8 JSON');
-  return value;
+  return { type: 'json', value, bytes: body };
 }

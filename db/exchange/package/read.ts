@@ -156,7 +156,7 @@ export async function readAll(
   const entries: ReadAllEntry[] = [];
   for await (const e of openPackage(path, { ...o, identities })) {
     if (e.type === 'json') {
-      entries.push(e);
+      entries.push({ type: 'json', value: e.value });
       continue;
     }
     const parts: Buffer[] = [];
