@@ -22,6 +22,7 @@ import { inTransaction } from '../db/core/context.js';
 import { uuidv7Source } from '../db/core/ids.js';
 import { openLedger, type Ledger } from '../db/core/open.js';
 import { insertRow } from '../db/core/write.js';
+import { storeBlob } from '../db/core/blobs.js';
 import type { OfficeKind } from '../db/domain/enums.js';
 import { exportPackage, importPackage } from '../db/exchange/transfer.js';
 import { listProblems, countProblems } from '../db/queries/problem-list.js';
@@ -152,7 +153,7 @@ async function main() {
     const bytes = randomBytes(FILE_MB * 2 ** 20);
     const sha = createHash('sha256').update(bytes).digest('hex');
     inTransaction(unit.ctx, () => {
-      unit.ledger.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)').run(sha, bytes.length, bytes, new Date(clock.now()).toISOString());
+      storeBlob(unit.ledger, sha, bytes, new Date(clock.now()).toISOString());
       insertRow(unit.ctx, evidence, { ownerType: 'task', ownerId: someTask, sha256: sha, fileName: `佐证材料${i + 1}.pdf`, mimeType: 'application/pdf', size: bytes.length, formedOn: '2024-08-30', description: null });
     });
   }

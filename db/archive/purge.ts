@@ -24,7 +24,7 @@ import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { roundArchives, rounds } from '../schema/index.js';
 import { fileSha256, readArchiveKeys } from './file.js';
 import { purgeDigest } from './purge-list.js';
-import { collectScope, dropScope, INSERT_ORDER, ROUND_TABLE_NAMES, ROUND_TABLES, scopeDigest, scopeIds } from './scope.js';
+import { collectScope, dropScope, FILE_TABLES, INSERT_ORDER, ROUND_TABLE_NAMES, ROUND_TABLES, scopeDigest, scopeIds } from './scope.js';
 
 export type RoundArchive = Row<typeof roundArchives>;
 
@@ -91,7 +91,7 @@ function externalReferences(ctx: ServiceContext): ExternalRef[] {
     const fks = sqlite.prepare(`PRAGMA main.foreign_key_list("${name}")`).all() as Array<{ table: string; from: string }>;
     for (const fk of fks) {
       // Evidence files are shared by content: a purge keeps those still cited elsewhere.
-      if (!ROUND_TABLE_NAMES.has(fk.table) || fk.table === 'evidence_blobs') continue;
+      if (!ROUND_TABLE_NAMES.has(fk.table) || FILE_TABLES.has(fk.table)) continue;
       const own = ROUND_TABLE_NAMES.has(name) ? ` AND "${keyOf.get(name)}" NOT IN ${scopeIds(name)}` : '';
       const n = (sqlite.prepare(`SELECT count(*) AS n FROM main."${name}" WHERE "${fk.from}" IN ${scopeIds(fk.table)}${own}`).get() as { n: number }).n;
       if (n > 0) out.push({ table: name, column: fk.from, parent: fk.table, n });
@@ -130,13 +130,17 @@ export function purgeRoundRecords(ctx: ServiceContext, input: { roundId: string;
         throw conflict(`该轮次的记录仍被轮次之外的记录引用（${what}），不能清理。`, 'referenced_elsewhere');
       }
       const soft = softReferences(ctx);
-      const purged = sqlite.prepare("SELECT tbl AS entity, id AS entityId FROM temp.arc_scope WHERE tbl <> 'evidence_blobs'").all() as Array<{ entity: string; entityId: string }>;
+      const purged = sqlite.prepare("SELECT tbl AS entity, id AS entityId FROM temp.arc_scope WHERE tbl NOT IN ('evidence_blobs', 'evidence_chunks')").all() as Array<{ entity: string; entityId: string }>;
       const digest = purgeDigest(purged);
-      sqlite.prepare("INSERT INTO main.purged_records (entity_id, entity, archive_id) SELECT id, tbl, ? FROM temp.arc_scope WHERE tbl <> 'evidence_blobs'").run(rec.id);
+      sqlite.prepare("INSERT INTO main.purged_records (entity_id, entity, archive_id) SELECT id, tbl, ? FROM temp.arc_scope WHERE tbl NOT IN ('evidence_blobs', 'evidence_chunks')").run(rec.id);
       const counts: Record<string, number> = {};
       let blobsKept = 0;
       for (const t of [...INSERT_ORDER].reverse()) {
-        if (t.table === 'evidence_blobs') {
+        if (t.table === 'evidence_chunks') {
+          // The pieces of the files the purge deletes (below): those no evidence row cites any more.
+          counts[t.table] = sqlite.prepare(`DELETE FROM main.evidence_chunks WHERE sha256 IN ${scopeIds('evidence_blobs')}
+            AND NOT EXISTS (SELECT 1 FROM main.evidence e WHERE e.sha256 = evidence_chunks.sha256)`).run().changes;
+        } else if (t.table === 'evidence_blobs') {
           const all = now.counts.evidence_blobs ?? 0;
           counts[t.table] = sqlite.prepare(`DELETE FROM main.evidence_blobs WHERE sha256 IN ${scopeIds('evidence_blobs')}
             AND NOT EXISTS (SELECT 1 FROM main.evidence e WHERE e.sha256 = evidence_blobs.sha256)`).run().changes;

@@ -13,7 +13,6 @@
  * an audit event; and before committing, the restored rows must hash to the archived digest again.
  * The audit rows are not copied back: they never left.
  */
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
@@ -24,7 +23,8 @@ import { conflict, DomainError } from '../domain/errors.js';
 import { roundArchives } from '../schema/index.js';
 import { archiveIds, copyRows, ledgerIdOf } from './create.js';
 import { openArchive, type OpenArchiveOptions } from './file.js';
-import { columnsOf, dropScope, INSERT_ORDER, REFERENCE_TABLES, scopeDigest, scopeIds } from './scope.js';
+import { columnsOf, dropScope, FILE_TABLES, INSERT_ORDER, REFERENCE_TABLES, scopeDigest, scopeIds } from './scope.js';
+import { blobIntact } from '../core/blobs.js';
 
 export interface RestoreResult {
   archiveId: string;
@@ -59,8 +59,8 @@ export function restoreRoundArchive(
     // The round's rows as archived.
     const archived = scopeDigest(a, archiveIds);
     if (archived.digest !== rec.scopeDigest || archived.digest !== m.scopeDigest) throw damaged('归档记录与归档时的摘要不符');
-    for (const b of a.prepare(`SELECT sha256, size, data FROM evidence_blobs WHERE sha256 IN ${archiveIds('evidence_blobs')}`).iterate() as IterableIterator<{ sha256: string; size: number; data: Buffer }>) {
-      if (createHash('sha256').update(b.data).digest('hex') !== b.sha256 || b.data.length !== b.size) throw damaged('佐证材料文件与其哈希不符');
+    for (const b of a.prepare(`SELECT sha256 FROM evidence_blobs WHERE sha256 IN ${archiveIds('evidence_blobs')}`).all() as Array<{ sha256: string }>) {
+      if (!blobIntact(a, b.sha256)) throw damaged('佐证材料文件与其哈希不符');
     }
     // Its audit rows are this ledger's own.
     const hashAt = w.prepare('SELECT hash FROM main.audit_log WHERE seq = ?').pluck();
@@ -85,7 +85,7 @@ export function restoreRoundArchive(
       let present = 0;
       let example = '';
       for (const t of INSERT_ORDER) {
-        if (t.table === 'evidence_blobs') continue;
+        if (FILE_TABLES.has(t.table)) continue;
         const n = (w.prepare(`SELECT count(*) AS n FROM main."${t.table}" WHERE id IN ${scopeIds(t.table)}`).get() as { n: number }).n;
         if (n > 0 && !example) example = tableLabel(t.table);
         present += n;

@@ -29,6 +29,8 @@ export interface RoundTable {
    * put a row in the round; `@round` is the round id and `S(t)` the ids already found for table t.
    */
   rules: string[];
+  /** The order of its rows in the digest, when the key is not unique (a file's pieces). */
+  order?: string;
 }
 
 const S = (t: string) => `(SELECT id FROM temp.arc_scope WHERE tbl = '${t}')`;
@@ -87,15 +89,20 @@ export const ROUND_TABLES: readonly RoundTable[] = [
     rules: Object.entries(EVIDENCE_OWNER_TABLES).map(([owner, t]) => `owner_type = '${owner}' AND owner_id IN ${S(t)}`),
   },
   { table: 'evidence_blobs', key: 'sha256', rules: [`sha256 IN (SELECT sha256 FROM evidence WHERE id IN ${S('evidence')})`] },
+  // A large file's pieces (db/core/blobs.ts) go with its evidence_blobs row: scoped by its SHA-256.
+  { table: 'evidence_chunks', key: 'sha256', rules: [`sha256 IN ${S('evidence_blobs')}`], order: 'sha256, seq' },
 ];
 
-/** Insert order (parents first): evidence files before the evidence rows citing them. Deletes go in reverse. */
+/** Insert order (parents first): evidence files (and their pieces) before the evidence rows citing them. Deletes go in reverse. */
 export const INSERT_ORDER: readonly RoundTable[] = (() => {
-  const blobs = ROUND_TABLES.find((t) => t.table === 'evidence_blobs')!;
-  const rest = ROUND_TABLES.filter((t) => t !== blobs);
+  const files = ROUND_TABLES.filter((t) => t.table === 'evidence_blobs' || t.table === 'evidence_chunks');
+  const rest = ROUND_TABLES.filter((t) => !files.includes(t));
   const at = rest.findIndex((t) => t.table === 'evidence');
-  return [...rest.slice(0, at), blobs, ...rest.slice(at)];
+  return [...rest.slice(0, at), ...files, ...rest.slice(at)];
 })();
+
+/** Tables keyed by a file's SHA-256 (shared by content between rounds), not by record ids. */
+export const FILE_TABLES: ReadonlySet<string> = new Set(['evidence_blobs', 'evidence_chunks']);
 
 export const ROUND_TABLE_NAMES: ReadonlySet<string> = new Set(ROUND_TABLES.map((t) => t.table));
 
@@ -219,7 +226,7 @@ export function scopeDigest(sqlite: Db, ids: (table: string) => string): { diges
   for (const t of INSERT_ORDER) {
     const cols = columnsOf(sqlite, t.table).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     h.update(`T${t.table}|${cols.join(',')}\n`);
-    const stmt = sqlite.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM main."${t.table}" WHERE "${t.key}" IN ${ids(t.table)} ORDER BY "${t.key}"`)
+    const stmt = sqlite.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM main."${t.table}" WHERE "${t.key}" IN ${ids(t.table)} ORDER BY ${t.order ?? `"${t.key}"`}`)
       .raw(true).safeIntegers(true);
     let n = 0;
     for (const row of stmt.iterate() as IterableIterator<unknown[]>) {

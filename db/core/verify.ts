@@ -24,7 +24,6 @@
 import { statSync } from 'node:fs';
 import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { createHash } from 'node:crypto';
 import * as schema from '../schema/index.js';
 import { AuditChainCheck, type AuditVerdict, type StoredAudit } from './audit.js';
 import { checkAnchor, type AnchorVerdict } from './anchor.js';
@@ -32,6 +31,7 @@ import { checkPurgeLists } from '../archive/purge.js';
 import type { Anchor } from './keystore.js';
 import type { Ledger } from './open.js';
 import { rowHasher, type SyncTable } from './write.js';
+import { blobIntact } from './blobs.js';
 
 // ---------------------------------------------------------------------------------------------
 // Verdicts
@@ -157,7 +157,7 @@ export const TABLE_LABELS: Readonly<Record<string, string>> = {
   offices: '单位', users: '用户', clue_grants: '问题线索查看权限', clock_rule_sets: '时限规则', rounds: '巡视轮次',
   teams: '巡视组', units: '被巡视单位', inspections: '巡视对象', unit_leaders: '单位主要负责人', handovers: '整改责任交接',
   feedbacks: '反馈意见', problem_categories: '问题类别', problems: '问题', tasks: '整改任务', task_stages: '阶段目标',
-  extension_requests: '延期申请', progress_entries: '整改进展', evidence: '佐证材料', evidence_blobs: '佐证材料文件',
+  extension_requests: '延期申请', progress_entries: '整改进展', evidence: '佐证材料', evidence_blobs: '佐证材料文件', evidence_chunks: '佐证材料文件',
   closeouts: '销号申请', clues: '问题线索', clue_dispositions: '线索处置', suggestions: '移交建议', petitions: '信访件',
   supervision_activities: '监督举措', activity_problems: '监督举措所涉问题', supervision_programmes: '监督方案',
   programme_stages: '监督方案阶段', programme_measures: '监督方案措施', reports: '报告', evaluations: '整改评估',
@@ -348,10 +348,10 @@ function* recordsStep(ledger: Ledger, t: Tally, found: Findings, out: RecordsVer
   }
 
   // Evidence files: content-addressed, so their name is their check.
-  const blobs = ledger.sqlite.prepare('SELECT sha256, size, data FROM evidence_blobs');
+  const blobs = ledger.sqlite.prepare('SELECT sha256 FROM evidence_blobs');
   let n = 0;
-  for (const b of blobs.iterate() as IterableIterator<{ sha256: string; size: number; data: Buffer }>) {
-    if (createHash('sha256').update(b.data).digest('hex') === b.sha256 && b.size === b.data.length) out.blobsChecked++;
+  for (const b of blobs.iterate() as IterableIterator<{ sha256: string }>) {
+    if (blobIntact(ledger.sqlite, b.sha256)) out.blobsChecked++;
     else found.add({ kind: 'blob', table: 'evidence_blobs', label: tableLabel('evidence_blobs'), id: b.sha256, message: problemMessage('blob', tableLabel('evidence_blobs'), b.sha256) });
     if (++n === 16) {
       t.done += n;

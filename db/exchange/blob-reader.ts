@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Ledger } from '../core/open.js';
+import { readBlob } from '../core/blobs.js';
 import type { BlobAnswer, BlobRequest, BlobWorkerData } from './blob-worker.js';
 
 /** The worker's page cache: each file page is read once, a large cache would only hold memory. */
@@ -31,9 +32,8 @@ function workerScript(): { url: URL; execArgv: string[] } {
 
 /** Reads on the calling thread, through the ledger's own connection. */
 export function inThreadReader(ledger: Ledger): BlobReader {
-  const stmt = ledger.prepare('SELECT data FROM evidence_blobs WHERE sha256 = ?');
   return {
-    read: async (sha256) => (stmt.get(sha256) as { data: Buffer } | undefined)?.data ?? null,
+    read: async (sha256) => readBlob(ledger, sha256),
     close: async () => undefined,
   };
 }

@@ -13,6 +13,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyKey } from '../core/cipher.js';
+import { readBlob } from '../core/blobs.js';
 
 export interface BlobWorkerData { path: string; key: Uint8Array | null; cacheKib: number }
 export type BlobRequest = { type: 'read'; id: number; sha256: string };
@@ -33,11 +34,11 @@ try {
     job.key.fill(0);
   }
   db.pragma(`cache_size = -${job.cacheKib}`);
-  const stmt = db.prepare('SELECT data FROM evidence_blobs WHERE sha256 = ?');
+  const ledger = db;
   port.on('message', (m: BlobRequest) => {
     try {
-      const row = stmt.get(m.sha256) as { data: Buffer } | undefined;
-      const data = row ? new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.length) : null;
+      const bytes = readBlob(ledger, m.sha256);
+      const data = bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : null;
       const whole = data !== null && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
       try {
         port.postMessage({ type: 'blob', id: m.id, data } satisfies BlobAnswer, whole ? [data.buffer as ArrayBuffer] : []);

@@ -346,6 +346,7 @@ export const NOT_REPLICATED: { readonly [N in Exclude<TableName, SyncTableName>]
   meta: 'This ledger\'s identity and settings.',
   audit_log: 'This ledger\'s own hash chain; applying a received change appends its own entry.',
   evidence_blobs: 'File bytes travel beside the evidence records, once per SHA-256 (EXCHANGE.md 9), not as field changes.',
+  evidence_chunks: 'The pieces of a large file in evidence_blobs (db/core/blobs.ts): they travel as that file.',
   purged_records: 'What this ledger purged after archiving a round.',
   field_conflicts: 'This ledger\'s merge state: the heads of fields in conflict, rebuilt from the changes received; the heads themselves travel inside each record\'s change.',
   proposals: 'Changes received from offices that do not own the field, waiting for an owner here; accepting one is an owner write, which travels.',

@@ -35,6 +35,7 @@ import * as v from 'valibot';
 import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
 import { filesCache } from './cache.js';
 import { blobReader } from './blob-reader.js';
+import { BlobWriter, CHUNK_BYTES } from '../core/blobs.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
 /** More tombstones than this in one package need an explicit confirmation at import (EXCHANGE.md 6). */
@@ -76,7 +77,7 @@ export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally
   yield { type: 'json', value: { t: 'offices', offices: refs } };
   // Each file's size from the record (no page of the file is read for it); the bytes come from
   // the reader (a worker thread: db/exchange/blob-reader.ts), the next file read while this one is written.
-  const sizeOf = ctx.ledger.prepare('SELECT length(data) AS n FROM evidence_blobs WHERE sha256 = ?');
+  const sizeOf = ctx.ledger.prepare('SELECT size AS n FROM evidence_blobs WHERE sha256 = ?');
   const files: { sha256: string; size: number }[] = [];
   for (const sha of cited) {
     const r = sizeOf.get(sha) as { n: number } | undefined;
@@ -385,8 +386,7 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
     const planner = new Planner(ctx, first.checked, first.offices);
     let writer: PlanWriter | null = new PlanWriter(ctx, header.packageId);
     const { filesDue } = first.checked;
-    const put = l.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
-    let fileBuffer = Buffer.alloc(0);
+    const pieceBuffer = Buffer.allocUnsafe(CHUNK_BYTES);
     // A package that carries files (its header counts evidence) is imported on a small page cache
     // (db/exchange/cache.ts): files are written once, and the pages the ledger's usual 64 MiB cache
     // would hold while the records are written stay in the process's memory while 1 GB of files
@@ -408,12 +408,10 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
       onBlob: async (e) => {
         if (!filesDue.has(e.sha256)) return; // read and checked by the container all the same
         restore ??= filesCache(l);
-        // One buffer for every file, grown to the largest (a file's bytes are copied into the ledger
-        // when bound): a new 16 MB buffer per file would stay allocated until the collector noticed.
-        if (fileBuffer.length < e.size) fileBuffer = Buffer.allocUnsafe(e.size);
-        let at = 0;
-        for await (const chunk of e.data) at += chunk.copy(fileBuffer, at);
-        put.run(e.sha256, e.size, fileBuffer.subarray(0, e.size), now(ctx));
+        // Stored as it streams, 1 MiB at a time (db/core/blobs.ts), through one buffer for every file.
+        const w = new BlobWriter(l, e.sha256, e.size, now(ctx), pieceBuffer);
+        for await (const piece of e.data) w.write(piece);
+        w.end();
         filesDue.delete(e.sha256);
       },
     });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { PROBLEM_STATUSES as PROBLEM_STATUS_VOCAB } from '../domain/enums.js';
-import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { dateCol, flag, syncColumns } from './common.js';
 import { inspections, rounds, units, feedbacks } from './org.js';
 import {
@@ -146,6 +146,16 @@ export const evidenceBlobs = sqliteTable('evidence_blobs', {
   data: blob('data', { mode: 'buffer' }).notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * The bytes of an evidence file larger than 1 MiB, in pieces of 1 MiB in order (its
+ * evidence_blobs row's `data` is then empty): db/core/blobs.ts.
+ */
+export const evidenceChunks = sqliteTable('evidence_chunks', {
+  sha256: text('sha256').notNull().references(() => evidenceBlobs.sha256),
+  seq: integer('seq').notNull(),
+  data: blob('data', { mode: 'buffer' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.sha256, t.seq] })]);
 
 /** 佐证材料: one file cited by one record. 形成日期 (formedOn) is not the upload date (createdAt). */
 export const evidence = sqliteTable('evidence', {

@@ -9,7 +9,8 @@ import { deleteReasonField } from '../core/lifecycle.js';
 import { defineCall } from '../core/call.js';
 import { requirePermission } from '../core/permissions.js';
 import * as f from '../domain/fields.js';
-import { evidence, evidenceBlobs, problems, progressEntries, tasks } from '../schema/index.js';
+import { evidence, problems, progressEntries, tasks } from '../schema/index.js';
+import { readBlob, storeBlob } from '../core/blobs.js';
 import { insertRow, requireRow, softDelete, updateRow, type Row } from '../core/write.js';
 
 export type Evidence = Row<typeof evidence>;
@@ -71,8 +72,7 @@ export const addEvidence = defineCall({
   if (task) assertTaskEditable(task);
   const hash = sha256(bytes);
   return inTransaction(ctx, () => {
-    ctx.ledger.prepare('INSERT OR IGNORE INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)')
-      .run(hash, bytes.length, bytes, new Date(ctx.clock.now()).toISOString());
+    storeBlob(ctx.ledger, hash, bytes, new Date(ctx.clock.now()).toISOString());
     const row = insertRow(ctx, evidence, { ownerType, ownerId, sha256: hash, fileName, mimeType, size: bytes.length, formedOn, description });
     if (task) updateRow(ctx, tasks, task, { materialRevision: task.materialRevision + 1 });
     return row;
@@ -97,11 +97,11 @@ export const listEvidence = defineCall({
 export const getEvidenceContent = defineCall({ permission: 'ledger.read', arg: f.args({ id: evidenceId }) }, (ctx, a) => {
   const ev = requireRow(ctx, evidence, a.id, '佐证材料');
   if (ev.ownerType === 'clue') requirePermission(ctx, 'clue.read');
-  const blob = ctx.ledger.orm.select().from(evidenceBlobs).where(eq(evidenceBlobs.sha256, ev.sha256)).get();
-  if (!blob) throw notFound('文件内容', ev.sha256);
-  if (sha256(blob.data) !== ev.sha256) throw new DomainError('CORRUPT', `文件“${ev.fileName}”的内容与登记的SHA-256不一致，可能已损坏。`, { reason: 'hash_mismatch' });
+  const data = readBlob(ctx.ledger, ev.sha256);
+  if (!data) throw notFound('文件内容', ev.sha256);
+  if (sha256(data) !== ev.sha256) throw new DomainError('CORRUPT', `文件“${ev.fileName}”的内容与登记的SHA-256不一致，可能已损坏。`, { reason: 'hash_mismatch' });
   if (ev.ownerType === 'clue') recordClueRead(ctx, ev.ownerId, { evidenceId: ev.id, fileName: ev.fileName });
-  return { id: ev.id, fileName: ev.fileName, mimeType: ev.mimeType, sha256: ev.sha256, size: ev.size, dataBase64: blob.data.toString('base64') };
+  return { id: ev.id, fileName: ev.fileName, mimeType: ev.mimeType, sha256: ev.sha256, size: ev.size, dataBase64: data.toString('base64') };
 });
 
 export const removeEvidence = defineCall({

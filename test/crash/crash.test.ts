@@ -127,7 +127,7 @@ describe('the crash checker catches damage (so the trials can fail)', () => {
     const file = damaged(() => {});
     expect(check(file, [...reports, fake]).failures.join('\n')).toMatch(/tx 5 \(bulk\) was reported committed but is absent/);
     expect(check(file, reports.slice(0, 2)).failures.join('\n')).toMatch(/present but never reported: tx 3, 4/);
-    const lost = damaged(`DELETE FROM tasks WHERE remark LIKE 'crash tx=1 %'; DELETE FROM problems WHERE remark LIKE 'crash tx=1 %'; DELETE FROM evidence; DELETE FROM evidence_blobs;`);
+    const lost = damaged(`DELETE FROM tasks WHERE remark LIKE 'crash tx=1 %'; DELETE FROM problems WHERE remark LIKE 'crash tx=1 %'; DELETE FROM evidence; DELETE FROM evidence_chunks; DELETE FROM evidence_blobs;`);
     expect(check(lost).failures.join('\n')).toMatch(/tx 1 \(bulk\) was reported committed but is absent/);
   });
 

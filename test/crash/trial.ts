@@ -25,6 +25,7 @@
  *  - the ledger takes a new transaction through the services afterwards and the chain still
  *    verifies (the engine's in-memory state was rebuilt correctly from the file).
  */
+import { readBlob } from '../../db/core/blobs.js';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -298,7 +299,9 @@ function checkOpened(ledger: Ledger, reports: readonly Report[], result: CheckRe
   const problems = db.prepare('SELECT id, remark, task_count, status FROM problems').all() as ProblemRow[];
   const tasks = db.prepare('SELECT id, problem_id, remark, material_revision FROM tasks').all() as TaskRow[];
   const evidence = db.prepare('SELECT id, owner_type, owner_id, sha256, size, description FROM evidence').all() as EvidenceRow[];
-  const blobs = db.prepare('SELECT sha256, size, length(data) AS len FROM evidence_blobs').all() as { sha256: string; size: number; len: number }[];
+  // A file over 1 MiB holds its bytes in evidence_chunks (db/core/blobs.ts).
+  const blobs = db.prepare(`SELECT b.sha256, b.size, CASE WHEN length(b.data) > 0 OR b.size = 0 THEN length(b.data)
+    ELSE (SELECT coalesce(sum(length(c.data)), 0) FROM evidence_chunks c WHERE c.sha256 = b.sha256) END AS len FROM evidence_blobs b`).all() as { sha256: string; size: number; len: number }[];
   result.rows = { ...result.rows, problems: problems.length, tasks: tasks.length, evidence: evidence.length, blobs: blobs.length };
 
   // Audit rows by entity id: what each crash row must have, and what must have a row.
@@ -376,7 +379,6 @@ function checkOpened(ledger: Ledger, reports: readonly Report[], result: CheckRe
   const blobBySha = new Map(blobs.map((b) => [b.sha256, b]));
   const cited = new Set<string>();
   const evidenceOf = new Map<string, number>();
-  const readBlob = db.prepare('SELECT data FROM evidence_blobs WHERE sha256 = ?');
   for (const e of evidence) {
     const m = FILE_RE.exec(e.description ?? '');
     if (!m) {
@@ -392,7 +394,7 @@ function checkOpened(ledger: Ledger, reports: readonly Report[], result: CheckRe
     if (!b) partialTx(tx, `evidence ${i}/${n} (${e.id}) has no blob ${e.sha256.slice(0, 12)}…`);
     else {
       if (b.size !== e.size || b.len !== e.size) partialTx(tx, `evidence ${i}/${n} size ${e.size}, blob says ${b.size}, holds ${b.len} bytes`);
-      const data = (readBlob.get(e.sha256) as { data: Buffer }).data;
+      const data = readBlob(db, e.sha256)!;
       if (createHash('sha256').update(data).digest('hex') !== e.sha256) partialTx(tx, `evidence ${i}/${n} (${e.id}): blob bytes do not hash to ${e.sha256.slice(0, 12)}…`);
     }
     const a = auditOf.get(e.id);

@@ -8,6 +8,7 @@
  * the id of every row that belongs to it, and the test compares the archive and the ledger with
  * that list, by a digest of every stored value (integers as integers, reals as reals, blobs as bytes).
  */
+import { blobIntact, CHUNK_BYTES, storeBlob } from '../../db/core/blobs.js';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,11 +78,14 @@ function workingLedger(dir: string, name: string, seed: number): Working {
 
 type Ids = Map<string, Set<string>>;
 
+/** Files stored in pieces (db/core/blobs.ts): one shared with round B, one of round A only. */
+const LARGE_FILES = new Set(['任务材料-0-0', '问题材料']);
+
 function blob(ctx: ServiceContext, text: string): { sha256: string; size: number } {
-  const data = Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`, 'utf8');
+  const head = Buffer.from(`%PDF-1.4\n% ${text}\n`, 'utf8');
+  const data = LARGE_FILES.has(text) ? Buffer.concat([head, Buffer.alloc(2 * CHUNK_BYTES + 123, text), Buffer.from('%%EOF\n')]) : Buffer.concat([head, Buffer.from('%%EOF\n')]);
   const sha256 = createHash('sha256').update(data).digest('hex');
-  ctx.ledger.sqlite.prepare('INSERT OR IGNORE INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)')
-    .run(sha256, data.length, data, new Date(ctx.clock.now()).toISOString());
+  storeBlob(ctx.ledger, sha256, data, new Date(ctx.clock.now()).toISOString());
   return { sha256, size: data.length };
 }
 
@@ -489,6 +493,10 @@ describe('archive, purge, open, restore', () => {
     }
     expect(r.value.blobsKept).toBe(1);
     expect(count(w.ledger, 'evidence_blobs', new Set([world.sharedSha]))).toBe(1);
+    // The pieces of the large files: the shared one's 3 stay and read back whole, round A's own 3 are gone.
+    expect(w.ledger.sqlite.prepare('SELECT sha256 = ? AS shared, count(*) AS n FROM evidence_chunks GROUP BY sha256').all(world.sharedSha)).toEqual([{ shared: 1, n: 3 }]);
+    expect(r.value.counts.evidence_chunks).toBe(3);
+    expect(blobIntact(w.ledger.sqlite, world.sharedSha)).toBe(true);
     expect(r.value.softReferences).toBe(1); // round B's rebound problem still names the purged one
     // Round B, the units and the unit-level notice are untouched.
     expect(tableDigest(w.ledger.sqlite, 'problems', new Set([world.pb.id]))).toEqual(roundB);

@@ -1,3 +1,4 @@
+import { CHUNK_BYTES, readBlob } from '../../db/core/blobs.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,7 +142,8 @@ describe('packages between two ledgers', () => {
     bytes.write('整改佐证材料', 0);
     const ev = addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改报告.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: bytes.toString('base64') });
     // Two more, of other sizes: each arrives whole and in its place (the next file is read while one is written).
-    const more = [randomBytes(70_000), randomBytes(1)].map((b, i) => ({ b, ev: addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: `附件${i + 1}.pdf`, mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: b.toString('base64') }) }));
+    // The first is over 1 MiB: stored in pieces at both ends (db/core/blobs.ts), read and written piece by piece.
+    const more = [randomBytes(2 * CHUNK_BYTES + 70_000), randomBytes(1)].map((b, i) => ({ b, ev: addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: `附件${i + 1}.pdf`, mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: b.toString('base64') }) }));
     const x = await exportPackage(unit.ctx, { partnerId: insp.id, dir: out });
     const r = await importPackage(insp.ctx, x.path);
     expect(r.preview.counts.new).toBeGreaterThanOrEqual(5); // problem, task, three evidence
@@ -149,7 +151,8 @@ describe('packages between two ledgers', () => {
     const got = fileOf.get(ev.id) as { name: string; data: Buffer };
     expect(got.name).toBe('整改报告.pdf');
     expect(got.data.equals(bytes)).toBe(true);
-    for (const m of more) expect((fileOf.get(m.ev.id) as { data: Buffer }).data.equals(m.b)).toBe(true);
+    for (const m of more) expect(readBlob(insp.ledger, m.ev.sha256)!.equals(m.b)).toBe(true);
+    expect(insp.ledger.sqlite.prepare('SELECT count(*) AS n FROM evidence_chunks WHERE sha256 = ?').get(more[0]!.ev.sha256)).toEqual({ n: 3 });
     expect(verifyLedger(insp.ledger).severity).toBe('ok');
     // Flip a byte inside the file's bytes: the package is refused whole.
     const raw = readFileSync(x.path);

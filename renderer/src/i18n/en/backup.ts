@@ -142,7 +142,7 @@ const en: Catalogue<typeof zh> = {
     offices: 'Offices', users: 'Users', clue_grants: 'Clue rights', clock_rule_sets: 'Deadline rules', rounds: 'Rounds',
     teams: 'Teams', units: 'Units', inspections: 'Inspections', unit_leaders: 'Unit leaders', handovers: 'Handovers',
     feedbacks: 'Feedback', problem_categories: 'Categories', problems: 'Problems', tasks: 'Tasks', task_stages: 'Stage goals',
-    extension_requests: 'Extension requests', progress_entries: 'Progress', evidence: 'Evidence', evidence_blobs: 'Evidence files',
+    extension_requests: 'Extension requests', progress_entries: 'Progress', evidence: 'Evidence', evidence_blobs: 'Evidence files', evidence_chunks: 'Evidence file pieces',
     closeouts: 'Close-outs', clues: 'Clues', clue_dispositions: 'Clue dispositions', suggestions: 'Suggestions', petitions: 'Petitions',
     supervision_activities: 'Supervision activities', activity_problems: 'Activity problems', supervision_programmes: 'Supervision programmes',
     programme_stages: 'Programme stages', programme_measures: 'Programme measures', reports: 'Reports', evaluations: 'Evaluations',

@@ -140,7 +140,7 @@ export default {
     offices: '单位', users: '用户', clue_grants: '问题线索查看权限', clock_rule_sets: '时限规则', rounds: '巡视轮次',
     teams: '巡视组', units: '被巡视单位', inspections: '巡视对象', unit_leaders: '单位主要负责人', handovers: '整改责任交接',
     feedbacks: '反馈意见', problem_categories: '问题类别', problems: '问题', tasks: '整改任务', task_stages: '阶段目标',
-    extension_requests: '延期申请', progress_entries: '整改进展', evidence: '佐证材料', evidence_blobs: '佐证材料文件',
+    extension_requests: '延期申请', progress_entries: '整改进展', evidence: '佐证材料', evidence_blobs: '佐证材料文件', evidence_chunks: '佐证材料文件分块',
     closeouts: '销号申请', clues: '问题线索', clue_dispositions: '线索处置', suggestions: '移交建议', petitions: '信访件',
     supervision_activities: '监督举措', activity_problems: '监督举措所涉问题', supervision_programmes: '监督方案',
     programme_stages: '监督方案阶段', programme_measures: '监督方案措施', reports: '报告', evaluations: '整改评估',
