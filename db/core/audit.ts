@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ServiceContext } from './context.js';
 import { GENESIS_HASH, type Ledger } from './open.js';
 import { encodeHlc, tickHlc } from './hlc.js';
@@ -52,7 +52,7 @@ export function auditHash(r: Omit<StoredAudit, 'hash'>): string {
       input += `${s.length}:${s};`;
     }
   }
-  return createHash('sha256').update(input).digest('hex');
+  return hash('sha256', input);
 }
 
 const INSERT_SQL = `INSERT INTO audit_log (seq, version, at, hlc, office_id, user_id, action, entity,

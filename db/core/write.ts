@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { getTableColumns, getTableName, is, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core';
 import { appendAudit } from './audit.js';
@@ -164,7 +164,7 @@ function hashEncoded(info: TableInfo, value: (i: number) => unknown): string {
     json += json.length === 1 ? c.key + enc : `,${c.key}${enc}`;
   }
   json += '}';
-  return createHash('sha256').update(`xz-row-v1|${info.name}|`).update(json).digest('hex');
+  return hash('sha256', `xz-row-v1|${info.name}|${json}`);
 }
 
 /**

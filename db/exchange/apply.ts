@@ -148,10 +148,9 @@ export class PackageIndex {
         else this.forward.push([e, key, id]);
       }
     };
-    for (const f of [...t.fields, ...t.initial]) {
-      if (!f.references) continue;
+    for (const f of t.refs) {
       const v = Object.hasOwn(c.row, f.key) ? c.row[f.key] : c.initial?.[f.key];
-      if (typeof v !== 'string') continue;
+      if (typeof v !== 'string' || f.references === null) continue;
       if (f.references === 'evidence_blobs') e.file = v;
       else refer(f.key, v, f.references);
     }

@@ -172,7 +172,6 @@ export async function exportPackage(ctx: ServiceContext, o: { partnerId: string;
 // ---------------------------------------------------------------------------------------------
 // Import
 
-const recordSchema = v.looseObject({ t: v.literal('record'), table: v.string(), id: v.string(), origin: v.string(), createdAt: v.string() });
 const officesSchema = v.object({ t: v.literal('offices'), offices: v.array(v.object({ id: v.string(), name: v.string(), kind: v.picklist(['inspected_unit', 'discipline', 'organisation', 'inspection_office', 'functional_dept']) })) });
 
 type BlobEntry = Extract<ReadEntry, { type: 'blob' }>;
@@ -214,17 +213,47 @@ async function* entriesOf(path: string, checked: CheckedPackage): AsyncGenerator
   }
 }
 
+/** A record entry's envelope (its content is checked by db/exchange/shape.ts); the parsed object itself, its `t` dropped. */
 function recordOf(value: unknown): RecordChange {
-  const r = v.safeParse(recordSchema, value);
-  if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的记录格式不正确。');
-  const { t: _t, ...change } = r.output as unknown as RecordChange & { t: string };
-  return change;
+  const r = value as Record<string, unknown>;
+  if (r.t !== 'record' || typeof r.table !== 'string' || typeof r.id !== 'string' || typeof r.origin !== 'string' || typeof r.createdAt !== 'string') {
+    throw refuse('CORRUPT', 'package_record', '交换包中的记录格式不正确。');
+  }
+  delete r.t;
+  return r as unknown as RecordChange;
 }
 
 function officesOf(value: unknown): OfficeRef[] {
   const r = v.safeParse(officesSchema, value);
   if (!r.success) throw refuse('CORRUPT', 'package_record', '交换包中的单位清单格式不正确。');
   return r.output.offices;
+}
+
+/**
+ * SHA-256 over the records' bytes as read, fed in 64 KiB blocks (one hash call per record costs
+ * more than the hashing): the second pass must read what the first read.
+ */
+class RecordsDigest {
+  private readonly hash = createHash('sha256');
+  private readonly block = Buffer.allocUnsafe(64 * 1024);
+  private fill = 0;
+
+  update(bytes: Buffer): void {
+    if (bytes.length > this.block.length - this.fill) {
+      this.hash.update(this.block.subarray(0, this.fill));
+      this.fill = 0;
+      if (bytes.length > this.block.length) {
+        this.hash.update(bytes);
+        return;
+      }
+    }
+    this.fill += bytes.copy(this.block, this.fill);
+  }
+
+  digest(): string {
+    this.hash.update(this.block.subarray(0, this.fill));
+    return this.hash.digest('hex');
+  }
 }
 
 interface FirstPass {
@@ -244,7 +273,7 @@ interface FirstPass {
  */
 async function firstPass(ctx: ServiceContext, path: string, checked: CheckedPackage, o: { labels?: boolean } = {}): Promise<FirstPass> {
   const index = new PackageIndex(ctx);
-  const hash = createHash('sha256');
+  const hash = new RecordsDigest();
   const labels = o.labels ? new Map<string, string | null>() : undefined;
   let offices: OfficeRef[] = [];
   for await (const e of entriesOf(path, checked)) {
@@ -258,7 +287,7 @@ async function firstPass(ctx: ServiceContext, path: string, checked: CheckedPack
     index.add(c);
     labels?.set(c.id, labelOf(c.row));
   }
-  return { checked: index.check(offices, 'later'), offices, digest: hash.digest('hex'), ...(labels ? { labels } : {}) };
+  return { checked: index.check(offices, 'later'), offices, digest: hash.digest(), ...(labels ? { labels } : {}) };
 }
 
 /**
@@ -274,13 +303,13 @@ async function secondPass(
   hooks: { onBatch: (batch: RecordChange[]) => void; onRecordsEnd?: () => void; onBlob?: (e: BlobEntry) => Promise<void> },
 ): Promise<Set<string>> {
   const blobs = new Set<string>();
-  const hash = createHash('sha256');
+  const hash = new RecordsDigest();
   let batch: RecordChange[] = [];
   let recordsDone = false;
   const recordsEnd = () => {
     if (recordsDone) return;
     recordsDone = true;
-    if (hash.digest('hex') !== first.digest) throw refuse('CORRUPT', 'package_changed', PACKAGE_CHANGED);
+    if (hash.digest() !== first.digest) throw refuse('CORRUPT', 'package_changed', PACKAGE_CHANGED);
     if (batch.length > 0) hooks.onBatch(batch);
     batch = [];
     hooks.onRecordsEnd?.();

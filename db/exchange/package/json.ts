@@ -4,15 +4,12 @@
  * measured on the bytes *before* JSON.parse, so a bomb of 100 000 nested arrays costs one linear
  * scan and never reaches a recursive parser or a recursive consumer.
  */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+import { Buffer, isUtf8 } from 'node:buffer';
 
-/** The text, or null when the bytes are not valid UTF-8. */
+/** The text, or null when the bytes are not valid UTF-8 (checked strictly first: overlong forms, surrogates and cut sequences are refused; a BOM is kept as a character). */
 export function decodeUtf8(bytes: Uint8Array): string | null {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return null;
-  }
+  if (!isUtf8(bytes)) return null;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 const QUOTE = 0x22;
