@@ -21,7 +21,7 @@ const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   return {
     row: db.prepare('SELECT size, data FROM evidence_blobs WHERE sha256 = ?'),
-    chunks: db.prepare('SELECT data FROM evidence_chunks WHERE sha256 = ? ORDER BY seq'),
+    chunk: db.prepare('SELECT data FROM evidence_chunks WHERE sha256 = ? AND seq = ?'),
     putRow: db.prepare('INSERT OR IGNORE INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)'),
     putChunk: db.prepare('INSERT INTO evidence_chunks (sha256, seq, data) VALUES (?, ?, ?)'),
   };
@@ -104,8 +104,14 @@ export function blobPieces(db: Db, sha256: string): { size: number; pieces: Iter
   const row = s.row.get(sha256) as BlobRow | undefined;
   if (!row) return null;
   if (row.data.length > 0 || row.size === 0) return { size: row.size, pieces: [row.data] };
+  // One statement per piece, none left open between them: the connection stays free for writes
+  // while a reader waits between two pieces.
   return { size: row.size, pieces: (function* () {
-    for (const c of s.chunks.iterate(sha256) as IterableIterator<{ data: Buffer }>) yield c.data;
+    for (let seq = 0; ; seq++) {
+      const c = s.chunk.get(sha256, seq) as { data: Buffer } | undefined;
+      if (!c) return;
+      yield c.data;
+    }
   })() };
 }
 

@@ -5,20 +5,31 @@
  * export went to reading the files out of the ledger). An in-memory ledger, or a worker that
  * cannot start (a packaging that cannot load it), reads on this thread instead: slower, same bytes.
  *
- * The caller asks for the file it is about to write and the one after it: at most two files are
- * held at a time (the one being encrypted and the one being read).
+ * Files come piece by piece (whole, or their 1 MiB pieces: db/core/blobs.ts), never whole: the
+ * worker sends a piece only while it has credit, one credit given back for each piece consumed, so
+ * at most WINDOW pieces wait between the threads whatever the files' sizes. The caller may ask for
+ * the next file before the current one is read through: it is read ahead within the same window.
  */
 import { Worker } from 'node:worker_threads';
 import type { Ledger } from '../core/open.js';
-import { readBlob } from '../core/blobs.js';
+import { blobPieces } from '../core/blobs.js';
 import type { BlobAnswer, BlobRequest, BlobWorkerData } from './blob-worker.js';
 
 /** The worker's page cache: each file page is read once, a large cache would only hold memory. */
 const WORKER_CACHE_KIB = 2048;
+/** Pieces (up to 1 MiB each) the worker may send ahead of what the caller has consumed. */
+const WINDOW = 4;
+
+/** The ledger holds no file with this SHA-256 (deleted since it was cited). */
+export class MissingBlob extends Error {
+  constructor(readonly sha256: string) {
+    super(`no evidence file ${sha256}`);
+  }
+}
 
 export interface BlobReader {
-  /** The file's bytes, or null if the ledger has none with this SHA-256. */
-  read(sha256: string): Promise<Uint8Array | null>;
+  /** The file's bytes piece by piece, in order; the iteration throws MissingBlob if the ledger has none with this SHA-256. */
+  read(sha256: string): AsyncIterable<Uint8Array>;
   /** Stops the worker; pending reads are rejected. */
   close(): Promise<void>;
 }
@@ -30,15 +41,26 @@ function workerScript(): { url: URL; execArgv: string[] } {
     : { url: new URL('./blob-worker.js', import.meta.url), execArgv: [] };
 }
 
-/** Reads on the calling thread, through the ledger's own connection. */
+/** Reads on the calling thread, through the ledger's own connection (one file at a time: iterate each through before the next). */
 export function inThreadReader(ledger: Ledger): BlobReader {
   return {
-    read: async (sha256) => readBlob(ledger, sha256),
+    async *read(sha256) {
+      const b = blobPieces(ledger, sha256);
+      if (!b) throw new MissingBlob(sha256);
+      yield* b.pieces;
+    },
     close: async () => undefined,
   };
 }
 
-interface Pending { sha256: string; resolve: (d: Uint8Array | null) => void; reject: (e: Error) => void }
+/** One file being received from the worker. */
+interface Incoming {
+  sha256: string;
+  pieces: Uint8Array[];
+  end: boolean;
+  error: Error | null;
+  wake: (() => void) | null;
+}
 
 export interface BlobReaderOptions {
   /** false: read on this thread even from a file. */
@@ -59,20 +81,25 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
   let ready = false;
   let closed = false;
   let nextId = 0;
-  const pending = new Map<number, Pending>();
+  const incoming = new Map<number, Incoming>();
+  const wake = (f: Incoming) => {
+    const w = f.wake;
+    f.wake = null;
+    w?.();
+  };
 
-  // A worker that never got ready: what was asked of it is read here instead.
+  // A worker that never got ready: what was asked of it is read here instead (no piece came yet).
   const fallBack = () => {
     fallback = inThreadReader(ledger);
-    const waiting = [...pending.values()];
-    pending.clear();
     worker?.terminate().catch(() => undefined);
     worker = null;
-    for (const p of waiting) fallback.read(p.sha256).then(p.resolve, p.reject);
+    for (const f of incoming.values()) wake(f);
   };
   const failAll = (e: Error) => {
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
+    for (const f of incoming.values()) {
+      f.error ??= e;
+      wake(f);
+    }
   };
   const start = (): Worker | null => {
     if (worker || fallback) return worker;
@@ -86,6 +113,7 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
     } finally {
       access.key?.fill(0);
     }
+    worker.postMessage({ type: 'more', n: WINDOW } satisfies BlobRequest);
     worker.on('message', (m: BlobAnswer) => {
       if (m.type === 'ready') {
         ready = true;
@@ -95,11 +123,17 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
         fallBack(); // the worker could not open the file: read it here
         return;
       }
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (m.type === 'blob') p.resolve(m.data);
-      else p.reject(Object.assign(new Error(m.message), { code: m.code }));
+      const f = incoming.get(m.id);
+      if (!f) {
+        // A file given up on (its reader stopped early): the credit comes back all the same.
+        if (m.type === 'piece') worker?.postMessage({ type: 'more', n: 1 } satisfies BlobRequest);
+        return;
+      }
+      if (m.type === 'piece') f.pieces.push(m.data);
+      else if (m.type === 'end') f.end = true;
+      else if (m.type === 'missing') f.error = new MissingBlob(f.sha256);
+      else f.error = Object.assign(new Error(m.message), { code: m.code });
+      wake(f);
     });
     worker.on('error', (e) => (ready ? failAll(e) : fallBack()));
     worker.on('exit', (code) => {
@@ -112,14 +146,34 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
 
   return {
     read(sha256) {
-      if (closed) return Promise.reject(new Error('evidence reader closed'));
+      if (closed) throw new Error('evidence reader closed');
       const w = start();
       if (!w) return fallback!.read(sha256);
-      return new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { sha256, resolve, reject });
-        w.postMessage({ type: 'read', id, sha256 } satisfies BlobRequest);
-      });
+      const id = nextId++;
+      const f: Incoming = { sha256, pieces: [], end: false, error: null, wake: null };
+      incoming.set(id, f);
+      w.postMessage({ type: 'read', id, sha256 } satisfies BlobRequest);
+      return (async function* () {
+        try {
+          for (;;) {
+            const piece = f.pieces.shift();
+            if (piece) {
+              worker?.postMessage({ type: 'more', n: 1 } satisfies BlobRequest);
+              yield piece;
+              continue;
+            }
+            if (f.error) throw f.error;
+            if (f.end) return;
+            if (fallback) {
+              yield* fallback.read(sha256);
+              return;
+            }
+            await new Promise<void>((resolve) => (f.wake = resolve));
+          }
+        } finally {
+          incoming.delete(id);
+        }
+      })();
     },
     async close() {
       closed = true;

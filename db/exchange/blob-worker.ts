@@ -7,19 +7,22 @@
  *
  * The data key arrives in workerData (a structured-clone copy, never on a command line or in a
  * file) and is zeroed once the connection is keyed. Each request names one file by its SHA-256;
- * the answer carries its bytes (moved, not copied, when the buffer allows) or null if the ledger
- * has no such file.
+ * the answers carry its pieces in order (moved, not copied, when the buffer allows), then its end,
+ * or say the ledger has no such file. Requests are answered one file after the other, a piece only
+ * while the reader has given credit (db/exchange/blob-reader.ts).
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyKey } from '../core/cipher.js';
-import { readBlob } from '../core/blobs.js';
+import { blobPieces } from '../core/blobs.js';
 
 export interface BlobWorkerData { path: string; key: Uint8Array | null; cacheKib: number }
-export type BlobRequest = { type: 'read'; id: number; sha256: string };
+export type BlobRequest = { type: 'read'; id: number; sha256: string } | { type: 'more'; n: number };
 export type BlobAnswer =
   | { type: 'ready' }
-  | { type: 'blob'; id: number; data: Uint8Array | null }
+  | { type: 'piece'; id: number; data: Uint8Array }
+  | { type: 'end'; id: number }
+  | { type: 'missing'; id: number }
   | { type: 'error'; id: number; message: string; code: string };
 
 const port = parentPort!;
@@ -35,19 +38,55 @@ try {
   }
   db.pragma(`cache_size = -${job.cacheKib}`);
   const ledger = db;
-  port.on('message', (m: BlobRequest) => {
+  const queue: { id: number; sha256: string }[] = [];
+  let current: { id: number; pieces: Iterator<Buffer> } | null = null;
+  let credit = 0;
+  const send = (id: number, piece: Buffer) => {
+    const data = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
     try {
-      const bytes = readBlob(ledger, m.sha256);
-      const data = bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : null;
-      const whole = data !== null && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-      try {
-        port.postMessage({ type: 'blob', id: m.id, data } satisfies BlobAnswer, whole ? [data.buffer as ArrayBuffer] : []);
-      } catch {
-        port.postMessage({ type: 'blob', id: m.id, data } satisfies BlobAnswer); // a buffer that cannot move is copied
-      }
-    } catch (e) {
-      port.postMessage({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
+      port.postMessage({ type: 'piece', id, data } satisfies BlobAnswer, whole ? [data.buffer as ArrayBuffer] : []);
+    } catch {
+      port.postMessage({ type: 'piece', id, data } satisfies BlobAnswer); // a buffer that cannot move is copied
     }
+  };
+  const pump = () => {
+    while (credit > 0) {
+      if (!current) {
+        const next = queue.shift();
+        if (!next) return;
+        try {
+          const b = blobPieces(ledger, next.sha256);
+          if (!b) {
+            port.postMessage({ type: 'missing', id: next.id } satisfies BlobAnswer);
+            continue;
+          }
+          current = { id: next.id, pieces: b.pieces[Symbol.iterator]() };
+        } catch (e) {
+          port.postMessage({ type: 'error', id: next.id, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
+          continue;
+        }
+      }
+      const { id, pieces } = current;
+      try {
+        const r = pieces.next();
+        if (r.done) {
+          current = null;
+          port.postMessage({ type: 'end', id } satisfies BlobAnswer);
+          continue;
+        }
+        credit--;
+        send(id, r.value);
+      } catch (e) {
+        current = null;
+        port.postMessage({ type: 'error', id, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
+      }
+    }
+  };
+  port.on('message', (m: BlobRequest) => {
+    if (m.type === 'read') queue.push({ id: m.id, sha256: m.sha256 });
+    else credit += m.n;
+    pump();
   });
   port.postMessage({ type: 'ready' } satisfies BlobAnswer);
 } catch (e) {

@@ -34,7 +34,7 @@ import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
 import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
 import { filesCache } from './cache.js';
-import { blobReader } from './blob-reader.js';
+import { blobReader, MissingBlob } from './blob-reader.js';
 import { BlobWriter, CHUNK_BYTES } from '../core/blobs.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
@@ -85,28 +85,28 @@ export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally
   }
   if (files.length === 0) return;
   const reader = blobReader(ctx.ledger);
-  const read = (i: number) => {
-    const p = files[i] ? reader.read(files[i]!.sha256) : Promise.resolve(null);
-    p.catch(() => undefined); // awaited when its turn comes; an export stopped before then drops it
-    return p;
-  };
   try {
-    let next = read(0);
+    // Each file asked for as its turn comes, the next one as soon as this one is under way: the
+    // reader reads ahead a few pieces (db/exchange/blob-reader.ts), never whole files.
+    let next = reader.read(files[0]!.sha256);
     for (let i = 0; i < files.length; i++) {
       const current = next;
-      next = read(i + 1);
       const f = files[i]!;
-      yield { type: 'blob', sha256: f.sha256, size: f.size, data: fileBytes(current, f.sha256), stored: true };
+      if (files[i + 1]) next = reader.read(files[i + 1]!.sha256);
+      yield { type: 'blob', sha256: f.sha256, size: f.size, data: fileBytes(current), stored: true };
     }
   } finally {
     void reader.close();
   }
 }
 
-async function* fileBytes(bytes: Promise<Uint8Array | null>, sha256: string): AsyncGenerator<Uint8Array> {
-  const data = await bytes;
-  if (data === null) throw new DomainError('NOT_FOUND', '证据文件在导出过程中被删除，交换包未生成，请重新导出。', { reason: `evidence_blob_gone:${sha256}` });
-  yield data;
+async function* fileBytes(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* pieces;
+  } catch (e) {
+    if (e instanceof MissingBlob) throw new DomainError('NOT_FOUND', '证据文件在导出过程中被删除，交换包未生成，请重新导出。', { reason: `evidence_blob_gone:${e.sha256}` });
+    throw e;
+  }
 }
 
 export interface ExportResult {

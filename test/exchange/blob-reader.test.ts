@@ -7,37 +7,50 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger } from '../../db/core/open.js';
-import { blobReader } from '../../db/exchange/blob-reader.js';
+import { blobReader, MissingBlob } from '../../db/exchange/blob-reader.js';
+import { CHUNK_BYTES, storeBlob } from '../../db/core/blobs.js';
 import { tempDir } from '../helpers/exchange-offices.js';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
 
 function withFiles(ledger: Ledger, sizes: number[]): { sha: string; bytes: Buffer }[] {
-  const put = ledger.sqlite.prepare('INSERT INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)');
   return sizes.map((n) => {
     const bytes = randomBytes(n);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    put.run(sha, n, bytes, '2024-09-01T00:00:00.000Z');
+    ledger.sqlite.transaction(() => storeBlob(ledger, sha, bytes, '2024-09-01T00:00:00.000Z'))();
     return { sha, bytes };
   });
 }
 
+/** A file read through: its pieces (each at most 1 MiB) joined, or the error its iteration threw. */
+async function whole(pieces: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of pieces) {
+    expect(p.length).toBeLessThanOrEqual(CHUNK_BYTES);
+    parts.push(Buffer.from(p));
+  }
+  return Buffer.concat(parts);
+}
+
 describe('evidence reader', () => {
-  it('reads from an encrypted file in a worker: every file whole, in the order asked, unknown ones null', async () => {
+  it('reads from an encrypted file in a worker: every file piece by piece, in the order asked, unknown ones refused', async () => {
     const key = randomBytes(32);
     const ledger = openLedger(join(tempDir(cleanup, 'xz-blobs-'), 'l.sqlite'), { key });
     cleanup.push(() => ledger.close());
-    const files = withFiles(ledger, [1, 65_536, 3 * 2 ** 20 + 7]);
+    // Whole in one row, and in pieces (over 1 MiB: db/core/blobs.ts).
+    const files = withFiles(ledger, [1, 65_536, 3 * 2 ** 20 + 7, 9 * 2 ** 20]);
     const access = ledger.readerAccess();
     expect(access?.key && Buffer.from(access.key).equals(key)).toBe(true);
     const r = blobReader(ledger);
-    // All asked at once: the answers still pair with their questions.
-    const got = await Promise.all([...files.map((f) => r.read(f.sha)), r.read('0'.repeat(64))]);
-    files.forEach((f, i) => expect(Buffer.from(got[i]!).equals(f.bytes)).toBe(true));
-    expect(got[3]).toBeNull();
+    // All asked at once (read ahead within the window): each still gets its own bytes.
+    const streams = [...files.map((f) => r.read(f.sha)), r.read('0'.repeat(64))];
+    for (let i = 0; i < files.length; i++) expect((await whole(streams[i]!)).equals(files[i]!.bytes)).toBe(true);
+    await expect(whole(streams[4]!)).rejects.toBeInstanceOf(MissingBlob);
+    // And again after a missing one: the worker goes on.
+    expect((await whole(r.read(files[2]!.sha))).equals(files[2]!.bytes)).toBe(true);
     await r.close();
-    await expect(r.read(files[0]!.sha)).rejects.toThrow(/evidence reader/);
+    expect(() => r.read(files[0]!.sha)).toThrow(/evidence reader/);
   });
 
   it('falls back to this thread when the worker cannot open the file (wrong key), with the same bytes', async () => {
@@ -45,7 +58,7 @@ describe('evidence reader', () => {
     cleanup.push(() => ledger.close());
     const files = withFiles(ledger, [10_000, 20_000]);
     const r = blobReader(ledger, { access: { path: ledger.path, key: randomBytes(32) } });
-    for (const f of files) expect(Buffer.from((await r.read(f.sha))!).equals(f.bytes)).toBe(true);
+    for (const f of files) expect((await whole(r.read(f.sha))).equals(f.bytes)).toBe(true);
     await r.close();
   });
 
@@ -55,7 +68,7 @@ describe('evidence reader', () => {
     expect(ledger.readerAccess()).toBeNull();
     const [f] = withFiles(ledger, [4096]);
     const r = blobReader(ledger);
-    expect(Buffer.from((await r.read(f!.sha))!).equals(f!.bytes)).toBe(true);
+    expect((await whole(r.read(f!.sha))).equals(f!.bytes)).toBe(true);
     await r.close();
   });
 });
