@@ -196,6 +196,9 @@ export class PackageIndex {
     for (const [e, key] of dangling) {
       if (!refused.has(e.id)) throw fail('package_reference', `交换包中的${e.table.name}记录引用了不存在的记录（${key}）。`);
     }
+    // The references were for the checks above: planning needs none of them.
+    for (const e of entries.values()) e.refs = null;
+    this.known.clear();
     const hasBlob = ctx.ledger.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?');
     const filesDue = new Set<string>();
     for (const [id, e] of entries) {
