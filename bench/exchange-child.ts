@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export interface Job { op: 'export' | 'import'; ledger: string; keyHex: string; password: string; partnerId?: string; dir?: string; full?: boolean; path?: string; at: string }
-export interface ChildResult { ms: number; rssBeforeMb: number; peakRssMb: number; result: unknown }
+export interface ChildResult { ms: number; rssBeforeMb: number; peakRssMb: number; peakReset?: boolean; result: unknown }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let built = false;
