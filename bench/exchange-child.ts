@@ -18,6 +18,9 @@ export function inChild(job: Job): ChildResult {
     if (b.status !== 0) throw new Error(`tsc -b db failed:\n${b.stdout}\n${b.stderr}`);
     built = true;
   }
+  // What the benchmark wrote before (a gigabyte of ledger and files) goes to the disk first, so the
+  // operation does not share the disk with the kernel's write-back of it.
+  spawnSync('sync');
   const r = spawnSync(process.execPath, [fileURLToPath(new URL('./exchange-child.mjs', import.meta.url)), JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: process.env });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench child (${job.op}) failed: ${r.status}\n${r.stderr}\n${r.stdout}`);
