@@ -21,6 +21,7 @@ const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   return {
     row: db.prepare('SELECT size, data FROM evidence_blobs WHERE sha256 = ?'),
+    has: db.prepare('SELECT 1 FROM evidence_blobs WHERE sha256 = ?'),
     chunk: db.prepare('SELECT data FROM evidence_chunks WHERE sha256 = ? AND seq = ?'),
     putRow: db.prepare('INSERT OR IGNORE INTO evidence_blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?)'),
     putChunk: db.prepare('INSERT INTO evidence_chunks (sha256, seq, data) VALUES (?, ?, ?)'),
@@ -52,7 +53,7 @@ export class BlobWriter {
     this.s = statements(db);
     const need = Math.min(size, CHUNK_BYTES);
     this.buf = buffer && buffer.length >= need ? buffer.subarray(0, need) : Buffer.allocUnsafe(need);
-    this.present = this.s.row.get(sha256) !== undefined;
+    this.present = this.s.has.get(sha256) !== undefined;
     // A large file: its row first (evidence_chunks refers to it), its bytes in the chunks.
     if (!this.present && size > CHUNK_BYTES) this.s.putRow.run(sha256, size, EMPTY, createdAt);
   }
@@ -93,7 +94,7 @@ export function storeBlob(db: Db, sha256: string, bytes: Buffer, createdAt: stri
     statements(db).putRow.run(sha256, bytes.length, bytes, createdAt);
     return;
   }
-  const w = new BlobWriter(db, sha256, bytes.length, createdAt, EMPTY);
+  const w = new BlobWriter(db, sha256, bytes.length, createdAt);
   w.write(bytes);
   w.end();
 }

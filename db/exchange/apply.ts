@@ -122,7 +122,6 @@ const compactHint = (t: ExchangeTable, row: Record<string, unknown>): RowHint | 
 export class PackageIndex {
   readonly entries = new Map<string, Indexed>();
   private readonly tables = exchangeTables();
-  private readonly here = new Map<ExchangeTable, { get(id: string): unknown }>();
   /** Records found here already (most records of a package refer to the same few rounds and units). */
   private readonly known = new Set<string>();
   /** References to nothing indexed so far nor held here: [record, field key, id], checked at the end. */
@@ -135,11 +134,9 @@ export class PackageIndex {
   add(c: RecordChange): void {
     const t = checkShape(this.tables.get(c.table), c);
     if (this.entries.has(c.id)) throw fail('package_record', `交换包中的${t.name}记录重复出现（${c.id.slice(0, 40)}）。`);
-    let present = this.here.get(t);
-    if (!present) this.here.set(t, (present = this.ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`)));
     let origin = this.origins.get(c.origin);
     if (origin === undefined) this.origins.set(c.origin, (origin = c.origin));
-    const e: Indexed = { id: c.id, table: t, origin, present: !!present.get(c.id), refs: null, file: null, owner: null, hint: compactHint(t, c.row) };
+    const e: Indexed = { id: c.id, table: t, origin, present: !!this.ctx.ledger.prepare(`SELECT 1 FROM "${t.name}" WHERE id = ?`).get(c.id), refs: null, file: null, owner: null, hint: compactHint(t, c.row) };
     const refer = (key: string, id: string, table: string) => {
       const target = this.entries.get(id);
       if (target) (e.refs ??= []).push(target.id);
