@@ -1,11 +1,12 @@
-import { and, count, eq, getTableName, isNull, type SQL } from 'drizzle-orm';
+import { and, count, eq, getTableName, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { ServiceContext } from '../core/context.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { rounds, units } from '../schema/index.js';
 import * as f from '../domain/fields.js';
 import { getRow, requireRow, type Row, type SyncTable } from '../core/write.js';
-import { withConflicts, type Flagged } from '../queries/conflicted.js';
+import { conflictedWhere, withConflicts, type Flagged } from '../queries/conflicted.js';
+import { conflictedFilter, originFilter } from '../queries/filters.js';
 
 /**
  * Small pieces shared by the supervision-side services (clues, suggestions, petitions, activities,
@@ -24,17 +25,25 @@ export interface ListResult<T> {
 
 export const MAX_PAGE = 1000;
 
-/** includeDeleted / limit / offset of every list request (lists never show tombstones unless asked). */
+/**
+ * includeDeleted / limit / offset of every list request (lists never show tombstones unless asked),
+ * and the two filters every list has since offices exchange (aggregation upward, EXCHANGE.md): 来源单位
+ * (the office that created the record) and 只看有冲突的.
+ */
 export const listFields = {
   includeDeleted: f.bool('包含已删除记录'),
   limit: f.optInt('每页条数', 1, MAX_PAGE),
   offset: f.optInt('起始位置', 0, Number.MAX_SAFE_INTEGER),
+  originOfficeId: originFilter,
+  conflicted: conflictedFilter,
 };
 
 export interface ListArgs {
   includeDeleted: boolean;
   limit: number | null;
   offset: number | null;
+  originOfficeId: string | null;
+  conflicted: boolean | null;
 }
 
 /** roundId / unitId scope most supervision records carry (both optional); also the list filters by scope. */
@@ -61,7 +70,11 @@ export function page<T extends SyncTable>(
   a: ListArgs,
 ): ListResult<Row<T>> {
   const all = [...conds];
-  if (!a.includeDeleted) all.push(isNull((table as unknown as { deletedAt: SQLiteColumn }).deletedAt));
+  const cols = table as unknown as { deletedAt: SQLiteColumn; originOfficeId: SQLiteColumn; id: SQLiteColumn };
+  if (!a.includeDeleted) all.push(isNull(cols.deletedAt));
+  if (a.originOfficeId) all.push(eq(cols.originOfficeId, a.originOfficeId));
+  const conflicted = conflictedWhere(getTableName(table), `"${getTableName(table)}"."id"`, a.conflicted);
+  if (conflicted) all.push(sql.raw(conflicted));
   const where = and(...all);
   const orm = ctx.ledger.orm;
   const items = orm.select().from(table).where(where).orderBy(...order)

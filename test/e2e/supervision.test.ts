@@ -6,7 +6,10 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActingUser } from '../../db/core/context.js';
+import { inTransaction, type ActingUser } from '../../db/core/context.js';
+import { insertRow } from '../../db/core/write.js';
+import { offices, suggestions } from '../../db/schema/index.js';
+import { axeCheckSettled } from './axe.js';
 import { DomainError } from '../../db/domain/errors.js';
 import { createActivity, getActivity, listActivities } from '../../db/services/activities.js';
 import { createClue, disposeClue, getClue, listClues } from '../../db/services/clues.js';
@@ -400,5 +403,45 @@ describe('need-to-know and roles', () => {
     await p.getByTestId('activity-table').getByText('赴某某集团开展整改情况现场检查').waitFor();
     expect(await p.getByRole('button', { name: '记录监督举措' }).count()).toBe(0);
     expect(entryClerk.role).toBe('entry');
+  });
+});
+
+describe('aggregation upward: 来源单位 and 冲突 in the supervision lists', () => {
+  it('offers both filters once the ledger knows a partner office, shows the 来源单位 column, and lists what the engine lists', async () => {
+    const p = h.page;
+    const actx = h.as(h.user('admin'));
+    // A partner office and a suggestion it created, stored as an exchange import stores them (origin kept).
+    const partnerId = actx.ids.next();
+    inTransaction(actx, () => {
+      insertRow(actx, offices, { name: '某市纪委监委', kind: 'discipline', level: 'city', parentOfficeId: null }, { id: partnerId, originOfficeId: partnerId, action: 'partner_added' });
+      insertRow(actx, suggestions, { roundId, unitId, department: '某某市审计局', content: '建议对市属企业境外投资开展专项审计。', issuedOn: '2024-05-20', status: 'pending' }, { originOfficeId: partnerId });
+    });
+    await goTo(p, '#/home');
+    await p.getByRole('menuitem', { name: '移交建议' }).click();
+    const table = p.getByTestId('suggestion-table');
+    await table.getByText('某某市审计局').waitFor();
+    const row = table.locator('tr', { hasText: '某某市审计局' });
+    expect(await row.getByTestId('cell-origin').textContent()).toBe('某市纪委监委');
+    expect(await table.locator('tr', { hasText: '某某市财政局' }).getByTestId('cell-origin').textContent()).toBe('某省纪委监委第三监督检查室');
+    // 来源单位 = the partner: only its record, as the engine lists it.
+    await p.getByLabel('来源单位').click();
+    await p.locator('.ant-select-dropdown:visible').getByTitle('某市纪委监委', { exact: true }).click();
+    const engine = listSuggestions(actx, { roundId, originOfficeId: partnerId }).items.map((s) => s.department);
+    expect(engine).toEqual(['某某市审计局']);
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(1);
+    await p.getByTestId('suggestion-count').getByText('共 1 条 · 筛选：来源：某市纪委监委', { exact: false }).waitFor();
+    // The figures above the list count the same office's suggestions only.
+    await expect.poll(() => p.getByTestId('sfig-total').locator('.xz-figure-value').textContent()).toBe('1');
+    expect(await axeCheckSettled(p, 'suggestions filtered by origin office')).toEqual([]);
+    await quiet(p);
+    await h.shot('44-suggestions-origin');
+    // 只看有冲突的: none in conflict, the filtered empty state (not the "nothing yet" one).
+    await p.getByLabel('有冲突').click();
+    await p.locator('.ant-select-dropdown:visible').getByTitle('只看有冲突的', { exact: true }).click();
+    await table.getByText('没有符合', { exact: false }).waitFor();
+    expect(listSuggestions(actx, { roundId, originOfficeId: partnerId, conflicted: true }).total).toBe(0);
+    // The same two filters in 监督举措 and 问题线索's toolbars.
+    await p.getByRole('menuitem', { name: '监督举措' }).click();
+    await p.getByTestId('activities').getByLabel('来源单位').waitFor();
   });
 });

@@ -24,6 +24,7 @@ import { listInspections } from '../../db/services/inspections.js';
 import { listOffices } from '../../db/services/office.js';
 import { listRounds } from '../../db/services/rounds.js';
 import { listSuggestions } from '../../db/services/suggestions.js';
+import { listActivities } from '../../db/services/activities.js';
 import { getUnit, listUnits } from '../../db/services/units.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { expectError } from '../helpers/expect.js';
@@ -194,5 +195,24 @@ describe('冲突: the flag in the lists and on the record page', () => {
     expect(s.conflicted).toBe(false);
     insp.ledger.sqlite.prepare("INSERT INTO field_conflicts (entity_id, field, entity, heads, since) VALUES (?, 'reply', 'suggestions', '[]', '2024-09-01T08:00:00.000Z')").run(s.id);
     expect(listSuggestions(insp.ctx, {}).items.map((x) => x.conflicted)).toEqual([true]);
+  });
+
+  it('filters every supervision-side list by origin office and by 冲突 (one declaration: listFields and page)', () => {
+    // A second suggestion, as one received from unit A would be stored (its origin kept).
+    inTransaction(insp.ctx, () => insertRow(insp.ctx, suggestions, {
+      roundId: ids.round, unitId: ids.unitA, department: '某某集团纪委', content: '建议完善采购制度。', issuedOn: '2024-08-02', status: 'pending',
+    }, { originOfficeId: unitA.ref.id }));
+    const contents = (a: Parameters<typeof listSuggestions>[1]) => listSuggestions(insp.ctx, a).items.map((x) => x.content).sort();
+    expect(contents({})).toEqual(['建议加强招投标监管。', '建议完善采购制度。']);
+    expect(contents({ originOfficeId: insp.ref.id })).toEqual(['建议加强招投标监管。']);
+    expect(contents({ originOfficeId: unitA.ref.id })).toEqual(['建议完善采购制度。']);
+    expect(listSuggestions(insp.ctx, { originOfficeId: unitB.ref.id })).toEqual({ items: [], total: 0 });
+    // The first one is in conflict (the test above): only it, or only the other.
+    expect(contents({ conflicted: true })).toEqual(['建议加强招投标监管。']);
+    expect(contents({ conflicted: false })).toEqual(['建议完善采购制度。']);
+    expect(contents({ conflicted: true, originOfficeId: unitA.ref.id })).toEqual([]);
+    // The same two filters on another list, from the same declaration.
+    expect(listActivities(insp.ctx, { originOfficeId: unitA.ref.id, conflicted: false }).total).toBe(0);
+    expectError(() => listSuggestions(insp.ctx, { originOfficeId: 'not an id' }), 'VALIDATION', 'originOfficeId');
   });
 });

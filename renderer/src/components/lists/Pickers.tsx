@@ -23,6 +23,7 @@ interface PickerProps {
   id?: string;
   status?: '' | 'error';
   'aria-label'?: string;
+  size?: 'small' | 'middle';
 }
 
 /** Rounds, newest first as the engine lists them. */
@@ -57,7 +58,7 @@ export function OriginPicker(p: PickerProps & { offices: OfficeOptions['offices'
   const options = p.offices.map((o) => ({ value: o.id, label: o.own ? p.ownLabel(o.name) : o.name }));
   return (
     <Select
-      id={p.id} className={p.className} prefix={p.prefix} placeholder={p.placeholder} aria-label={p['aria-label']}
+      id={p.id} className={p.className} prefix={p.prefix} placeholder={p.placeholder} aria-label={p['aria-label']} size={p.size}
       allowClear={p.allowClear ?? true} value={p.value ?? undefined} options={options}
       onChange={(v: string | undefined) => p.onChange?.(v ?? null, options.find((o) => o.value === v)?.label)}
       popupMatchSelectWidth={false}

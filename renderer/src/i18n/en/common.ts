@@ -61,6 +61,12 @@ const en: Catalogue<typeof zh> = {
     firstShown: 'The chart shows the first {{n}}; this table lists all {{m}}.', total: 'Total', count: 'Count', unitTimes: 'Unit ratings', personTimes: 'Persons',
     category: 'Problem category', closeRate: 'Close-out rate (%)', flag: 'Warning',
   },
+  origin: {
+    label: 'Origin office',
+    any: 'Origin office (all)',
+    own: '{{name}} (this office)',
+    word: 'from {{name}}',
+  },
   conflict: {
     tag: 'Conflict',
     tagTitle: 'An exchange conflict has not been resolved yet',

@@ -78,6 +78,7 @@ const en: Catalogue<typeof zh> = {
     tab: 'Programmes',
     newProgramme: 'New programme',
     empty: 'No supervision programmes in this round yet. Click "New programme" (Ctrl+N) to list measures by stage and tick them off.',
+    emptyFiltered: 'No supervision programme matches the filter.',
     list: 'Programmes',
     doneOf: '{{done}}/{{total}} done',
     range: '{{from}} to {{to}}',

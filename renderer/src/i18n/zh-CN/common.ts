@@ -59,6 +59,12 @@ export default {
     firstShown: '图中显示前 {{n}} 项，本表列出全部 {{m}} 项。', total: '合计', count: '数量', unitTimes: '单位次', personTimes: '人次',
     category: '问题类别', closeRate: '销号率（%）', flag: '预警类型',
   },
+  origin: {
+    label: '来源单位',
+    any: '来源单位（全部）',
+    own: '{{name}}（本单位）',
+    word: '来源：{{name}}',
+  },
   conflict: {
     tag: '冲突',
     tagTitle: '有尚未解决的数据交换冲突',

@@ -76,6 +76,7 @@ export default {
     tab: '监督方案',
     newProgramme: '新建监督方案',
     empty: '本轮次还没有监督方案。点击“新建监督方案”（Ctrl+N），按阶段列出监督措施，逐项打勾销号。',
+    emptyFiltered: '没有符合筛选条件的监督方案，请调整筛选条件。',
     list: '监督方案',
     doneOf: '已完成 {{done}}/{{total}} 项',
     range: '{{from}} 至 {{to}}',

@@ -15,6 +15,7 @@ import { useDialog } from '../../components/forms/useDialog.js';
 import { EmptyWithNew } from './EmptyWithNew.js';
 import { ProblemPicker } from './ProblemPicker.js';
 import { conflictTagOf } from '../exchange/ConflictFlag.js';
+import { useExchangeFilter } from '../../components/lists/ExchangeFilter.js';
 
 type ActivityRow = Awaited<ResultOf<'activities:list'>>['items'][number];
 type ActivityDetail = Awaited<ResultOf<'activities:get'>>;
@@ -36,11 +37,12 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [p.roundId]);
   const [tick, setTick] = useState(0);
+  const xf = useExchangeFilter(() => setPage(1));
   const { dialog, shown, show, hide } = useDialog<Dialog>();
 
   const list = useQuery(
-    () => call('activities:list', { roundId: p.roundId, kind: kind ?? undefined, limit: PAGE, offset: (page - 1) * PAGE }),
-    [p.roundId, kind, page, tick],
+    () => call('activities:list', { roundId: p.roundId, kind: kind ?? undefined, ...xf.args, limit: PAGE, offset: (page - 1) * PAGE }),
+    [p.roundId, kind, xf.args.originOfficeId, xf.args.conflicted, page, tick],
   );
   const unitName = (id: string | null) => (id ? p.units.find((u) => u.id === id)?.name ?? t('none') : t('none'));
 
@@ -55,6 +57,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
     { title: t('activities.col.kind'), dataIndex: 'kind', width: 130, render: (v: string) => <Tag>{t(`activities.kinds.${v}`)}</Tag> },
     { title: t('activities.col.title'), dataIndex: 'title', width: 200, ellipsis: { showTitle: true }, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
     { title: t('activities.col.unit'), dataIndex: 'unitId', width: 130, ellipsis: true, render: (v: string | null) => unitName(v) },
+    ...xf.columns<ActivityRow>(),
     { title: t('activities.col.participants'), dataIndex: 'participants', width: 120, ellipsis: { showTitle: true }, render: (v: string | null) => v ?? t('none') },
     { title: t('activities.col.findings'), dataIndex: 'findings', ellipsis: { showTitle: true }, render: (v: string | null) => v ?? t('none') },
     {
@@ -82,7 +85,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
   const total = list.data?.total ?? 0;
   let content;
   if (list.error) content = <ErrorState error={list.error} onRetry={list.reload} />;
-  else if (list.data && total === 0 && kind === null) {
+  else if (list.data && total === 0 && kind === null && !xf.active) {
     content = (
       <EmptyWithNew
         hint={t('activities.empty')} newLabel={t('activities.newActivity')} onNew={p.canWrite ? () => show({ kind: 'new', row: null }) : null}
@@ -107,7 +110,8 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
           value={kind ?? undefined} onChange={(v: ActivityDetail['kind'] | undefined) => { setKind(v ?? null); setPage(1); }}
           options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`activities.kinds.${k}`) }))}
         />
-        <span className="xz-count">{tc('units.rows', { n: total })} · {t('filterSummary', { what: kind ? t(`activities.kinds.${kind}`) : t('noFilter') })}</span>
+        {xf.controls}
+        <span className="xz-count">{tc('units.rows', { n: total })} · {t('filterSummary', { what: [kind && t(`activities.kinds.${kind}`), ...xf.words].filter(Boolean).join('、') || t('noFilter') })}</span>
         <span className="xz-grow" />
         <Button size="small" icon={<ReloadOutlined />} onClick={reload}>{tc('actions.refresh')}</Button>
         {p.canWrite && (

@@ -19,6 +19,7 @@ import { SensitiveBanner } from './SensitiveBanner.js';
 import './supervision.css';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
 import { conflictTagOf } from '../exchange/ConflictFlag.js';
+import { useExchangeFilter } from '../../components/lists/ExchangeFilter.js';
 
 type ClueRow = Awaited<ResultOf<'clues:list'>>['items'][number];
 type ClueClock = Awaited<ResultOf<'clocks:roundClues'>>[number];
@@ -61,10 +62,11 @@ function ClueLedger() {
   useEffect(() => setPage(1), [roundId]);
   const [creating, setCreating] = useState(false);
   const [tick, setTick] = useState(0);
+  const xf = useExchangeFilter(() => setPage(1));
 
   const list = useQuery(
-    () => (roundId ? call('clues:list', { roundId, disposition: way ?? undefined, limit: PAGE, offset: (page - 1) * PAGE }) : Promise.resolve(null)),
-    [roundId, way, page, tick],
+    () => (roundId ? call('clues:list', { roundId, disposition: way ?? undefined, ...xf.args, limit: PAGE, offset: (page - 1) * PAGE }) : Promise.resolve(null)),
+    [roundId, way, xf.args.originOfficeId, xf.args.conflicted, page, tick],
   );
   const clocks = useQuery(() => (roundId ? call('clocks:roundClues', { roundId }) : Promise.resolve(null)), [roundId, tick]);
   const units = useQuery(() => (roundId ? call('units:list', { roundId, limit: 1000 }) : Promise.resolve(null)), [roundId]);
@@ -81,6 +83,7 @@ function ClueLedger() {
     { title: t('col.seq'), key: 'seq', width: 56, align: 'right', render: (_v, _r, k) => (page - 1) * PAGE + k + 1 },
     { title: t('col.subject'), dataIndex: 'subjectName', width: 110, ellipsis: true, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
     { title: t('col.post'), dataIndex: 'subjectPost', width: 220, ellipsis: true },
+    ...xf.columns<ClueRow>(),
     { title: t('col.receivedOn'), dataIndex: 'receivedOn', width: 104 },
     { title: t('col.organ'), dataIndex: 'receivingOrgan', width: 170, ellipsis: true, render: (v: string) => t(`organs.${v}`) },
     {
@@ -102,7 +105,7 @@ function ClueLedger() {
   ];
 
   const total = list.data?.total ?? 0;
-  const filtered = way !== null;
+  const filtered = way !== null || xf.active;
 
   let content;
   if (!roundId) content = <EmptyState hint={t('noRound')} />;
@@ -133,8 +136,9 @@ function ClueLedger() {
           value={way ?? undefined} onChange={(v: ClueDisposition | undefined) => { setWay(v ?? null); setPage(1); }}
           options={CLUE_WAYS.map((w) => ({ value: w, label: t(`ways.${w}`) }))}
         />
+        {xf.controls}
         <span className="xz-count" data-testid="clue-count">
-          {tc('units.rows', { n: total })} · {t('filterSummary', { what: way ? t(`ways.${way}`) : t('noFilter') })}
+          {tc('units.rows', { n: total })} · {t('filterSummary', { what: [way && t(`ways.${way}`), ...xf.words].filter(Boolean).join('、') || t('noFilter') })}
         </span>
         <span className="xz-grow" />
         <Button size="small" icon={<ReloadOutlined />} onClick={reload}>{tc('actions.refresh')}</Button>

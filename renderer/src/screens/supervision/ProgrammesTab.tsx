@@ -15,6 +15,7 @@ import { ReasonPrompt } from '../../components/forms/ReasonPrompt.js';
 import { useDialog } from '../../components/forms/useDialog.js';
 import { ProgrammeForm } from './ProgrammeForm.js';
 import { ConflictBanner, conflictTagOf } from '../exchange/ConflictFlag.js';
+import { useExchangeFilter } from '../../components/lists/ExchangeFilter.js';
 
 type Checklist = Awaited<ResultOf<'programmes:get'>>;
 type Stage = Checklist['stages'][number];
@@ -30,7 +31,8 @@ export function ProgrammesTab(p: { roundId: string; canWrite: boolean; active: b
   const { t } = useTranslation('supervision');
   const [tick, setTick] = useState(0);
   const [creating, setCreating] = useState(false);
-  const list = useQuery(() => call('programmes:list', { roundId: p.roundId }), [p.roundId, tick]);
+  const xf = useExchangeFilter();
+  const list = useQuery(() => call('programmes:list', { roundId: p.roundId, ...xf.args }), [p.roundId, xf.args.originOfficeId, xf.args.conflicted, tick]);
   const items = list.data?.items ?? [];
   const selected = p.selected && items.some((x) => x.id === p.selected) ? p.selected : items[0]?.id ?? null;
 
@@ -46,7 +48,7 @@ export function ProgrammesTab(p: { roundId: string; canWrite: boolean; active: b
   let body;
   if (list.error) body = <ErrorState error={list.error} onRetry={list.reload} />;
   else if (!list.data) body = <Loading />;
-  else if (items.length === 0) body = <EmptyState hint={t('programmes.empty')} action={newButton} />;
+  else if (items.length === 0) body = <EmptyState hint={t(xf.active ? 'programmes.emptyFiltered' : 'programmes.empty')} action={xf.active ? undefined : newButton} />;
   else {
     body = (
       <Row gutter={12} wrap={false}>
@@ -79,6 +81,7 @@ export function ProgrammesTab(p: { roundId: string; canWrite: boolean; active: b
 
   return (
     <div data-testid="programmes">
+      {xf.controls && <div className="xz-toolbar">{xf.controls}</div>}
       {body}
       <ProgrammeForm
         open={creating} roundId={p.roundId} units={p.units} onClose={() => setCreating(false)}

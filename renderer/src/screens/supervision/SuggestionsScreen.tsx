@@ -14,6 +14,7 @@ import { EmptyWithNew } from './EmptyWithNew.js';
 import { SUGGESTION_STATUSES, SuggestionForm, SuggestionReplyForm, type SuggestionRecord } from './SuggestionForms.js';
 import './supervision.css';
 import { conflictTagOf } from '../exchange/ConflictFlag.js';
+import { useExchangeFilter } from '../../components/lists/ExchangeFilter.js';
 
 const PAGE = 50;
 const STATUS_COLOURS: Record<string, string> = { pending: 'warning', replied: 'processing', adopted: 'success' };
@@ -32,15 +33,16 @@ export function SuggestionsScreen() {
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [roundId]);
   const [tick, setTick] = useState(0);
+  const xf = useExchangeFilter(() => setPage(1));
   const { dialog, shown, show, hide } = useDialog<Dialog>();
 
   const list = useQuery(
     () => (roundId
-      ? call('suggestions:list', { roundId, status: status ?? undefined, department: department ?? undefined, limit: PAGE, offset: (page - 1) * PAGE })
+      ? call('suggestions:list', { roundId, status: status ?? undefined, department: department ?? undefined, ...xf.args, limit: PAGE, offset: (page - 1) * PAGE })
       : Promise.resolve(null)),
-    [roundId, status, department, page, tick],
+    [roundId, status, department, xf.args.originOfficeId, xf.args.conflicted, page, tick],
   );
-  const figures = useQuery(() => (roundId ? call('analysis:suggestionsAnswered', { groupBy: 'department', roundId }) : Promise.resolve(null)), [roundId, tick]);
+  const figures = useQuery(() => (roundId ? call('analysis:suggestionsAnswered', { groupBy: 'department', roundId, originOfficeId: xf.args.originOfficeId }) : Promise.resolve(null)), [roundId, xf.args.originOfficeId, tick]);
   const units = useQuery(() => (roundId ? call('units:list', { roundId, limit: 1000 }) : Promise.resolve(null)), [roundId]);
   const unitOptions = useMemo(() => (units.data?.items ?? []).map((u) => ({ id: u.id, name: u.name })), [units.data]);
   const departments = useMemo(() => (figures.data?.rows ?? []).filter((r) => r.key !== null).map((r) => r.key as string), [figures.data]);
@@ -58,6 +60,7 @@ export function SuggestionsScreen() {
     { title: '#', key: 'seq', width: 48, align: 'right', render: (_v, _r, k) => (page - 1) * PAGE + k + 1 },
     { title: t('suggestions.col.issuedOn'), dataIndex: 'issuedOn', width: 104 },
     { title: t('suggestions.col.department'), dataIndex: 'department', width: 150, ellipsis: true },
+    ...xf.columns<SuggestionRecord>(),
     { title: t('suggestions.col.content'), dataIndex: 'content', ellipsis: { showTitle: true }, render: (v: string, r) => <>{conflictTagOf(r)}{v}</> },
     {
       title: t('suggestions.col.status'), dataIndex: 'status', width: 100,
@@ -78,8 +81,8 @@ export function SuggestionsScreen() {
   ];
 
   const total = list.data?.total ?? 0;
-  const filtered = status !== null || department !== null;
-  const filterWords = [status && t(`suggestions.statuses.${status}`), department].filter(Boolean).join('、') || t('noFilter');
+  const filtered = status !== null || department !== null || xf.active;
+  const filterWords = [status && t(`suggestions.statuses.${status}`), department, ...xf.words].filter(Boolean).join('、') || t('noFilter');
   const f = figures.data?.totals;
 
   let content;
@@ -117,6 +120,7 @@ export function SuggestionsScreen() {
           value={department ?? undefined} onChange={(v: string | undefined) => { setDepartment(v ?? null); setPage(1); }}
           options={departments.map((d) => ({ value: d, label: d }))} showSearch={{ optionFilterProp: 'label' }}
         />
+        {xf.controls}
         <span className="xz-count" data-testid="suggestion-count">{tc('units.rows', { n: total })} · {t('filterSummary', { what: filterWords })}</span>
         <span className="xz-grow" />
         <Button size="small" icon={<ReloadOutlined />} onClick={reload}>{tc('actions.refresh')}</Button>
