@@ -93,8 +93,12 @@ export async function importReceipt(ctx: ServiceContext, path: string): Promise<
 }
 
 export interface PartnerDelivery {
+  /** The partner; '' for a first-contact package not yet receipted (no partner known yet). */
   officeId: string;
+  /** The partner's name, or for a first-contact package the recipient named when it was made. */
   name: string;
+  /** A first-contact package (首次联络包) waiting for its receipt: the package, else null. */
+  firstContact: { packageId: string; recipientKind: string | null } | null;
   sent: number;
   confirmed: number;
   received: number;
@@ -109,7 +113,7 @@ export function deliveryHistory(ctx: ServiceContext): PartnerDelivery[] {
   requirePermission(ctx, 'exchange.run');
   const partners = ctx.ledger.prepare(`SELECT DISTINCT k.office_id AS id, o.name FROM office_keys k JOIN offices o ON o.id = k.office_id WHERE k.office_id <> ? ORDER BY o.name`)
     .all(ctx.ledger.state.officeId) as { id: string; name: string }[];
-  return partners.map((p) => {
+  const rows = partners.map((p): PartnerDelivery => {
     const rows = ctx.ledger.prepare("SELECT direction, status, seq, handled_at AS at FROM exchange_packages WHERE partner_office_id = ? AND kind = 'changes'").all(p.id) as
       { direction: 'sent' | 'received'; status: string; seq: number; at: string }[];
     const sent = rows.filter((r) => r.direction === 'sent');
@@ -119,6 +123,17 @@ export function deliveryHistory(ctx: ServiceContext): PartnerDelivery[] {
     const missing: number[] = [];
     for (let s = 1; s < top; s++) if (!seqs.has(s)) missing.push(s);
     const last = (xs: typeof rows) => xs.map((r) => r.at).sort().at(-1) ?? null;
-    return { officeId: p.id, name: p.name, sent: sent.length, confirmed: sent.filter((r) => r.status === 'confirmed').length, received: received.length, missing, lastSentAt: last(sent), lastReceivedAt: last(received) };
+    return {
+      officeId: p.id, name: p.name, firstContact: null, sent: sent.length, confirmed: sent.filter((r) => r.status === 'confirmed').length,
+      received: received.length, missing, lastSentAt: last(sent), lastReceivedAt: last(received),
+    };
   });
+  // First-contact packages whose receipt has not come back: no partner yet, so each is its own
+  // row, named as its export named the recipient (the scope logged with it).
+  const pending = ctx.ledger.prepare(`SELECT id, handled_at AS at, json_extract(scope, '$.recipientKind') AS kind, json_extract(scope, '$.recipientName') AS name
+    FROM exchange_packages WHERE direction = 'sent' AND partner_office_id = '' ORDER BY handled_at, id`).all() as { id: string; at: string; kind: string | null; name: string | null }[];
+  return [...rows, ...pending.map((x) => ({
+    officeId: '', name: x.name ?? '', firstContact: { packageId: x.id, recipientKind: x.kind }, sent: 1, confirmed: 0, received: 0, missing: [],
+    lastSentAt: x.at, lastReceivedAt: null,
+  }))];
 }

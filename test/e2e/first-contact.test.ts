@@ -99,6 +99,14 @@ describe('首次联络包 in the page', () => {
     expect(await axeCheck(p, 'exchange, first-contact export done')).toEqual([]);
     await done.scrollIntoViewIfNeeded();
     await shot(p, 'first-contact-export-done');
+    // 交换记录 lists it under the recipient's name until its receipt comes back.
+    await tab(p, '交换记录').click();
+    const pending = p.getByTestId('history').getByTestId('history-first-contact');
+    await pending.waitFor();
+    expect(await pending.textContent()).toBe(`${PARTNER} 首次联络包`);
+    expect(await p.getByTestId('history').locator('[data-state="waiting"]').textContent()).toBe('待回执1个');
+    expect(await axeCheck(p, 'exchange, history with a first-contact package')).toEqual([]);
+    await shot(p, 'first-contact-history');
   });
 
   it('imports one: the sender’s card, the fingerprint read over the phone, the passphrase, then the preview', { timeout: 90_000 }, async () => {

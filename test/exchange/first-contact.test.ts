@@ -57,6 +57,11 @@ describe('first contact (passphrase package, cards not yet exchanged)', () => {
     expect(h.card).toBe(exportCard(unit.ctx).text);
     expect(unit.ledger.sqlite.prepare("SELECT partner_office_id AS p, seq, status FROM exchange_packages WHERE id = ?").get(x.packageId)).toEqual({ p: '', seq: 1, status: 'sent' });
     expect(unit.ledger.sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'package_exported'").get()).toEqual({ n: 1 });
+    // 交换记录 lists it before any partner exists: named as the export named its recipient, waiting for the receipt.
+    expect(deliveryHistory(unit.ctx)).toEqual([{
+      officeId: '', name: '某省委巡视办', firstContact: { packageId: x.packageId, recipientKind: 'inspection_office' },
+      sent: 1, confirmed: 0, received: 0, missing: [], lastSentAt: expect.any(String), lastReceivedAt: null,
+    }]);
 
     // The receiver sees who sent it and the fingerprint to compare by phone.
     const unitCard = exportCard(unit.ctx);
@@ -111,7 +116,8 @@ describe('first contact (passphrase package, cards not yet exchanged)', () => {
     expect(await importReceipt(unit.ctx, rc.path)).toEqual({ refersTo: x.packageId, alreadyConfirmed: false });
     expect(unit.ledger.sqlite.prepare('SELECT partner_office_id AS p, status FROM exchange_packages WHERE id = ?').get(x.packageId)).toEqual({ p: insp.id, status: 'confirmed' });
     expect(confirmedVersion(unit.ctx, insp.id)).toBe(x.untilVersion);
-    expect(deliveryHistory(unit.ctx)).toEqual([expect.objectContaining({ officeId: insp.id, sent: 1, confirmed: 1, received: 0, missing: [] })]);
+    // Bound to the partner: one row, the partner's, and no first-contact row left.
+    expect(deliveryHistory(unit.ctx)).toEqual([expect.objectContaining({ officeId: insp.id, firstContact: null, sent: 1, confirmed: 1, received: 0, missing: [] })]);
     expect(await importReceipt(unit.ctx, rc.path)).toEqual({ refersTo: x.packageId, alreadyConfirmed: true });
 
     // The next "since" export carries only what changed after the snapshot, as the partner's 2nd package.

@@ -286,6 +286,8 @@ const en: Catalogue<typeof zh> = {
     allConfirmed: 'Confirmed',
     waiting: '{{n}} awaiting receipt',
     noneSent: 'None sent',
+    firstContact: 'First contact',
+    firstContactHint: 'No receipt yet: once the recipient imports it and sends a receipt, add and confirm its card under Partners, then import the receipt; the package is then logged under that partner.',
     missingList: 'Missing {{list}}',
     empty: 'No partners yet. Add a partner and confirm its fingerprint to exchange data.',
   },

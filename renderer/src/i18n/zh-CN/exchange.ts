@@ -292,6 +292,8 @@ export default {
     allConfirmed: '已确认',
     waiting: '待回执{{n}}个',
     noneSent: '未发出',
+    firstContact: '首次联络包',
+    firstContactHint: '尚未收到对方回执：对方导入后发回回执，并在“交换单位”中添加、核对对方公钥卡后导入回执，即记入该单位名下。',
     missingList: '缺少{{list}}',
     empty: '还没有交换单位。添加交换单位并核对指纹后，即可交换数据。',
   },

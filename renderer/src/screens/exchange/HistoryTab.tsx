@@ -1,8 +1,9 @@
 /**
  * 回执与交换记录: 导入回执 (the partner confirms a package this office sent), and per partner the
- * packages sent, how many are confirmed (已确认 when all are), received, and the ones missing.
+ * packages sent, how many are confirmed (已确认 when all are), received, and the ones missing; and
+ * each first-contact package (首次联络包) whose receipt has not come back, under the recipient's name.
  */
-import { Alert, Card, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, type UploadedFile } from '../../api/client.js';
@@ -53,10 +54,16 @@ export function HistoryTab({ history, onReceipt }: { history: Query<Delivery[]>;
         <Typography.Paragraph type="secondary">{t('history.intro')}</Typography.Paragraph>
         {history.error ? <ErrorState error={history.error} onRetry={history.reload} /> : (
           <Table<Delivery>
-            size="small" rowKey="officeId" pagination={false} loading={history.loading && !history.data} dataSource={rows} data-testid="history"
+            size="small" rowKey={(d) => d.firstContact?.packageId ?? d.officeId} pagination={false} loading={history.loading && !history.data} dataSource={rows} data-testid="history"
             locale={{ emptyText: <EmptyState hint={t('history.empty')} /> }}
             columns={[
-              { title: t('history.col.partner'), dataIndex: 'name' },
+              {
+                title: t('history.col.partner'), key: 'name', render: (_, d) => (d.firstContact ? (
+                  <Tooltip title={t('history.firstContactHint')}>
+                    <span data-testid="history-first-contact">{d.name} <Tag>{t('history.firstContact')}</Tag></span>
+                  </Tooltip>
+                ) : d.name),
+              },
               { title: t('history.col.sent'), dataIndex: 'sent', width: 70, align: 'right' },
               { title: t('history.col.confirmed'), dataIndex: 'confirmed', width: 70, align: 'right' },
               {
