@@ -5,7 +5,10 @@
  *  2. LibreOffice headless converting that .xlsx to CSV (the baseline; skipped, and said so, when
  *     `soffice` is not installed: apt-get install libreoffice-calc-nogui).
  *  3. Ours: the dry run (read, header, rows, dates, matching) and the import (the dry run plus the
- *     writes through the services in one transaction) of the same file.
+ *     writes through the services in one transaction) of the same file. Beside it, the floor of any
+ *     import into this ledger: a raw prepared INSERT of the very rows ours wrote (problems, tasks,
+ *     progress entries; with the schema's indexes and full-text triggers, without audit entries)
+ *     into a copy of the ledger as it was before, in one transaction.
  *  4. 导出台账 of the same 100,000 rows to .xlsx in a fresh process on the compiled engine
  *     (bench/excel-child.mjs): rows/s and peak RSS (VmHWM).
  * Results in bench/out/excel.json. EXCEL_ROWS shrinks it. Run: tsx bench/excel.ts.
@@ -82,6 +85,9 @@ async function main() {
   setupLedger(as(null), { officeName: '某某集团有限公司巡视整改办', officeKind: 'inspected_unit', level: 'province', adminUsername: 'admin', adminDisplayName: '管理员', adminPassword: PASSWORD });
   const ctx = as(login(as(null), { username: 'admin', password: PASSWORD }));
   const bytes = readFileSync(file);
+  // The ledger as it is before the import, for the raw INSERT floor below.
+  const before = join(dir, 'before.sqlite');
+  ledger.sqlite.prepare('VACUUM INTO ?').run(before);
   t = performance.now();
   const dry = await planExcelImport(ctx, bytes);
   const drySeconds = (performance.now() - t) / 1000;
@@ -91,7 +97,24 @@ async function main() {
   const importSeconds = (performance.now() - t) / 1000;
   log(`import: ${imp.created.problems} problems, ${imp.created.tasks} tasks in ${round(importSeconds, 2)} s${libreSeconds ? ` (${round(importSeconds / libreSeconds, 2)}× LibreOffice → CSV)` : ''}`);
   ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  // The unit the import created comes along (the problems refer to it); rows the copy holds already are skipped.
+  const tables = ['units', 'problems', 'tasks', 'progress_entries'];
+  const written = tables.map((name) => ({
+    name, cols: ledger.sqlite.prepare(`SELECT * FROM "${name}" LIMIT 1`).columns().map((c) => c.name),
+    rows: ledger.sqlite.prepare(`SELECT * FROM "${name}"`).raw().all() as unknown[][],
+  }));
   ledger.close();
+  const floorLedger = openLedger(before, { key });
+  const inserts = written.map((w) => ({ w, st: floorLedger.sqlite.prepare(`INSERT OR IGNORE INTO "${w.name}" (${w.cols.map((c) => `"${c}"`).join(', ')}) VALUES (${w.cols.map(() => '?').join(', ')})`) }));
+  const floorRows = written.filter((w) => w.name !== 'units').reduce((n, w) => n + w.rows.length, 0);
+  spawnSync('sync');
+  t = performance.now();
+  floorLedger.sqlite.transaction(() => {
+    for (const { w, st } of inserts) for (const r of w.rows) st.run(r);
+  })();
+  const floorSeconds = (performance.now() - t) / 1000;
+  floorLedger.close();
+  log(`floor: raw INSERT of the same ${floorRows} rows (${written.filter((w) => w.name !== 'units').map((w) => `${w.rows.length} ${w.name}`).join(', ')}) ${round(floorSeconds, 2)} s${libreSeconds ? ` (${round(floorSeconds / libreSeconds, 2)}× LibreOffice → CSV)` : ''}; ours ${round(importSeconds / floorSeconds, 2)}× it`);
 
   // 4. Export in a fresh process on the compiled engine.
   const b = spawnSync('npx', ['tsc', '-b', 'db'], { cwd: join(OUT, '..', '..'), encoding: 'utf8' });
@@ -107,6 +130,7 @@ async function main() {
     at: new Date().toISOString(), rows: ROWS, fileMb: round(statSync(file).size / 2 ** 20, 1),
     libreOfficeCsvSeconds: libreSeconds === null ? null : round(libreSeconds, 2),
     dryRunSeconds: round(drySeconds, 2), importSeconds: round(importSeconds, 2), ratioToLibreOffice: libreSeconds ? round(importSeconds / libreSeconds, 2) : null,
+    rawInsertFloor: { rows: floorRows, seconds: round(floorSeconds, 2), ratioToLibreOffice: libreSeconds ? round(floorSeconds / libreSeconds, 2) : null, oursToFloor: round(importSeconds / floorSeconds, 2) },
     export: { seconds: round(ex.ms / 1000, 2), rowsPerSecond: Math.round(ex.rows / (ex.ms / 1000)), peakRssMb: ex.peakRssMb, baseRssMb: ex.rssBeforeMb },
   };
   writeFileSync(join(OUT, 'excel.json'), JSON.stringify(result, null, 2));

@@ -7,6 +7,9 @@
  *  2. Import of that package at the inspection office (a fresh process): time and peak RSS; and the import of a
  *     package with the same records but no files (a fresh process on a fresh copy of the receiving
  *     ledger), against a raw prepared INSERT of the same rows into another copy (target ≤ 2×).
+ * Each export run is followed by the disk alone writing as many bytes into the same folder (flushed as
+ * the package writer flushes), and by the same export into memory (tmpfs, /dev/shm) where the disk
+ * cannot be what it waits for.
  * The export, the records import and the raw INSERT run RUNS times each, in turn, and their medians
  * are compared (this machine's speed varies by up to 40% between runs: one run of each decided
  * by chance whether a target was met); every run's figure is kept in the results.
@@ -17,7 +20,7 @@
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixedClock } from '../db/core/clock.js';
@@ -84,6 +87,33 @@ function rawCipherMbPerS(bytes: number): number {
     c.getAuthTag();
   }
   return bytes / 2 ** 20 / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * The disk alone: `bytes` written sequentially into `dir` in 1 MiB writes, flushed (fdatasync) every
+ * 64 MiB and at the end, as the package writer does: the most any export into that folder can reach.
+ */
+function rawDiskMbPerS(dir: string, bytes: number): number {
+  const path = join(dir, 'disk-baseline.bin');
+  const piece = randomBytes(2 ** 20);
+  spawnSync('sync');
+  const t0 = performance.now();
+  const fd = openSync(path, 'w');
+  try {
+    for (let done = 0, since = 0; done < bytes; done += piece.length, since += piece.length) {
+      writeSync(fd, piece);
+      if (since >= 64 * 2 ** 20) {
+        fdatasyncSync(fd);
+        since = 0;
+      }
+    }
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const mbs = bytes / 2 ** 20 / ((performance.now() - t0) / 1000);
+  rmSync(path, { force: true });
+  return mbs;
 }
 
 /** The inspection office sends a round, a unit and its inspection down; returns their ids. */
@@ -170,21 +200,37 @@ async function main() {
     copyFileSync(insp.path, join(dir, 'inspection-before.sqlite'));
     writeFileSync(join(dir, 'jobs.json'), JSON.stringify({ export: exportJob, import: { op: 'import', ledger: insp.path, keyHex: insp.key.toString('hex'), password: PASSWORD, at } }));
   }
-  const exRuns: { ms: number; peakMb: number; baseMb: number; value: { bytes: number; path: string } }[] = [];
+  const exRuns: { ms: number; peakMb: number; baseMb: number; value: { bytes: number; path: string }; diskMbS: number; memMbS: number | null }[] = [];
+  // The same export into memory (tmpfs), where the disk cannot be what it waits for: the engine's own speed.
+  const shm = '/dev/shm';
+  const memDir = existsSync(shm) && statfsSync(shm).bavail * statfsSync(shm).bsize > (EVIDENCE_MB + 512) * 2 ** 20 * 1.2 ? join(shm, `xz-bench-${process.pid}`) : null;
   for (let k = 1; k <= RUNS; k++) {
     log(`export with files (fresh process), run ${k} of ${RUNS}…`);
     const exC = inChild(exportJob);
-    const run = { ms: exC.ms, peakMb: exC.peakRssMb, baseMb: exC.rssBeforeMb, value: exC.result as { bytes: number; path: string } };
+    const value = exC.result as { bytes: number; path: string };
     // Each run writes a package of its own: all but the last go (a gigabyte each).
     if (exRuns.length) rmSync(exRuns.at(-1)!.value.path, { force: true });
+    const diskMbS = rawDiskMbPerS(dir, value.bytes);
+    let memMbS: number | null = null;
+    if (memDir) {
+      mkdirSync(memDir, { recursive: true });
+      const m = inChild({ ...exportJob, dir: memDir });
+      memMbS = (m.result as { bytes: number }).bytes / 2 ** 20 / (m.ms / 1000);
+      rmSync(memDir, { recursive: true, force: true });
+    }
+    const run = { ms: exC.ms, peakMb: exC.peakRssMb, baseMb: exC.rssBeforeMb, value, diskMbS, memMbS };
     exRuns.push(run);
-    log(`  ${round(run.value.bytes / 2 ** 20, 0)} MB in ${round(run.ms / 1000, 2)} s = ${round(run.value.bytes / 2 ** 20 / (run.ms / 1000), 0)} MB/s, RSS before ${run.baseMb} MB, peak ${run.peakMb} MB`);
+    const mbs = value.bytes / 2 ** 20 / (run.ms / 1000);
+    log(`  ${round(value.bytes / 2 ** 20, 0)} MB in ${round(run.ms / 1000, 2)} s = ${round(mbs, 0)} MB/s (the disk alone ${round(diskMbS, 0)} MB/s: ${round(mbs / diskMbS, 2)}×)${memMbS ? `; into memory ${round(memMbS, 0)} MB/s` : ''}, RSS before ${run.baseMb} MB, peak ${run.peakMb} MB`);
   }
+  const diskMbS = summarize(exRuns.map((r) => r.diskMbS)).median;
+  const memRuns = exRuns.map((r) => r.memMbS).filter((x): x is number => x !== null);
+  const memMbS = memRuns.length ? summarize(memRuns).median : null;
   const ex = { ...exRuns.at(-1)!, ms: summarize(exRuns.map((r) => r.ms)).median, peakMb: Math.max(...exRuns.map((r) => r.peakMb)) };
   const pkgMb = ex.value.bytes / 2 ** 20;
   const exportMbS = pkgMb / (ex.ms / 1000);
   const cipherMbS = rawCipherMbPerS(ex.value.bytes);
-  log(`export ${round(pkgMb, 0)} MB: median ${round(ex.ms / 1000, 2)} s = ${round(exportMbS, 0)} MB/s (cipher alone ${round(cipherMbS, 0)} MB/s), peak RSS ${ex.peakMb} MB (highest of ${RUNS})`);
+  log(`export ${round(pkgMb, 0)} MB: median ${round(ex.ms / 1000, 2)} s = ${round(exportMbS, 0)} MB/s (cipher alone ${round(cipherMbS, 0)} MB/s; the disk alone ${round(diskMbS, 0)} MB/s)${memMbS ? `, into memory ${round(memMbS, 0)} MB/s` : ''}, peak RSS ${ex.peakMb} MB (highest of ${RUNS})`);
 
   log('import with files (fresh process)…');
   const imC = inChild({ op: 'import', ledger: insp.path, keyHex: insp.key.toString('hex'), password: PASSWORD, path: ex.value.path, at });
@@ -278,7 +324,9 @@ async function main() {
     at: new Date().toISOString(), records: RECORDS, evidenceMb: EVIDENCE_MB,
     export: {
       packageMb: round(pkgMb, 0), seconds: round(ex.ms / 1000, 2), mbPerS: round(exportMbS, 0), cipherMbPerS: round(cipherMbS, 0), ratioToCipher: round(exportMbS / cipherMbS, 3),
-      peakRssMb: ex.peakMb, baseRssMb: ex.baseMb, runs: exRuns.map((r) => ({ seconds: round(r.ms / 1000, 2), mbPerS: round(pkgMb / (r.ms / 1000), 0), peakRssMb: r.peakMb })),
+      diskMbPerS: round(diskMbS, 0), ratioToDisk: round(exportMbS / diskMbS, 2), memoryMbPerS: memMbS === null ? null : round(memMbS, 0),
+      peakRssMb: ex.peakMb, baseRssMb: ex.baseMb,
+      runs: exRuns.map((r) => ({ seconds: round(r.ms / 1000, 2), mbPerS: round(pkgMb / (r.ms / 1000), 0), diskMbPerS: round(r.diskMbS, 0), memoryMbPerS: r.memMbS === null ? null : round(r.memMbS, 0), peakRssMb: r.peakMb })),
     },
     import: { seconds: round(im.ms / 1000, 1), mbPerS: round(importMbS, 0), peakRssMb: im.peakMb, baseRssMb: im.baseMb },
     importRecords: {
