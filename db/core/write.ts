@@ -36,6 +36,10 @@ interface TableInfo {
   selectSql: string;
   /** What rowHash covers: every column but the derived and the secret ones, by SQL name, sorted. */
   hashColumns: Array<{ name: string; neutral: unknown; key: string }>;
+  /** Per column (insertSql's order): the JS type a bound value keeps as SQLite stores it. */
+  storedAs: Array<'string' | 'number' | 'blob' | null>;
+  /** rowHash of the values bound to insertSql, in its order. */
+  hashBound: (values: readonly unknown[]) => string;
 }
 
 const infoCache = new WeakMap<object, TableInfo>();
@@ -59,10 +63,32 @@ export function tableInfo(table: SyncTable): TableInfo {
         .filter((c) => !DERIVED_COLUMNS[name]?.has(c.name) && !SECRET_COLUMNS[name]?.has(c.key))
         .map((c) => ({ name: c.name, neutral: neutralOf(c), key: `${JSON.stringify(c.name)}:` }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      storedAs: columns.map((c) => STORED_AS[c.column.getSQLType()] ?? null),
+      hashBound: () => '',
     };
+    info.hashBound = hasherOf(info, columns.map((c) => c.name));
     infoCache.set(table, info);
   }
   return info;
+}
+
+/**
+ * Bound values SQLite keeps as they are, by the column's declared type: a string in a TEXT column, a
+ * finite number in an INTEGER or REAL one (an integral REAL reads back as the same JS number), a
+ * Buffer in a BLOB one. Anything else (a number in a TEXT column, a string in a numeric one) is
+ * converted by the column's affinity, and only a read-back tells what was stored.
+ */
+const STORED_AS: Readonly<Record<string, 'string' | 'number' | 'blob'>> = { text: 'string', integer: 'number', real: 'number', blob: 'blob' };
+
+/** Whether every value bound to insertSql is stored as it is (see STORED_AS), so its hash is the stored row's. */
+function storedAsBound(info: TableInfo, values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    const as = info.storedAs[i];
+    if (as === 'string' ? typeof v !== 'string' : as === 'number' ? !Number.isFinite(v) : as === 'blob' ? !Buffer.isBuffer(v) : true) return false;
+  }
+  return true;
 }
 
 /** A value as SQLite stores it (booleans 0/1): how proposals keep values, like received ones. */
@@ -146,7 +172,10 @@ export function rowHash(table: SyncTable, raw: Record<string, unknown>): string 
  * streams them: the column positions are worked out once per statement.
  */
 export function rowHasher(table: SyncTable, columnNames: readonly string[]): (values: readonly unknown[]) => string {
-  const info = tableInfo(table);
+  return hasherOf(tableInfo(table), columnNames);
+}
+
+function hasherOf(info: TableInfo, columnNames: readonly string[]): (values: readonly unknown[]) => string {
   const at = new Map(columnNames.map((n, i) => [n, i]));
   const idx = info.hashColumns.map((c) => at.get(c.name) ?? -1);
   return (values) => hashEncoded(info, (i) => (idx[i]! < 0 ? null : values[idx[i]!]));
@@ -275,7 +304,8 @@ export function insertRow<T extends SyncTable>(
   ctx.ledger.prepare(info.insertSql).run(...params);
   appendAudit(ctx, {
     action: opts.action ?? 'create', entity: info.name, entityId: full.id as string, before: null, after: forAudit(info.name, createdValues(full)),
-    rowHash: storedHash(ctx, table, full.id),
+    // Every column is bound: when each value is stored as it is, the stored row's hash is the bound values' (no read-back).
+    rowHash: storedAsBound(info, params) ? info.hashBound(params) : storedHash(ctx, table, full.id),
   }, s);
   return full as Row<T>;
 }
