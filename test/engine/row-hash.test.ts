@@ -4,6 +4,8 @@
  * convert one. Either way it must be the hash of the row as SQLite kept it, or the ledger check
  * (db/core/verify.ts) would report the record as changed outside the app.
  */
+import { getTableName, is } from 'drizzle-orm';
+import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../db/core/context.js';
 import { insertRow, storedHash, type SyncTable } from '../../db/core/write.js';
@@ -31,10 +33,7 @@ function checkCreates(fn: () => unknown): string[] {
   return made.map((m) => m.entity);
 }
 
-const tables = new Map(Object.values(schema).flatMap((x) => {
-  const name = (x as { [k: symbol]: unknown })[Symbol.for('drizzle:Name')];
-  return typeof name === 'string' ? [[name, x as SyncTable] as const] : [];
-}));
+const tables = new Map(Object.values(schema).filter((x) => is(x, SQLiteTable)).map((x) => [getTableName(x as SQLiteTable), x as unknown as SyncTable] as const));
 
 describe('the row hash of a create', () => {
   it('is the stored row’s for every record the services create (computed from the bound values, no read-back)', () => {
