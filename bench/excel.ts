@@ -24,6 +24,7 @@ import type { ActingUser, ServiceContext } from '../db/core/context.js';
 import { uuidv7Source } from '../db/core/ids.js';
 import { openLedger } from '../db/core/open.js';
 import { importExcel, planExcelImport } from '../db/excel/import.js';
+import { forgetWorkbook } from '../db/excel/workbook.js';
 import { login, setupLedger } from '../db/services/office.js';
 import { round } from './stats.js';
 
@@ -92,6 +93,8 @@ async function main() {
   const dry = await planExcelImport(ctx, bytes);
   const drySeconds = (performance.now() - t) / 1000;
   log(`dry run: ${dry.counts.problems} problems, ${dry.counts.tasks} tasks, ${dry.counts.errors} errors in ${round(drySeconds, 2)} s`);
+  // Timed cold, as a first import: the workbook the dry run kept is dropped, so the import parses it again.
+  forgetWorkbook();
   t = performance.now();
   const imp = await importExcel(ctx, bytes);
   const importSeconds = (performance.now() - t) / 1000;

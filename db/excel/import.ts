@@ -7,6 +7,9 @@
  * problem description: a re-import does not duplicate), and every row that is wrong (sheet, row,
  * column, zh-CN reason). Nothing is written.
  *
+ * The workbook is parsed once for the dry runs and the import that follow it (workbook.ts keeps the
+ * last one read for a few minutes, by its bytes' SHA-256).
+ *
  * Then importExcel: all or nothing in one transaction, through the same services as the screens
  * (so every record is versioned, stamped and audited like any other), plus one audit entry naming
  * the file's SHA-256 and the counts. With bad rows it refuses unless the user explicitly chose to
@@ -32,7 +35,7 @@ import { addProgress } from '../services/progress.js';
 import { createTask } from '../services/tasks.js';
 import { createUnit } from '../services/units.js';
 import { cellText, columnLetter, readSheet, type DraftTask, type RowError, type SheetRead, type SkippedRow } from './rows.js';
-import { readWorkbook } from './workbook.js';
+import { forgetWorkbook, readWorkbook } from './workbook.js';
 
 export interface ExcelImportOptions {
   /** The file's name: one named .xlsx/.xls whose bytes are not a workbook is refused as such. */
@@ -321,5 +324,7 @@ export async function importExcel(ctx: ServiceContext, bytes: Uint8Array, o: Exc
     o.onProgress?.(created.problems, total);
     appendEvent(ctx, { action: 'excel_imported', entity: 'excel_imports', entityId: dryRun.sha256, detail: { sha256: dryRun.sha256, counts: dryRun.counts, skippedBadRows: dryRun.errors.length > 0, created } });
   });
+  // Imported: the workbook kept since its dry run is not needed again (a refusal keeps it for the next try).
+  forgetWorkbook();
   return { dryRun, created };
 }

@@ -146,6 +146,28 @@ describe('Excel import: writing', () => {
     expect(ledgerFingerprint(ctx.ledger)).toBe(before);
   });
 
+  it('parses a workbook once for the dry runs and the import after them; another file, or the import, drops it', async () => {
+    const { ctx } = ledger();
+    const file = await xlsx([classic()]);
+    const first = await readWorkbook(file);
+    // The same bytes (another buffer): the sheets already read; the file-name check still runs first.
+    expect(await readWorkbook(Buffer.from(file))).toBe(first);
+    await expect(readWorkbook(csv([[TITLE], HEAD]), '台账.xlsx')).rejects.toMatchObject({ reason: 'excel_not_workbook' });
+    expect(await readWorkbook(file)).toBe(first);
+    // Another workbook read in between: this one is parsed again.
+    const other = await xlsx([classic('某某大学')]);
+    expect(await readWorkbook(other)).not.toBe(first);
+    const second = await readWorkbook(file);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    // A refused import keeps it for the next try; an import drops it.
+    await expect(importExcel(ctx, file, { roundId: '0190a000-0000-7000-8000-000000000000' }))
+      .rejects.toMatchObject({ reason: 'round_not_found' });
+    expect(await readWorkbook(file)).toBe(second);
+    expect((await importExcel(ctx, file)).created.problems).toBe(2);
+    expect(await readWorkbook(file)).not.toBe(second);
+  });
+
   it('a problem already in the ledger is found whatever spaces either side holds (full-width, tabs, line breaks)', async () => {
     const { ctx } = ledger();
     const file = await xlsx([{ name: '某某集团有限公司', rows: [HEAD, row(1, '廉洁风险', `落实主体责任\u3000不够到位，\t监督偏松。`, '措施一', '2024-06-30')] }]);
