@@ -73,12 +73,19 @@ export function tableInfo(table: SyncTable): TableInfo {
 }
 
 /**
- * Bound values SQLite keeps as they are, by the column's declared type: a string in a TEXT column, a
+ * Bound values SQLite keeps as they are, by the column's declared type: a (well-formed) string in a TEXT column, a
  * finite number in an INTEGER or REAL one (an integral REAL reads back as the same JS number), a
  * Buffer in a BLOB one. Anything else (a number in a TEXT column, a string in a numeric one) is
  * converted by the column's affinity, and only a read-back tells what was stored.
  */
 const STORED_AS: Readonly<Record<string, 'string' | 'number' | 'blob'>> = { text: 'string', integer: 'number', real: 'number', blob: 'blob' };
+
+/**
+ * A string SQLite keeps as it is: well-formed UTF-16 (the driver turns a lone surrogate into
+ * U+FFFD on the way to UTF-8, so the stored text is not the bound one). Native in Node 20+; the
+ * ES2023 lib this project compiles against does not declare it yet.
+ */
+const wellFormed = (v: string): boolean => (v as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** Whether every value bound to insertSql is stored as it is (see STORED_AS), so its hash is the stored row's. */
 function storedAsBound(info: TableInfo, values: readonly unknown[]): boolean {
@@ -86,7 +93,7 @@ function storedAsBound(info: TableInfo, values: readonly unknown[]): boolean {
     const v = values[i];
     if (v === null) continue;
     const as = info.storedAs[i];
-    if (as === 'string' ? typeof v !== 'string' : as === 'number' ? !Number.isFinite(v) : as === 'blob' ? !Buffer.isBuffer(v) : true) return false;
+    if (as === 'string' ? typeof v !== 'string' || !wellFormed(v) : as === 'number' ? !Number.isFinite(v) : as === 'blob' ? !Buffer.isBuffer(v) : true) return false;
   }
   return true;
 }

@@ -71,6 +71,8 @@ export async function readWorkbook(bytes: Uint8Array, fileName?: string): Promis
     if (g.rows.length > MAX_ROWS) throw refuse('excel_too_many_rows', `工作表“${g.name}”超过 ${MAX_ROWS.toLocaleString('en-US')} 行，请拆分后分别导入。`);
   }
   if (grids.every((g) => g.rows.every((r) => r.every((c) => c === null || c === '')))) throw refuse('excel_empty', '工作簿中没有任何内容。');
+  // Another read may have finished while this one was parsing: only the newest is kept, with one timer.
+  forgetWorkbook();
   const timer = setTimeout(forgetWorkbook, KEEP_MS);
   timer.unref?.();
   last = { sha256, grids, timer };

@@ -115,7 +115,8 @@ export const listClues = defineCall({
     eqIf(clues.roundId, a.roundId), eqIf(clues.unitId, a.unitId), eqIf(clues.disposition, a.disposition),
   ], [asc(clues.receivedOn), asc(clues.id)], a);
   const filter = {
-    roundId: a.roundId, unitId: a.unitId, disposition: a.disposition, includeDeleted: a.includeDeleted, limit: a.limit, offset: a.offset,
+    roundId: a.roundId, unitId: a.unitId, disposition: a.disposition, originOfficeId: a.originOfficeId, conflicted: a.conflicted,
+    includeDeleted: a.includeDeleted, limit: a.limit, offset: a.offset,
   };
   appendEvent(ctx, { action: 'read', entity: 'clues', entityId: CLUE_LIST_ENTITY_ID, detail: { filter, ids: out.items.map((c) => c.id), total: out.total } });
   return out;

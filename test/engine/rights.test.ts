@@ -205,7 +205,7 @@ describe('every read of a clue is audited', () => {
     const [ev] = auditOf('read', 'clues').slice(-1);
     expect(ev).toMatchObject({ entityId: 'list', userId: w.t.users.reviewer.id });
     expect(JSON.parse(ev!.after!)).toEqual({
-      filter: { roundId: null, unitId: w.unit.id, disposition: null, includeDeleted: false, limit: 1, offset: null },
+      filter: { roundId: null, unitId: w.unit.id, disposition: null, originOfficeId: null, conflicted: null, includeDeleted: false, limit: 1, offset: null },
       ids: [a.id], total: 2,
     });
     expect(list.items.map((c) => c.id)).toEqual([a.id]);

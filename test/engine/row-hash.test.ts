@@ -68,4 +68,13 @@ describe('the row hash of a create', () => {
     expect((t.ledger.sqlite.prepare('SELECT row_hash AS h FROM audit_log WHERE entity_id = ?').get(p2.id) as { h: string }).h).toBe(storedHash(ctx, schema.problems, p2.id));
     expect(verifyLedger(t.ledger).severity).toBe('ok');
   });
+
+  it('is read back for text with a lone surrogate (the driver stores U+FFFD in its place)', () => {
+    const s = stage(t);
+    const ctx = t.as(t.users.reviewer);
+    const made = checkCreates(() => createSuggestion(ctx, { roundId: s.round.id, department: '某某市财政局\uD83D', content: '建议开展专项清理\uDC00。', issuedOn: '2024-03-01' }));
+    expect(made).toEqual(['suggestions']);
+    expect(t.ledger.sqlite.prepare('SELECT department FROM suggestions').get()).toEqual({ department: '某某市财政局\uFFFD' });
+    expect(verifyLedger(t.ledger).severity).toBe('ok');
+  });
 });
