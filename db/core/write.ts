@@ -87,6 +87,12 @@ const STORED_AS: Readonly<Record<string, 'string' | 'number' | 'blob'>> = { text
  */
 const wellFormed = (v: string): boolean => (v as string & { isWellFormed(): boolean }).isWellFormed();
 
+/** No bound string holds a lone surrogate (which the driver would store as U+FFFD): see wellFormed. */
+export function textStoredAsBound(values: readonly unknown[]): boolean {
+  for (const v of values) if (typeof v === 'string' && !wellFormed(v)) return false;
+  return true;
+}
+
 /** Whether every value bound to insertSql is stored as it is (see STORED_AS), so its hash is the stored row's. */
 function storedAsBound(info: TableInfo, values: readonly unknown[]): boolean {
   for (let i = 0; i < values.length; i++) {

@@ -16,7 +16,7 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { appendAudit } from '../core/audit.js';
 import { decodeHlc, receiveHlc } from '../core/hlc.js';
-import { rowHasher, stamp as newStamp, storedHash } from '../core/write.js';
+import { rowHasher, stamp as newStamp, storedHash, textStoredAsBound } from '../core/write.js';
 import { DomainError } from '../domain/errors.js';
 import type { OfficeKind } from '../domain/enums.js';
 import { refreshProblemRollups } from '../services/problems.js';
@@ -532,7 +532,7 @@ function insertReceived(ctx: ServiceContext, t: ExchangeTable, c: RecordChange, 
   // entry names the package instead of copying every field (half the bytes an import writes).
   appendAudit(ctx, {
     action: 'received', entity: t.name, entityId: c.id, before: null, after: packageId ? { package: packageId } : { ...c.row },
-    rowHash: shape.hash ? shape.hash(values) : storedHash(ctx, t.table, c.id),
+    rowHash: shape.hash && textStoredAsBound(values) ? shape.hash(values) : storedHash(ctx, t.table, c.id),
   }, s);
 }
 

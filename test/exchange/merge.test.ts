@@ -159,6 +159,20 @@ describe('exchange between three offices', () => {
     expect(verifyLedger(fresh.insp.ledger).severity).toBe('ok');
   });
 
+  it('a received record whose text holds a lone surrogate (a JSON escape) is stored with U+FFFD, and its row hash is the stored row’s', () => {
+    const w = world();
+    const { unit, refs } = w;
+    run(w, [{ kind: 'problem' }]);
+    const fresh = world();
+    const changes = collectChanges(unit.ctx, { sinceVersion: 0, recipientKind: 'inspection_office', includeClues: false }).changes
+      .filter((c) => c.table === 'problems' || c.table === 'tasks');
+    const odd = changes.map((c) => (c.table === 'problems' ? { ...c, row: { ...c.row, description: `${c.row.description as string}\uD83D` } } : c));
+    applyChanges(fresh.insp.ctx, odd, refs);
+    const stored = fresh.insp.ledger.sqlite.prepare('SELECT description AS d FROM problems WHERE id = ?').get(odd.find((c) => c.table === 'problems')!.id) as { d: string };
+    expect(stored.d.endsWith('\uFFFD')).toBe(true);
+    expect(verifyLedger(fresh.insp.ledger).severity).toBe('ok');
+  });
+
   it('refuses a package whose record breaks the schema, a reference or the creation right, and writes nothing', () => {
     const w = world();
     const { insp, unit, refs, base } = w;
