@@ -22,7 +22,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { defineQuery } from '../core/call.js';
+import { defineCall, defineQuery } from '../core/call.js';
 import type { ServiceContext } from '../core/context.js';
 import { can, requirePermission } from '../core/permissions.js';
 import { DomainError } from '../domain/errors.js';
@@ -33,7 +33,7 @@ import { OFFICE_KINDS } from '../domain/enums.js';
 import { exportFirstContact, firstContactCard, suggestPassphrase } from '../exchange/first-contact.js';
 import { MAX_PASSPHRASE_CHARS } from '../exchange/passphrase.js';
 import {
-  deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt, type ImportResult, type PackagePreview,
+  deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, withdrawFirstContact, writeReceipt, type ImportResult, type PackagePreview,
 } from '../exchange/transfer.js';
 import type { LedgerHost, Session } from '../session/host.js';
 import { ledgerFileCall, refusedFileCall, type OutsideCall, type ShellHooks } from './session-calls.js';
@@ -123,11 +123,18 @@ export function exchangeCalls(session: Session, shell: ShellHooks): ExchangeCall
     'exchange:import': refuse(importArg),
     'exchange:importReceipt': refuse(receiptArg),
     'exchange:history': history,
+    'exchange:withdrawFirstContact': withdraw,
   } as unknown as ExchangeCalls;
 }
 
 /** 交换记录: per partner, packages sent, confirmed, received and missing (a ledger read). */
 const history = defineQuery({ permission: 'exchange.run' }, (ctx) => deliveryHistory(ctx));
+
+/** 撤回 a first-contact package whose receipt has not come back (a ledger write, no file). */
+const withdraw = defineCall({ permission: 'exchange.run', arg: f.args({ packageId: f.id('首次联络包') }) }, (ctx, a) => {
+  withdrawFirstContact(ctx, a.packageId);
+  return { withdrawn: true as const };
+});
 
 function hostExchangeCalls(session: Session, shell: ShellHooks, hostOf: () => LedgerHost) {
   const ctxOf = () => hostOf().context(session);
@@ -240,5 +247,6 @@ function hostExchangeCalls(session: Session, shell: ShellHooks, hostOf: () => Le
     }),
 
     'exchange:history': history,
+    'exchange:withdrawFirstContact': withdraw,
   };
 }

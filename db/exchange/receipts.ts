@@ -8,6 +8,7 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { appendEvent } from '../core/audit.js';
 import { requirePermission } from '../core/permissions.js';
+import { DomainError } from '../domain/errors.js';
 import { ensureOwnKey, ownSecret } from '../services/partners.js';
 import { readAll, readHeader, verifyPackage, writePackage } from './package/index.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
@@ -129,11 +130,28 @@ export function deliveryHistory(ctx: ServiceContext): PartnerDelivery[] {
     };
   });
   // First-contact packages whose receipt has not come back: no partner yet, so each is its own
-  // row, named as its export named the recipient (the scope logged with it).
+  // row, named as its export named the recipient (the scope logged with it). A withdrawn one is not listed.
   const pending = ctx.ledger.prepare(`SELECT id, handled_at AS at, json_extract(scope, '$.recipientKind') AS kind, json_extract(scope, '$.recipientName') AS name
-    FROM exchange_packages WHERE direction = 'sent' AND partner_office_id = '' ORDER BY handled_at, id`).all() as { id: string; at: string; kind: string | null; name: string | null }[];
+    FROM exchange_packages WHERE direction = 'sent' AND partner_office_id = '' AND status = 'sent' ORDER BY handled_at, id`).all() as { id: string; at: string; kind: string | null; name: string | null }[];
   return [...rows, ...pending.map((x) => ({
     officeId: '', name: x.name ?? '', firstContact: { packageId: x.id, recipientKind: x.kind }, sent: 1, confirmed: 0, received: 0, missing: [],
     lastSentAt: x.at, lastReceivedAt: null,
   }))];
+}
+
+/**
+ * 撤回 a first-contact package whose receipt has not come back (abandoned, or made again): it is
+ * no longer listed in 交换记录. Nothing else changes: should its receipt come after all, importing
+ * it still binds the package to the partner and confirms it (the partner did import it).
+ */
+export function withdrawFirstContact(ctx: ServiceContext, packageId: string): void {
+  requirePermission(ctx, 'exchange.run');
+  const row = ctx.ledger.prepare("SELECT partner_office_id AS partner, status FROM exchange_packages WHERE id = ? AND direction = 'sent' AND kind = 'changes'")
+    .get(packageId) as { partner: string; status: string } | undefined;
+  if (!row || row.partner !== '') throw new DomainError('NOT_FOUND', '没有找到这个尚未回执的首次联络包。', { reason: 'first_contact_not_found' });
+  if (row.status !== 'sent') throw refuse('CONFLICT', 'first_contact_not_pending', '该首次联络包已撤回或已确认，无需撤回。');
+  inTransaction(ctx, () => {
+    ctx.ledger.prepare("UPDATE exchange_packages SET status = 'withdrawn', handled_at = ?, handled_by = ? WHERE id = ?").run(now(ctx), ctx.user?.id ?? null, packageId);
+    appendEvent(ctx, { action: 'package_withdrawn', entity: 'exchange_packages', entityId: packageId, detail: { firstContact: true } });
+  });
 }

@@ -471,4 +471,4 @@ export async function importPackage(ctx: ServiceContext, path: string, o: { conf
   }
 }
 
-export { deliveryHistory, importReceipt, writeReceipt, type PartnerDelivery, type ReceiptResult } from './receipts.js';
+export { deliveryHistory, importReceipt, withdrawFirstContact, writeReceipt, type PartnerDelivery, type ReceiptResult } from './receipts.js';

@@ -95,7 +95,8 @@ export const exchangePackages = sqliteTable('exchange_packages', {
   untilVersion: integer('until_version'),
   scope: text('scope'),
   counts: text('counts'),
-  status: text('status', { enum: ['sent', 'confirmed', 'applied', 'refused'] }).notNull(),
+  /** 'withdrawn': a first-contact package given up on before its receipt came (db/exchange/receipts.ts). */
+  status: text('status', { enum: ['sent', 'confirmed', 'applied', 'refused', 'withdrawn'] }).notNull(),
   handledAt: text('handled_at').notNull(),
   handledBy: text('handled_by'),
   /** Receipts: the package they confirm; received packages: the summary of what was applied. */

@@ -107,6 +107,15 @@ describe('首次联络包 in the page', () => {
     expect(await p.getByTestId('history').locator('[data-state="waiting"]').textContent()).toBe('待回执1个');
     expect(await axeCheck(p, 'exchange, history with a first-contact package')).toEqual([]);
     await shot(p, 'first-contact-history');
+    // 撤回, after a confirmation: the row goes, the package is logged as withdrawn.
+    await p.getByTestId('history-withdraw').click();
+    const confirm = p.locator('.ant-modal-confirm');
+    await confirm.locator('.ant-modal-confirm-title', { hasText: '撤回这个首次联络包？' }).waitFor();
+    expect(await axeCheck(p, 'exchange, withdrawing a first-contact package')).toEqual([]);
+    await shot(p, 'first-contact-withdraw');
+    await confirm.locator('.ant-modal-confirm-btns').getByRole('button', { name: '撤回' }).click();
+    await pending.waitFor({ state: 'detached' });
+    expect((h.ledger.sqlite.prepare("SELECT status FROM exchange_packages WHERE direction = 'sent'").get() as { status: string }).status).toBe('withdrawn');
   });
 
   it('imports one: the sender’s card, the fingerprint read over the phone, the passphrase, then the preview', { timeout: 90_000 }, async () => {

@@ -11,10 +11,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exchangeOffice, tempDir, type ExchangeOffice } from '../helpers/exchange-offices.js';
 import { verifyLedger } from '../../db/core/verify.js';
 import type { OfficeKind } from '../../db/domain/enums.js';
+import { expectError } from '../helpers/expect.js';
 import { exportFirstContact, firstContactCard, suggestPassphrase } from '../../db/exchange/first-contact.js';
 import { readHeader, writePackage, type PackageHeader } from '../../db/exchange/package/index.js';
 import { normalizePassphrase } from '../../db/exchange/passphrase.js';
-import { confirmedVersion, deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, writeReceipt } from '../../db/exchange/transfer.js';
+import { confirmedVersion, deliveryHistory, exportPackage, importPackage, importReceipt, previewPackage, withdrawFirstContact, writeReceipt } from '../../db/exchange/transfer.js';
 import { createCategory, renameCategory } from '../../db/services/categories.js';
 import { addPartner, ensureOwnKey, exportCard, listPartners, ownSecret } from '../../db/services/partners.js';
 import { ledgerFingerprint } from '../helpers/ledger-fingerprint.js';
@@ -62,6 +63,12 @@ describe('first contact (passphrase package, cards not yet exchanged)', () => {
       officeId: '', name: '某省委巡视办', firstContact: { packageId: x.packageId, recipientKind: 'inspection_office' },
       sent: 1, confirmed: 0, received: 0, missing: [], lastSentAt: expect.any(String), lastReceivedAt: null,
     }]);
+    // 撤回: no longer listed (once; an unknown package is not found); its receipt, should it come, still binds it (below).
+    withdrawFirstContact(unit.ctx, x.packageId);
+    expect(deliveryHistory(unit.ctx)).toEqual([]);
+    expectError(() => withdrawFirstContact(unit.ctx, x.packageId), 'CONFLICT', undefined, 'first_contact_not_pending');
+    expectError(() => withdrawFirstContact(unit.ctx, '0190a000-0000-7000-8000-000000000000'), 'NOT_FOUND', undefined, 'first_contact_not_found');
+    expect(unit.ledger.sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'package_withdrawn'").get()).toEqual({ n: 1 });
 
     // The receiver sees who sent it and the fingerprint to compare by phone.
     const unitCard = exportCard(unit.ctx);

@@ -3,7 +3,7 @@
  * packages sent, how many are confirmed (已确认 when all are), received, and the ones missing; and
  * each first-contact package (首次联络包) whose receipt has not come back, under the recipient's name.
  */
-import { Alert, Card, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, type UploadedFile } from '../../api/client.js';
@@ -15,9 +15,11 @@ import { PickFile } from './PickFile.js';
 
 type Outcome = { ok: true; text: string } | { ok: false; text: string };
 
+/** `onReceipt`: the log changed (a receipt imported, a first-contact package withdrawn): read it again. */
 export function HistoryTab({ history, onReceipt }: { history: Query<Delivery[]>; onReceipt(): void }) {
   const { t } = useTranslation('exchange');
   const explain = useExchangeError();
+  const { modal, message } = App.useApp();
   const missingList = useMissingList();
   const [reading, setReading] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -35,6 +37,22 @@ export function HistoryTab({ history, onReceipt }: { history: Query<Delivery[]>;
     } finally {
       setReading(false);
     }
+  }
+
+  // 撤回 a first-contact package whose receipt has not come: after a confirmation, then the log again.
+  function withdraw(packageId: string) {
+    modal.confirm({
+      title: t('history.withdrawTitle'), content: t('history.withdrawBody'), okText: t('history.withdraw'), okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await call('exchange:withdrawFirstContact', { packageId });
+          void message.success(t('history.withdrawn'));
+          onReceipt();
+        } catch (e) {
+          void message.error(explain(e).text);
+        }
+      },
+    });
   }
 
   const rows = history.data ?? [];
@@ -59,9 +77,12 @@ export function HistoryTab({ history, onReceipt }: { history: Query<Delivery[]>;
             columns={[
               {
                 title: t('history.col.partner'), key: 'name', render: (_, d) => (d.firstContact ? (
-                  <Tooltip title={t('history.firstContactHint')}>
-                    <span data-testid="history-first-contact">{d.name} <Tag>{t('history.firstContact')}</Tag></span>
-                  </Tooltip>
+                  <>
+                    <Tooltip title={t('history.firstContactHint')}>
+                      <span data-testid="history-first-contact">{d.name} <Tag>{t('history.firstContact')}</Tag></span>
+                    </Tooltip>
+                    <Button type="link" size="small" onClick={() => withdraw(d.firstContact!.packageId)} data-testid="history-withdraw">{t('history.withdraw')}</Button>
+                  </>
                 ) : d.name),
               },
               { title: t('history.col.sent'), dataIndex: 'sent', width: 70, align: 'right' },
