@@ -34,6 +34,7 @@ import { users } from '../schema/index.js';
 import { actingUserById, checkPasswordRules, login as legacyLogin, setupLedger, getOffice, type SetupInput } from '../services/office.js';
 import { idleLockMinutes } from '../services/settings.js';
 import { appendEvent } from '../core/audit.js';
+import { forgetWorkbook } from '../excel/workbook.js';
 import { anchorHead, checkAnchor, type AnchorVerdict } from '../core/anchor.js';
 import { verifyLedgerInSlices, type LedgerVerdict, type VerifyProgress } from '../core/verify.js';
 import type { ActingUser } from '../core/context.js';
@@ -489,6 +490,7 @@ export class LedgerHost {
 
   private lockSession(session: Session, why: 'idle' | 'manual'): void {
     session.locked = true;
+    forgetWorkbook(); // an Excel workbook kept since its dry run (db/excel/workbook.ts) is not kept behind a locked screen
     if (!this.ledgerOpen || !session.user) return;
     const ctx = { ...this.bareContext(), user: session.user };
     inTransaction(ctx, () => appendEvent(ctx, { action: 'lock', entity: 'session', entityId: session.user!.id, detail: { why } }));
@@ -528,6 +530,7 @@ export class LedgerHost {
 
   private endSession(session: Session): void {
     this.closeArchiveView(session);
+    forgetWorkbook();
     session.user = null;
     session.locked = false;
     this.sessions.delete(session);

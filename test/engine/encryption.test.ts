@@ -20,6 +20,8 @@ import { verifyAudit } from '../../db/core/audit.js';
 import { createUser, updateUser } from '../../db/services/office.js';
 import { dataKeyFor } from '../../db/session/provision.js';
 import { LedgerHost, lockoutDelayMs, FREE_ATTEMPTS, type Session } from '../../db/session/host.js';
+import { readWorkbook } from '../../db/excel/workbook.js';
+import { csv, HEAD, TITLE } from '../helpers/workbooks.js';
 import { makeHandlers } from '../../db/bridge/handlers.js';
 import { dispatch } from '../../db/bridge/dispatch.js';
 
@@ -219,6 +221,20 @@ describe('locks', () => {
     expect(await call(admin, 'session:unlock', { password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call(admin, 'session:unlock', { password: ADMIN_PW })).toMatchObject({ ok: true });
     expect(await call(admin, 'rounds:list')).toMatchObject({ ok: true });
+  });
+
+  it('a lock or a log-out drops the Excel workbook kept since its dry run', async () => {
+    const { admin } = setUp();
+    const file = csv([[TITLE], HEAD, ['1', '廉洁风险', '问题一。', '措施一。', '张三', '纪检监察部', '李四', '2024年9月30日']]);
+    const kept = await readWorkbook(file);
+    expect(await readWorkbook(file)).toBe(kept);
+    expect(await call(admin, 'session:lock')).toMatchObject({ ok: true });
+    const afterLock = await readWorkbook(file);
+    expect(afterLock).not.toBe(kept);
+    expect(await call(admin, 'session:unlock', { password: ADMIN_PW })).toMatchObject({ ok: true });
+    expect(await readWorkbook(file)).toBe(afterLock);
+    await call(admin, 'session:logout');
+    expect(await readWorkbook(file)).not.toBe(afterLock);
   });
 
   it('locks a session idle longer than the setting', async () => {
