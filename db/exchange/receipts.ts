@@ -8,7 +8,6 @@ import type { ServiceContext } from '../core/context.js';
 import { inTransaction } from '../core/context.js';
 import { appendEvent } from '../core/audit.js';
 import { requirePermission } from '../core/permissions.js';
-import { DomainError } from '../domain/errors.js';
 import { ensureOwnKey, ownSecret } from '../services/partners.js';
 import { readAll, readHeader, verifyPackage, writePackage } from './package/index.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
@@ -114,7 +113,7 @@ export function deliveryHistory(ctx: ServiceContext): PartnerDelivery[] {
   requirePermission(ctx, 'exchange.run');
   const partners = ctx.ledger.prepare(`SELECT DISTINCT k.office_id AS id, o.name FROM office_keys k JOIN offices o ON o.id = k.office_id WHERE k.office_id <> ? ORDER BY o.name`)
     .all(ctx.ledger.state.officeId) as { id: string; name: string }[];
-  const rows = partners.map((p): PartnerDelivery => {
+  const byPartner = partners.map((p): PartnerDelivery => {
     const rows = ctx.ledger.prepare("SELECT direction, status, seq, handled_at AS at FROM exchange_packages WHERE partner_office_id = ? AND kind = 'changes'").all(p.id) as
       { direction: 'sent' | 'received'; status: string; seq: number; at: string }[];
     const sent = rows.filter((r) => r.direction === 'sent');
@@ -133,7 +132,7 @@ export function deliveryHistory(ctx: ServiceContext): PartnerDelivery[] {
   // row, named as its export named the recipient (the scope logged with it). A withdrawn one is not listed.
   const pending = ctx.ledger.prepare(`SELECT id, handled_at AS at, json_extract(scope, '$.recipientKind') AS kind, json_extract(scope, '$.recipientName') AS name
     FROM exchange_packages WHERE direction = 'sent' AND partner_office_id = '' AND status = 'sent' ORDER BY handled_at, id`).all() as { id: string; at: string; kind: string | null; name: string | null }[];
-  return [...rows, ...pending.map((x) => ({
+  return [...byPartner, ...pending.map((x) => ({
     officeId: '', name: x.name ?? '', firstContact: { packageId: x.id, recipientKind: x.kind }, sent: 1, confirmed: 0, received: 0, missing: [],
     lastSentAt: x.at, lastReceivedAt: null,
   }))];
@@ -148,7 +147,7 @@ export function withdrawFirstContact(ctx: ServiceContext, packageId: string): vo
   requirePermission(ctx, 'exchange.run');
   const row = ctx.ledger.prepare("SELECT partner_office_id AS partner, status FROM exchange_packages WHERE id = ? AND direction = 'sent' AND kind = 'changes'")
     .get(packageId) as { partner: string; status: string } | undefined;
-  if (!row || row.partner !== '') throw new DomainError('NOT_FOUND', '没有找到这个尚未回执的首次联络包。', { reason: 'first_contact_not_found' });
+  if (!row || row.partner !== '') throw refuse('NOT_FOUND', 'first_contact_not_found', '没有找到这个尚未回执的首次联络包。');
   if (row.status !== 'sent') throw refuse('CONFLICT', 'first_contact_not_pending', '该首次联络包已撤回或已确认，无需撤回。');
   inTransaction(ctx, () => {
     ctx.ledger.prepare("UPDATE exchange_packages SET status = 'withdrawn', handled_at = ?, handled_by = ? WHERE id = ?").run(now(ctx), ctx.user?.id ?? null, packageId);

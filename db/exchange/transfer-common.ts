@@ -11,7 +11,7 @@ import type { OfficeRef } from './changes.js';
 import type { PackageHeader } from './package/index.js';
 
 export const now = (ctx: ServiceContext) => new Date(ctx.clock.now()).toISOString();
-export const refuse = (code: 'CORRUPT' | 'FORBIDDEN' | 'VALIDATION' | 'CONFLICT', reason: string, message: string) => new DomainError(code, message, { reason });
+export const refuse = (code: 'CORRUPT' | 'FORBIDDEN' | 'VALIDATION' | 'CONFLICT' | 'NOT_FOUND', reason: string, message: string) => new DomainError(code, message, { reason });
 
 export { ownOffice } from '../services/partners.js';
 

@@ -104,7 +104,7 @@ async function* fileBytes(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uin
   try {
     yield* pieces;
   } catch (e) {
-    if (e instanceof MissingBlob) throw new DomainError('NOT_FOUND', '证据文件在导出过程中被删除，交换包未生成，请重新导出。', { reason: `evidence_blob_gone:${e.sha256}` });
+    if (e instanceof MissingBlob) throw refuse('NOT_FOUND', `evidence_blob_gone:${e.sha256}`, '证据文件在导出过程中被删除，交换包未生成，请重新导出。');
     throw e;
   }
 }

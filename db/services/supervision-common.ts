@@ -70,10 +70,11 @@ export function page<T extends SyncTable>(
   a: ListArgs,
 ): ListResult<Row<T>> {
   const all = [...conds];
-  const cols = table as unknown as { deletedAt: SQLiteColumn; originOfficeId: SQLiteColumn; id: SQLiteColumn };
+  const name = getTableName(table);
+  const cols = table as unknown as { deletedAt: SQLiteColumn; originOfficeId: SQLiteColumn };
   if (!a.includeDeleted) all.push(isNull(cols.deletedAt));
   if (a.originOfficeId) all.push(eq(cols.originOfficeId, a.originOfficeId));
-  const conflicted = conflictedWhere(getTableName(table), `"${getTableName(table)}"."id"`, a.conflicted);
+  const conflicted = conflictedWhere(name, `"${name}"."id"`, a.conflicted);
   if (conflicted) all.push(sql.raw(conflicted));
   const where = and(...all);
   const orm = ctx.ledger.orm;
@@ -81,7 +82,7 @@ export function page<T extends SyncTable>(
     .limit(a.limit ?? MAX_PAGE).offset(a.offset ?? 0).all() as Row<T>[];
   const total = (orm.select({ n: count() }).from(table).where(where).get() as { n: number }).n;
   // Every SyncTable row has an id (syncColumns); the generic row type does not say so.
-  return { items: withConflicts(ctx, getTableName(table), items as (Row<T> & { id: string })[]), total };
+  return { items: withConflicts(ctx, name, items as (Row<T> & { id: string })[]), total };
 }
 
 /** An optional equality filter. */
