@@ -20,8 +20,11 @@ export interface ExchangeFilter {
   args: { originOfficeId?: string; conflicted?: boolean };
   /** Whether a filter is set (an empty list is then "nothing matches", not "nothing yet"). */
   active: boolean;
-  /** The filters set, in words, for the list's filter summary. */
-  words: string[];
+  /**
+   * The list's filter summary: the list's own filters set (in words; empty ones left out), then
+   * these two, joined; `none` when nothing is set.
+   */
+  summary(own: readonly (string | null | false | undefined)[], none: string): string;
   /** The two selects, for the toolbar (null while hidden). */
   controls: ReactNode;
   /** The 来源单位 column once the ledger knows another office (else none), to spread into a table's columns. */
@@ -58,10 +61,11 @@ export function useExchangeFilter(onChange?: () => void): ExchangeFilter {
   return {
     args: { ...(f.originOfficeId ? { originOfficeId: f.originOfficeId } : {}), ...(f.conflicted !== null ? { conflicted: f.conflicted } : {}) },
     active,
-    words: [
-      ...(f.originOfficeId ? [t('origin.word', { name: f.originName ?? '' })] : []),
-      ...(f.conflicted === null ? [] : [t(f.conflicted ? 'conflict.onlyYes' : 'conflict.onlyNo')]),
-    ],
+    summary: (own, none) => [
+      ...own,
+      f.originOfficeId && t('origin.word', { name: f.originName ?? '' }),
+      f.conflicted !== null && t(f.conflicted ? 'conflict.onlyYes' : 'conflict.onlyNo'),
+    ].filter(Boolean).join('、') || none,
     controls,
     columns: <R extends { originOfficeId: string }>(): ColumnType<R>[] => (partners
       ? [{ title: t('origin.label'), key: 'origin', width: 140, ellipsis: { showTitle: true }, render: (_v: unknown, r: R) => <span data-testid="cell-origin">{nameOf(r.originOfficeId)}</span> }]

@@ -111,7 +111,7 @@ export function ActivitiesTab(p: { roundId: string; canWrite: boolean; active: b
           options={ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`activities.kinds.${k}`) }))}
         />
         {xf.controls}
-        <span className="xz-count">{tc('units.rows', { n: total })} · {t('filterSummary', { what: [kind && t(`activities.kinds.${kind}`), ...xf.words].filter(Boolean).join('、') || t('noFilter') })}</span>
+        <span className="xz-count">{tc('units.rows', { n: total })} · {t('filterSummary', { what: xf.summary([kind && t(`activities.kinds.${kind}`)], t('noFilter')) })}</span>
         <span className="xz-grow" />
         <Button size="small" icon={<ReloadOutlined />} onClick={reload}>{tc('actions.refresh')}</Button>
         {p.canWrite && (

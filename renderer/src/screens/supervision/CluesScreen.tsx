@@ -138,7 +138,7 @@ function ClueLedger() {
         />
         {xf.controls}
         <span className="xz-count" data-testid="clue-count">
-          {tc('units.rows', { n: total })} · {t('filterSummary', { what: [way && t(`ways.${way}`), ...xf.words].filter(Boolean).join('、') || t('noFilter') })}
+          {tc('units.rows', { n: total })} · {t('filterSummary', { what: xf.summary([way && t(`ways.${way}`)], t('noFilter')) })}
         </span>
         <span className="xz-grow" />
         <Button size="small" icon={<ReloadOutlined />} onClick={reload}>{tc('actions.refresh')}</Button>

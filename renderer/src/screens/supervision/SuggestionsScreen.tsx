@@ -82,7 +82,7 @@ export function SuggestionsScreen() {
 
   const total = list.data?.total ?? 0;
   const filtered = status !== null || department !== null || xf.active;
-  const filterWords = [status && t(`suggestions.statuses.${status}`), department, ...xf.words].filter(Boolean).join('、') || t('noFilter');
+  const filterWords = xf.summary([status && t(`suggestions.statuses.${status}`), department], t('noFilter'));
   const f = figures.data?.totals;
 
   let content;
