@@ -26,6 +26,7 @@ import { openLedger } from '../db/core/open.js';
 import { importExcel, planExcelImport } from '../db/excel/import.js';
 import { forgetWorkbook } from '../db/excel/workbook.js';
 import { login, setupLedger } from '../db/services/office.js';
+import { readRows, timedInsert } from './raw-insert.js';
 import { round } from './stats.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
@@ -101,21 +102,11 @@ async function main() {
   log(`import: ${imp.created.problems} problems, ${imp.created.tasks} tasks in ${round(importSeconds, 2)} s${libreSeconds ? ` (${round(importSeconds / libreSeconds, 2)}× LibreOffice → CSV)` : ''}`);
   ledger.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   // The unit the import created comes along (the problems refer to it); rows the copy holds already are skipped.
-  const tables = ['units', 'problems', 'tasks', 'progress_entries'];
-  const written = tables.map((name) => ({
-    name, cols: ledger.sqlite.prepare(`SELECT * FROM "${name}" LIMIT 1`).columns().map((c) => c.name),
-    rows: ledger.sqlite.prepare(`SELECT * FROM "${name}"`).raw().all() as unknown[][],
-  }));
+  const written = ['units', 'problems', 'tasks', 'progress_entries'].map((name) => readRows(ledger.sqlite, name));
   ledger.close();
   const floorLedger = openLedger(before, { key });
-  const inserts = written.map((w) => ({ w, st: floorLedger.sqlite.prepare(`INSERT OR IGNORE INTO "${w.name}" (${w.cols.map((c) => `"${c}"`).join(', ')}) VALUES (${w.cols.map(() => '?').join(', ')})`) }));
   const floorRows = written.filter((w) => w.name !== 'units').reduce((n, w) => n + w.rows.length, 0);
-  spawnSync('sync');
-  t = performance.now();
-  floorLedger.sqlite.transaction(() => {
-    for (const { w, st } of inserts) for (const r of w.rows) st.run(r);
-  })();
-  const floorSeconds = (performance.now() - t) / 1000;
+  const floorSeconds = timedInsert(floorLedger.sqlite, written, { orIgnore: true }) / 1000;
   floorLedger.close();
   log(`floor: raw INSERT of the same ${floorRows} rows (${written.filter((w) => w.name !== 'units').map((w) => `${w.rows.length} ${w.name}`).join(', ')}) ${round(floorSeconds, 2)} s${libreSeconds ? ` (${round(floorSeconds / libreSeconds, 2)}× LibreOffice → CSV)` : ''}; ours ${round(importSeconds / floorSeconds, 2)}× it`);
 

@@ -40,6 +40,7 @@ import { createProblem } from '../db/services/problems.js';
 import { createTask } from '../db/services/tasks.js';
 import { fxInspection, fxRound, fxUnit, categoryId } from '../test/helpers/fixtures.js';
 import { inChild } from './exchange-child.js';
+import { readRows, timedInsert, type TableRows } from './raw-insert.js';
 import { round, summarize } from './stats.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
@@ -248,37 +249,24 @@ async function main() {
   };
   const riMs: number[] = [];
   const rawRuns: number[] = [];
-  let importedRows: { p: unknown[][]; t: unknown[][] } | null = null;
-  let pCols: string[] = [];
-  let tCols: string[] = [];
+  let importedRows: TableRows[] | null = null;
   for (let k = 1; k <= RUNS; k++) {
     const target = fresh(copyOfInsp, join(dir, 'inspection-records.sqlite'));
     const r = inChild({ op: 'import', ledger: target, keyHex: insp.key.toString('hex'), password: PASSWORD, path: recOnly.path, at });
     riMs.push(r.ms);
     if (!importedRows) {
       const recCopy = openLedger(target, { key: insp.key });
-      importedRows = { p: recCopy.sqlite.prepare('SELECT * FROM problems').raw().all() as unknown[][], t: recCopy.sqlite.prepare('SELECT * FROM tasks').raw().all() as unknown[][] };
-      pCols = recCopy.sqlite.prepare('SELECT * FROM problems LIMIT 1').columns().map((c) => c.name);
-      tCols = recCopy.sqlite.prepare('SELECT * FROM tasks LIMIT 1').columns().map((c) => c.name);
+      importedRows = ['problems', 'tasks'].map((name) => readRows(recCopy.sqlite, name));
       recCopy.close();
     }
     const raw = openLedger(fresh(rawPath, join(dir, 'raw-run.sqlite')), { key: insp.key });
-    const insP = raw.sqlite.prepare(`INSERT INTO problems (${pCols.join(', ')}) VALUES (${pCols.map(() => '?').join(', ')})`);
-    const insT = raw.sqlite.prepare(`INSERT INTO tasks (${tCols.join(', ')}) VALUES (${tCols.map(() => '?').join(', ')})`);
-    const rows = importedRows;
-    spawnSync('sync');
-    const t0 = performance.now();
-    raw.sqlite.transaction(() => {
-      for (const x of rows.p) insP.run(x);
-      for (const x of rows.t) insT.run(x);
-    })();
-    rawRuns.push(performance.now() - t0);
+    rawRuns.push(timedInsert(raw.sqlite, importedRows));
     raw.close();
     log(`  run ${k} of ${RUNS}: import of ${recOnly.records} records ${round(r.ms / 1000, 2)} s; raw INSERT ${round(rawRuns.at(-1)! / 1000, 2)} s → ${round(r.ms / rawRuns.at(-1)!, 2)}×`);
   }
   const ri = { ms: summarize(riMs).median };
   const rawMs = summarize(rawRuns).median;
-  const rowCount = importedRows!.p.length + importedRows!.t.length;
+  const rowCount = importedRows!.reduce((n, x) => n + x.rows.length, 0);
   log(`import of ${recOnly.records} records: median ${round(ri.ms / 1000, 2)} s; raw INSERT of the same ${rowCount} rows median ${round(rawMs / 1000, 2)} s → ${round(ri.ms / rawMs, 2)}×`);
 
   // 3. Aggregation: UNITS unit offices, UNIT_PROBLEMS problems each, imported by one inspection office.
