@@ -21,7 +21,6 @@
  * the sheet's date for 立行立改 and 已完成). Close-outs are never made up: 已完成 and 已销号 stay words
  * in the progress entry until a reviewer closes the task in the ledger.
  */
-import { createHash } from 'node:crypto';
 import type { ServiceContext } from '../core/context.js';
 import { inLongTransaction } from '../core/context.js';
 import { appendEvent } from '../core/audit.js';
@@ -35,7 +34,7 @@ import { addProgress } from '../services/progress.js';
 import { createTask } from '../services/tasks.js';
 import { createUnit } from '../services/units.js';
 import { cellText, columnLetter, readSheet, type DraftTask, type RowError, type SheetRead, type SkippedRow } from './rows.js';
-import { forgetWorkbook, readWorkbook } from './workbook.js';
+import { forgetWorkbook, readWorkbookKeyed } from './workbook.js';
 
 export interface ExcelImportOptions {
   /** The file's name: one named .xlsx/.xls whose bytes are not a workbook is refused as such. */
@@ -130,7 +129,7 @@ function progressText(t: DraftTask): string | null {
 /** The dry run: what importing `bytes` would do (nothing written). */
 export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o: ExcelImportOptions = {}): Promise<ExcelDryRun> {
   requirePermission(ctx, 'ledger.write');
-  const grids = await readWorkbook(bytes, o.fileName);
+  const { grids, sha256 } = await readWorkbookKeyed(bytes, o.fileName);
   const today = ctx.clock.today();
   const unitIds = new Map((ctx.ledger.prepare('SELECT id, name FROM units WHERE deleted_at IS NULL').all() as { id: string; name: string }[]).map((u) => [norm(u.name), u.id]));
   const categoryIds = new Map<string, string>();
@@ -156,7 +155,7 @@ export async function planExcelImport(ctx: ServiceContext, bytes: Uint8Array, o:
 
   const out: ExcelDryRun = {
     sheets: [], problems: [], existing: [], newUnits: [], newCategories: [], errors: [], skipped: [],
-    counts: { problems: 0, tasks: 0, existing: 0, errors: 0, skipped: 0 }, sha256: createHash('sha256').update(bytes).digest('hex'),
+    counts: { problems: 0, tasks: 0, existing: 0, errors: 0, skipped: 0 }, sha256,
   };
   const newUnits = new Set<string>();
   const newCategories = new Set<string>();

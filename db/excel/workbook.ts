@@ -59,12 +59,17 @@ export function forgetWorkbook(): void {
  * are text is refused as not a workbook (else it would read as a CSV without a ledger header).
  */
 export async function readWorkbook(bytes: Uint8Array, fileName?: string): Promise<Grid[]> {
+  return (await readWorkbookKeyed(bytes, fileName)).grids;
+}
+
+/** readWorkbook, with the SHA-256 (hex) of the bytes it computed (the dry run names the file by it). */
+export async function readWorkbookKeyed(bytes: Uint8Array, fileName?: string): Promise<{ grids: Grid[]; sha256: string }> {
   if (bytes.length === 0) throw refuse('excel_empty', '文件是空的。');
   if (bytes.length > MAX_FILE_BYTES) throw refuse('excel_too_large', `文件超过 ${MAX_FILE_BYTES / 1024 / 1024} MB，请按单位或轮次拆分后分别导入。`);
   const kind = workbookKind(bytes);
   if (kind === null || (kind === 'csv' && fileName && /\.xlsx?$/i.test(fileName))) throw refuse('excel_not_workbook', '该文件不是 Excel 工作簿（.xlsx/.xls）或 CSV 文件。');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (last?.sha256 === sha256) return last.grids;
+  if (last?.sha256 === sha256) return { grids: last.grids, sha256 };
   forgetWorkbook();
   const grids = kind === 'xlsx' ? await readXlsx(bytes) : kind === 'xls' ? await readXls(bytes) : [readCsv(bytes)];
   for (const g of grids) {
@@ -76,7 +81,7 @@ export async function readWorkbook(bytes: Uint8Array, fileName?: string): Promis
   const timer = setTimeout(forgetWorkbook, KEEP_MS);
   timer.unref?.();
   last = { sha256, grids, timer };
-  return grids;
+  return { grids, sha256 };
 }
 
 // ---------------------------------------------------------------------------------------------
