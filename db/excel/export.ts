@@ -19,9 +19,18 @@ import ExcelJS from 'exceljs';
 import type { ServiceContext } from '../core/context.js';
 import { requirePermission } from '../core/permissions.js';
 import { LEDGER_COLUMNS, ledgerRows } from '../queries/statutory.js';
+import { rowHeight } from './fit.js';
 
 export { LEDGER_COLUMNS };
-const WIDTHS = [6, 12, 40, 40, 10, 14, 10, 14, 36, 12, 24, 14, 14];
+/**
+ * Column widths (in digit widths) for A4 landscape: 13 columns printed fit to width at about 85%,
+ * so that 11 pt text prints at about 9 pt, as on the app's own printed ledger. On A3 the four long
+ * text columns (问题描述, 整改措施, 整改进展, 佐证材料) take the extra width.
+ */
+const WIDTHS = { A4: [5, 10, 24, 24, 9, 10, 8, 15, 22, 11, 13, 9, 11], A3: [5, 10, 34, 34, 9, 10, 8, 15, 32, 11, 18, 9, 11] } as const;
+const FONT_PT = 11;
+/** The columns a problem's task rows share (序号, 问题类别, 问题描述), merged down over them. */
+const PROBLEM_COLUMNS = 3;
 
 export interface LedgerExportOptions {
   unitId?: string | null;
@@ -46,7 +55,8 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
   const today = ctx.clock.today();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = '巡视整改监督台账';
-  const body: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'middle' }, font: { name: '仿宋', size: 11 }, border: { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } };
+  const widths = WIDTHS[o.paper ?? 'A4'];
+  const body: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'middle' }, font: { name: '仿宋', size: FONT_PT }, border: { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } };
   const sheetNames = new Set<string>();
   /** One worksheet per unit (named after it: the importer reads the unit from the 填报单位 line). */
   const sheetFor = (unitName: string) => {
@@ -58,7 +68,7 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
       pageSetup: { paperSize: (o.paper === 'A3' ? 8 : 9) as ExcelJS.PaperSize, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3', horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 } },
       headerFooter: { oddHeader: `&C${o.marking ?? '内部资料 注意保存'}`, oddFooter: '&C第&P页 共&N页' },
     });
-    ws.columns = WIDTHS.map((width) => ({ width }));
+    ws.columns = widths.map((width) => ({ width }));
     const t = ws.addRow([o.title ?? `${unitName}巡视整改台账`]);
     t.font = { name: '方正小标宋简体', size: 18, bold: true };
     t.alignment = { horizontal: 'center', vertical: 'middle' };
@@ -70,8 +80,9 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     info.commit();
     const head = ws.addRow([...LEDGER_COLUMNS]);
     head.eachCell((c) => {
-      c.style = { ...body, font: { name: '黑体', size: 11, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
+      c.style = { ...body, font: { name: '黑体', size: FONT_PT, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
     });
+    head.height = rowHeight(LEDGER_COLUMNS, widths, FONT_PT);
     head.commit();
     return ws;
   };
@@ -90,12 +101,18 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
   let rows = 0;
   let problems = 0;
   // A problem's rows are committed together once its last task row is added: the streaming writer
-  // merges cells only in rows not yet committed.
-  let group = null as { problemId: string; first: number; n: number; last: ExcelJS.Row | null } | null;
+  // merges cells, and sets heights, only in rows not yet committed. Each row is as tall as its own
+  // task cells need; if the merged problem cells need more, the rows share the difference.
+  let group = null as { problemId: string; first: number; n: number; rows: ExcelJS.Row[]; need: number } | null;
   const closeGroup = () => {
     if (!group || !ws) return;
-    if (group.n > 1) for (const c of [1, 2, 3]) ws.mergeCells(group.first, c, group.first + group.n - 1, c);
-    group.last?.commit();
+    if (group.n > 1) for (let c = 1; c <= PROBLEM_COLUMNS; c++) ws.mergeCells(group.first, c, group.first + group.n - 1, c);
+    const have = group.rows.reduce((sum, row) => sum + row.height, 0);
+    if (group.need > have) {
+      const more = Math.ceil((group.need - have) / group.n);
+      for (const row of group.rows) row.height += more;
+    }
+    group.rows.at(-1)?.commit();
     group = null;
   };
   for (const r of ledgerRows(ctx, { unitId: o.unitId ?? null, roundId: o.roundId ?? null })) {
@@ -108,7 +125,7 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
     }
     if (group?.problemId !== r.problemId) {
       closeGroup();
-      group = { problemId: r.problemId, first: rowNo + 1, n: 0, last: null };
+      group = { problemId: r.problemId, first: rowNo + 1, n: 0, rows: [], need: rowHeight(r.values.slice(0, PROBLEM_COLUMNS), widths, FONT_PT) };
       problems++;
     }
     group!.n++;
@@ -120,7 +137,8 @@ export async function exportLedgerXlsx(ctx: ServiceContext, path: string, o: Led
       const v = values[col - 1];
       if (typeof v === 'string' && formulaLike(v)) c.numFmt = '@';
     });
-    group!.last = row;
+    row.height = rowHeight(values.map((v, k) => (k < PROBLEM_COLUMNS ? null : v)), widths, FONT_PT);
+    group!.rows.push(row);
     rows++;
     if (rows % 1000 === 0) o.onProgress?.(rows);
   }

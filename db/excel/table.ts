@@ -9,6 +9,7 @@
  */
 import ExcelJS from 'exceljs';
 import { formulaLike } from './export.js';
+import { rowHeight, widthFor } from './fit.js';
 
 export interface TableSheet {
   title: string;
@@ -23,16 +24,6 @@ export interface TableSheet {
 
 const BORDER: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
 
-/** Display width of text in Excel's units (a CJK character takes two), longest line. */
-function textWidth(s: string): number {
-  let best = 0;
-  for (const line of s.split('\n')) {
-    let w = 0;
-    for (const ch of line) w += ch.charCodeAt(0) > 0x2e80 ? 2 : 1;
-    if (w > best) best = w;
-  }
-  return best;
-}
 
 /** Writes the table to `path`; returns the rows written. */
 export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ rows: number }> {
@@ -40,11 +31,11 @@ export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ row
   wb.creator = '巡视整改监督台账';
   const n = Math.max(t.columns.length, 1);
   const top = 2 + t.meta.length; // title, meta lines, then the header row
-  // Widths from the header and the first 500 rows, between 6 and 60.
+  // Widths from the header and the first 500 rows (a line on one line where it fits), between 6 and 60.
   const widths = t.columns.map((c, i) => {
-    let w = textWidth(c);
-    for (const r of t.rows.slice(0, 500)) w = Math.max(w, textWidth(String(r[i] ?? '')));
-    return Math.min(60, Math.max(6, w + 2));
+    let w = widthFor(c, 11);
+    for (const r of t.rows.slice(0, 500)) w = Math.max(w, widthFor(String(r[i] ?? ''), 11));
+    return Math.min(60, Math.max(6, w));
   });
   const ws = wb.addWorksheet((t.sheet ?? '导出').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), {
     views: [{ state: 'frozen', ySplit: top }],
@@ -75,6 +66,7 @@ export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ row
     c.border = BORDER;
     c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
   });
+  head.height = rowHeight(t.columns, widths, 11);
   head.commit();
   for (const values of t.rows) {
     const r = ws.addRow(values.map((v) => v ?? ''));
@@ -85,6 +77,8 @@ export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ row
       c.border = BORDER;
       if (typeof c.value === 'string' && formulaLike(c.value)) c.numFmt = '@';
     });
+    // Text wider than its column (60 at most) wraps: the row is sized to it.
+    r.height = rowHeight(values, widths, 11);
     r.commit();
   }
   ws.commit();

@@ -108,12 +108,12 @@ describe('Excel import over the bridge', () => {
   }, 120_000);
 
   it('files:saveTable writes the table into the 导出 folder for the page to download', async () => {
-    const r = await invoke('files:saveTable', { name: '统计表', title: '各单位整改情况', meta: ['巡视轮次：全部轮次'], columns: ['单位', '问题数'], rows: [['某某集团', 2000], ['=cmd|x', 1]] });
+    const r = await invoke('files:saveTable', { name: '统计表', title: '各单位整改情况', meta: ['巡视轮次：全部轮次'], columns: ['单位', '问题数'], rows: [['某某集团', 2000], ['=cmd|x', 1], ['某某'.repeat(40), 3]] });
     expect(r.ok).toBe(true);
     const v = (r as { value: { path: string; download: boolean; rows: number } }).value;
     expect(v.download).toBe(true);
     expect(v.path.startsWith(exportsDirOf(host.path))).toBe(true);
-    expect(v.rows).toBe(2);
+    expect(v.rows).toBe(3);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(v.path);
     const ws = wb.worksheets[0]!;
@@ -123,6 +123,9 @@ describe('Excel import over the bridge', () => {
     // Formula-like text stays text.
     expect(ws.getCell('A5').value).toBe('=cmd|x');
     expect(ws.getCell('A5').numFmt).toBe('@');
+    // Widths from the text, at most 60; an 80-character name wraps and its row is sized to it.
+    expect(ws.getColumn(1).width).toBe(60);
+    expect(ws.getRow(6).height).toBeGreaterThan(2 * ws.getRow(4).height);
     // A row wider than the columns is refused, nothing written.
     const bad = await invoke('files:saveTable', { name: '统计表', title: 't', columns: ['单位'], rows: [['a', 'b']] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', reason: 'bad_row' } });

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inTransaction, type ServiceContext } from '../../db/core/context.js';
 import { exportLedgerXlsx, LEDGER_COLUMNS } from '../../db/excel/export.js';
+import { rowHeight, widthFor, wrappedLines } from '../../db/excel/fit.js';
 import { importExcel } from '../../db/excel/import.js';
 import { createProblem } from '../../db/services/problems.js';
 import { createTask } from '../../db/services/tasks.js';
@@ -49,6 +50,26 @@ const shape = (ctx: ServiceContext) => ctx.ledger.sqlite.prepare(`
   FROM tasks t JOIN problems p ON p.id = t.problem_id JOIN units u ON u.id = p.unit_id JOIN problem_categories c ON c.id = p.category_id
   ORDER BY p.seq, t.seq`).all();
 
+describe('row heights for wrapped text (db/excel/fit.ts)', () => {
+  it('counts the lines a cell wraps to: CJK a full em, Latin and digits about half, each line break a line', () => {
+    // Width 24 holds 7·24 − 8 = 160 px: at 11 pt (14.67 px an em) 10 CJK characters, 19 digits.
+    expect(wrappedLines('一二三四五六七八九十', 24, 11)).toBe(1);
+    expect(wrappedLines('一二三四五六七八九十一', 24, 11)).toBe(2);
+    expect(wrappedLines('1234567890123456789', 24, 11)).toBe(1);
+    expect(wrappedLines('12345678901234567890', 24, 11)).toBe(2);
+    expect(wrappedLines('甲\n乙\n\n丙', 24, 11)).toBe(4);
+    expect(wrappedLines('', 24, 11)).toBe(1);
+    expect(wrappedLines('一二三四五六七八九十'.repeat(3), 24, 11)).toBe(3);
+  });
+  it('a row is as tall as its tallest cell; empty cells count one line', () => {
+    expect(wrappedLines('一二三四五六七八九十一二', widthFor('一二三四五六七八九十一二', 11), 11)).toBe(1);
+    expect(wrappedLines('甲\nab 12', widthFor('甲\nab 12', 11), 11)).toBe(2);
+    const one = rowHeight(['一'], [24], 11);
+    expect(rowHeight(['一'.repeat(30), '一'], [24, 24], 11)).toBeGreaterThan(2.5 * one - 10);
+    expect(rowHeight([null, '', undefined], [24, 24, 24], 11)).toBe(one);
+  });
+});
+
 describe('导出台账 (.xlsx)', () => {
   it('the statutory layout: merged problem cells, frozen header, print settings, formula-like text kept as text', async () => {
     const ctx = ledger();
@@ -71,6 +92,16 @@ describe('导出台账 (.xlsx)', () => {
     expect(inj.value).toBe(INJ); // a string cell, not a formula
     expect(inj.numFmt).toBe('@');
     expect(ws.getCell('H5').value).toBe('长期坚持（2024年12月31日）');
+    // Rows sized to their wrapped text (neither Excel nor LibreOffice does it for a written file or
+    // a merged cell): the two-line 整改措施 row is taller than the one-line one, and the three rows
+    // under the merged 问题描述 hold at least the height its text needs.
+    const height = (r: number) => ws.getRow(r).height;
+    expect(height(5)).toBeGreaterThan(height(4));
+    const widths = [1, 2, 3].map((c) => ws.getColumn(c).width!);
+    const need = rowHeight(['', '廉洁风险', '落实全面从严治党主体责任不够到位，对下属企业监督管理偏松偏软。'], widths, 11);
+    expect(height(4) + height(5) + height(6)).toBeGreaterThanOrEqual(need);
+    // The second problem has one task row: its own row holds its description.
+    expect(height(7)).toBeGreaterThanOrEqual(rowHeight(['', '廉洁风险', '选人用人工作不够规范，干部档案审核把关不严。'], widths, 11));
   });
 
   it('LibreOffice (headless) opens the export without error and shows the merged problem cells and the Chinese text', async () => {
