@@ -43,8 +43,8 @@ import {
 
 type Sector = (typeof SECTORS.codes)[number];
 
-/** Bumped whenever the generator's output changes, so cached bench files are rebuilt. */
-export const SCALE_FORMAT = 1;
+/** Bumped whenever the generator's output (or the schema it writes into) changes, so cached bench files are rebuilt. */
+export const SCALE_FORMAT = 2;
 /** The date the synthetic ledger is "as of": overdue flags in benches are computed against it. */
 export const SCALE_AS_OF = '2025-06-30';
 /** Password of the generated administrator: synthetic data, local files only. */

@@ -128,7 +128,8 @@ function problemWhere(flt: ProblemFilters, today: string): { where: string[]; pa
     params.push(flt.source);
   }
   if (flt.originOfficeId) {
-    // No index of its own (a filter beside the others): the walk of the sort index checks it per row.
+    // Alone, it reads problems_origin_idx / problems_origin_updated_idx (by deadline / last change);
+    // beside a unit or round, those indexes lead and this is checked per row.
     where.push('pr.origin_office_id = ?');
     params.push(flt.originOfficeId);
   }

@@ -56,6 +56,14 @@ export const problems = sqliteTable('problems', {
   // 序号 allocation within a unit's list. Round first, so that it never competes with the
   // (unit_id, status, deadline) index for a unit's list.
   index('problems_round_unit_seq_idx').on(t.roundId, t.unitId, t.seq),
+  // Counting live problems reads this, not the table (1,000,000 problems: 2 s → 0.05 s); and the
+  // task lists ask "is its problem deleted?" of the few deleted problems only.
+  index('problems_live_idx').on(t.id).where(sql`deleted_at IS NULL`),
+  index('problems_deleted_idx').on(t.id).where(sql`deleted_at IS NOT NULL`),
+  // 来源单位 (an aggregating office's lists of one partner's records), by deadline or last change:
+  // without them a partner with few records walked the whole sort index.
+  index('problems_origin_idx').on(t.originOfficeId, t.deadline, t.id).where(sql`deleted_at IS NULL`),
+  index('problems_origin_updated_idx').on(t.originOfficeId, t.updatedAt, t.id).where(sql`deleted_at IS NULL`),
 ]);
 
 export const tasks = sqliteTable('tasks', {
@@ -100,6 +108,14 @@ export const tasks = sqliteTable('tasks', {
   index('tasks_leader_problem_idx').on(t.responsibleLeader, t.problemId).where(sql`deleted_at IS NULL`),
   index('tasks_deadline_idx').on(t.currentDeadline, t.id),
   index('tasks_version_idx').on(t.version),
+  // The task list by last change (2,000,000 tasks: a 70 s sort before).
+  index('tasks_updated_idx').on(t.updatedAt, t.id),
+  // 来源单位, by deadline or last change. problem_id makes them cover a count of live tasks: the
+  // planner may scan either for one, and a lookup of each task's row cost 20 s at 2,000,000 tasks.
+  index('tasks_origin_idx').on(t.originOfficeId, t.currentDeadline, t.id, t.problemId).where(sql`deleted_at IS NULL`),
+  index('tasks_origin_updated_idx').on(t.originOfficeId, t.updatedAt, t.id, t.problemId).where(sql`deleted_at IS NULL`),
+  // A status across every round (待审核 for a reviewer): the list by deadline and its count.
+  index('tasks_status_idx').on(t.status, t.currentDeadline, t.id, t.problemId).where(sql`deleted_at IS NULL`),
 ]);
 
 /** 分阶段目标 of a long-term task. */

@@ -380,3 +380,53 @@ describe('task list', () => {
     expect(plan.some((d) => /SCAN t\b/.test(d))).toBe(false);
   });
 });
+
+describe('lists at an aggregating office\'s scale: the indexes of migration 0013', () => {
+  const origin = () => (t.ledger.sqlite.prepare('SELECT origin_office_id AS o FROM problems LIMIT 1').get() as { o: string }).o;
+
+  it('a 来源单位 filter reads its own index, by deadline and by last change, for problems and tasks', () => {
+    const o = origin();
+    expect(explainProblemList(reader, { originOfficeId: o }).some((d) => d.includes('problems_origin_idx (origin_office_id=?'))).toBe(true);
+    expect(explainProblemList(reader, { originOfficeId: o, sort: 'updatedAt' }).some((d) => d.includes('problems_origin_updated_idx (origin_office_id=?'))).toBe(true);
+    expect(explainTaskList(reader, { originOfficeId: o }).some((d) => d.includes('tasks_origin_idx (origin_office_id=?'))).toBe(true);
+    expect(explainTaskList(reader, { originOfficeId: o, sort: 'updatedAt' }).some((d) => d.includes('tasks_origin_updated_idx (origin_office_id=?'))).toBe(true);
+    for (const plan of [explainProblemList(reader, { originOfficeId: o, sort: 'updatedAt' }), explainTaskList(reader, { originOfficeId: o, sort: 'updatedAt' })]) {
+      expect(plan.some((d) => /SCAN (pr|t)\b/.test(d) || d.includes('TEMP B-TREE FOR ORDER BY'))).toBe(false);
+    }
+    // Filtered by origin, the lists give the same rows as unfiltered (every record here is this office's).
+    expect(countProblems(reader, { originOfficeId: o }).total).toBe(countProblems(reader, {}).total);
+    expect(countTasks(reader, { originOfficeId: o }).total).toBe(countTasks(reader, {}).total);
+    expect(countTasks(reader, { originOfficeId: '0191abbd-5e00-7000-8864-2d172c4bd5e9' }).total).toBe(0);
+  });
+
+  it('a status across every round (待审核, overdue) reads tasks_status_idx, not every task', () => {
+    expect(explainTaskList(reader, { status: 'pending_review' }).some((d) => d.includes('tasks_status_idx (status=?'))).toBe(true);
+    expect(explainTaskList(reader, { overdue: true }).some((d) => d.includes('tasks_status_idx (status=? AND current_deadline<?)'))).toBe(true);
+    // A unit's or a round's still read their own.
+    expect(explainTaskList(reader, { unitId: ids.units[0], status: 'pending_review' }).some((d) => d.includes('tasks_unit_status_idx'))).toBe(true);
+  });
+
+  it('the task list by last change walks tasks_updated_idx, with no sort of the whole table', () => {
+    const plan = explainTaskList(reader, { sort: 'updatedAt' });
+    expect(plan.some((d) => d.includes('tasks_updated_idx'))).toBe(true);
+    expect(plan.some((d) => d.includes('TEMP B-TREE FOR ORDER BY') && !d.includes('pg'))).toBe(false);
+  });
+
+  it('"its problem is not deleted" is asked of the deleted problems (one list per query), unless the problem is filtered too', () => {
+    const plain = explainTaskList(reader, {});
+    expect(plain.some((d) => d.includes('problems_deleted_idx'))).toBe(true);
+    expect(plain.some((d) => d.includes('CORRELATED'))).toBe(false);
+    // With a filter on the problem's category, the problem row is read (EXISTS); the deleted are hidden either way.
+    expect(explainTaskList(reader, { categoryId: ids.cats.other }).some((d) => d.includes('problems_deleted_idx'))).toBe(false);
+    const deleted = new Set(ids.deletedProblems);
+    // Some deleted problem still has live tasks (as after a package tombstoned the problem alone).
+    expect((t.ledger.sqlite.prepare('SELECT count(*) AS n FROM tasks WHERE deleted_at IS NULL AND problem_id IN (SELECT id FROM problems WHERE deleted_at IS NOT NULL)').get() as { n: number }).n).toBeGreaterThan(0);
+    for (const a of [{}, { categoryId: ids.cats.other }]) {
+      const rows = listTasks(reader, { ...a, limit: 200 }).rows;
+      expect(rows.length).toBeLessThan(200); // one page holds them all
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.some((r) => deleted.has(r.problemId))).toBe(false);
+      expect(countTasks(reader, a).total).toBe(rows.length);
+    }
+  });
+});
