@@ -248,6 +248,37 @@ describe('the lock: idle, Ctrl+L, 锁定, the engine\'s refusal; the log-in lock
     expect(await api(p, 'session:current')).toMatchObject({ ok: true, value: null });
   });
 
+  it('a log-in that takes long (a large ledger, or its first upgrade) says why after 3 s, then goes on', async () => {
+    const p = h.page;
+    // The engine's answer held back 4 s, as when a large ledger is backed up and upgraded.
+    await p.route('**/api/invoke', async (route) => {
+      if ((route.request().postData() ?? '').includes('"session:login"')) await new Promise((r) => setTimeout(r, 4000));
+      await route.continue();
+    });
+    try {
+      await p.locator('input[autocomplete="username"]').fill('luru');
+      await p.locator('input[autocomplete="current-password"]').fill(LURU_PW);
+      const t0 = Date.now();
+      await p.locator('button[type="submit"]').click();
+      const slow = p.getByTestId('login-slow');
+      // Not at once: a quick log-in never shows it.
+      await p.waitForTimeout(1000);
+      expect(await slow.count()).toBe(0);
+      await slow.getByText('正在打开台账，请稍候……').waitFor();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
+      expect(await slow.getAttribute('role')).toBe('status');
+      await expect.poll(() => slow.textContent()).toContain('会先自动备份');
+      await h.shot('sec-05b-slow-login');
+      expect(await axeCheck(p, 'slow log-in')).toEqual([]);
+      await p.getByTestId('current-user').getByText('李某').waitFor();
+    } finally {
+      await p.unroute('**/api/invoke');
+    }
+    await p.keyboard.press('Control+l');
+    await p.getByRole('button', { name: '切换用户' }).click();
+    await p.locator('input[autocomplete="username"]').waitFor();
+  });
+
   it('five wrong passwords lock the name out, with the time to wait; after it, the right password works', async () => {
     const p = h.page;
     for (let k = 1; k <= 5; k++) {

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/client.js';
 import { toApiError } from '../components/hooks.js';
@@ -7,6 +7,9 @@ import { errorText } from '../components/States.js';
 import { RecoverForm } from '../screens/security/RecoverForm.js';
 
 export interface FileProblem { reason: string; message: string }
+
+/** After this long the log-in says why it may take minutes. */
+const SLOW_LOGIN_MS = 3000;
 
 /**
  * 登录, with 忘记密码？使用恢复密钥 beside it. Each refusal shows the engine's own sentence (wrong
@@ -25,6 +28,14 @@ export function Login({ officeName, notEncrypted, onLogin, onFileProblem }: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [recovering, setRecovering] = useState(false);
+  // A log-in that takes long is opening a large ledger, or upgrading it (after a backup) the first
+  // time this version opens it: say so, rather than a button that spins for minutes.
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    if (!busy) return setSlow(false);
+    const timer = setTimeout(() => setSlow(true), SLOW_LOGIN_MS);
+    return () => clearTimeout(timer);
+  }, [busy]);
 
   async function submit(v: { username: string; password: string }) {
     setBusy(true);
@@ -61,6 +72,7 @@ export function Login({ officeName, notEncrypted, onLogin, onFileProblem }: {
                 <Input.Password autoComplete="current-password" />
               </Form.Item>
               {error && <Alert type="error" showIcon role="alert" title={error} className="xz-login-error" data-testid="login-error" />}
+              {slow && <Alert type="info" showIcon role="status" title={t('slowOpen')} description={t('slowOpenHint')} className="xz-login-error" data-testid="login-slow" />}
               <Button type="primary" htmlType="submit" block loading={busy}>{t('login')}</Button>
               {!notEncrypted && (
                 <Button type="link" block onClick={() => setRecovering(true)} className="xz-login-link">{t('forgot')}</Button>

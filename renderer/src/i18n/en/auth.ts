@@ -46,6 +46,8 @@ const en: Catalogue<typeof zh> = {
     keptOn: 'Date:',
   },
   forgot: 'Forgot the password? Use the recovery key',
+  slowOpen: 'Opening the ledger, please wait…',
+  slowOpenHint: 'A large ledger takes a while to open. The first time a new version of this software opens it, the ledger is backed up and then upgraded, which may take a few minutes. Do not close the program.',
   notEncrypted: 'This ledger is not encrypted yet',
   notEncryptedHint: 'This ledger was made before encryption was available, and its data lies on this computer in plain text. An administrator must log in and convert it; other users can log in once it is converted and an administrator has set their new password.',
   recover: {
