@@ -461,7 +461,9 @@ describe('archive, purge, open, restore', () => {
     expect(() => openArchive(bad, recoveryKey)).toThrow(expect.objectContaining({ code: 'CORRUPT', reason: 'archive_keys_damaged' }));
   });
 
-  it('refuses to purge for anyone but the 管理员, without the exact round name, or without a matching archive', async () => {
+  // Each of its dozen-odd refusals digests the whole ledger before and after: 25 s on a slow machine, 32 s
+  // in a loaded CI run, so it has more than the default 30 s.
+  it('refuses to purge for anyone but the 管理员, without the exact round name, or without a matching archive', { timeout: 120_000 }, async () => {
     const arg = { roundId: world.roundA.id, archiveSha256: sha256, confirmText: ROUND_NAME };
     for (const u of [w.users.leader, w.users.reviewer, w.users.entry, w.users.readonly, null]) {
       await expectRefused(u, 'archive:purge', arg, 'FORBIDDEN', u ? 'admin_only' : 'not_logged_in');
