@@ -43,7 +43,7 @@ export function widthFor(text: string, fontPt: number): number {
 }
 
 /** The height (pt) a row needs for `lines` lines at `fontPt`. */
-export const heightFor = (lines: number, fontPt: number) => Math.ceil(lines * fontPt * LINE_EM + ROW_PADDING_PT);
+const heightFor = (lines: number, fontPt: number) => Math.ceil(lines * fontPt * LINE_EM + ROW_PADDING_PT);
 
 /** The height (pt) a row of `values` needs in columns of `widths`: its tallest cell. */
 export function rowHeight(values: readonly unknown[], widths: readonly number[], fontPt: number): number {

@@ -23,7 +23,8 @@ export interface TableSheet {
 }
 
 const BORDER: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
-
+/** The text size of the header, meta lines and cells; the widths and row heights are estimated for it. */
+const FONT_PT = 11;
 
 /** Writes the table to `path`; returns the rows written. */
 export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ rows: number }> {
@@ -33,8 +34,8 @@ export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ row
   const top = 2 + t.meta.length; // title, meta lines, then the header row
   // Widths from the header and the first 500 rows (a line on one line where it fits), between 6 and 60.
   const widths = t.columns.map((c, i) => {
-    let w = widthFor(c, 11);
-    for (const r of t.rows.slice(0, 500)) w = Math.max(w, widthFor(String(r[i] ?? ''), 11));
+    let w = widthFor(c, FONT_PT);
+    for (const r of t.rows.slice(0, 500)) w = Math.max(w, widthFor(String(r[i] ?? ''), FONT_PT));
     return Math.min(60, Math.max(6, w));
   });
   const ws = wb.addWorksheet((t.sheet ?? '导出').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), {
@@ -55,30 +56,30 @@ export async function writeTableXlsx(path: string, t: TableSheet): Promise<{ row
   title.commit();
   t.meta.forEach((m, i) => {
     const r = ws.addRow([m]);
-    r.font = { name: '仿宋', size: 11 };
+    r.font = { name: '仿宋', size: FONT_PT };
     ws.mergeCells(2 + i, 1, 2 + i, n);
     r.commit();
   });
   const head = ws.addRow(t.columns);
   head.eachCell((c) => {
-    c.font = { name: '黑体', size: 11, bold: true };
+    c.font = { name: '黑体', size: FONT_PT, bold: true };
     c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     c.border = BORDER;
     c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
   });
-  head.height = rowHeight(t.columns, widths, 11);
+  head.height = rowHeight(t.columns, widths, FONT_PT);
   head.commit();
   for (const values of t.rows) {
     const r = ws.addRow(values.map((v) => v ?? ''));
     r.eachCell({ includeEmpty: true }, (c, col) => {
       if (col > n) return;
-      c.font = { name: '仿宋', size: 11 };
+      c.font = { name: '仿宋', size: FONT_PT };
       c.alignment = { vertical: 'middle', wrapText: true };
       c.border = BORDER;
       if (typeof c.value === 'string' && formulaLike(c.value)) c.numFmt = '@';
     });
     // Text wider than its column (60 at most) wraps: the row is sized to it.
-    r.height = rowHeight(values, widths, 11);
+    r.height = rowHeight(values, widths, FONT_PT);
     r.commit();
   }
   ws.commit();
