@@ -17,7 +17,7 @@ import type { BlobAnswer, BlobRequest, BlobWorkerData } from './blob-worker.js';
 
 /** The worker's page cache: each file page is read once, a large cache would only hold memory. */
 const WORKER_CACHE_KIB = 2048;
-/** Pieces (up to 1 MiB each) the worker may send ahead of what the caller has consumed. */
+/** Pieces (up to 1 MiB each) the worker may send ahead of what the caller has consumed, by default. */
 const WINDOW = 4;
 
 /** The ledger holds no file with this SHA-256 (deleted since it was cited). */
@@ -27,9 +27,19 @@ export class MissingBlob extends Error {
   }
 }
 
+/** One file asked for: its bytes piece by piece, in order; the iteration throws MissingBlob if the ledger has none with this SHA-256. */
+export interface BlobRead extends AsyncIterable<Uint8Array> {
+  /**
+   * True when iterating it now would not wait for the reader: all of the file has arrived (or its
+   * error), or the window is full (a file larger than the window waits for the rest as it is read).
+   * A reader on this thread is always ready.
+   */
+  readonly ready: boolean;
+}
+
 export interface BlobReader {
-  /** The file's bytes piece by piece, in order; the iteration throws MissingBlob if the ledger has none with this SHA-256. */
-  read(sha256: string): AsyncIterable<Uint8Array>;
+  /** Asks for a file; files are read in the order asked, ahead of their iteration within the window. */
+  read(sha256: string): BlobRead;
   /** Stops the worker; pending reads are rejected. */
   close(): Promise<void>;
 }
@@ -43,12 +53,13 @@ function workerScript(): { url: URL; execArgv: string[] } {
 
 /** Reads on the calling thread, through the ledger's own connection (one file at a time: iterate each through before the next). */
 export function inThreadReader(ledger: Ledger): BlobReader {
+  async function* pieces(sha256: string) {
+    const b = blobPieces(ledger, sha256);
+    if (!b) throw new MissingBlob(sha256);
+    yield* b.pieces;
+  }
   return {
-    async *read(sha256) {
-      const b = blobPieces(ledger, sha256);
-      if (!b) throw new MissingBlob(sha256);
-      yield* b.pieces;
-    },
+    read: (sha256) => ({ [Symbol.asyncIterator]: () => pieces(sha256), ready: true }),
     close: async () => undefined,
   };
 }
@@ -67,6 +78,8 @@ export interface BlobReaderOptions {
   useWorker?: boolean;
   /** What the worker opens instead of the ledger's own file and key (tests of the fall-back). */
   access?: { path: string; key: Uint8Array | null };
+  /** Pieces (up to 1 MiB each) read ahead of what has been consumed, across the files asked for (default 4). */
+  window?: number;
 }
 
 /**
@@ -81,6 +94,9 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
   let ready = false;
   let closed = false;
   let nextId = 0;
+  const window = o.window ?? WINDOW;
+  /** Pieces received and not yet consumed, over all files. */
+  let held = 0;
   const incoming = new Map<number, Incoming>();
   const wake = (f: Incoming) => {
     const w = f.wake;
@@ -113,7 +129,7 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
     } finally {
       access.key?.fill(0);
     }
-    worker.postMessage({ type: 'more', n: WINDOW } satisfies BlobRequest);
+    worker.postMessage({ type: 'more', n: window } satisfies BlobRequest);
     worker.on('message', (m: BlobAnswer) => {
       if (m.type === 'ready') {
         ready = true;
@@ -129,8 +145,10 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
         if (m.type === 'piece') worker?.postMessage({ type: 'more', n: 1 } satisfies BlobRequest);
         return;
       }
-      if (m.type === 'piece') f.pieces.push(m.data);
-      else if (m.type === 'end') f.end = true;
+      if (m.type === 'piece') {
+        f.pieces.push(m.data);
+        held++;
+      } else if (m.type === 'end') f.end = true;
       else if (m.type === 'missing') f.error = new MissingBlob(f.sha256);
       else f.error = Object.assign(new Error(m.message), { code: m.code });
       wake(f);
@@ -153,11 +171,12 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
       const f: Incoming = { sha256, pieces: [], end: false, error: null, wake: null };
       incoming.set(id, f);
       w.postMessage({ type: 'read', id, sha256 } satisfies BlobRequest);
-      return (async function* () {
+      const pieces = (async function* () {
         try {
           for (;;) {
             const piece = f.pieces.shift();
             if (piece) {
+              held--;
               worker?.postMessage({ type: 'more', n: 1 } satisfies BlobRequest);
               yield piece;
               continue;
@@ -171,9 +190,22 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
             await new Promise<void>((resolve) => (f.wake = resolve));
           }
         } finally {
+          // Pieces left unread give their credit back (the file was given up on).
+          if (f.pieces.length > 0) {
+            held -= f.pieces.length;
+            worker?.postMessage({ type: 'more', n: f.pieces.length } satisfies BlobRequest);
+            f.pieces = [];
+          }
           incoming.delete(id);
         }
       })();
+      const read: BlobRead = {
+        [Symbol.asyncIterator]: () => pieces,
+        get ready() {
+          return f.end || f.error !== null || fallback !== null || held >= window;
+        },
+      };
+      return read;
     },
     async close() {
       closed = true;

@@ -102,6 +102,13 @@ export interface CollectOptions {
    * Absent or null: every record.
    */
   only?: ReadonlyMap<string, ReadonlySet<string>> | null;
+  /**
+   * Only these tables, and no parents by the closure: what a package will carry of them, read
+   * before the package streams (the export reads the evidence first, to start reading its files).
+   */
+  tables?: ReadonlySet<string>;
+  /** The ledger version to stop at (default: the ledger's version now). */
+  untilVersion?: number;
 }
 
 /** Rows read per statement while streaming (a package of 100,000 records never sits in memory). */
@@ -118,6 +125,11 @@ export interface ChangeStream {
   officeIds: Set<string>;
   /** The ledger version the package covers: records changed later wait for the next package. */
   untilVersion: number;
+  /**
+   * The SHA-256 of each file the evidence among `records` cites, each once, found by a pass over
+   * the evidence alone (same filters, same version): for reading the files while the records stream.
+   */
+  citedFiles(): string[];
 }
 
 /**
@@ -130,7 +142,7 @@ export interface ChangeStream {
 export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStream {
   const officeIds = new Set<string>();
   const taken = new Set<string>();
-  const untilVersion = ctx.ledger.state.version;
+  const untilVersion = o.untilVersion ?? ctx.ledger.state.version;
   // The few records with conflicts or proposals, known up front: no query per record for them.
   const conflicted = new Set((ctx.ledger.prepare('SELECT DISTINCT entity_id AS id FROM field_conflicts').all() as { id: string }[]).map((r) => r.id));
   const proposed = new Set((ctx.ledger.prepare('SELECT DISTINCT entity_id AS id FROM proposals').all() as { id: string }[]).map((r) => r.id));
@@ -185,6 +197,7 @@ export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStr
   };
   function* records(): Generator<RecordChange> {
     for (const t of tables) {
+      if (o.tables && !o.tables.has(t.name)) continue;
       const only = o.only ? o.only.get(t.name) : undefined;
       if (o.only && !only?.size) continue;
       // By rowid: each batch resumes where the last ended, with no sort (versions may repeat in scale data).
@@ -209,6 +222,7 @@ export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStr
         if (c) yield c;
       }
     }
+    if (o.tables) return;
     for (let next = wanted.pop(); next; next = wanted.pop()) {
       const [t, id] = next;
       if (taken.has(id)) continue;
@@ -217,8 +231,17 @@ export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStr
       if (c) yield c;
     }
   }
-  return { records: records(), officeIds, untilVersion };
+  const citedFiles = () => {
+    const files = new Set<string>();
+    for (const c of streamChanges(ctx, { ...o, tables: EVIDENCE_ONLY, untilVersion }).records) {
+      if (typeof c.row.sha256 === 'string') files.add(c.row.sha256);
+    }
+    return [...files];
+  };
+  return { records: records(), officeIds, untilVersion, citedFiles };
 }
+
+const EVIDENCE_ONLY: ReadonlySet<string> = new Set(['evidence']);
 
 /** streamChanges gathered into an array (tests, small packages). */
 export function collectChanges(ctx: ServiceContext, o: CollectOptions): { changes: RecordChange[]; officeIds: Set<string>; untilVersion: number } {

@@ -34,7 +34,7 @@ import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
 import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
 import { filesCache } from './cache.js';
-import { blobReader, MissingBlob } from './blob-reader.js';
+import { blobReader, MissingBlob, type BlobRead, type BlobReader } from './blob-reader.js';
 import { BlobWriter, CHUNK_BYTES } from '../core/blobs.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
@@ -55,48 +55,57 @@ export function confirmedVersion(ctx: ServiceContext, partnerId: string): number
 export type Tally = { records: number; tables: Record<string, { records: number; deleted: number }> };
 
 /**
- * The records as they stream from the ledger, then the offices their stamps name, then each cited
- * file once (read from the ledger one at a time, as the writer asks): never the whole package in
- * memory. `tally` counts what went out, for the header the writer signs at the end.
+ * Pieces (up to 1 MiB) of files read ahead while the records stream: a file of up to this size is
+ * read through by the reader thread meanwhile, then written between two records.
+ */
+const FILES_AHEAD = 24;
+
+/**
+ * The records as they stream from the ledger, then the offices their stamps name; the files they
+ * cite, each once, go between the records as soon as each has been read out of the ledger, the
+ * rest after the offices (format version 2, docs/exchange-format.md §4.4). Never the whole package
+ * in memory: the reader (a worker thread: db/exchange/blob-reader.ts) reads at most FILES_AHEAD
+ * pieces ahead. `tally` counts what went out, for the header the writer signs at the end.
  */
 export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally): Generator<Entry> {
-  const cited = new Set<string>();
-  for (const c of stream.records) {
-    const t = (tally.tables[c.table] ??= { records: 0, deleted: 0 });
-    t.records++;
-    tally.records++;
-    if (c.deleted) t.deleted++;
-    if (c.table === 'evidence' && typeof c.row.sha256 === 'string') cited.add(c.row.sha256);
-    yield { type: 'json', value: { t: 'record', ...c } };
-  }
-  const refs: OfficeRef[] = [];
-  for (const id of stream.officeIds) {
-    const row = getRow(ctx, offices, id);
-    if (row) refs.push({ id: row.id, name: row.name, kind: row.kind });
-  }
-  yield { type: 'json', value: { t: 'offices', offices: refs } };
-  // Each file's size from the record (no page of the file is read for it); the bytes come from
-  // the reader (a worker thread: db/exchange/blob-reader.ts), the next file read while this one is written.
+  // Each file's size from the record (no page of the file is read for it).
   const sizeOf = ctx.ledger.prepare('SELECT size AS n FROM evidence_blobs WHERE sha256 = ?');
-  const files: { sha256: string; size: number }[] = [];
-  for (const sha of cited) {
-    const r = sizeOf.get(sha) as { n: number } | undefined;
-    if (r) files.push({ sha256: sha, size: r.n });
-  }
-  if (files.length === 0) return;
-  const reader = blobReader(ctx.ledger);
+  const asked = new Set<string>();
+  const files: { sha256: string; size: number; data: BlobRead }[] = [];
+  let reader: BlobReader | null = null;
+  const ask = (sha256: string) => {
+    if (asked.has(sha256)) return;
+    asked.add(sha256);
+    const r = sizeOf.get(sha256) as { n: number } | undefined;
+    if (!r) return;
+    reader ??= blobReader(ctx.ledger, { window: FILES_AHEAD });
+    files.push({ sha256, size: r.n, data: reader.read(sha256) });
+  };
+  const blob = (f: (typeof files)[number]): Entry => ({ type: 'blob', sha256: f.sha256, size: f.size, data: fileBytes(f.data), stored: true });
+  let sent = 0;
   try {
-    // Each file asked for as its turn comes, the next one as soon as this one is under way: the
-    // reader reads ahead a few pieces (db/exchange/blob-reader.ts), never whole files.
-    let next = reader.read(files[0]!.sha256);
-    for (let i = 0; i < files.length; i++) {
-      const current = next;
-      const f = files[i]!;
-      if (files[i + 1]) next = reader.read(files[i + 1]!.sha256);
-      yield { type: 'blob', sha256: f.sha256, size: f.size, data: fileBytes(current), stored: true };
+    // The files the package will cite, asked for before the first record: they are read while
+    // this thread encrypts the records (one pass over the evidence records alone finds them).
+    for (const sha of stream.citedFiles()) ask(sha);
+    for (const c of stream.records) {
+      const t = (tally.tables[c.table] ??= { records: 0, deleted: 0 });
+      t.records++;
+      tally.records++;
+      if (c.deleted) t.deleted++;
+      // An evidence record the first look did not see (changed since): its file is asked for now.
+      if (c.table === 'evidence' && typeof c.row.sha256 === 'string') ask(c.row.sha256);
+      yield { type: 'json', value: { t: 'record', ...c } };
+      while (sent < files.length && files[sent]!.data.ready) yield blob(files[sent++]!);
     }
+    const refs: OfficeRef[] = [];
+    for (const id of stream.officeIds) {
+      const row = getRow(ctx, offices, id);
+      if (row) refs.push({ id: row.id, name: row.name, kind: row.kind });
+    }
+    yield { type: 'json', value: { t: 'offices', offices: refs } };
+    while (sent < files.length) yield blob(files[sent++]!);
   } finally {
-    void reader.close();
+    void (reader as BlobReader | null)?.close();
   }
 }
 
@@ -270,22 +279,27 @@ interface FirstPass {
 }
 
 /**
- * The first pass over the payload: the records and the offices list, which come before the files
- * (docs/exchange-format.md §2), each record checked in form and indexed, then the package as a
- * whole (PackageIndex.check: references, cited files, ownership of creations). Stops at the first
- * file: the payload's hash is checked by the second pass, which must read the same records.
+ * The first pass over the payload: the records and the offices list, each record checked in form
+ * and indexed, then the package as a whole (PackageIndex.check: references, cited files, ownership
+ * of creations). The records end at the offices list (docs/exchange-format.md §2); files between
+ * them (format version 2) are read past, and in version 1 the first file ends them too. Stops
+ * there: the payload's hash is checked by the second pass, which must read the same records.
  */
 async function firstPass(ctx: ServiceContext, path: string, checked: CheckedPackage, o: { labels?: boolean } = {}): Promise<FirstPass> {
   const index = new PackageIndex(ctx);
   const hash = new RecordsDigest();
   const labels = o.labels ? new Map<string, string | null>() : undefined;
+  const filesBetween = checked.header.version >= 2;
   let offices: OfficeRef[] = [];
   for await (const e of entriesOf(path, checked)) {
-    if (e.type === 'blob') break;
+    if (e.type === 'blob') {
+      if (filesBetween) continue;
+      break;
+    }
     hash.update(e.bytes);
     if ((e.value as { t?: unknown }).t === 'offices') {
       offices = officesOf(e.value);
-      continue;
+      break;
     }
     const c = recordOf(e.value);
     index.add(c);
@@ -296,11 +310,12 @@ async function firstPass(ctx: ServiceContext, path: string, checked: CheckedPack
 
 /**
  * The second pass: the whole payload, decrypted again. The records go to `onBatch` BATCH at a time
- * and `onRecordsEnd` is called once they are all through (at the first file, or at the end); a
- * record after a file is refused, and so is a record the first pass did not read. Files go to
- * `onBlob` as they stream (import stores those it needs; unread bytes are still checked). Nothing
- * read counts unless this returns: the payload's length and SHA-256 against the signed header are
- * checked at the end of the stream. Returns the SHA-256 of the files the package carries.
+ * and `onRecordsEnd` is called once they are all through (at the offices list, at the first file
+ * in format version 1, or at the end); a record after that is refused, and so is a record the first
+ * pass did not read. Files go to `onBlob` as they stream, between the records too in version 2
+ * (import stores those it needs; unread bytes are still checked). Nothing read counts unless this
+ * returns: the payload's length and SHA-256 against the signed header are checked at the end of the
+ * stream. Returns the SHA-256 of the files the package carries.
  */
 async function secondPass(
   path: string, checked: CheckedPackage, first: FirstPass,
@@ -308,6 +323,7 @@ async function secondPass(
 ): Promise<Set<string>> {
   const blobs = new Set<string>();
   const hash = new RecordsDigest();
+  const filesBetween = checked.header.version >= 2;
   let batch: RecordChange[] = [];
   let recordsDone = false;
   const recordsEnd = () => {
@@ -320,14 +336,17 @@ async function secondPass(
   };
   for await (const e of entriesOf(path, checked)) {
     if (e.type === 'blob') {
-      recordsEnd();
+      if (!filesBetween) recordsEnd();
       if (hooks.onBlob) await hooks.onBlob(e);
       blobs.add(e.sha256);
       continue;
     }
-    if (recordsDone) throw refuse('CORRUPT', 'package_record', '交换包中的记录应在证据文件之前，该交换包格式不正确。');
+    if (recordsDone) throw refuse('CORRUPT', 'package_record', filesBetween ? '交换包中的记录应在单位清单之前，该交换包格式不正确。' : '交换包中的记录应在证据文件之前，该交换包格式不正确。');
     hash.update(e.bytes);
-    if ((e.value as { t?: unknown }).t === 'offices') continue;
+    if ((e.value as { t?: unknown }).t === 'offices') {
+      recordsEnd();
+      continue;
+    }
     batch.push(recordOf(e.value));
     if (batch.length >= BATCH) {
       hooks.onBatch(batch);

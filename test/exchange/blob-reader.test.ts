@@ -53,6 +53,37 @@ describe('evidence reader', () => {
     expect(() => r.read(files[0]!.sha)).toThrow(/evidence reader/);
   });
 
+  it('says when a file can be read without waiting (all of it arrived, or the window is full); a file given up on gives its window back', async () => {
+    const ledger = openLedger(join(tempDir(cleanup, 'xz-blobs-'), 'l.sqlite'), { key: randomBytes(32) });
+    cleanup.push(() => ledger.close());
+    const files = withFiles(ledger, [5000, 5 * CHUNK_BYTES, 3 * CHUNK_BYTES]);
+    const r = blobReader(ledger, { window: 2 });
+    const until = async (f: () => boolean) => {
+      for (let i = 0; i < 500 && !f(); i++) await new Promise((ok) => setTimeout(ok, 10));
+      return f();
+    };
+    const small = r.read(files[0]!.sha);
+    const big = r.read(files[1]!.sha);
+    expect(await until(() => small.ready)).toBe(true); // one piece, then its end
+    expect((await whole(small)).equals(files[0]!.bytes)).toBe(true);
+    // Five pieces through a window of two: ready once two wait, long before the end.
+    expect(await until(() => big.ready)).toBe(true);
+    const it = big[Symbol.asyncIterator]();
+    expect(Buffer.from((await it.next()).value as Uint8Array).equals(files[1]!.bytes.subarray(0, CHUNK_BYTES))).toBe(true);
+    await it.return!(undefined); // given up on with a piece still waiting
+    // The window is whole again: the next file comes through (it would wait for ever otherwise).
+    expect((await whole(r.read(files[2]!.sha))).equals(files[2]!.bytes)).toBe(true);
+    await r.close();
+    // A reader on this thread is always ready.
+    const mem = openLedger(':memory:');
+    cleanup.push(() => mem.close());
+    const [m] = withFiles(mem, [10]);
+    const rm = blobReader(mem);
+    const read = rm.read(m!.sha);
+    expect(read.ready).toBe(true);
+    expect((await whole(read)).equals(m!.bytes)).toBe(true);
+  });
+
   it('falls back to this thread when the worker cannot open the file (wrong key), with the same bytes', async () => {
     const ledger = openLedger(join(tempDir(cleanup, 'xz-blobs-'), 'l.sqlite'), { key: randomBytes(32) });
     cleanup.push(() => ledger.close());

@@ -129,7 +129,7 @@ describe('round trip', () => {
   it('readHeader needs no key and returns exactly what was written; verify returns the same', async () => {
     const h = await readHeader(path);
     const { payload, ...rest } = h;
-    expect(rest).toEqual({ ...headerFrom(), format: 'xz-package', version: 1, encryption: 'x25519' });
+    expect(rest).toEqual({ ...headerFrom(), format: 'xz-package', version: 2, encryption: 'x25519' });
     const file = readFileSync(path);
     expect(payload.sha256).toBe(sha(file.subarray(file.length - payload.length)));
     expect(await verifyPackage(path, trustedByB)).toEqual(h);
@@ -138,13 +138,13 @@ describe('round trip', () => {
   it('the file is laid out as documented: magic, version, header, signature, age payload', () => {
     const file = readFileSync(path);
     expect(file.subarray(0, 6).toString('latin1')).toBe('XZPKG\n');
-    expect(file[6]).toBe(1);
+    expect(file[6]).toBe(2);
     const hlen = file.readUInt32BE(7);
     const headerBytes = file.subarray(11, 11 + hlen);
     expect(JSON.parse(headerBytes.toString('utf8')).packageId).toBe(headerFrom().packageId);
     expect(file.readUInt16BE(11 + hlen)).toBe(64);
     const signature = file.subarray(13 + hlen, 77 + hlen);
-    const message = Buffer.concat([Buffer.from('xz-package-v1\0', 'latin1'), Buffer.of(1), headerBytes]);
+    const message = Buffer.concat([Buffer.from('xz-package-v1\0', 'latin1'), Buffer.of(2), headerBytes]);
     expect(signBytes(A.keys.signPublic, A.keys.signSecret, message).equals(signature)).toBe(true); // Ed25519 is deterministic
     expect(file.subarray(77 + hlen, 77 + hlen + 22).toString('latin1')).toBe('age-encryption.org/v1\n');
   });
@@ -349,13 +349,29 @@ describe('damage is refused with its exact reason', () => {
   });
 
   it('another version byte: made by a newer version of the software', async () => {
-    const p = flipped(6, 0x03); // 1 → 2
+    const p = flipped(6, 0x01); // 2 → 3
     expect(await reasonOf(readHeader(p))).toBe('package_version');
     const e = await failure(readHeader(p));
-    expect(e.message).toMatch(/版本为 2.*更新版本的软件/);
+    expect(e.message).toMatch(/版本为 3.*只能读取版本 1、2.*更新版本的软件/);
     expect(await codeOf(verifyPackage(p, trustedByB))).toBe('VALIDATION');
+    expect(await reasonOf(readHeader(flipped(6, 0x02)))).toBe('package_version'); // 2 → 0
     // A future writer signs its own version byte: still refused by version, not by signature.
-    expect(await reasonOf(verifyPackage(await handBuilt(json('x'), { version: 2 }), trustedByB))).toBe('package_version');
+    expect(await reasonOf(verifyPackage(await handBuilt(json('x'), { version: 3, header: { version: 3 as never } }), trustedByB))).toBe('package_version');
+  });
+
+  it('a version 1 package (written before files could come between records) still reads', async () => {
+    const p = await handBuilt(Buffer.concat([json({ a: 1 }), END]));
+    expect(readFileSync(p)[6]).toBe(1);
+    const h = await verifyPackage(p, trustedByB);
+    expect(h.version).toBe(1);
+    const { entries } = await readAll(p, [B.keys.agreeSecret], { verified: h });
+    expect(entries).toEqual([{ type: 'json', value: { a: 1 } }]);
+  });
+
+  it('a header whose version is not the version byte is refused, signed or not', async () => {
+    const p = await handBuilt(json('x'), { version: 2 }); // byte 2, header 1, both signed
+    expect(await reasonOf(readHeader(p))).toBe('package_header');
+    expect(await reasonOf(verifyPackage(p, trustedByB))).toBe('package_header');
   });
 
   it('a changed value in the header that is still valid JSON: reads, but the signature fails', async () => {

@@ -12,7 +12,8 @@ import { confirmedVersion, deliveryHistory, exportPackage, importPackage, import
 import { rounds, tasks } from '../../db/schema/index.js';
 import { reviewCloseout, submitCloseout } from '../../db/services/closeout.js';
 import { createUser, login } from '../../db/services/office.js';
-import { addPartner, exportCard } from '../../db/services/partners.js';
+import { addPartner, ensureOwnKey, exportCard, ownSecret } from '../../db/services/partners.js';
+import { readAll, writePackage } from '../../db/exchange/package/index.js';
 import { categoryId, fxInspection, fxProblem, fxRound, fxTask, fxUnit } from '../helpers/fixtures.js';
 import { addEvidence } from '../../db/services/evidence.js';
 
@@ -164,6 +165,50 @@ describe('packages between two ledgers', () => {
     const mid = insp.ledger.sqlite.serialize();
     await expect(importPackage(insp.ctx, join(out, 'bad-blob.xzpkg'))).rejects.toMatchObject({ reason: expect.stringMatching(/^(package|age)_/) });
     expect(insp.ledger.sqlite.serialize().equals(mid)).toBe(true);
+  });
+
+  it('files go between the records (format 2); a version 1 package, every file after the records, still imports', async () => {
+    const { insp, unit, base } = pair();
+    const out = dir();
+    await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
+    const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
+    const task = inTransaction(unit.ctx, () => {
+      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
+      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id });
+    });
+    const files = [randomBytes(3000), randomBytes(CHUNK_BYTES + 5)].map((b, i) => ({ b, ev: addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: `佐证${i + 1}.pdf`, mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: b.toString('base64') }) }));
+    const x = await exportPackage(unit.ctx, { partnerId: insp.id, dir: out });
+    const { header, entries } = await readAll(x.path, [ownSecret(ensureOwnKey(insp.ctx)).agreeSecret]);
+    expect(header.version).toBe(2);
+    const kinds = entries.map((e) => (e.type === 'blob' ? 'blob' : (e.value as { t: string }).t));
+    // In memory the files are read on the export's own thread, so each is ready at once: both go
+    // after the first record, and the records go on after them.
+    expect(kinds.slice(0, 4)).toEqual(['record', 'blob', 'blob', 'record']);
+    expect(kinds.at(-1)).toBe('offices');
+    expect(kinds.filter((k) => k === 'blob')).toHaveLength(2);
+
+    // The same entries as version 1 lays them out (records, the offices list, then the files), signed by the unit as version 1.
+    const { format: _f, version: _v, encryption: _e, payload: _p, ...input } = header;
+    const own = ensureOwnKey(unit.ctx);
+    const seal = async (name: string, es: typeof entries) => (await writePackage({
+      path: join(out, name), header: { ...input, packageId: unit.ctx.ids.next() }, version: 1,
+      sign: { publicKey: Buffer.from(own.signPublic, 'base64'), secretKey: ownSecret(own).signSecret },
+      to: { x25519: [Buffer.from(ensureOwnKey(insp.ctx).agreePublic, 'base64')] }, entries: es,
+    })).path;
+    const json = entries.filter((e) => e.type === 'json');
+    const blobs = entries.filter((e) => e.type === 'blob');
+    // Version 1 keeps its rule: a record after a file is refused (an evidence record, which nothing refers to, moved after the first file).
+    const i = json.findIndex((e) => (e.value as { table?: string }).table === 'evidence');
+    const late = await seal('v1-late.xzpkg', [...json.slice(0, i), ...json.slice(i + 1, -1), blobs[0]!, json[i]!, json.at(-1)!, blobs[1]!]);
+    expect((await readAll(late, [ownSecret(ensureOwnKey(insp.ctx)).agreeSecret])).header.version).toBe(1);
+    const before = fingerprintOf(insp);
+    await expect(importPackage(insp.ctx, late)).rejects.toMatchObject({ reason: 'package_record' });
+    expect(fingerprintOf(insp)).toBe(before);
+    const v1 = await seal('v1.xzpkg', [...json, ...blobs]);
+    const r = await importPackage(insp.ctx, v1);
+    expect(r.preview.counts.new).toBe(4); // the problem, its task, two evidence records (the rest came from here)
+    for (const f of files) expect(readBlob(insp.ledger, f.ev.sha256)!.equals(f.b)).toBe(true);
+    expect(verifyLedger(insp.ledger).severity).toBe('ok');
   });
 
   it('a close-out travels: submitted at the unit, accepted at the discipline office, the task closed on both sides', async () => {

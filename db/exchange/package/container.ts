@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { fail } from './errors.js';
-import { encodePrefix, FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, parseHeaderBytes, PREFIX_BYTES, SIGNATURE_BYTES, type PackageHeader } from './header.js';
+import { encodePrefix, MAGIC, READABLE_VERSIONS, MAX_HEADER_BYTES, parseHeaderBytes, PREFIX_BYTES, SIGNATURE_BYTES, type PackageHeader } from './header.js';
 
 export interface Container {
   version: number;
@@ -48,7 +48,7 @@ export function packageDigest(prefix: Uint8Array): string {
 
 /** The digest of a container read from a file (see packageDigest). */
 export function containerDigest(c: Container): string {
-  return packageDigest(encodePrefix(c.headerBytes, c.signature));
+  return packageDigest(encodePrefix(c.headerBytes, c.signature, c.version));
 }
 
 /** Magic, version, header and signature, in that order of checks; then the file's size. */
@@ -58,8 +58,8 @@ export async function readContainer(fh: FileHandle): Promise<Container> {
   if (!magicPart.equals(MAGIC.subarray(0, magicPart.length))) throw fail('package_magic', 'magic does not match');
   if (start.length < PREFIX_BYTES) throw fail('package_truncated', 'file ends inside the prefix');
   const version = start[MAGIC.length]!;
-  if (version !== FORMAT_VERSION) {
-    throw fail('package_version', `format version ${version}`, `此交换包的格式版本为 ${version}，本软件只能读取版本 ${FORMAT_VERSION}：它可能由更新版本的软件生成，请升级本软件后再导入。`);
+  if (!READABLE_VERSIONS.includes(version)) {
+    throw fail('package_version', `format version ${version}`, `此交换包的格式版本为 ${version}，本软件只能读取版本 ${READABLE_VERSIONS.join('、')}：它可能由更新版本的软件生成，请升级本软件后再导入。`);
   }
   const headerLength = start.readUInt32BE(MAGIC.length + 1);
   if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw fail('package_header', `header length ${headerLength}`);
@@ -69,6 +69,7 @@ export async function readContainer(fh: FileHandle): Promise<Container> {
   if (signatureLength !== SIGNATURE_BYTES) throw fail('package_signature', `signature length ${signatureLength}`);
   const signature = await readExactAt(fh, sigAt + 2, SIGNATURE_BYTES, 'signature');
   const header = parseHeaderBytes(headerBytes);
+  if (header.version !== version) throw fail('package_header', `header says version ${header.version}, the prefix ${version}`);
   const payloadOffset = sigAt + 2 + SIGNATURE_BYTES;
   const { size } = await fh.stat();
   const expected = payloadOffset + header.payload.length;

@@ -1,7 +1,7 @@
 /**
  * The container's fixed prefix and its signed JSON header (docs/exchange-format.md §4.1–4.2).
  *
- *   "XZPKG\n" | u8 version (1) | u32 BE header length | header (UTF-8 JSON, ≤ 64 KiB)
+ *   "XZPKG\n" | u8 version (2; 1 still read) | u32 BE header length | header (UTF-8 JSON, ≤ 64 KiB)
  *   | u16 BE signature length (64) | Ed25519 signature | payload (age v1, binary)
  *
  * The signature covers "xz-package-v1\0" || version byte || header bytes, and the header holds
@@ -17,7 +17,14 @@ import { fail, type PackageError } from './errors.js';
 import { decodeUtf8, isPlainObject, nestsDeeperThan, parseJson } from './json.js';
 
 export const MAGIC = Buffer.from('XZPKG\n', 'latin1');
-export const FORMAT_VERSION = 1;
+/**
+ * The version written. Version 2 lets the files of a changes package come between its records
+ * (version 1: all files after them); the container itself reads both alike.
+ */
+export const FORMAT_VERSION = 2;
+/** The versions read (docs/exchange-format.md §4.1). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
+export type FormatVersion = 1 | 2;
 export const FORMAT_NAME = 'xz-package';
 /** magic + version byte + header length. */
 export const PREFIX_BYTES = MAGIC.length + 1 + 4;
@@ -36,7 +43,7 @@ export type Encryption = 'x25519' | 'scrypt';
 
 export interface PackageHeader {
   format: typeof FORMAT_NAME;
-  version: typeof FORMAT_VERSION;
+  version: FormatVersion;
   /** The caller's id for this package (e.g. a UUIDv7): receipts name it. */
   packageId: string;
   kind: PackageKind;
@@ -72,7 +79,7 @@ const opaque = v.custom<Record<string, unknown>>(
 const headerSchema = v.pipe(
   v.strictObject({
     format: v.literal(FORMAT_NAME),
-    version: v.literal(FORMAT_VERSION),
+    version: v.picklist([1, 2] as const),
     packageId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)),
     kind: v.picklist(['changes', 'receipt']),
     sender: v.strictObject({ officeId, name, kind: v.picklist(OFFICE_KINDS.codes), level: v.picklist(LEVELS.codes), fingerprint }),
@@ -150,10 +157,10 @@ export function signedMessage(version: number, headerBytes: Uint8Array): Buffer 
 }
 
 /** magic | version | u32 header length | header | u16 signature length | signature. */
-export function encodePrefix(headerBytes: Buffer, signature: Buffer): Buffer {
+export function encodePrefix(headerBytes: Buffer, signature: Buffer, version: number = FORMAT_VERSION): Buffer {
   const out = Buffer.alloc(PREFIX_BYTES + headerBytes.length + 2 + signature.length);
   MAGIC.copy(out, 0);
-  out[MAGIC.length] = FORMAT_VERSION;
+  out[MAGIC.length] = version;
   out.writeUInt32BE(headerBytes.length, MAGIC.length + 1);
   headerBytes.copy(out, PREFIX_BYTES);
   out.writeUInt16BE(signature.length, PREFIX_BYTES + headerBytes.length);

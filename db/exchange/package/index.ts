@@ -16,7 +16,7 @@
 export { DEFAULT_LIMITS, type Entry, type Limits, type ReadEntry } from './entries.js';
 export { ALL_PACKAGE_REASONS, PACKAGE_ERROR_REASONS, PackageError, type PackageErrorReason } from './errors.js';
 export {
-  FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, type Encryption, type PackageHeader, type PackageHeaderInput, type PackageKind,
+  FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, READABLE_VERSIONS, type Encryption, type FormatVersion, type PackageHeader, type PackageHeaderInput, type PackageKind,
 } from './header.js';
 export {
   openPackage, readAll, readHeader, verifyPackage, verifySignature, type OpenOptions, type PackageIdentities, type ReadAllEntry, type TrustedKeys,

@@ -25,7 +25,7 @@ import { packageDigest } from './container.js';
 import { encodeEntries, type Entry } from './entries.js';
 import { badInput, toPackageError } from './errors.js';
 import {
-  checkHeader, encodeHeader, encodePrefix, FORMAT_NAME, FORMAT_VERSION, MAX_HEADER_BYTES, PREFIX_BYTES, SIGNATURE_BYTES, signedMessage,
+  checkHeader, encodeHeader, encodePrefix, FORMAT_NAME, FORMAT_VERSION, MAX_HEADER_BYTES, READABLE_VERSIONS, type FormatVersion, PREFIX_BYTES, SIGNATURE_BYTES, signedMessage,
   type Encryption, type PackageHeader, type PackageHeaderInput,
 } from './header.js';
 import { parseJson } from './json.js';
@@ -46,6 +46,11 @@ export interface WriteOptions {
   completeHeader?: () => PackageHeaderInput;
   /** Room reserved for what completeHeader adds (bytes, default 0). */
   headerRoom?: number;
+  /**
+   * The format version to write (default FORMAT_VERSION). 1 is for a reader that knows only it:
+   * the caller must then put no record after a file (the container does not look inside records).
+   */
+  version?: FormatVersion;
 }
 
 export interface WrittenPackage {
@@ -74,10 +79,10 @@ function recipientsOf(to: WriteOptions['to']): { recipients: Recipient[]; encryp
 }
 
 /** The header as the caller gave it, through a JSON round trip (what a reader will see) and the schema. */
-function baseHeader(input: PackageHeaderInput, encryption: Encryption): PackageHeader {
+function baseHeader(input: PackageHeaderInput, encryption: Encryption, version: FormatVersion): PackageHeader {
   let json: unknown;
   try {
-    json = parseJson(JSON.stringify({ ...input, format: FORMAT_NAME, version: FORMAT_VERSION, encryption, payload: { length: 0, sha256: '0'.repeat(64) } }));
+    json = parseJson(JSON.stringify({ ...input, format: FORMAT_NAME, version, encryption, payload: { length: 0, sha256: '0'.repeat(64) } }));
   } catch (e) {
     throw badInput('header', '包头无法转换为 JSON。', String(e));
   }
@@ -110,7 +115,9 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     if (typeof o.path !== 'string' || o.path === '') throw badInput('path', '应指定交换包的保存位置。');
     checkSigningKey(o.sign);
     const { recipients, encryption } = recipientsOf(o.to);
-    const base = baseHeader(o.header, encryption);
+    const version = o.version ?? FORMAT_VERSION;
+    if (!READABLE_VERSIONS.includes(version)) throw badInput('version', `不能写出格式版本 ${String(version)}。`);
+    const base = baseHeader(o.header, encryption, version);
     const room = o.headerRoom ?? 0;
     if (!Number.isSafeInteger(room) || room < 0) throw badInput('headerRoom', '包头预留空间应为非负整数。');
     const reserved = encodeHeader(base).length + LENGTH_DIGITS_ROOM + room;
@@ -122,13 +129,13 @@ export async function writePackage(o: WriteOptions): Promise<WrittenPackage> {
     fh = await open(tmp, 'wx+', 0o600);
     const payload = await writePayload(fh, payloadOffset, cipher);
 
-    const final = o.completeHeader ? baseHeader(o.completeHeader(), encryption) : base;
+    const final = o.completeHeader ? baseHeader(o.completeHeader(), encryption, version) : base;
     const header: PackageHeader = { ...final, payload };
     if (encodeHeader(header).length > reserved) throw badInput('header', '包头超出了预留的空间。');
     const headerBytes = encodeHeader(header, reserved);
     if (headerBytes.length !== reserved) throw new Error(`header grew beyond its room: ${headerBytes.length} > ${reserved}`);
-    const signature = signBytes(Buffer.from(o.sign.publicKey), Buffer.from(o.sign.secretKey), signedMessage(FORMAT_VERSION, headerBytes));
-    const prefix = encodePrefix(headerBytes, signature);
+    const signature = signBytes(Buffer.from(o.sign.publicKey), Buffer.from(o.sign.secretKey), signedMessage(version, headerBytes));
+    const prefix = encodePrefix(headerBytes, signature, version);
     await fh.write(prefix, 0, prefix.length, 0);
     await fh.sync();
 
