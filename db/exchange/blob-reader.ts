@@ -31,8 +31,8 @@ export class MissingBlob extends Error {
 export interface BlobRead extends AsyncIterable<Uint8Array> {
   /**
    * True when iterating it now would not wait for the reader: all of the file has arrived (or its
-   * error), or the window is full (a file larger than the window waits for the rest as it is read).
-   * A reader on this thread is always ready.
+   * error). A file larger than the window never is before it is iterated. A reader on this thread
+   * is always ready.
    */
   readonly ready: boolean;
 }
@@ -202,7 +202,7 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
       const read: BlobRead = {
         [Symbol.asyncIterator]: () => pieces,
         get ready() {
-          return f.end || f.error !== null || fallback !== null || held >= window;
+          return f.end || f.error !== null || fallback !== null;
         },
       };
       return read;
