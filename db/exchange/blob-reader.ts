@@ -15,10 +15,20 @@ import type { Ledger } from '../core/open.js';
 import { blobPieces } from '../core/blobs.js';
 import type { BlobAnswer, BlobRequest, BlobWorkerData } from './blob-worker.js';
 
+/** The code of the worker's error for a file whose bytes do not hash to its name (db/exchange/blob-worker.ts). */
+export const BLOB_DAMAGED = 'BLOB_DAMAGED';
+
 /** The worker's page cache: each file page is read once, a large cache would only hold memory. */
 const WORKER_CACHE_KIB = 2048;
 /** Pieces (up to 1 MiB each) the worker may send ahead of what the caller has consumed, by default. */
 const WINDOW = 4;
+
+/** The ledger's bytes for this file do not hash to its SHA-256 (damaged or altered on disk). */
+export class DamagedBlob extends Error {
+  constructor(readonly sha256: string) {
+    super(`evidence file ${sha256} does not match its SHA-256`);
+  }
+}
 
 /** The ledger holds no file with this SHA-256 (deleted since it was cited). */
 export class MissingBlob extends Error {
@@ -44,11 +54,12 @@ export interface BlobReader {
   close(): Promise<void>;
 }
 
-function workerScript(): { url: URL; execArgv: string[] } {
+/** A worker module of this folder (`name` without extension), as source under tsx (tests) or compiled. */
+export function workerScript(name: string): { url: URL; execArgv: string[] } {
   // From source (tests, tsx) the worker is TypeScript too: load it through tsx.
   return import.meta.url.endsWith('.ts')
-    ? { url: new URL('./blob-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./blob-worker.js', import.meta.url), execArgv: [] };
+    ? { url: new URL(`./${name}.ts`, import.meta.url), execArgv: ['--import', 'tsx'] }
+    : { url: new URL(`./${name}.js`, import.meta.url), execArgv: [] };
 }
 
 /** Reads on the calling thread, through the ledger's own connection (one file at a time: iterate each through before the next). */
@@ -95,8 +106,6 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
   let closed = false;
   let nextId = 0;
   const window = o.window ?? WINDOW;
-  /** Pieces received and not yet consumed, over all files. */
-  let held = 0;
   const incoming = new Map<number, Incoming>();
   const wake = (f: Incoming) => {
     const w = f.wake;
@@ -119,7 +128,7 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
   };
   const start = (): Worker | null => {
     if (worker || fallback) return worker;
-    const script = workerScript();
+    const script = workerScript('blob-worker');
     const data: BlobWorkerData = { ...access, cacheKib: WORKER_CACHE_KIB };
     try {
       worker = new Worker(script.url, { workerData: data, execArgv: script.execArgv });
@@ -145,11 +154,10 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
         if (m.type === 'piece') worker?.postMessage({ type: 'more', n: 1 } satisfies BlobRequest);
         return;
       }
-      if (m.type === 'piece') {
-        f.pieces.push(m.data);
-        held++;
-      } else if (m.type === 'end') f.end = true;
+      if (m.type === 'piece') f.pieces.push(m.data);
+      else if (m.type === 'end') f.end = true;
       else if (m.type === 'missing') f.error = new MissingBlob(f.sha256);
+      else if (m.code === BLOB_DAMAGED) f.error = new DamagedBlob(f.sha256);
       else f.error = Object.assign(new Error(m.message), { code: m.code });
       wake(f);
     });
@@ -176,7 +184,6 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
           for (;;) {
             const piece = f.pieces.shift();
             if (piece) {
-              held--;
               worker?.postMessage({ type: 'more', n: 1 } satisfies BlobRequest);
               yield piece;
               continue;
@@ -192,7 +199,6 @@ export function blobReader(ledger: Ledger, o: BlobReaderOptions = {}): BlobReade
         } finally {
           // Pieces left unread give their credit back (the file was given up on).
           if (f.pieces.length > 0) {
-            held -= f.pieces.length;
             worker?.postMessage({ type: 'more', n: f.pieces.length } satisfies BlobRequest);
             f.pieces = [];
           }

@@ -5,16 +5,22 @@
  * here, on its own read-only connection, it runs beside the main thread's encryption instead of
  * before it.
  *
- * The data key arrives in workerData (a structured-clone copy, never on a command line or in a
- * file) and is zeroed once the connection is keyed. Each request names one file by its SHA-256;
+ * The connection reads the pages without checking their MACs (the check in software is two thirds
+ * of the cost of reading: db/core/cipher.ts); instead each file's bytes are hashed here as they
+ * are read (OpenSSL's SHA-256, several times faster) and checked against the SHA-256 that names
+ * the file: a damaged or altered file ends in an error at its end, and the export that asked for
+ * it is abandoned. The data key arrives in workerData (a structured-clone copy, never on a command
+ * line or in a file) and is zeroed once the connection is keyed. Each request names one file by its SHA-256;
  * the answers carry its pieces in order (moved, not copied, when the buffer allows), then its end,
  * or say the ledger has no such file. Requests are answered one file after the other, a piece only
  * while the reader has given credit (db/exchange/blob-reader.ts).
  */
 import Database from 'better-sqlite3';
+import { createHash, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyKey } from '../core/cipher.js';
 import { blobPieces } from '../core/blobs.js';
+import { BLOB_DAMAGED } from './blob-reader.js';
 
 export interface BlobWorkerData { path: string; key: Uint8Array | null; cacheKib: number }
 export type BlobRequest = { type: 'read'; id: number; sha256: string } | { type: 'more'; n: number };
@@ -25,6 +31,7 @@ export type BlobAnswer =
   | { type: 'missing'; id: number }
   | { type: 'error'; id: number; message: string; code: string };
 
+
 const port = parentPort!;
 const job = workerData as BlobWorkerData;
 let db: Database.Database | null = null;
@@ -32,14 +39,14 @@ try {
   db = new Database(job.path, { readonly: true, fileMustExist: true });
   if (job.key) {
     const key = Buffer.from(job.key);
-    applyKey(db, key);
+    applyKey(db, key, { pageMacs: false });
     key.fill(0);
     job.key.fill(0);
   }
   db.pragma(`cache_size = -${job.cacheKib}`);
   const ledger = db;
   const queue: { id: number; sha256: string }[] = [];
-  let current: { id: number; pieces: Iterator<Buffer> } | null = null;
+  let current: { id: number; sha256: string; pieces: Iterator<Buffer>; hash: Hash } | null = null;
   let credit = 0;
   const send = (id: number, piece: Buffer) => {
     const data = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
@@ -61,21 +68,26 @@ try {
             port.postMessage({ type: 'missing', id: next.id } satisfies BlobAnswer);
             continue;
           }
-          current = { id: next.id, pieces: b.pieces[Symbol.iterator]() };
+          current = { id: next.id, sha256: next.sha256, pieces: b.pieces[Symbol.iterator](), hash: createHash('sha256') };
         } catch (e) {
           port.postMessage({ type: 'error', id: next.id, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
           continue;
         }
       }
-      const { id, pieces } = current;
+      const { id, sha256, pieces, hash } = current;
       try {
         const r = pieces.next();
         if (r.done) {
           current = null;
+          if (hash.digest('hex') !== sha256) {
+            port.postMessage({ type: 'error', id, message: `evidence file ${sha256} does not match its SHA-256`, code: BLOB_DAMAGED } satisfies BlobAnswer);
+            continue;
+          }
           port.postMessage({ type: 'end', id } satisfies BlobAnswer);
           continue;
         }
         credit--;
+        hash.update(r.value);
         send(id, r.value);
       } catch (e) {
         current = null;

@@ -10,6 +10,7 @@
  * recomputes them).
  */
 import type { ServiceContext } from '../core/context.js';
+import type { Ledger } from '../core/open.js';
 import type { OfficeKind } from '../domain/enums.js';
 import { decodeHlc } from '../core/hlc.js';
 import type { Clock } from './clocks.js';
@@ -81,7 +82,7 @@ export function tablesInOrder(): ExchangeTable[] {
  * What ownership decides a row by (TS keys): its own exchanged fields, and for evidence the record
  * it cites (a report's kind, a clue) as `parent`.
  */
-function hintOf(ctx: ServiceContext, t: ExchangeTable, raw: Record<string, unknown>): Record<string, unknown> {
+function hintOf(ctx: ChangeSource, t: ExchangeTable, raw: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const f of t.fields) row[f.key] = raw[f.name] ?? null;
   if (t.name !== 'evidence') return row;
@@ -125,11 +126,21 @@ export interface ChangeStream {
   officeIds: Set<string>;
   /** The ledger version the package covers: records changed later wait for the next package. */
   untilVersion: number;
+  /** What it was asked for, the version included: the same stream can be read on another connection (db/exchange/record-batches.ts). */
+  options: StreamOptions;
   /**
    * The SHA-256 of each file the evidence among `records` cites, each once, found by a pass over
    * the evidence alone (same filters, same version): for reading the files while the records stream.
    */
   citedFiles(): string[];
+}
+
+/** Collect options with the version fixed. */
+export type StreamOptions = CollectOptions & { untilVersion: number };
+
+/** What the stream reads through: the ledger's own connection, or a worker's read-only one on the same file. */
+export interface ChangeSource {
+  ledger: Pick<Ledger, 'prepare'>;
 }
 
 /**
@@ -140,9 +151,14 @@ export interface ChangeStream {
  * `untilVersion`) are left for the next package; parents the closure adds come as they are then.
  */
 export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStream {
+  return streamFrom(ctx, { ...o, untilVersion: o.untilVersion ?? ctx.ledger.state.version });
+}
+
+/** streamChanges through any connection to the ledger, at a version fixed by the caller. */
+export function streamFrom(ctx: ChangeSource, o: StreamOptions): ChangeStream {
   const officeIds = new Set<string>();
   const taken = new Set<string>();
-  const untilVersion = o.untilVersion ?? ctx.ledger.state.version;
+  const { untilVersion } = o;
   // The few records with conflicts or proposals, known up front: no query per record for them.
   const conflicted = new Set((ctx.ledger.prepare('SELECT DISTINCT entity_id AS id FROM field_conflicts').all() as { id: string }[]).map((r) => r.id));
   const proposed = new Set((ctx.ledger.prepare('SELECT DISTINCT entity_id AS id FROM proposals').all() as { id: string }[]).map((r) => r.id));
@@ -233,12 +249,12 @@ export function streamChanges(ctx: ServiceContext, o: CollectOptions): ChangeStr
   }
   const citedFiles = () => {
     const files = new Set<string>();
-    for (const c of streamChanges(ctx, { ...o, tables: EVIDENCE_ONLY, untilVersion }).records) {
+    for (const c of streamFrom(ctx, { ...o, tables: EVIDENCE_ONLY }).records) {
       if (typeof c.row.sha256 === 'string') files.add(c.row.sha256);
     }
     return [...files];
   };
-  return { records: records(), officeIds, untilVersion, citedFiles };
+  return { records: records(), officeIds, untilVersion, options: o, citedFiles };
 }
 
 const EVIDENCE_ONLY: ReadonlySet<string> = new Set(['evidence']);

@@ -34,7 +34,9 @@ import { MAX_EVIDENCE_BYTES } from '../services/evidence.js';
 import * as v from 'valibot';
 import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
 import { filesCache } from './cache.js';
-import { blobReader, MissingBlob, type BlobRead, type BlobReader } from './blob-reader.js';
+import { blobReader, DamagedBlob, MissingBlob, type BlobRead, type BlobReader } from './blob-reader.js';
+import { recordBatches, type BatchSource, type Tally } from './record-batches.js';
+export type { Tally } from './record-batches.js';
 import { BlobWriter, CHUNK_BYTES } from '../core/blobs.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 
@@ -51,9 +53,6 @@ export function confirmedVersion(ctx: ServiceContext, partnerId: string): number
 }
 
 
-/** What the header counts: records per table (and tombstones among them). */
-export type Tally = { records: number; tables: Record<string, { records: number; deleted: number }> };
-
 /**
  * Pieces (up to 1 MiB) of files read ahead while the records stream: a file of up to this size is
  * read through by the reader thread meanwhile, then written between two records.
@@ -63,11 +62,13 @@ const FILES_AHEAD = 24;
 /**
  * The records as they stream from the ledger, then the offices their stamps name; the files they
  * cite, each once, go between the records as soon as each has been read out of the ledger, the
- * rest after the offices (format version 2, docs/exchange-format.md §4.4). Never the whole package
- * in memory: the reader (a worker thread: db/exchange/blob-reader.ts) reads at most FILES_AHEAD
- * pieces ahead. `tally` counts what went out, for the header the writer signs at the end.
+ * rest after the offices (format version 2, docs/exchange-format.md §4.4). The records are read
+ * and framed by one worker thread (db/exchange/record-batches.ts) and the files by another
+ * (db/exchange/blob-reader.ts, at most FILES_AHEAD pieces ahead), so that this thread only
+ * encrypts and hashes. Never the whole package in memory. `tally` counts what went out, for the
+ * header the writer signs at the end.
  */
-export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally): Generator<Entry> {
+export async function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally: Tally): AsyncGenerator<Entry> {
   // Each file's size from the record (no page of the file is read for it).
   const sizeOf = ctx.ledger.prepare('SELECT size AS n FROM evidence_blobs WHERE sha256 = ?');
   const asked = new Set<string>();
@@ -83,19 +84,24 @@ export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally
   };
   const blob = (f: (typeof files)[number]): Entry => ({ type: 'blob', sha256: f.sha256, size: f.size, data: fileBytes(f.data), stored: true });
   let sent = 0;
+  let records: BatchSource | null = null;
   try {
     // The files the package will cite, asked for before the first record: they are read while
-    // this thread encrypts the records (one pass over the evidence records alone finds them).
+    // the records are (one pass over the evidence records alone finds them).
     for (const sha of stream.citedFiles()) ask(sha);
-    for (const c of stream.records) {
-      const t = (tally.tables[c.table] ??= { records: 0, deleted: 0 });
-      t.records++;
-      tally.records++;
-      if (c.deleted) t.deleted++;
+    records = recordBatches(ctx.ledger, stream, tally);
+    // The records first whenever a batch is waiting (so that their reader never waits for credit);
+    // while none is, a file already read, instead of waiting.
+    for (;;) {
+      if (!records.available && sent < files.length && files[sent]!.data.ready) {
+        yield blob(files[sent++]!);
+        continue;
+      }
+      const batch = await records.next();
+      if (!batch) break;
       // An evidence record the first look did not see (changed since): its file is asked for now.
-      if (c.table === 'evidence' && typeof c.row.sha256 === 'string') ask(c.row.sha256);
-      yield { type: 'json', value: { t: 'record', ...c } };
-      while (sent < files.length && files[sent]!.data.ready) yield blob(files[sent++]!);
+      for (const sha of batch.evidence) ask(sha);
+      yield { type: 'frames', frames: batch.frames, count: batch.count };
     }
     const refs: OfficeRef[] = [];
     for (const id of stream.officeIds) {
@@ -105,6 +111,7 @@ export function* packageEntries(ctx: ServiceContext, stream: ChangeStream, tally
     yield { type: 'json', value: { t: 'offices', offices: refs } };
     while (sent < files.length) yield blob(files[sent++]!);
   } finally {
+    (records as BatchSource | null)?.close();
     void (reader as BlobReader | null)?.close();
   }
 }
@@ -114,6 +121,7 @@ async function* fileBytes(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Uin
     yield* pieces;
   } catch (e) {
     if (e instanceof MissingBlob) throw refuse('NOT_FOUND', `evidence_blob_gone:${e.sha256}`, '证据文件在导出过程中被删除，交换包未生成，请重新导出。');
+    if (e instanceof DamagedBlob) throw refuse('CORRUPT', `evidence_blob_damaged:${e.sha256}`, '台账中的一个证据文件已损坏（内容与其校验值不符），交换包未生成。请运行台账检查并从备份恢复。');
     throw e;
   }
 }

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger } from '../../db/core/open.js';
-import { blobReader, MissingBlob } from '../../db/exchange/blob-reader.js';
+import { blobReader, DamagedBlob, MissingBlob } from '../../db/exchange/blob-reader.js';
 import { CHUNK_BYTES, storeBlob } from '../../db/core/blobs.js';
 import { tempDir } from '../helpers/exchange-offices.js';
 
@@ -82,6 +82,21 @@ describe('evidence reader', () => {
     const read = rm.read(m!.sha);
     expect(read.ready).toBe(true);
     expect((await whole(read)).equals(m!.bytes)).toBe(true);
+  });
+
+  it('the worker reads pages without their MACs and checks each file against its SHA-256 instead: altered bytes are DamagedBlob', async () => {
+    const ledger = openLedger(join(tempDir(cleanup, 'xz-blobs-'), 'l.sqlite'), { key: randomBytes(32) });
+    cleanup.push(() => ledger.close());
+    const [small, big] = withFiles(ledger, [5000, 2 * CHUNK_BYTES + 9]);
+    // Written through SQLite (so every page MAC is valid): only the content no longer matches its name.
+    ledger.sqlite.prepare('UPDATE evidence_blobs SET data = ? WHERE sha256 = ?').run(randomBytes(5000), small!.sha);
+    const piece = ledger.sqlite.prepare('SELECT data FROM evidence_chunks WHERE sha256 = ? AND seq = 1').get(big!.sha) as { data: Buffer };
+    piece.data[77]! ^= 1;
+    ledger.sqlite.prepare('UPDATE evidence_chunks SET data = ? WHERE sha256 = ? AND seq = 1').run(piece.data, big!.sha);
+    const r = blobReader(ledger);
+    await expect(whole(r.read(small!.sha))).rejects.toBeInstanceOf(DamagedBlob);
+    await expect(whole(r.read(big!.sha))).rejects.toBeInstanceOf(DamagedBlob);
+    await r.close();
   });
 
   it('falls back to this thread when the worker cannot open the file (wrong key), with the same bytes', async () => {

@@ -17,7 +17,7 @@ import { encryptBuffer, identityToRecipient } from '../../db/exchange/age/index.
 import { bech32Encode } from '../../db/exchange/age/bech32.js';
 import { fingerprintOf, generateKeyPairs, signBytes, type KeyPairs } from '../../db/exchange/identity.js';
 import {
-  ALL_PACKAGE_REASONS, openPackage, readAll, readHeader, verifyPackage, verifySignature, writePackage, type Entry, type PackageHeader, type PackageHeaderInput,
+  jsonFrame, ALL_PACKAGE_REASONS, openPackage, readAll, readHeader, verifyPackage, verifySignature, writePackage, type Entry, type PackageHeader, type PackageHeaderInput,
 } from '../../db/exchange/package/index.js';
 
 const MiB = 1024 * 1024;
@@ -104,7 +104,7 @@ describe('round trip', () => {
     });
     return out;
   };
-  const expected = () => entries().map((e) => (e.type === 'json' ? e : { type: 'blob', sha256: e.sha256, size: e.size, data: e.data }));
+  const expected = () => entries().map((e) => (e.type !== 'blob' ? e : { type: 'blob', sha256: e.sha256, size: e.size, data: e.data }));
   let path: string;
 
   beforeAll(async () => {
@@ -606,6 +606,22 @@ describe('the writer refuses bad input and never leaves a partial file', () => {
     expect(await reasonOf(send(p, [{ type: 'nope' } as never]))).toBe('package_input');
     expect(existsSync(p)).toBe(false);
     expect(leftovers()).toEqual([]);
+  });
+
+  it('records framed beforehand (a worker thread) read back as the records; frames that are not what they say are package_input', async () => {
+    const p = fresh();
+    const frames = Buffer.concat([jsonFrame({ t: 'record', n: 1 }), jsonFrame('整改措施'), jsonFrame([1, 2])]);
+    await send(p, [{ type: 'json', value: 0 }, { type: 'frames', frames, count: 3 }, { type: 'json', value: 4 }], { to: [B] });
+    expect((await readAll(p, [B.keys.agreeSecret])).entries).toEqual([0, { t: 'record', n: 1 }, '整改措施', [1, 2], 4].map((value) => ({ type: 'json', value })));
+    const q = fresh();
+    const blobFrame = Buffer.concat([Buffer.of(2), frames.subarray(1)]);
+    const cut = frames.subarray(0, frames.length - 1);
+    const tooLong = Buffer.from(jsonFrame('x'));
+    tooLong.writeUInt32BE(2 * 1024 * 1024, 1);
+    for (const e of [{ frames, count: 2 }, { frames, count: 4 }, { frames: blobFrame, count: 3 }, { frames: cut, count: 3 }, { frames: tooLong, count: 1 }, { frames: Buffer.alloc(0), count: 0 }]) {
+      expect(await reasonOf(send(q, [{ type: 'frames', ...e }]))).toBe('package_input');
+    }
+    expect(existsSync(q)).toBe(false);
   });
 
   it("an error from the caller's own entry source aborts the write and keeps its cause", async () => {

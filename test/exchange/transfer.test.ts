@@ -1,6 +1,6 @@
 import { CHUNK_BYTES, readBlob } from '../../db/core/blobs.js';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { confirmEachOther, exchangeOffice, tempDir, type ExchangeOffice } from '../helpers/exchange-offices.js';
@@ -37,6 +37,15 @@ function pair(files?: string) {
     return { round, unit: u };
   });
   return { insp, unit, base };
+}
+
+/** A problem and its task filed at the unit, under the inspection the inspection office sent it. */
+function unitTask(unit: Office, base: ReturnType<typeof pair>['base'], task: Partial<Parameters<typeof fxTask>[1]> = {}) {
+  const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
+  return inTransaction(unit.ctx, () => {
+    const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
+    return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id, ...task });
+  });
 }
 
 const fingerprintOf = (o: Office) => o.ledger.sqlite.serialize().toString('base64');
@@ -134,11 +143,7 @@ describe('packages between two ledgers', () => {
     const { insp, unit, base } = pair(where === 'encrypted file' ? dir() : undefined);
     const out = dir();
     await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
-    const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
-    const task = inTransaction(unit.ctx, () => {
-      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
-      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id });
-    });
+    const task = unitTask(unit, base);
     const bytes = Buffer.alloc(300_000, 7);
     bytes.write('整改佐证材料', 0);
     const ev = addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改报告.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: bytes.toString('base64') });
@@ -171,19 +176,15 @@ describe('packages between two ledgers', () => {
     const { insp, unit, base } = pair();
     const out = dir();
     await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
-    const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
-    const task = inTransaction(unit.ctx, () => {
-      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
-      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id });
-    });
+    const task = unitTask(unit, base);
     const files = [randomBytes(3000), randomBytes(CHUNK_BYTES + 5)].map((b, i) => ({ b, ev: addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: `佐证${i + 1}.pdf`, mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: b.toString('base64') }) }));
     const x = await exportPackage(unit.ctx, { partnerId: insp.id, dir: out });
     const { header, entries } = await readAll(x.path, [ownSecret(ensureOwnKey(insp.ctx)).agreeSecret]);
     expect(header.version).toBe(2);
     const kinds = entries.map((e) => (e.type === 'blob' ? 'blob' : (e.value as { t: string }).t));
-    // In memory the files are read on the export's own thread, so each is ready at once: both go
-    // after the first record, and the records go on after them.
-    expect(kinds.slice(0, 4)).toEqual(['record', 'blob', 'blob', 'record']);
+    // In memory the files are read on the export's own thread, so each is ready at once, and the
+    // records are built here as they are asked for: both files go first, before any record.
+    expect(kinds.slice(0, 3)).toEqual(['blob', 'blob', 'record']);
     expect(kinds.at(-1)).toBe('offices');
     expect(kinds.filter((k) => k === 'blob')).toHaveLength(2);
 
@@ -211,6 +212,18 @@ describe('packages between two ledgers', () => {
     expect(verifyLedger(insp.ledger).severity).toBe('ok');
   });
 
+  it('an evidence file whose stored bytes no longer match its SHA-256 stops the export: no package is written', async () => {
+    const { insp, unit, base } = pair(dir());
+    const out = dir();
+    await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
+    const task = unitTask(unit, base);
+    const ev = addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改报告.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: randomBytes(8000).toString('base64') });
+    unit.ledger.sqlite.prepare('UPDATE evidence_blobs SET data = ? WHERE sha256 = ?').run(randomBytes(8000), ev.sha256);
+    const empty = dir();
+    await expect(exportPackage(unit.ctx, { partnerId: insp.id, dir: empty })).rejects.toMatchObject({ code: 'CORRUPT', reason: `evidence_blob_damaged:${ev.sha256}`, message: expect.stringMatching(/证据文件已损坏/) });
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
   it('a close-out travels: submitted at the unit, accepted at the discipline office, the task closed on both sides', async () => {
     const { insp, unit, base } = pair();
     const out = dir();
@@ -220,11 +233,7 @@ describe('packages between two ledgers', () => {
     addPartner(unit.ctx, { card: cd.text, fingerprint: cd.fingerprint });
     addPartner(disc.ctx, { card: cu.text, fingerprint: cu.fingerprint });
     await importPackage(unit.ctx, (await exportPackage(insp.ctx, { partnerId: unit.id, dir: out })).path);
-    const inspection = unit.ledger.sqlite.prepare('SELECT id FROM inspections').get() as { id: string };
-    const task = inTransaction(unit.ctx, () => {
-      const p = fxProblem(unit.ctx, { unitId: base.unit.id, categoryId: categoryId(unit.ctx, '廉洁风险'), roundId: base.round.id, inspectionId: inspection.id });
-      return fxTask(unit.ctx, { problemId: p.id, unitId: base.unit.id, roundId: base.round.id, status: 'in_progress' });
-    });
+    const task = unitTask(unit, base, { status: 'in_progress' });
     addEvidence(unit.ctx, { ownerType: 'task', ownerId: task.id, fileName: '整改完成情况.pdf', mimeType: 'application/pdf', formedOn: '2024-08-30', dataBase64: Buffer.from('整改完成情况说明').toString('base64') });
     unit.clock.advance(86_400_000);
     submitCloseout(unit.ctx, { taskId: task.id, completedOn: '2024-09-01', note: '已按期完成整改。' });

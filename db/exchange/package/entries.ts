@@ -19,6 +19,11 @@ export const ENTRY_BLOB = 0x02;
 /** What the writer takes. `data` is read once, in order. */
 export type Entry =
   | { type: 'json'; value: unknown }
+  /**
+   * `count` JSON records already framed by jsonFrame, one after the other (e.g. in a worker
+   * thread): the frames' types and lengths are checked against the limits, not re-encoded.
+   */
+  | { type: 'frames'; frames: Uint8Array; count: number }
   | {
     type: 'blob'; sha256: string; size: number; data: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
     /**
@@ -131,8 +136,12 @@ export async function* encodeEntries(entries: AsyncIterable<Entry> | Iterable<En
 
   for await (const entry of entries) {
     if (++count > limits.maxEntries) throw badInput('entries', `条目数不能超过 ${limits.maxEntries} 条。`);
-    if (entry?.type === 'json') yield* put(encodeJson(entry.value, limits));
-    else if (entry?.type === 'blob') {
+    if (entry?.type === 'json') yield* put(jsonFrame(entry.value, limits));
+    else if (entry?.type === 'frames') {
+      count += checkFrames(entry, limits) - 1;
+      if (count > limits.maxEntries) throw badInput('entries', `条目数不能超过 ${limits.maxEntries} 条。`);
+      yield* put(entry.frames);
+    } else if (entry?.type === 'blob') {
       const size = checkBlob(entry, limits);
       const head = Buffer.alloc(1 + 32 + 8);
       head[0] = ENTRY_BLOB;
@@ -148,7 +157,24 @@ export async function* encodeEntries(entries: AsyncIterable<Entry> | Iterable<En
   if (out) yield out;
 }
 
-function encodeJson(value: unknown, limits: Limits): Buffer {
+/** Framed JSON records as they were said to be: each a JSON frame within the record limit, `count` of them. Returns the count. */
+function checkFrames(entry: Extract<Entry, { type: 'frames' }>, limits: Limits): number {
+  const f = entry.frames;
+  if (!(f instanceof Uint8Array) || !Number.isSafeInteger(entry.count) || entry.count < 1) throw badInput('entries', '成批的记录格式不正确。');
+  const view = new DataView(f.buffer, f.byteOffset, f.byteLength);
+  let n = 0;
+  for (let at = 0; at < f.length; n++) {
+    if (at + 5 > f.length || f[at] !== ENTRY_JSON) throw badInput('entries', '成批的记录格式不正确。');
+    const len = view.getUint32(at + 1);
+    if (len < 1 || len > limits.maxJsonBytes || at + 5 + len > f.length) throw badInput('entries', `成批的记录格式不正确（单条记录不能超过 ${formatBytes(limits.maxJsonBytes)}）。`);
+    at += 5 + len;
+  }
+  if (n !== entry.count) throw badInput('entries', '成批的记录条数与所述不符。');
+  return n;
+}
+
+/** One JSON record as the payload frames it (type, u32 BE length, UTF-8 JSON), refused as the default reader would refuse it. */
+export function jsonFrame(value: unknown, limits: Limits = DEFAULT_LIMITS): Buffer {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);

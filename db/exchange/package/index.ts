@@ -13,7 +13,7 @@
  * format (blobs are addressed by SHA-256 only). Every failure is a DomainError whose `reason`
  * is in PACKAGE_ERROR_REASONS or, passed through from the age layer, AGE_ERROR_REASONS.
  */
-export { DEFAULT_LIMITS, type Entry, type Limits, type ReadEntry } from './entries.js';
+export { DEFAULT_LIMITS, jsonFrame, type Entry, type Limits, type ReadEntry } from './entries.js';
 export { ALL_PACKAGE_REASONS, PACKAGE_ERROR_REASONS, PackageError, type PackageErrorReason } from './errors.js';
 export {
   FORMAT_VERSION, MAGIC, MAX_HEADER_BYTES, READABLE_VERSIONS, type Encryption, type FormatVersion, type PackageHeader, type PackageHeaderInput, type PackageKind,
