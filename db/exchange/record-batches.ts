@@ -30,7 +30,7 @@ const BATCH_BYTES = 256 * 1024;
  * Batches the worker may send ahead of what has been consumed: enough for it to go on while this
  * thread writes a 16 MB file (about 30 ms) between two batches.
  */
-const WINDOW = 16;
+const WINDOW = 10;
 
 /** The stream's records framed into batches, counted into `tally`. */
 export function* recordFrames(records: Iterable<RecordChange>, tally: Tally): Generator<RecordBatch> {

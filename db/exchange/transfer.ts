@@ -57,7 +57,7 @@ export function confirmedVersion(ctx: ServiceContext, partnerId: string): number
  * Pieces (up to 1 MiB) of files read ahead while the records stream: a file of up to this size is
  * read through by the reader thread meanwhile, then written between two records.
  */
-const FILES_AHEAD = 24;
+const FILES_AHEAD = 20;
 
 /**
  * The records as they stream from the ledger, then the offices their stamps name; the files they
