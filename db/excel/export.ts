@@ -20,14 +20,15 @@ import type { ServiceContext } from '../core/context.js';
 import { requirePermission } from '../core/permissions.js';
 import { LEDGER_COLUMNS, ledgerRows } from '../queries/statutory.js';
 import { rowHeight } from './fit.js';
+import { LEDGER_COLUMN_WIDTHS } from '../domain/ledger-layout.js';
 
 export { LEDGER_COLUMNS };
 /**
- * Column widths (in digit widths) for A4 landscape: 13 columns printed fit to width at about 85%,
- * so that 11 pt text prints at about 9 pt, as on the app's own printed ledger. On A3 the four long
- * text columns (问题描述, 整改措施, 整改进展, 佐证材料) take the extra width.
+ * Column widths (in digit widths, db/domain/ledger-layout.ts, shared with the app's printed
+ * ledger): 13 columns printed fit to width at about 85% on A4, so that 11 pt text prints at about
+ * 9 pt, as on the app's own printed ledger.
  */
-const WIDTHS = { A4: [5, 10, 24, 24, 9, 10, 8, 15, 22, 11, 13, 9, 11], A3: [5, 10, 34, 34, 9, 10, 8, 15, 32, 11, 18, 9, 11] } as const;
+const WIDTHS = LEDGER_COLUMN_WIDTHS;
 const FONT_PT = 11;
 /** The columns a problem's task rows share (序号, 问题类别, 问题描述), merged down over them. */
 const PROBLEM_COLUMNS = 3;

@@ -96,7 +96,10 @@ describe('导出台账 (.xlsx)', () => {
     // a merged cell): the two-line 整改措施 row is taller than the one-line one, and the three rows
     // under the merged 问题描述 hold at least the height its text needs.
     const height = (r: number) => ws.getRow(r).height;
-    expect(height(5)).toBeGreaterThan(height(4));
+    const all = LEDGER_COLUMNS.map((_, c) => ws.getColumn(c + 1).width!);
+    const own = (r: number) => (ws.getRow(r).values as unknown[]).slice(1).map((v, k) => (k < 3 || v == null ? null : String(v)));
+    expect(height(5)).toBeGreaterThan(rowHeight(['一'], [24], 11)); // its 整改措施 has two lines
+    for (const r of [4, 5, 6]) expect(height(r)).toBeGreaterThanOrEqual(rowHeight(own(r), all, 11));
     const widths = [1, 2, 3].map((c) => ws.getColumn(c).width!);
     const need = rowHeight(['', '廉洁风险', '落实全面从严治党主体责任不够到位，对下属企业监督管理偏松偏软。'], widths, 11);
     expect(height(4) + height(5) + height(6)).toBeGreaterThanOrEqual(need);

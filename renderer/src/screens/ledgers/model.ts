@@ -7,6 +7,7 @@
  */
 import type { TFunction } from 'i18next';
 import type { ResultOf } from '../../../../db/bridge/contract.js';
+import { ledgerColumnShares } from '../../../../db/domain/ledger-layout.js';
 
 export const LEDGER_KINDS = ['rectification', 'supervision', 'summary', 'clues'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -52,12 +53,12 @@ export interface SheetDoc {
 
 const col = (key: string, width: number, o: Partial<SheetColumn> = {}): SheetColumn => ({ key, width, ...o });
 
+const RECTIFICATION_KEYS = ['seq', 'category', 'description', 'measures', 'leader', 'department', 'person', 'deadline', 'progress', 'completion', 'evidence', 'closeout', 'remark'] as const;
+const RECTIFICATION_SHARES = ledgerColumnShares('A4');
+
 export const COLUMNS: Record<LedgerKind, SheetColumn[]> = {
-  rectification: [
-    col('seq', 4, { align: 'center', span: true }), col('category', 7, { span: true }), col('description', 12.5, { span: true }), col('measures', 11.5),
-    col('leader', 6), col('department', 6), col('person', 5), col('deadline', 10.5), col('progress', 8.5), col('completion', 10),
-    col('evidence', 6.5), col('closeout', 6), col('remark', 6.5),
-  ],
+  // The statutory columns' shares of the page, as the exported .xlsx has them (db/domain/ledger-layout.ts).
+  rectification: RECTIFICATION_KEYS.map((key, i) => col(key, RECTIFICATION_SHARES[i]!, key === 'seq' ? { align: 'center', span: true } : key === 'category' || key === 'description' ? { span: true } : {})),
   supervision: [
     col('seq', 4, { align: 'center' }), col('activityDate', 10), col('activityKind', 10), col('activityTitle', 14), col('unitName', 12),
     col('participants', 9), col('findings', 19), col('linked', 18), col('remark', 4),
