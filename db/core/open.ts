@@ -70,6 +70,22 @@ export interface OpenOptions {
   beforeMigrate?: (pending: number, sqlite: Database.Database) => void;
 }
 
+/** `prepare` that makes each statement once per connection (the ledger's own, or an export worker's). */
+export function statementCache(sqlite: Database.Database): { prepare(sql: string): Database.Statement; clear(): void } {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    prepare(sql) {
+      let s = cache.get(sql);
+      if (!s) {
+        s = sqlite.prepare(sql);
+        cache.set(sql, s);
+      }
+      return s;
+    },
+    clear: () => cache.clear(),
+  };
+}
+
 /**
  * The one place that opens a ledger file and sets its pragmas.
  * - journal_mode=WAL: readers never block the writer; a crash mid-write leaves the last commit intact.
@@ -114,7 +130,7 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
     }
     sqlite.pragma('foreign_keys = ON');
     const state = loadState(sqlite);
-    const cache = new Map<string, Database.Statement>();
+    const statements = statementCache(sqlite);
     // The connection holds the key for as long as it is open; so does this copy, zeroed at close.
     const keyCopy = opts.key ? Buffer.from(opts.key) : null;
     const onDisk = !opts.image && path !== ':memory:' && path !== '';
@@ -123,19 +139,12 @@ export function openLedger(path: string, opts: OpenOptions = {}): Ledger {
       orm,
       path,
       state,
-      prepare(sql) {
-        let s = cache.get(sql);
-        if (!s) {
-          s = sqlite.prepare(sql);
-          cache.set(sql, s);
-        }
-        return s;
-      },
+      prepare: statements.prepare,
       readerAccess() {
         return onDisk ? { path, key: keyCopy ? Uint8Array.from(keyCopy) : null } : null;
       },
       close() {
-        cache.clear();
+        statements.clear();
         keyCopy?.fill(0);
         sqlite.close();
       },

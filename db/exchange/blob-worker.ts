@@ -15,14 +15,14 @@
  * or say the ledger has no such file. Requests are answered one file after the other, a piece only
  * while the reader has given credit (db/exchange/blob-reader.ts).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createHash, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyKey } from '../core/cipher.js';
 import { blobPieces } from '../core/blobs.js';
 import { BLOB_DAMAGED } from './blob-reader.js';
+import { errorFields, movable, openWorkerConnection, type WorkerConnectionData } from './worker-connection.js';
 
-export interface BlobWorkerData { path: string; key: Uint8Array | null; cacheKib: number }
+export type BlobWorkerData = WorkerConnectionData;
 export type BlobRequest = { type: 'read'; id: number; sha256: string } | { type: 'more'; n: number };
 export type BlobAnswer =
   | { type: 'ready' }
@@ -31,28 +31,19 @@ export type BlobAnswer =
   | { type: 'missing'; id: number }
   | { type: 'error'; id: number; message: string; code: string };
 
-
 const port = parentPort!;
 const job = workerData as BlobWorkerData;
 let db: Database.Database | null = null;
 try {
-  db = new Database(job.path, { readonly: true, fileMustExist: true });
-  if (job.key) {
-    const key = Buffer.from(job.key);
-    applyKey(db, key, { pageMacs: false });
-    key.fill(0);
-    job.key.fill(0);
-  }
-  db.pragma(`cache_size = -${job.cacheKib}`);
+  db = openWorkerConnection(job, { pageMacs: false });
   const ledger = db;
   const queue: { id: number; sha256: string }[] = [];
   let current: { id: number; sha256: string; pieces: Iterator<Buffer>; hash: Hash } | null = null;
   let credit = 0;
   const send = (id: number, piece: Buffer) => {
     const data = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
-    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
     try {
-      port.postMessage({ type: 'piece', id, data } satisfies BlobAnswer, whole ? [data.buffer as ArrayBuffer] : []);
+      port.postMessage({ type: 'piece', id, data } satisfies BlobAnswer, movable(data));
     } catch {
       port.postMessage({ type: 'piece', id, data } satisfies BlobAnswer); // a buffer that cannot move is copied
     }
@@ -70,7 +61,7 @@ try {
           }
           current = { id: next.id, sha256: next.sha256, pieces: b.pieces[Symbol.iterator](), hash: createHash('sha256') };
         } catch (e) {
-          port.postMessage({ type: 'error', id: next.id, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
+          port.postMessage({ type: 'error', id: next.id, ...errorFields(e) } satisfies BlobAnswer);
           continue;
         }
       }
@@ -91,7 +82,7 @@ try {
         send(id, r.value);
       } catch (e) {
         current = null;
-        port.postMessage({ type: 'error', id, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
+        port.postMessage({ type: 'error', id, ...errorFields(e) } satisfies BlobAnswer);
       }
     }
   };
@@ -103,5 +94,5 @@ try {
   port.postMessage({ type: 'ready' } satisfies BlobAnswer);
 } catch (e) {
   db?.close();
-  port.postMessage({ type: 'error', id: -1, message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies BlobAnswer);
+  port.postMessage({ type: 'error', id: -1, ...errorFields(e) } satisfies BlobAnswer);
 }

@@ -7,38 +7,21 @@
  * goes out only while the main thread has given credit; at the end, the tally and the offices the
  * records name.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyKey } from '../core/cipher.js';
-import { streamFrom, type ChangeSource } from './changes.js';
+import { statementCache } from '../core/open.js';
+import { streamFrom } from './changes.js';
 import { recordFrames, type ChangesAnswer, type ChangesRequest, type ChangesWorkerData, type Tally } from './record-batches.js';
+import { errorFields, movable, openWorkerConnection } from './worker-connection.js';
 
 const port = parentPort!;
 const job = workerData as ChangesWorkerData;
 let db: Database.Database | null = null;
-const fail = (e: unknown) => port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? 'ERROR' } satisfies ChangesAnswer);
+const fail = (e: unknown) => port.postMessage({ type: 'error', ...errorFields(e) } satisfies ChangesAnswer);
 try {
-  db = new Database(job.path, { readonly: true, fileMustExist: true });
-  if (job.key) {
-    const key = Buffer.from(job.key);
-    applyKey(db, key);
-    key.fill(0);
-    job.key.fill(0);
-  }
-  db.pragma(`cache_size = -${job.cacheKib}`);
-  const sqlite = db;
-  const cache = new Map<string, Database.Statement>();
-  const source: ChangeSource = {
-    ledger: {
-      prepare(sql) {
-        let s = cache.get(sql);
-        if (!s) cache.set(sql, (s = sqlite.prepare(sql)));
-        return s;
-      },
-    },
-  };
+  db = openWorkerConnection(job);
   const { only, ...rest } = job.options;
-  const stream = streamFrom(source, { ...rest, only: only ? new Map(only.map(([t, ids]) => [t, new Set(ids)])) : null });
+  const stream = streamFrom({ ledger: statementCache(db) }, { ...rest, only: only ? new Map(only.map(([t, ids]) => [t, new Set(ids)])) : null });
   const tally: Tally = { records: 0, tables: {} };
   const batches = recordFrames(stream.records, tally);
   let credit = 0;
@@ -53,10 +36,7 @@ try {
           return;
         }
         credit--;
-        const b = r.value;
-        const frames = b.frames;
-        const whole = frames.byteOffset === 0 && frames.byteLength === frames.buffer.byteLength;
-        port.postMessage({ type: 'batch', ...b } satisfies ChangesAnswer, whole ? [frames.buffer as ArrayBuffer] : []);
+        port.postMessage({ type: 'batch', ...r.value } satisfies ChangesAnswer, movable(r.value.frames));
       }
     } catch (e) {
       done = true;

@@ -22,7 +22,8 @@ import { formatFingerprint, readCard } from './identity.js';
 import { mayReceive } from './ownership.js';
 import { readHeader, verifySignature, writePackage } from './package/index.js';
 import { checkedPassphrase } from './passphrase.js';
-import { COUNTS_ROOM, packageEntries, type ExportResult, type Tally } from './transfer.js';
+import { COUNTS_ROOM, packageEntries, type ExportResult } from './transfer.js';
+import type { Tally } from './record-batches.js';
 import { now, ownOffice, refuse, safeName } from './transfer-common.js';
 
 export { suggestPassphrase } from './passphrase.js';

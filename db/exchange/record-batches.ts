@@ -13,6 +13,7 @@ import type { Ledger } from '../core/open.js';
 import { workerScript } from './blob-reader.js';
 import type { ChangeStream, RecordChange, StreamOptions } from './changes.js';
 import { jsonFrame } from './package/index.js';
+import type { WorkerConnectionData } from './worker-connection.js';
 
 /** What the header counts: records per table (and tombstones among them). */
 export type Tally = { records: number; tables: Record<string, { records: number; deleted: number }> };
@@ -61,7 +62,7 @@ export interface WireOptions extends Omit<StreamOptions, 'only' | 'tables'> {
   only: [string, string[]][] | null;
 }
 
-export interface ChangesWorkerData { path: string; key: Uint8Array | null; cacheKib: number; options: WireOptions }
+export interface ChangesWorkerData extends WorkerConnectionData { options: WireOptions }
 export type ChangesRequest = { type: 'more'; n: number };
 export type ChangesAnswer =
   | { type: 'ready' }
@@ -171,12 +172,8 @@ export function recordBatches(ledger: Ledger, stream: ChangeStream, tally: Tally
           return { frames: m.frames, count: m.count, evidence: m.evidence };
         }
         if (m?.type === 'end') {
-          tally.records += m.tally.records;
-          for (const [t, n] of Object.entries(m.tally.tables)) {
-            const to = (tally.tables[t] ??= { records: 0, deleted: 0 });
-            to.records += n.records;
-            to.deleted += n.deleted;
-          }
+          // The worker counted every record (none was counted here): its tally is the export's.
+          Object.assign(tally, m.tally);
           for (const id of m.officeIds) stream.officeIds.add(id);
           stop();
           return null;

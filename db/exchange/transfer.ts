@@ -36,7 +36,6 @@ import { passphraseRecipient, wrongPassphrase } from './passphrase.js';
 import { filesCache } from './cache.js';
 import { blobReader, DamagedBlob, MissingBlob, type BlobRead, type BlobReader } from './blob-reader.js';
 import { recordBatches, type BatchSource, type Tally } from './record-batches.js';
-export type { Tally } from './record-batches.js';
 import { BlobWriter, CHUNK_BYTES } from '../core/blobs.js';
 import { addressedToUs, confirmedPartner, lastSeq, now, ownOffice, refuse, safeName, trustedSignKeys } from './transfer-common.js';
 

@@ -135,13 +135,11 @@ export async function* encodeEntries(entries: AsyncIterable<Entry> | Iterable<En
   }
 
   for await (const entry of entries) {
-    if (++count > limits.maxEntries) throw badInput('entries', `条目数不能超过 ${limits.maxEntries} 条。`);
+    count += entry?.type === 'frames' ? checkFrames(entry, limits) : 1;
+    if (count > limits.maxEntries) throw badInput('entries', `条目数不能超过 ${limits.maxEntries} 条。`);
     if (entry?.type === 'json') yield* put(jsonFrame(entry.value, limits));
-    else if (entry?.type === 'frames') {
-      count += checkFrames(entry, limits) - 1;
-      if (count > limits.maxEntries) throw badInput('entries', `条目数不能超过 ${limits.maxEntries} 条。`);
-      yield* put(entry.frames);
-    } else if (entry?.type === 'blob') {
+    else if (entry?.type === 'frames') yield* put(entry.frames);
+    else if (entry?.type === 'blob') {
       const size = checkBlob(entry, limits);
       const head = Buffer.alloc(1 + 32 + 8);
       head[0] = ENTRY_BLOB;
