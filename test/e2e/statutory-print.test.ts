@@ -60,9 +60,13 @@ beforeAll(async () => {
       for (let j = 1; j <= n; j++) {
         const m = `M${u + 1}-${k}-${j}号措施`;
         measures.push(m);
+        // Rows of one to six lines (wrapped text, a line break), so that the page cut rests on
+        // measured heights.
+        const more = (k + j) % 4 === 0 ? `：${'健全制度、压实责任、强化监督检查，'.repeat(1 + (k % 5))}` : '';
+        const step = (k + j) % 7 === 0 ? '\n第二步：开展专项检查。' : '';
         fxTask(ctx, {
           problemId: p.id, unitId: unit.id, roundId, seq: j, deadline: `2024-${String(3 + ((k + j) % 9)).padStart(2, '0')}-15`,
-          measures: m, status: (k + j) % 5 === 0 ? 'closed' : 'in_progress', completedOn: (k + j) % 5 === 0 ? '2024-05-10' : null,
+          measures: m + more + step, status: (k + j) % 5 === 0 ? 'closed' : 'in_progress', completedOn: (k + j) % 5 === 0 ? '2024-05-10' : null,
           responsibleDepartment: j % 2 ? '办公室' : '财务科', responsibleLeader: '陈某某', responsiblePerson: `李某${j % 5}`,
           remark: j % 4 === 0 ? '已建立长效机制，持续跟踪。' : null,
         });

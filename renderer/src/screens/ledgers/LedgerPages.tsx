@@ -1,14 +1,14 @@
 /**
  * The laid-out pages of a statutory ledger, three ways from one page list:
  * - MeasureBox: hidden, at the page's real width in the print styles, measures the title, the
- *   header row and every row so that `paginate` can cut pages the way paper will;
+ *   header row and every different cell text so that `paginate` can cut pages the way paper will;
  * - PreviewSheets: the pages drawn as sheets of paper on screen (margins with the marking, the
  *   title and 第N页 共M页), the in-app print preview;
  * - PrintSheets: the same pages in the print root (PrintPage: CSS paged media draws the margins),
  *   each page's table beginning a new printed page with its header row.
  * Cell text is React text only (never HTML).
  */
-import { Fragment as F, useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PAGE_MARGIN_MM, PrintPage } from '../../components/print/PrintLedger.js';
 import type { Measures, SheetDoc, SheetGroup, SheetPage } from './model.js';
@@ -92,14 +92,50 @@ function Signs() {
   );
 }
 
+/** One text of one column (in a 合计 row or not), measured on its own row. */
+interface Probe { col: number; text: string; total: boolean }
+
 /**
- * Hidden: the title, a caption, the header row, each group's span cells (first and continuation)
- * and each row on its own, at the page's width; reports their heights once laid out.
+ * The texts to measure: each different (column, text, 合计) once, the span cells' first and
+ * continuation texts included. A row is as tall as its tallest cell, so each row's height is the
+ * largest of its texts' heights (or an empty row's); a 1,000-row ledger repeats most of its
+ * short cells, and each measured text is one cell instead of a row of thirteen.
+ */
+function probesOf(doc: SheetDoc): { probes: Probe[]; ids: Map<string, number> } {
+  const probes: Probe[] = [];
+  const ids = new Map<string, number>();
+  const add = (col: number, text: string, total: boolean) => {
+    if (text === '') return;
+    const key = `${col}\u0000${total ? 1 : 0}\u0000${text}`;
+    if (!ids.has(key)) {
+      ids.set(key, probes.length);
+      probes.push({ col, text, total });
+    }
+  };
+  const spanCols = doc.columns.flatMap((c, i) => (c.span ? [i] : []));
+  const rowCols = doc.columns.flatMap((c, i) => (c.span ? [] : [i]));
+  for (const s of doc.sections) {
+    for (const g of s.groups) {
+      spanCols.forEach((c, k) => {
+        add(c, g.span[k] ?? '', !!g.total);
+        add(c, g.spanCont[k] ?? '', !!g.total);
+      });
+      for (const cells of g.rows) rowCols.forEach((c, k) => add(c, cells[k] ?? '', !!g.total));
+    }
+  }
+  return { probes, ids };
+}
+
+/**
+ * Hidden: the title, a caption, the header row, an empty row and each text to measure alone in
+ * its column, at the page's width; reports the heights of each group's span cells and rows once
+ * laid out.
  */
 export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: Paper; onMeasured(m: Measures): void }) {
   const box = useRef<HTMLDivElement>(null);
   const done = useRef(onMeasured);
   done.current = onMeasured;
+  const { probes, ids } = useMemo(() => probesOf(doc), [doc]);
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -108,18 +144,26 @@ export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: P
     void document.fonts.ready.then(() => {
       if (!live) return;
       const h = (sel: string) => (el.querySelector(sel) as HTMLElement | null)?.getBoundingClientRect().height ?? 0;
-      const rows = [...el.querySelectorAll<HTMLTableRowElement>('tbody tr')];
-      const heights = new Map<string, number>();
-      for (const r of rows) heights.set(r.dataset['m']!, r.getBoundingClientRect().height);
+      const measured = [...el.querySelectorAll<HTMLTableRowElement>('tbody tr')].map((r) => r.getBoundingClientRect().height);
+      const empty = measured[0] ?? 0;
+      const height = (col: number, text: string | undefined, total: boolean) => {
+        const id = text ? ids.get(`${col}\u0000${total ? 1 : 0}\u0000${text}`) : undefined;
+        return id === undefined ? empty : Math.max(empty, measured[id + 1] ?? 0);
+      };
+      const spanCols = doc.columns.flatMap((c, i) => (c.span ? [i] : []));
+      const rowCols = doc.columns.flatMap((c, i) => (c.span ? [] : [i]));
+      const tallest = (cols: number[], texts: string[], total: boolean) => cols.reduce((m, c, k) => Math.max(m, height(c, texts[k], total)), empty);
       const groups: Measures['groups'] = new Map();
-      doc.sections.forEach((s, si) => s.groups.forEach((g, gi) => {
-        const id = `${si}-${gi}`;
-        groups.set(g, {
-          span: heights.get(`${id}-s`) ?? 0,
-          cont: heights.get(`${id}-c`) ?? 0,
-          rows: g.rows.map((_, ri) => heights.get(`${id}-${ri}`) ?? 0),
-        });
-      }));
+      for (const s of doc.sections) {
+        for (const g of s.groups) {
+          const total = !!g.total;
+          groups.set(g, {
+            span: tallest(spanCols, g.span, total),
+            cont: tallest(spanCols, g.spanCont, total),
+            rows: g.rows.map((cells) => tallest(rowCols, cells, total)),
+          });
+        }
+      }
       done.current({
         pageHeight: contentMm(paper).h * PX_PER_MM - SAFETY_PX,
         top: h('.xz-m-top'), caption: h('.xz-m-caption'), head: h('thead'), signs: h('.xz-m-signs'), groups,
@@ -128,8 +172,8 @@ export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: P
     return () => {
       live = false;
     };
-  }, [doc, paper]);
-  const spans = doc.columns.some((c) => c.span);
+  }, [doc, paper, ids]);
+  const n = doc.columns.length;
   return (
     <div ref={box} className="xz-print-root xz-print-shown xz-ledger-measure" style={{ width: `${contentMm(paper).w}mm` }} aria-hidden="true">
       <div className="xz-m-top"><h1>{doc.title}</h1><Meta doc={doc} /></div>
@@ -138,33 +182,18 @@ export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: P
         <Cols doc={doc} />
         <Head doc={doc} />
         <tbody>
-          {doc.sections.map((s, si) => s.groups.map((g, gi) => (
-            <F key={`${si}-${gi}`}>
-              {spans && <MeasureSpan doc={doc} group={g} cont={false} m={`${si}-${gi}-s`} />}
-              {spans && <MeasureSpan doc={doc} group={g} cont m={`${si}-${gi}-c`} />}
-              {g.rows.map((cells, ri) => {
-                let k = 0;
-                return (
-                  <tr key={ri} data-m={`${si}-${gi}-${ri}`} className={g.total ? 'xz-total' : undefined}>
-                    {doc.columns.map((c) => <td key={c.key} className={cellClass(c.align)}>{c.span ? '' : cells[k++] ?? ''}</td>)}
-                  </tr>
-                );
-              })}
-            </F>
-          )))}
+          <tr><td colSpan={n} /></tr>
+          {probes.map((p, i) => (
+            <tr key={i} className={p.total ? 'xz-total' : undefined}>
+              {p.col > 0 && <td colSpan={p.col} />}
+              <td>{p.text}</td>
+              {p.col < n - 1 && <td colSpan={n - 1 - p.col} />}
+            </tr>
+          ))}
         </tbody>
       </table>
       <div className="xz-m-signs"><Signs /></div>
     </div>
-  );
-}
-
-function MeasureSpan({ doc, group, cont, m }: { doc: SheetDoc; group: SheetGroup; cont: boolean; m: string }) {
-  let s = 0;
-  return (
-    <tr data-m={m}>
-      {doc.columns.map((c) => <td key={c.key} className={cellClass(c.align)}>{c.span ? (cont ? group.spanCont : group.span)[s++] ?? '' : ''}</td>)}
-    </tr>
   );
 }
 
