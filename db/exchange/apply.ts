@@ -492,6 +492,8 @@ interface InsertShape {
   hash: ((values: readonly unknown[]) => string) | null;
 }
 const insertShapes = new WeakMap<ExchangeTable, Map<string, InsertShape>>();
+/** The key of the shape with every initial column (no list of column keys reads '*'). */
+const ALL_INITIAL = '*';
 
 /**
  * The INSERT for a received record of `t` with these initial columns, made once per shape. When
@@ -500,10 +502,13 @@ const insertShapes = new WeakMap<ExchangeTable, Map<string, InsertShape>>();
  * the values bound and its content hash is computed from them without reading it back.
  */
 function insertShape(t: ExchangeTable, c: RecordChange): InsertShape {
-  const init = t.initial.filter((f) => c.initial && Object.hasOwn(c.initial, f.key));
-  const key = init.map((f) => f.key).join(',');
   let byKey = insertShapes.get(t);
   if (!byKey) insertShapes.set(t, (byKey = new Map()));
+  // Most records bring every initial column: that shape is found without building its key.
+  const all = byKey.get(ALL_INITIAL);
+  if (all && t.initial.every((f) => c.initial && Object.hasOwn(c.initial, f.key))) return all;
+  const init = t.initial.filter((f) => c.initial && Object.hasOwn(c.initial, f.key));
+  const key = init.length === t.initial.length ? ALL_INITIAL : init.map((f) => f.key).join(',');
   let shape = byKey.get(key);
   if (!shape) {
     const cols = [...SYNC_INSERT_COLUMNS, ...t.fields.map((f) => f.name), ...init.map((f) => f.name)];

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../db/domain/errors.js';
 import { encryptBuffer, identityToRecipient } from '../../db/exchange/age/index.js';
 import { bech32Encode } from '../../db/exchange/age/bech32.js';
+import { nestsDeeperThan } from '../../db/exchange/package/json.js';
 import { fingerprintOf, generateKeyPairs, signBytes, type KeyPairs } from '../../db/exchange/identity.js';
 import {
   jsonFrame, ALL_PACKAGE_REASONS, openPackage, readAll, readHeader, verifyPackage, verifySignature, writePackage, type Entry, type PackageHeader, type PackageHeaderInput,
@@ -486,6 +487,18 @@ describe('damage is refused with its exact reason', () => {
     // 32 levels are fine; strings full of brackets do not count.
     const ok = await handBuilt(Buffer.concat([rawJson(Buffer.from('['.repeat(32) + '"[[[{{{"' + ']'.repeat(32))), END]));
     expect((await open(ok)).entries.length).toBe(1);
+  });
+
+  it('the depth is measured on the bytes: many brackets side by side are shallow, one past the limit is not', () => {
+    const at = (s: string) => [nestsDeeperThan(Buffer.from(s), 32), nestsDeeperThan(new Uint8Array(Buffer.from(s)), 32)];
+    const wide = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ i, tags: [i] })) });
+    expect(at(wide)).toEqual([false, false]);
+    expect(at('['.repeat(32) + ']'.repeat(32))).toEqual([false, false]);
+    expect(at('['.repeat(33) + ']'.repeat(33))).toEqual([true, true]);
+    expect(at('{"a":'.repeat(33) + '1' + '}'.repeat(33))).toEqual([true, true]);
+    // Brackets in strings (escaped quotes too) are text, however many.
+    expect(at(JSON.stringify({ s: '[{'.repeat(100) + '\\"[' }))).toEqual([false, false]);
+    expect(at(`[${'"\\"[",'.repeat(40)}1]`)).toEqual([false, false]);
   });
 
   it('an oversized JSON entry is refused from its length prefix, before its bytes are read', async () => {

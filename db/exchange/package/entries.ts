@@ -246,6 +246,16 @@ class PlainReader {
     return true;
   }
 
+  /**
+   * Exactly n bytes as a view when the current piece holds them, else null (then `exact`): most
+   * entries lie within one decrypted piece, and a read that need not wait is not made to.
+   */
+  take(n: number): Buffer | null {
+    if (this.cur.length - this.pos < n) return null;
+    this.pos += n;
+    return this.cur.subarray(this.pos - n, this.pos);
+  }
+
   async byte(): Promise<number> {
     if (!(await this.fill())) throw truncated('payload ends without the end marker');
     return this.cur[this.pos++]!;
@@ -336,14 +346,17 @@ class BlobData implements AsyncIterable<Buffer> {
 export async function* decodeEntries(plaintext: AsyncIterator<Uint8Array>, limits: Limits): AsyncGenerator<ReadEntry> {
   const r = new PlainReader(plaintext, limits.maxTotalBytes);
   for (let n = 0; ; ) {
-    const type = await r.byte();
+    const type = r.take(1)?.[0] ?? await r.byte();
     if (type === ENTRY_END) {
       if (!(await r.atEnd())) throw fail('package_entry', 'data after the end marker');
       return;
     }
     if (++n > limits.maxEntries) throw overLimit('条目数', `${limits.maxEntries} 条`, `more than ${limits.maxEntries} entries`);
     if (type === ENTRY_JSON) {
-      yield await readJson(r, limits);
+      const length = (r.take(4) ?? await r.exact(4)).readUInt32BE(0);
+      if (length === 0) throw fail('package_entry', 'empty JSON entry');
+      if (length > limits.maxJsonBytes) throw overLimit('单条记录', formatBytes(limits.maxJsonBytes), `JSON entry of ${length} bytes`);
+      yield jsonEntry(r.take(length) ?? await r.exact(length), limits);
     } else if (type === ENTRY_BLOB) {
       const sha256 = (await r.exact(32)).toString('hex');
       const sizeBytes = await r.exact(8);
@@ -366,11 +379,7 @@ export async function* decodeEntries(plaintext: AsyncIterator<Uint8Array>, limit
   }
 }
 
-async function readJson(r: PlainReader, limits: Limits): Promise<Extract<ReadEntry, { type: 'json' }>> {
-  const length = (await r.exact(4)).readUInt32BE(0);
-  if (length === 0) throw fail('package_entry', 'empty JSON entry');
-  if (length > limits.maxJsonBytes) throw overLimit('单条记录', formatBytes(limits.maxJsonBytes), `JSON entry of ${length} bytes`);
-  const body = await r.exact(length);
+function jsonEntry(body: Buffer, limits: Limits): Extract<ReadEntry, { type: 'json' }> {
   if (nestsDeeperThan(body, limits.maxJsonDepth)) throw overLimit('记录嵌套层数', `${limits.maxJsonDepth} 层`, 'JSON entry nests too deep');
   const text = decodeUtf8(body);
   const value = text === null ? undefined : parseJson(text);
