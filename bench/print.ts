@@ -4,7 +4,7 @@
  * 生成预览 (the engine's rows, the pages laid out by measuring each row) through 打印 to the PDF
  * bytes from Chromium's print engine (page.pdf, the CSS page size). Baseline, same run: LibreOffice
  * headless converting the equivalent statutory .xlsx (导出台账 of the same rows, db/excel/export.ts)
- * to PDF, after one untimed start. Three runs each, alternating; the median of each. Target: ours
+ * to PDF, after one untimed start. Five runs each (PRINT_RUNS), alternating; the median of each. Target: ours
  * takes no longer. Writes bench/out/print.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,7 +19,8 @@ import { round } from './stats.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const ROWS = Number(process.env.PRINT_ROWS ?? 1000);
-const RUNS = 3;
+/** Runs of each, alternating (this machine's speed moves by a quarter between runs of one command). */
+const RUNS = Number(process.env.PRINT_RUNS ?? 5);
 const PASSWORD = 'bench-print-2024';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
