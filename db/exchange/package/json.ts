@@ -43,6 +43,8 @@ export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
   return false;
 }
 
+const OPENERS = [OPEN_ARRAY, OPEN_OBJECT] as const;
+
 /**
  * Whether the bytes hold at most `max` opening brackets, in strings or not: then nothing nests
  * deeper than `max`. A record holds a few dozen at most, found by the native byte search instead
@@ -51,7 +53,7 @@ export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
 function openersAtMost(bytes: Uint8Array, max: number): boolean {
   const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let n = 0;
-  for (const open of [OPEN_ARRAY, OPEN_OBJECT]) {
+  for (const open of OPENERS) {
     for (let i = b.indexOf(open); i >= 0; i = b.indexOf(open, i + 1)) if (++n > max) return false;
   }
   return true;

@@ -95,35 +95,42 @@ function Signs() {
 /** One text of one column (in a 合计 row or not), measured on its own row. */
 interface Probe { col: number; text: string; total: boolean }
 
+/** Each group's cells as probe numbers (-1: an empty cell): its span cells, first and continuation, and each row's other cells. */
+type GroupProbes = { span: number[]; cont: number[]; rows: number[][] };
+
 /**
  * The texts to measure: each different (column, text, 合计) once, the span cells' first and
  * continuation texts included. A row is as tall as its tallest cell, so each row's height is the
  * largest of its texts' heights (or an empty row's); a 1,000-row ledger repeats most of its
  * short cells, and each measured text is one cell instead of a row of thirteen.
  */
-function probesOf(doc: SheetDoc): { probes: Probe[]; ids: Map<string, number> } {
+function probesOf(doc: SheetDoc): { probes: Probe[]; groups: Map<SheetGroup, GroupProbes> } {
   const probes: Probe[] = [];
   const ids = new Map<string, number>();
-  const add = (col: number, text: string, total: boolean) => {
-    if (text === '') return;
+  const probe = (col: number, text: string | undefined, total: boolean): number => {
+    if (!text) return -1;
     const key = `${col}\u0000${total ? 1 : 0}\u0000${text}`;
-    if (!ids.has(key)) {
-      ids.set(key, probes.length);
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = probes.length));
       probes.push({ col, text, total });
     }
+    return id;
   };
   const spanCols = doc.columns.flatMap((c, i) => (c.span ? [i] : []));
   const rowCols = doc.columns.flatMap((c, i) => (c.span ? [] : [i]));
+  const groups = new Map<SheetGroup, GroupProbes>();
   for (const s of doc.sections) {
     for (const g of s.groups) {
-      spanCols.forEach((c, k) => {
-        add(c, g.span[k] ?? '', !!g.total);
-        add(c, g.spanCont[k] ?? '', !!g.total);
+      const total = !!g.total;
+      groups.set(g, {
+        span: spanCols.map((c, k) => probe(c, g.span[k], total)),
+        cont: spanCols.map((c, k) => probe(c, g.spanCont[k], total)),
+        rows: g.rows.map((cells) => rowCols.map((c, k) => probe(c, cells[k], total))),
       });
-      for (const cells of g.rows) rowCols.forEach((c, k) => add(c, cells[k] ?? '', !!g.total));
     }
   }
-  return { probes, ids };
+  return { probes, groups };
 }
 
 /**
@@ -135,7 +142,7 @@ export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: P
   const box = useRef<HTMLDivElement>(null);
   const done = useRef(onMeasured);
   done.current = onMeasured;
-  const { probes, ids } = useMemo(() => probesOf(doc), [doc]);
+  const { probes, groups: probed } = useMemo(() => probesOf(doc), [doc]);
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -144,26 +151,12 @@ export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: P
     void document.fonts.ready.then(() => {
       if (!live) return;
       const h = (sel: string) => (el.querySelector(sel) as HTMLElement | null)?.getBoundingClientRect().height ?? 0;
+      // The empty row first, then one row per probe.
       const measured = [...el.querySelectorAll<HTMLTableRowElement>('tbody tr')].map((r) => r.getBoundingClientRect().height);
       const empty = measured[0] ?? 0;
-      const height = (col: number, text: string | undefined, total: boolean) => {
-        const id = text ? ids.get(`${col}\u0000${total ? 1 : 0}\u0000${text}`) : undefined;
-        return id === undefined ? empty : Math.max(empty, measured[id + 1] ?? 0);
-      };
-      const spanCols = doc.columns.flatMap((c, i) => (c.span ? [i] : []));
-      const rowCols = doc.columns.flatMap((c, i) => (c.span ? [] : [i]));
-      const tallest = (cols: number[], texts: string[], total: boolean) => cols.reduce((m, c, k) => Math.max(m, height(c, texts[k], total)), empty);
+      const tallest = (ids: number[]) => ids.reduce((m, id) => (id < 0 ? m : Math.max(m, measured[id + 1] ?? 0)), empty);
       const groups: Measures['groups'] = new Map();
-      for (const s of doc.sections) {
-        for (const g of s.groups) {
-          const total = !!g.total;
-          groups.set(g, {
-            span: tallest(spanCols, g.span, total),
-            cont: tallest(spanCols, g.spanCont, total),
-            rows: g.rows.map((cells) => tallest(rowCols, cells, total)),
-          });
-        }
-      }
+      for (const [g, p] of probed) groups.set(g, { span: tallest(p.span), cont: tallest(p.cont), rows: p.rows.map(tallest) });
       done.current({
         pageHeight: contentMm(paper).h * PX_PER_MM - SAFETY_PX,
         top: h('.xz-m-top'), caption: h('.xz-m-caption'), head: h('thead'), signs: h('.xz-m-signs'), groups,
@@ -172,7 +165,7 @@ export function MeasureBox({ doc, paper, onMeasured }: { doc: SheetDoc; paper: P
     return () => {
       live = false;
     };
-  }, [doc, paper, ids]);
+  }, [paper, probed]);
   const n = doc.columns.length;
   return (
     <div ref={box} className="xz-print-root xz-print-shown xz-ledger-measure" style={{ width: `${contentMm(paper).w}mm` }} aria-hidden="true">
